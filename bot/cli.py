@@ -1,0 +1,92 @@
+"""The `python -m bot` command line: the bot itself and its maintenance subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+
+from bot.config import Settings, load_settings_or_exit
+from bot.runtime import prepare_database, setup_logging
+
+log = logging.getLogger("bot")
+
+Subcommand = Callable[[argparse.Namespace], int]
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = load_settings_or_exit()
+    setup_logging(settings.log_level)
+    from bot.app import build_application
+
+    engine = prepare_database(settings)
+    app = build_application(settings, engine=engine)
+    log.info("starting long polling")
+    app.run_polling(allowed_updates=["message", "edited_message", "callback_query",
+                                     "inline_query", "my_chat_member"])
+    return 0
+
+
+def _console(args: argparse.Namespace) -> int:
+    settings = load_settings_or_exit(require_token=False)
+    setup_logging("WARNING")
+    from bot.console import run_console
+
+    return asyncio.run(run_console(settings, as_user=args.as_user, role=args.role,
+                                   name=args.name))
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    settings = load_settings_or_exit(require_token=False)
+    setup_logging(settings.log_level)
+    prepare_database(settings).dispose()
+    print("数据库已是最新结构。")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="接诉即办值班助手. With no subcommand: run the bot (long polling).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("run", help="run the bot with long polling (the default)")
+    p.set_defaults(func=_run)
+
+    p = sub.add_parser(
+        "console",
+        help="chat with the bot in this terminal (local Bot API emulator, no token needed)",
+        description="Start the Bot API emulator and the bot in one process against the "
+        "configured database; type messages, press buttons by number. /quit ends.",
+    )
+    p.add_argument("--as", dest="as_user", type=int, default=10001,
+                   help="Telegram user id to chat as (default 10001)")
+    p.add_argument("--role", choices=["staff", "leader", "manager", "admin"], default="admin",
+                   help="register that user with this role first (default admin)")
+    p.add_argument("--name", default="本地用户", help="the user's name (default 本地用户)")
+    p.set_defaults(func=_console)
+
+    db = sub.add_parser("db", help="database maintenance").add_subparsers(dest="db_command",
+                                                                          required=True)
+    p = db.add_parser("upgrade", help="apply pending schema migrations")
+    p.set_defaults(func=_db_upgrade)
+
+    for register in _EXTRA_SUBCOMMANDS:
+        register(sub)
+    return parser
+
+
+# Feature modules append a function that adds their subparsers (kb, roster, report, ...).
+_EXTRA_SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Subcommand = getattr(args, "func", _run)
+    return func(args)
+
+
+__all__ = ["Settings", "main"]

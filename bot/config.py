@@ -1,0 +1,140 @@
+"""Typed settings from the environment and `.env`, validated once at start.
+
+A missing or malformed setting stops the bot with one line that names it (exit status 2):
+`load_settings_or_exit()` is the only place that turns validation errors into that line.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DB_URL = "sqlite:///data/hotline.db"
+_PLACEHOLDERS = {"", "changeme", "your-token-here", "<token>", "123456:ABC-DEF"}
+
+
+class Settings(BaseSettings):
+    """Every setting the bot reads. `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr
+    telegram_api_base_url: str | None = None
+    database_url: str = DEFAULT_DB_URL
+    admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    duty_group_id: int | None = None
+    leader_group_id: int | None = None
+    timezone: str = "Asia/Shanghai"
+    log_level: str = "INFO"
+    escalate_after_minutes: int = Field(default=10, ge=1, le=24 * 60)
+    daily_summary_at: str = "08:30"
+    tick_seconds: float = Field(default=20.0, gt=0, le=3600)
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, v: SecretStr) -> SecretStr:
+        raw = v.get_secret_value().strip()
+        if raw in _PLACEHOLDERS:
+            raise ValueError("is empty or a placeholder")
+        head, _, tail = raw.partition(":")
+        if not head.isdigit() or not tail:
+            raise ValueError("must look like 123456789:AA… (from @BotFather)")
+        return SecretStr(raw)
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _base_url(cls, v: str | None) -> str | None:
+        if v is None or not v.strip():
+            return None
+        v = v.strip()
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return v
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, v: object) -> object:
+        if isinstance(v, str):
+            parts = [p.strip() for p in v.replace(";", ",").split(",") if p.strip()]
+            out = []
+            for p in parts:
+                if not p.lstrip("-").isdigit():
+                    raise ValueError(f"{p!r} is not a Telegram user id")
+                out.append(int(p))
+            return tuple(out)
+        if isinstance(v, int):
+            return (v,)
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {v!r}") from exc
+        return v
+
+    @field_validator("daily_summary_at")
+    @classmethod
+    def _hhmm(cls, v: str) -> str:
+        hh, _, mm = v.strip().partition(":")
+        if not (hh.isdigit() and mm.isdigit() and 0 <= int(hh) < 24 and 0 <= int(mm) < 60):
+            raise ValueError("must be HH:MM")
+        return f"{int(hh):02d}:{int(mm):02d}"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def token(self) -> str:
+        return self.telegram_bot_token.get_secret_value()
+
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file, when the database is SQLite on disk."""
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix) and ":memory:" not in self.database_url:
+            return Path(self.database_url[len(prefix):])
+        return None
+
+
+def describe_error(exc: ValidationError) -> str:
+    """One line naming the first bad setting, in the environment variable's spelling."""
+    err = exc.errors()[0]
+    name = str(err["loc"][0]).upper() if err.get("loc") else "SETTINGS"
+    if err.get("type") == "missing":
+        return f"配置错误: {name} is required but not set (see .env.example)"
+    msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+    return f"配置错误: {name} is invalid: {msg}"
+
+
+OFFLINE_TOKEN = "0:offline"  # for subcommands that never talk to Telegram
+
+
+def load_settings_or_exit(*, require_token: bool = True, **overrides: object) -> Settings:
+    """Build settings; on any problem print one line to stderr and exit with status 2."""
+    if not require_token:
+        overrides.setdefault("telegram_bot_token", _env_token() or OFFLINE_TOKEN)
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        print(describe_error(exc), file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _env_token() -> str | None:
+    import os
+
+    return os.environ.get("TELEGRAM_BOT_TOKEN") or None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings_or_exit()

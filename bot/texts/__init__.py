@@ -1,0 +1,1 @@
+"""User-visible Chinese text, one module per feature."""

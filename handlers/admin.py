@@ -1,0 +1,132 @@
+"""Staff administration: /adduser, /setrole, /deluser, /staff and access-request buttons."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.context import BotContext
+from bot.permissions import Perm
+from bot.services.staff import Member, StaffError, parse_role, parse_telegram_id
+from bot.texts import admin as texts
+from handlers.access import guard
+from handlers.menus import sync_member_menu
+from handlers.replies import chat_id_of, reply
+from models.staff import ROLE_NAMES_ZH
+
+
+async def _tell(context: BotContext, user_id: int, text: str) -> None:
+    try:
+        await context.bot.send_message(user_id, text)
+    except TelegramError:
+        pass  # the person has not opened a chat with the bot yet; they see it on /start
+
+
+@guard("adduser")
+async def adduser(update: Update, context: BotContext, member: Member) -> None:
+    """Register someone: /adduser <telegram_id> <role> <name>."""
+    args = context.args or []
+    if len(args) < 3:
+        await reply(update, texts.ADDUSER_USAGE)
+        return
+    try:
+        tid, role = parse_telegram_id(args[0]), parse_role(args[1])
+        added, created = context.svc.staff.add(actor_id=member.telegram_id, telegram_id=tid,
+                                               role=role, name=" ".join(args[2:]),
+                                               chat_id=chat_id_of(update))
+    except StaffError as exc:
+        await reply(update, f"{escape(str(exc))}\n\n{texts.ADDUSER_USAGE}")
+        return
+    template = texts.ADDED if created else texts.REACTIVATED
+    role_zh = ROLE_NAMES_ZH[added.role]
+    await reply(update, template.format(name=escape(added.name), tid=tid, role=role_zh))
+    await sync_member_menu(context.bot, added)
+    await _tell(context, tid, texts.WELCOME.format(role=role_zh))
+
+
+@guard("setrole")
+async def setrole(update: Update, context: BotContext, member: Member) -> None:
+    """Change someone's role: /setrole <telegram_id> <role>."""
+    args = context.args or []
+    if len(args) != 2:
+        await reply(update, texts.SETROLE_USAGE)
+        return
+    try:
+        changed = context.svc.staff.set_role(actor_id=member.telegram_id,
+                                             telegram_id=parse_telegram_id(args[0]),
+                                             role=parse_role(args[1]), chat_id=chat_id_of(update))
+    except StaffError as exc:
+        await reply(update, escape(str(exc)))
+        return
+    role_zh = ROLE_NAMES_ZH[changed.role]
+    await reply(update, texts.ROLE_SET.format(name=escape(changed.name),
+                                              tid=changed.telegram_id, role=role_zh))
+    await sync_member_menu(context.bot, changed)
+    await _tell(context, changed.telegram_id, texts.ROLE_CHANGED.format(role=role_zh))
+
+
+@guard("deluser")
+async def deluser(update: Update, context: BotContext, member: Member) -> None:
+    """Deactivate someone, keeping their history: /deluser <telegram_id>."""
+    args = context.args or []
+    if len(args) != 1:
+        await reply(update, texts.DELUSER_USAGE)
+        return
+    try:
+        gone = context.svc.staff.deactivate(actor_id=member.telegram_id,
+                                            telegram_id=parse_telegram_id(args[0]),
+                                            chat_id=chat_id_of(update))
+    except StaffError as exc:
+        await reply(update, escape(str(exc)))
+        return
+    await reply(update, texts.DEACTIVATED.format(name=escape(gone.name), tid=gone.telegram_id))
+    await sync_member_menu(context.bot, gone)
+
+
+@guard("staff")
+async def staff_list(update: Update, context: BotContext, member: Member) -> None:
+    """List everyone registered, active first."""
+    people = context.svc.staff.all()
+    active = [p for p in people if p.active]
+    lines = [texts.STAFF_HEAD.format(active=len(active))]
+    lines += [texts.STAFF_LINE.format(mark="•", name=escape(p.name), role=ROLE_NAMES_ZH[p.role],
+                                      tid=p.telegram_id) for p in active]
+    inactive = [p for p in people if not p.active]
+    if inactive:
+        lines.append(texts.STAFF_INACTIVE_HEAD)
+        lines += [texts.STAFF_LINE.format(mark="·", name=escape(p.name),
+                                          role=ROLE_NAMES_ZH[p.role], tid=p.telegram_id)
+                  for p in inactive]
+    await reply(update, "\n".join(lines))
+
+
+@guard(Perm.manage_users)
+async def access_request_button(update: Update, context: BotContext, member: Member) -> None:
+    """Approve an access request as a role, or ignore it (callback `ar1:<role|no>:<id>`)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    _, choice, raw_id = query.data.split(":")
+    tid = int(raw_id)
+    req = context.svc.staff.pending_request(tid)
+    if req is None:
+        await query.answer(texts.REQUEST_DONE, show_alert=True)
+        await query.edit_message_reply_markup(None)
+        return
+    name = req.display_name or str(tid)
+    if choice == "no":
+        context.svc.staff.ignore_request(actor_id=member.telegram_id, telegram_id=tid)
+        await query.answer()
+        await query.edit_message_text(texts.REQUEST_IGNORED.format(
+            name=escape(name), tid=tid, admin=escape(member.name)))
+        return
+    role = parse_role(choice)
+    added, _ = context.svc.staff.add(actor_id=member.telegram_id, telegram_id=tid, role=role,
+                                     name=name[:32] or str(tid))
+    await query.answer()
+    role_zh = ROLE_NAMES_ZH[role]
+    await query.edit_message_text(texts.REQUEST_APPROVED.format(
+        admin=escape(member.name), name=escape(added.name), tid=tid, role=role_zh))
+    await sync_member_menu(context.bot, added)
+    await _tell(context, tid, texts.WELCOME.format(role=role_zh))

@@ -1,0 +1,37 @@
+"""/start and /help: show exactly what the user's role can do."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+
+from bot.commands import commands_for
+from bot.context import BotContext
+from bot.services.staff import Member
+from bot.texts import common as texts
+from handlers.access import guard
+from handlers.replies import is_group, reply
+from models.staff import ROLE_NAMES_ZH
+
+
+def _help_for(member: Member, *, group: bool) -> str:
+    lines = [(c.usage, c.description) for c in commands_for(member.role, group=group)]
+    return texts.help_text(lines, group=group)
+
+
+@guard("start")
+async def start(update: Update, context: BotContext, member: Member) -> None:
+    """Greet a member by name and role, with their help."""
+    group = is_group(update)
+    await reply(
+        update,
+        texts.START.format(name=escape(member.name), role=ROLE_NAMES_ZH[member.role],
+                           help=_help_for(member, group=group))
+    )
+
+
+@guard("help")
+async def help_command(update: Update, context: BotContext, member: Member) -> None:
+    """List the commands this member's role may use."""
+    await reply(update, _help_for(member, group=is_group(update)))
