@@ -6,6 +6,7 @@ Production (`python -m bot`), the console mode, the tests and the benchmarks all
 from __future__ import annotations
 
 import logging
+import warnings
 
 from sqlalchemy.engine import Engine
 from telegram import Update
@@ -16,23 +17,38 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    ConversationHandler,
     Defaults,
     MessageHandler,
     TypeHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import CONTEXT_TYPES, BotContext, BotData, Services
+from bot.services.calendar import WorkCalendar
+from bot.services.deadlines import DeadlinePolicy
+from bot.services.reference_store import ReferenceStore
 from bot.services.staff import StaffDirectory
-from handlers import access, admin, errors, fallback, menus, start
+from bot.services.tickets import TicketService
+from handlers import (
+    access,
+    admin,
+    errors,
+    fallback,
+    menus,
+    start,
+    ticket_actions,
+    ticket_new,
+    tickets,
+)
 from models.db import make_engine
 
 log = logging.getLogger(__name__)
 
 GATE_GROUP = -1  # runs before every feature handler
-FALLBACK_GROUP = 1  # runs only when no feature handler in group 0 took the update
 
 
 def build_application(
@@ -61,19 +77,41 @@ def build_application(
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     app = builder.build()
+    # Our dialogues mix message and button steps on purpose (per_message=False); PTB warns
+    # about that pattern at construction, which is expected here.
+    warnings.filterwarnings("ignore", message=r"If 'per_message=False'", category=PTBUserWarning)
     data: BotData = app.bot_data
-    data.svc = Services(settings=settings, engine=engine, clock=clock,
-                        staff=StaffDirectory(engine, clock), owns_engine=owns_engine)
+    data.svc = build_services(settings, engine=engine, clock=clock, owns_engine=owns_engine)
     _register_handlers(app)
     app.add_error_handler(errors.on_error)
     return app
+
+
+def build_services(settings: Settings, *, engine: Engine, clock: Clock,
+                   owns_engine: bool = False) -> Services:
+    """Load configuration files and build the domain services (no Telegram here).
+
+    A bad deadline-policy or holiday file raises PolicyError/CalendarFileError, whose message
+    names the file and line; the command line turns it into one line and exit status 2.
+    """
+    calendar = WorkCalendar.load(settings.holidays_file)
+    policy = DeadlinePolicy.load(settings.deadline_policy_file)
+    return Services(
+        settings=settings, engine=engine, clock=clock, staff=StaffDirectory(engine, clock),
+        reference=ReferenceStore(engine, clock),
+        tickets=TicketService(engine, clock, policy, calendar), owns_engine=owns_engine,
+    )
 
 
 def _register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     # Group -1: the access gate sees every update first and stops strangers and foreign groups.
     app.add_handler(TypeHandler(Update, access.gate), group=GATE_GROUP)
 
-    # Group 0: features. Within a group the first matching handler wins.
+    # Group 0: features. Within a group the first matching handler wins, so the dialogues
+    # come first: while one runs, its own /cancel and text handlers take precedence.
+    svc = app.bot_data.svc
+    app.add_handler(_new_ticket_dialogue(svc.settings.new_ticket_timeout_minutes))
+    app.add_handler(_ticket_action_dialogue(svc.settings.new_ticket_timeout_minutes))
     app.add_handler(CommandHandler("start", start.start))
     app.add_handler(CommandHandler("help", start.help_command))
     app.add_handler(CommandHandler("adduser", admin.adduser))
@@ -81,18 +119,55 @@ def _register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("deluser", admin.deluser))
     app.add_handler(CommandHandler("staff", admin.staff_list))
     app.add_handler(CallbackQueryHandler(admin.access_request_button, pattern=r"^ar1:"))
+    app.add_handler(CommandHandler("t", tickets.show_ticket))
+    app.add_handler(CommandHandler("mine", tickets.mine))
+    app.add_handler(CommandHandler("open", tickets.open_tickets))
+    app.add_handler(CommandHandler("overdue", tickets.overdue))
+    app.add_handler(CommandHandler("find", tickets.find))
+    app.add_handler(CallbackQueryHandler(tickets.page_button, pattern=r"^pg1:"))
     app.add_handler(CommandHandler("cancel", fallback.cancel_nothing))
 
-    # Group 1: only reached when nothing above handled the update.
+    # Last in group 0, so they only see what no handler above took.
     app.add_handler(
-        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, fallback.unknown_command),
-        group=FALLBACK_GROUP,
+        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, fallback.unknown_command))
+
+
+def _new_ticket_dialogue(timeout_minutes: int) -> ConversationHandler:  # type: ignore[type-arg]
+    text = filters.TEXT & ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=[CommandHandler("new", ticket_new.start_new)],
+        states={
+            ticket_new.ASK: [MessageHandler(text, ticket_new.answer_text),
+                             CallbackQueryHandler(ticket_new.answer_button, pattern=r"^nf1:")],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, ticket_new.timed_out)],
+        },
+        fallbacks=[CommandHandler("cancel", ticket_new.cancel)],
+        conversation_timeout=timeout_minutes * 60,
+        name="new_ticket",
+    )
+
+
+def _ticket_action_dialogue(timeout_minutes: int) -> ConversationHandler:  # type: ignore[type-arg]
+    text = filters.TEXT & ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(ticket_actions.on_button, pattern=r"^t1:")],
+        states={
+            ticket_actions.TEXT: [MessageHandler(text, ticket_actions.on_text)],
+            ticket_actions.PICK: [CallbackQueryHandler(ticket_actions.on_pick, pattern=r"^td1:"),
+                                  MessageHandler(text, ticket_actions.on_text)],
+        },
+        fallbacks=[CommandHandler("cancel", ticket_actions.cancel),
+                   CallbackQueryHandler(ticket_actions.on_button, pattern=r"^t1:")],
+        conversation_timeout=timeout_minutes * 60,
+        allow_reentry=True,
+        name="ticket_action",
     )
 
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     svc = app.bot_data.svc
     svc.staff.ensure_admins(svc.settings.admin_ids)
+    svc.tickets.load_recent()
     await menus.sync_all_menus(app.bot, svc)
     log.info("bot ready: %d active staff", len(svc.staff.active()))
 

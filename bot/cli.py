@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable, Sequence
 
 from bot.config import Settings, load_settings_or_exit
-from bot.runtime import prepare_database, setup_logging
+from bot.runtime import ALLOWED_UPDATES, prepare_database, setup_logging
 
 log = logging.getLogger("bot")
 
@@ -23,8 +23,7 @@ def _run(args: argparse.Namespace) -> int:
     engine = prepare_database(settings)
     app = build_application(settings, engine=engine)
     log.info("starting long polling")
-    app.run_polling(allowed_updates=["message", "edited_message", "callback_query",
-                                     "inline_query", "my_chat_member"])
+    app.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
 
 

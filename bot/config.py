@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     escalate_after_minutes: int = Field(default=10, ge=1, le=24 * 60)
     daily_summary_at: str = "08:30"
     tick_seconds: float = Field(default=20.0, gt=0, le=3600)
+    holidays_file: Path = Path("data/holidays.yaml")
+    deadline_policy_file: Path | None = None
+    new_ticket_timeout_minutes: int = Field(default=15, ge=1, le=240)
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -10,7 +10,9 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.services.reference_store import ReferenceStore
 from bot.services.staff import StaffDirectory
+from bot.services.tickets import TicketService
 
 
 @dataclass
@@ -21,8 +23,11 @@ class Services:
     engine: Engine
     clock: Clock
     staff: StaffDirectory
+    reference: ReferenceStore
+    tickets: TicketService
     owns_engine: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    # members whose per-chat command menu Telegram has accepted in this process
+    menus_synced: set[int] = field(default_factory=set)
 
     @property
     def group_ids(self) -> set[int]:

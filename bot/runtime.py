@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -29,3 +30,30 @@ def prepare_database(settings: Settings) -> Engine:
     engine = make_engine(settings.database_url)
     upgrade(engine)
     return engine
+
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query",
+                   "my_chat_member"]
+
+
+async def start_app(app: Any, *, poll_timeout: int = 10) -> None:
+    """Start an Application the way `run_polling` does, for embedding in our own loop."""
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    await app.updater.start_polling(poll_interval=0.0, timeout=poll_timeout,
+                                    allowed_updates=ALLOWED_UPDATES)
+    await app.start()
+
+
+async def stop_app(app: Any) -> None:
+    """Stop what `start_app` started, running post_stop/post_shutdown like `run_polling`."""
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    if app.post_stop is not None:
+        await app.post_stop(app)
+    await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)

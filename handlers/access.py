@@ -18,6 +18,7 @@ from bot.permissions import Perm, allowed
 from bot.services.staff import Member
 from bot.texts import admin as admin_texts
 from bot.texts import common as texts
+from handlers.menus import ensure_menu
 from models.staff import ROLE_NAMES_ZH, Role
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,10 @@ async def gate(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if user is None or user.is_bot:
         raise ApplicationHandlerStop
-    if svc.staff.get(user.id) is not None:
+    member = svc.staff.get(user.id)
+    if member is not None:
+        if chat is not None and chat.type == Chat.PRIVATE:
+            await ensure_menu(context.bot, svc, member)
         return
     await _refuse(update, context)
     raise ApplicationHandlerStop

@@ -42,7 +42,7 @@ async def adduser(update: Update, context: BotContext, member: Member) -> None:
     template = texts.ADDED if created else texts.REACTIVATED
     role_zh = ROLE_NAMES_ZH[added.role]
     await reply(update, template.format(name=escape(added.name), tid=tid, role=role_zh))
-    await sync_member_menu(context.bot, added)
+    await sync_member_menu(context.bot, added, context.svc.menus_synced)
     await _tell(context, tid, texts.WELCOME.format(role=role_zh))
 
 
@@ -63,7 +63,7 @@ async def setrole(update: Update, context: BotContext, member: Member) -> None:
     role_zh = ROLE_NAMES_ZH[changed.role]
     await reply(update, texts.ROLE_SET.format(name=escape(changed.name),
                                               tid=changed.telegram_id, role=role_zh))
-    await sync_member_menu(context.bot, changed)
+    await sync_member_menu(context.bot, changed, context.svc.menus_synced)
     await _tell(context, changed.telegram_id, texts.ROLE_CHANGED.format(role=role_zh))
 
 
@@ -82,7 +82,7 @@ async def deluser(update: Update, context: BotContext, member: Member) -> None:
         await reply(update, escape(str(exc)))
         return
     await reply(update, texts.DEACTIVATED.format(name=escape(gone.name), tid=gone.telegram_id))
-    await sync_member_menu(context.bot, gone)
+    await sync_member_menu(context.bot, gone, context.svc.menus_synced)
 
 
 @guard("staff")
@@ -128,5 +128,5 @@ async def access_request_button(update: Update, context: BotContext, member: Mem
     role_zh = ROLE_NAMES_ZH[role]
     await query.edit_message_text(texts.REQUEST_APPROVED.format(
         admin=escape(member.name), name=escape(added.name), tid=tid, role=role_zh))
-    await sync_member_menu(context.bot, added)
+    await sync_member_menu(context.bot, added, context.svc.menus_synced)
     await _tell(context, tid, texts.WELCOME.format(role=role_zh))

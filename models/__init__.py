@@ -2,5 +2,8 @@
 
 from models.audit import AuditLog
 from models.staff import AccessRequest, Role, Staff
+from models.ticket import ReferenceData, Ticket, TicketEvent
 
-__all__ = ["AccessRequest", "AuditLog", "Role", "Staff"]
+__all__ = [
+    "AccessRequest", "AuditLog", "ReferenceData", "Role", "Staff", "Ticket", "TicketEvent",
+]

@@ -1,0 +1,44 @@
+"""Reference data in the database: the newest import wins, the packaged file is the default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+
+from bot.clock import Clock
+from bot.services import audit
+from bot.services.reference import Reference, load_reference
+from models.db import session_scope
+from models.ticket import ReferenceData
+
+
+class ReferenceStore:
+    """Holds the current `Reference`; `import_file` validates, stores and swaps it."""
+
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self.engine, self.clock = engine, clock
+        self.current: Reference = self._load()
+
+    def _load(self) -> Reference:
+        with session_scope(self.engine) as s:
+            row = s.exec(select(ReferenceData).order_by(col(ReferenceData.id).desc())).first()
+        if row is None:
+            return load_reference()
+        return Reference.from_dict(yaml.safe_load(row.body))
+
+    def import_file(self, path: str | Path, *, actor_id: int | None = None) -> Reference:
+        """Validate the file (ReferenceDataError names each problem) and make it current."""
+        ref = load_reference(path)
+        body = yaml.safe_dump(ref.to_dict(), allow_unicode=True, sort_keys=False)
+        with session_scope(self.engine) as s:
+            s.add(ReferenceData(imported_at=self.clock.now(), imported_by=actor_id, body=body))
+            audit.record(session=s, clock=self.clock, actor_id=actor_id, action="reference.import",
+                         detail=f"{len(ref.units)} units")
+        self.current = ref
+        return ref
+
+    def export(self) -> str:
+        return yaml.safe_dump(self.current.to_dict(), allow_unicode=True, sort_keys=False)

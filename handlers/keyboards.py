@@ -1,0 +1,85 @@
+"""Inline keyboards. Callback data is short, prefixed and versioned (`t1:sg:42`)."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.services.workflow import Action, allowed_actions
+
+# action → short code used in callback data
+ACTION_CODES: dict[Action, str] = {
+    Action.sign: "sg",
+    Action.contact: "ct",
+    Action.dispatch: "dp",
+    Action.feedback: "fb",
+    Action.callback: "cb",
+    Action.close: "cl",
+    Action.supervise: "sv",
+    Action.give_back: "rt",
+    Action.extend: "ex",
+}
+CODE_ACTIONS = {v: k for k, v in ACTION_CODES.items()}
+BUTTON_LABELS: dict[Action, str] = {a: a.value for a in Action}
+BUTTON_LABELS[Action.contact] = "已联系"
+
+
+def ticket_actions(
+    ticket_id: int, status: str, *, with_history: bool = True
+) -> InlineKeyboardMarkup:
+    """Buttons for exactly the actions allowed from this status, three to a row."""
+    buttons = [
+        InlineKeyboardButton(BUTTON_LABELS[a], callback_data=f"t1:{ACTION_CODES[a]}:{ticket_id}")
+        for a in allowed_actions(status)
+    ]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    extra = [InlineKeyboardButton("刷新", callback_data=f"t1:rf:{ticket_id}")]
+    if with_history:
+        extra.append(InlineKeyboardButton("全部记录", callback_data=f"t1:hi:{ticket_id}"))
+    rows.append(extra)
+    return InlineKeyboardMarkup(rows)
+
+
+def choices(
+    prefix: str,
+    options: list[str],
+    *,
+    per_row: int = 3,
+    extra: list[tuple[str, str]] | None = None,
+) -> InlineKeyboardMarkup:
+    """Buttons for a closed choice; data is `<prefix>:<index>` so it stays under 64 bytes."""
+    buttons = [
+        InlineKeyboardButton(o, callback_data=f"{prefix}:{i}") for i, o in enumerate(options)
+    ]
+    rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+    if extra:
+        rows.append([InlineKeyboardButton(label, callback_data=data) for label, data in extra])
+    return InlineKeyboardMarkup(rows)
+
+
+def multi_select(
+    prefix: str, options: list[str], chosen: set[int], *, confirm: str, per_row: int = 2
+) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(("✅ " if i in chosen else "") + o, callback_data=f"{prefix}:{i}")
+        for i, o in enumerate(options)
+    ]
+    rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+    rows.append(
+        [
+            InlineKeyboardButton(confirm, callback_data=f"{prefix}:ok"),
+            InlineKeyboardButton("取消", callback_data=f"{prefix}:no"),
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def pager(kind: str, page: int, pages: int, arg: str = "") -> InlineKeyboardMarkup | None:
+    """Previous/next buttons for list commands; `arg` carries e.g. the /find words' key."""
+    if pages <= 1:
+        return None
+    row = []
+    if page > 1:
+        row.append(InlineKeyboardButton("‹ 上一页", callback_data=f"pg1:{kind}:{page - 1}:{arg}"))
+    if page < pages:
+        row.append(InlineKeyboardButton("下一页 ›", callback_data=f"pg1:{kind}:{page + 1}:{arg}"))
+    return InlineKeyboardMarkup([row])

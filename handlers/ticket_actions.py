@@ -1,0 +1,277 @@
+"""Workflow buttons on the ticket card, and the short dialogues some actions need.
+
+Simple actions (签收, 已联系, 办结) apply at once. 派发 shows a unit picker; 反馈, 回访, 督办,
+退回 and 延期 ask for what they carry. The card is edited in place after every action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+
+from telegram import Update
+from telegram.error import BadRequest
+from telegram.ext import ConversationHandler
+
+from bot.context import BotContext
+from bot.permissions import Perm, allowed
+from bot.services.staff import Member
+from bot.services.ticket_parser import parse_datetime
+from bot.services.tickets import SATISFACTION, ActionInput, TicketError, missing_feedback_parts
+from bot.services.workflow import Action, check
+from bot.texts import tickets as texts
+from handlers.access import guard
+from handlers.keyboards import CODE_ACTIONS, choices, multi_select
+from handlers.replies import is_group, reply
+from handlers.tickets import card_for
+
+TEXT, PICK = range(2)
+ACT = "ticket_act"
+
+
+@dataclass
+class Pending:
+    """An action waiting for input; remembers the card to edit afterwards."""
+
+    ticket_id: int
+    action: Action
+    chat_id: int
+    message_id: int
+    masked: bool
+    step: str = ""
+    options: list[str] = field(default_factory=list)
+    chosen: set[int] = field(default_factory=set)
+    data: ActionInput = field(default_factory=ActionInput)
+
+
+async def _refresh_card(context: BotContext, p: Pending) -> None:
+    card = card_for(context, p.ticket_id, masked=p.masked)
+    if card is None:
+        return
+    text, markup = card
+    try:
+        await context.bot.edit_message_text(text, chat_id=p.chat_id, message_id=p.message_id,
+                                            reply_markup=markup)  # type: ignore[arg-type]
+    except BadRequest as exc:
+        if "not modified" not in str(exc):
+            raise
+
+
+async def _apply(update: Update, context: BotContext, member: Member, p: Pending) -> bool:
+    try:
+        context.svc.tickets.apply(ticket_id=p.ticket_id, action=p.action,
+                                  actor_id=member.telegram_id, data=p.data)
+    except TicketError as exc:
+        if update.callback_query is not None:
+            await update.callback_query.answer(str(exc), show_alert=True)
+        else:
+            await reply(update, escape(str(exc)))
+        return False
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.ACTION_DONE.format(action=p.action.value))
+    else:
+        await reply(update, texts.ACTION_DONE.format(action=p.action.value))
+    await _refresh_card(context, p)
+    return True
+
+
+@guard(Perm.ticket_view)
+async def on_button(update: Update, context: BotContext, member: Member) -> int:
+    """Handle `t1:<code>:<ticket_id>`: apply, open a dialogue, refresh or show history."""
+    query = update.callback_query
+    assert query is not None and query.data is not None and query.message is not None
+    _, code, raw_id = query.data.split(":")
+    ticket_id = int(raw_id)
+    masked = is_group(update)
+    p = Pending(ticket_id, Action.sign, query.message.chat.id, query.message.message_id, masked)
+    if code == "rf":
+        await query.answer()
+        await _refresh_card(context, p)
+        return ConversationHandler.END
+    if code == "hi":
+        await query.answer()
+        await _send_history(update, context, ticket_id)
+        return ConversationHandler.END
+    if not member_may_act(member):
+        await query.answer("您的角色只能查看工单。", show_alert=True)
+        return ConversationHandler.END
+    p.action = CODE_ACTIONS[code]
+    t = context.svc.tickets.get_by_id(ticket_id)
+    if t is None:
+        await query.answer("工单不存在。", show_alert=True)
+        return ConversationHandler.END
+    why = check(t.status, p.action)
+    if why:
+        await query.answer(why, show_alert=True)
+        await _refresh_card(context, p)
+        return ConversationHandler.END
+    if p.action in (Action.sign, Action.contact, Action.close):
+        await _apply(update, context, member, p)
+        return ConversationHandler.END
+    context.user_data[ACT] = p  # type: ignore[index]
+    await query.answer()
+    return await _open_dialogue(update, context, p, t.unit)
+
+
+def member_may_act(member: Member) -> bool:
+    return allowed(member.role, Perm.tickets)
+
+
+async def _open_dialogue(update: Update, context: BotContext, p: Pending, unit: str) -> int:
+    prompts = texts.ACTION_PROMPT
+    if p.action is Action.dispatch:
+        ref = context.svc.reference.current
+        own = ref.unit(unit)
+        section = own.section if own else ""
+        names = [unit] + [u.name for u in ref.units_in_section(section) if u.name != unit]
+        if section and section not in names:
+            names.insert(1, section)
+        p.options, p.chosen, p.step = names[:10], {0}, "units"
+        await reply(update, prompts["dispatch"],
+                    reply_markup=multi_select("td1", p.options, p.chosen, confirm="确定派发"))
+        return PICK
+    if p.action is Action.callback:
+        p.step = "solved"
+        await reply(update, prompts["callback_solved"],
+                    reply_markup=choices("td1", ["已解决", "未解决", "未接通"]))
+        return PICK
+    p.step = {Action.feedback: "feedback", Action.supervise: "reason",
+              Action.give_back: "reason", Action.extend: "date"}[p.action]
+    key = {Action.feedback: "feedback", Action.supervise: "supervise",
+           Action.give_back: "give_back", Action.extend: "extend_date"}[p.action]
+    await reply(update, prompts[key])
+    return TEXT
+
+
+@guard(Perm.tickets)
+async def on_pick(update: Update, context: BotContext, member: Member) -> int:
+    """Buttons inside a dialogue (`td1:<index|ok|no>`): units, solved, satisfaction, skip."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    p: Pending | None = context.user_data.get(ACT)  # type: ignore[union-attr]
+    if p is None:
+        await query.answer("操作已过期，请重新点选。", show_alert=True)
+        return ConversationHandler.END
+    choice = query.data.split(":")[1]
+    if choice == "no":
+        await query.answer(texts.NEW_CANCELLED[:3])
+        await query.edit_message_text("已取消。")
+        return _end(context)
+    if p.step == "units":
+        if choice == "ok":
+            if not p.chosen:
+                await query.answer(texts.DISPATCH_NONE, show_alert=True)
+                return PICK
+            ref = context.svc.reference.current
+            p.data.units = [p.options[i] for i in sorted(p.chosen)]
+            units = [ref.unit(name) for name in p.data.units]
+            p.data.copied_to = [f"{u.name}{u.leader}" for u in units if u and u.leader]
+            await query.edit_message_text("派发至：" + escape("、".join(p.data.units)))
+            return await _finish(update, context, member, p)
+        p.chosen ^= {int(choice)}
+        await query.answer()
+        await query.edit_message_reply_markup(
+            multi_select("td1", p.options, p.chosen, confirm="确定派发"))
+        return PICK
+    if p.step == "solved":
+        await query.answer()
+        if choice == "2":
+            p.data.reached = False
+            await query.edit_message_text("回访：未接通")
+            p.step = "note"
+            await reply(update, texts.ACTION_PROMPT["callback_note"],
+                        reply_markup=choices("td1", ["跳过"]))
+            return PICK
+        p.data.solved = choice == "0"
+        p.step = "sat"
+        await query.edit_message_text("回访：" + ("已解决" if p.data.solved else "未解决"))
+        await reply(update, texts.ACTION_PROMPT["callback_sat"],
+                    reply_markup=choices("td1", list(SATISFACTION)))
+        return PICK
+    if p.step == "sat":
+        await query.answer()
+        p.data.satisfaction = SATISFACTION[int(choice)]
+        await query.edit_message_text("满意度：" + p.data.satisfaction)
+        p.step = "note"
+        await reply(update, texts.ACTION_PROMPT["callback_note"],
+                    reply_markup=choices("td1", ["跳过"]))
+        return PICK
+    if p.step == "note":  # "跳过"
+        await query.edit_message_reply_markup(None)
+        return await _finish(update, context, member, p)
+    await query.answer()
+    return PICK
+
+
+@guard(Perm.tickets)
+async def on_text(update: Update, context: BotContext, member: Member) -> int:
+    """Typed input inside a dialogue: feedback, reasons, dates, callback notes."""
+    p: Pending | None = context.user_data.get(ACT)  # type: ignore[union-attr]
+    msg = update.effective_message
+    if p is None or msg is None:
+        return _end(context)
+    text = (msg.text or "").strip()
+    if not text:
+        return TEXT
+    if p.step == "feedback":
+        p.data.note = (p.data.note + "\n" + text).strip()
+        missing = missing_feedback_parts(p.data.note)
+        if missing:
+            more = texts.ACTION_PROMPT["feedback_more"].format(parts="、".join(missing))
+            await reply(update, more)
+            return TEXT
+        return await _finish(update, context, member, p)
+    if p.step == "date":
+        when = parse_datetime(text, now=context.svc.clock.now(), end_of_day=True)
+        if when is None:
+            await reply(update, texts.EXTEND_BAD_DATE.format(value=escape(text[:40])))
+            return TEXT
+        p.data.new_deadline, p.step = when, "reason"
+        await reply(update, texts.ACTION_PROMPT["extend_reason"])
+        return TEXT
+    if p.step == "units":  # a unit typed by name joins the picker
+        match = context.svc.reference.current.match_unit(text)
+        if match.value is None:
+            await reply(update, "没有找到该单位，请点选或输入准确名称。")
+            return PICK
+        if match.value not in p.options:
+            p.options.append(match.value)
+        p.chosen.add(p.options.index(match.value))
+        await reply(update, texts.ACTION_PROMPT["dispatch"],
+                    reply_markup=multi_select("td1", p.options, p.chosen, confirm="确定派发"))
+        return PICK
+    p.data.note = text  # reasons and callback notes
+    if p.step == "note":
+        p.data.recording = ""
+    return await _finish(update, context, member, p)
+
+
+async def _finish(update: Update, context: BotContext, member: Member, p: Pending) -> int:
+    ok = await _apply(update, context, member, p)
+    if not ok and p.step in ("reason", "date", "feedback"):
+        return TEXT  # a refusal keeps the dialogue so the user can fix the input
+    return _end(context)
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    """Abandon the action; the ticket is unchanged."""
+    _end(context)
+    await reply(update, "已取消，工单未改变。")
+    return ConversationHandler.END
+
+
+def _end(context: BotContext) -> int:
+    context.user_data.pop(ACT, None)  # type: ignore[union-attr]
+    return ConversationHandler.END
+
+
+async def _send_history(update: Update, context: BotContext, ticket_id: int) -> None:
+    svc = context.svc
+    t = svc.tickets.get_by_id(ticket_id)
+    if t is None:
+        return
+    names = {m.telegram_id: m.name for m in svc.staff.all()}
+    now = svc.clock.now()
+    lines = [texts.HISTORY_HEAD.format(no=escape(t.platform_no))]
+    lines += [texts.event_line(e, now, names) for e in svc.tickets.events(ticket_id, limit=500)]
+    await reply(update, "\n".join(lines))

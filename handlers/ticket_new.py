@@ -1,0 +1,172 @@
+"""/new: log a ticket from a pasted block in one step, or field by field in a dialogue."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from bot.context import BotContext
+from bot.services.staff import Member
+from bot.services.ticket_parser import (
+    FIELD_PROMPTS_ZH,
+    ParsedTicket,
+    parse_field,
+    parse_ticket_text,
+)
+from bot.services.tickets import TicketError
+from bot.texts import tickets as texts
+from handlers.access import guard
+from handlers.keyboards import choices
+from handlers.replies import reply
+from handlers.tickets import card_for
+
+ASK = 0
+DRAFT = "new_draft"
+FIELD = "new_field"
+OPTIONS = "new_options"
+
+
+def _text_after_command(update: Update) -> str:
+    text = (update.effective_message.text or "") if update.effective_message else ""
+    parts = text.split(maxsplit=1)
+    return parts[1] if len(parts) > 1 else ""
+
+
+@guard("new")
+async def start_new(update: Update, context: BotContext, member: Member) -> int:
+    """Parse whatever was pasted after /new, then ask for what is missing or wrong."""
+    svc = context.svc
+    body = _text_after_command(update)
+    draft = ParsedTicket()
+    if body.strip():
+        result = parse_ticket_text(body, reference=svc.reference.current, now=svc.clock.now())
+        draft = result.ticket
+        if result.errors:
+            errs = "\n".join(f"• {escape(e.message)}" for e in result.errors)
+            await reply(update, texts.NEW_ERRORS.format(errors=errs))
+    else:
+        await reply(update, texts.NEW_INTRO)
+    context.user_data[DRAFT] = draft  # type: ignore[index]
+    return await _next(update, context, member)
+
+
+async def _next(update: Update, context: BotContext, member: Member) -> int:
+    """Ask the next missing field, or create the ticket when nothing is missing."""
+    draft: ParsedTicket = context.user_data[DRAFT]  # type: ignore[index]
+    missing = draft.missing()
+    if missing:
+        await _ask(update, context, missing[0])
+        return ASK
+    try:
+        created = context.svc.tickets.create(data=draft, actor_id=member.telegram_id)
+    except TicketError as exc:
+        await reply(update, escape(str(exc)))
+        _clear(context)
+        return ConversationHandler.END
+    _clear(context)
+    assert created.ticket.id is not None
+    card = card_for(context, created.ticket.id, masked=False)
+    assert card is not None
+    text, markup = card
+    warnings = texts.render_warnings(created.warnings)
+    await reply(update, "\n".join(x for x in (texts.NEW_CREATED, text, warnings) if x),
+                reply_markup=markup)
+    return ConversationHandler.END
+
+
+async def _ask(update: Update, context: BotContext, field: str) -> None:
+    context.user_data[FIELD] = field  # type: ignore[index]
+    ref = context.svc.reference.current
+    options: list[str] = []
+    if field == "request_type":
+        options = list(ref.request_types)
+    elif field == "urgency":
+        options = list(ref.urgencies)
+    elif field == "category":
+        options = list(ref.categories)
+    context.user_data[OPTIONS] = options  # type: ignore[index]
+    prompt = FIELD_PROMPTS_ZH[field]
+    if options:
+        await reply(update, prompt + texts.ASK_CHOICE_HINT, reply_markup=choices("nf1", options))
+    else:
+        await reply(update, prompt)
+
+
+async def answer_text(update: Update, context: BotContext) -> int:
+    """Take a typed answer for the field being asked."""
+    msg = update.effective_message
+    return await _take(update, context, (msg.text or "").strip() if msg else "")
+
+
+async def answer_button(update: Update, context: BotContext) -> int:
+    """Take a button answer (`nf1:<index>`) for the field being asked."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    options: list[str] = context.user_data.get(OPTIONS, [])  # type: ignore[union-attr]
+    idx = int(query.data.split(":")[1])
+    if idx >= len(options):
+        return ASK
+    await query.edit_message_reply_markup(None)
+    field = context.user_data.get(FIELD)  # type: ignore[union-attr]
+    if field == "category":  # first level picked: offer its second level
+        l1 = options[idx]
+        l2s = context.svc.reference.current.categories.get(l1, [])
+        context.user_data[FIELD] = "category_l2"  # type: ignore[index]
+        context.user_data["new_l1"] = l1  # type: ignore[index]
+        context.user_data[OPTIONS] = l2s  # type: ignore[index]
+        await reply(update, f"{escape(l1)}：请选择二级分类", reply_markup=choices("nf1", l2s))
+        return ASK
+    if field == "category_l2":
+        l1 = context.user_data["new_l1"]  # type: ignore[index]
+        return await _take(update, context, f"{l1}/{options[idx]}")
+    return await _take(update, context, options[idx])
+
+
+async def _take(update: Update, context: BotContext, value: str) -> int:
+    svc = context.svc
+    user = update.effective_user
+    member = svc.staff.get(user.id) if user else None
+    if member is None:
+        return ConversationHandler.END
+    field = context.user_data.get(FIELD)  # type: ignore[union-attr]
+    draft: ParsedTicket | None = context.user_data.get(DRAFT)  # type: ignore[union-attr]
+    if draft is None or field is None:
+        return ConversationHandler.END
+    target = "category" if field == "category_l2" else field
+    parsed, error = parse_field(target, value, reference=svc.reference.current,
+                                now=svc.clock.now())
+    if error:
+        await reply(update, escape(error))
+        if target == "unit":
+            suggestions = svc.reference.current.match_unit(value).suggestions
+            if suggestions:
+                context.user_data[OPTIONS] = suggestions  # type: ignore[index]
+                await reply(update, FIELD_PROMPTS_ZH["unit"],
+                            reply_markup=choices("nf1", suggestions, per_row=1))
+                return ASK
+        await _ask(update, context, target)
+        return ASK
+    draft.apply(target, parsed)
+    return await _next(update, context, member)
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    """Drop the draft; nothing was saved."""
+    _clear(context)
+    await reply(update, texts.NEW_CANCELLED)
+    return ConversationHandler.END
+
+
+async def timed_out(update: Update, context: BotContext) -> None:
+    """Tell the user the dialogue expired and nothing was saved."""
+    _clear(context)
+    if update.effective_chat is not None:
+        await context.bot.send_message(update.effective_chat.id, texts.NEW_TIMEOUT)
+
+
+def _clear(context: BotContext) -> None:
+    for key in (DRAFT, FIELD, OPTIONS, "new_l1"):
+        context.user_data.pop(key, None)  # type: ignore[union-attr]

@@ -1,0 +1,113 @@
+"""Ticket cards and lists: /t, /mine, /open, /overdue, /find, and their page buttons."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.permissions import Perm
+from bot.services.staff import Member
+from bot.texts import tickets as texts
+from handlers.access import guard
+from handlers.keyboards import pager, ticket_actions
+from handlers.replies import is_group, reply
+
+PAGE_SIZE = 10
+
+
+def card_for(context: BotContext, ticket_id: int, *, masked: bool) -> tuple[str, object] | None:
+    """The card text and its action buttons, or None when the ticket is gone."""
+    svc = context.svc
+    t = svc.tickets.get_by_id(ticket_id)
+    if t is None:
+        return None
+    events = svc.tickets.events(ticket_id, limit=4)
+    names = {m.telegram_id: m.name for m in svc.staff.all()}
+    text = texts.render_card(t, events, now=svc.clock.now(), masked=masked, names=names)
+    return text, ticket_actions(ticket_id, t.status)
+
+
+@guard("t")
+async def show_ticket(update: Update, context: BotContext, member: Member) -> None:
+    """Show one ticket's card with the buttons for its next actions."""
+    args = context.args or []
+    if len(args) != 1:
+        await reply(update, texts.T_USAGE)
+        return
+    t = context.svc.tickets.get(args[0])
+    if t is None:
+        await reply(update, texts.T_NOT_FOUND.format(no=escape(args[0])))
+        return
+    assert t.id is not None
+    text, markup = card_for(context, t.id, masked=is_group(update))  # type: ignore[misc]
+    await reply(update, text, reply_markup=markup)
+
+
+async def _send_list(update: Update, context: BotContext, kind: str, page: int,
+                     member: Member, words: str = "") -> None:
+    svc = context.svc.tickets
+    offset = (page - 1) * PAGE_SIZE
+    if kind == "mine":
+        total, rows = svc.mine(member.telegram_id, offset=offset, limit=PAGE_SIZE)
+    elif kind == "open":
+        total, rows = svc.open_list(offset=offset, limit=PAGE_SIZE)
+    elif kind == "overdue":
+        total, rows = svc.overdue(offset=offset, limit=PAGE_SIZE)
+    else:
+        total, rows = svc.find(words, offset=offset, limit=PAGE_SIZE)
+    pages = max(1, -(-total // PAGE_SIZE))
+    lines = [texts.LIST_HEAD[kind]]
+    if kind == "open" and page == 1:
+        counts = svc.open_counts()
+        lines.append("　".join(f"{k} {v}" for k, v in counts.items()) or texts.LIST_EMPTY)
+    now = context.svc.clock.now()
+    lines += [texts.list_line(t, now) for t in rows] or [texts.LIST_EMPTY]
+    if total:
+        lines.append(texts.LIST_PAGE.format(page=page, pages=pages, total=total))
+    markup = pager(kind, page, pages, "f" if kind == "find" else "")
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_text("\n".join(lines), reply_markup=markup)
+    else:
+        await reply(update, "\n".join(lines), reply_markup=markup)
+
+
+@guard("mine")
+async def mine(update: Update, context: BotContext, member: Member) -> None:
+    """List the open tickets this staff member handles."""
+    await _send_list(update, context, "mine", 1, member)
+
+
+@guard("open")
+async def open_tickets(update: Update, context: BotContext, member: Member) -> None:
+    """Count open tickets by status, then list them."""
+    await _send_list(update, context, "open", 1, member)
+
+
+@guard("overdue")
+async def overdue(update: Update, context: BotContext, member: Member) -> None:
+    """List open tickets past their completion deadline, most overdue first."""
+    await _send_list(update, context, "overdue", 1, member)
+
+
+@guard("find")
+async def find(update: Update, context: BotContext, member: Member) -> None:
+    """Search tickets by content, citizen, unit, address or number."""
+    words = " ".join(context.args or []).strip()
+    if not words:
+        await reply(update, texts.FIND_USAGE)
+        return
+    context.user_data["find_words"] = words  # type: ignore[index]
+    await _send_list(update, context, "find", 1, member, words)
+
+
+@guard(Perm.ticket_view)
+async def page_button(update: Update, context: BotContext, member: Member) -> None:
+    """Turn a list page (callback `pg1:<kind>:<page>:<arg>`)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    _, kind, page, _arg = query.data.split(":", 3)
+    words = (context.user_data or {}).get("find_words", "")
+    await _send_list(update, context, kind, max(1, int(page)), member, words)
