@@ -35,18 +35,23 @@ class Harness:
         return self.app.bot_data.svc
 
     async def say(self, user_id: int, text: str, *, chat_id: int | None = None,
-                  quiet: float = 0.05) -> list[JSON]:
+                  expect_reply: bool = True, quiet: float = 0.05) -> list[JSON]:
         """Send a message as a user; return every message the bot sent or edited in reply."""
+        chat = chat_id if chat_id is not None else user_id
         mark = self.emu.mark()
         self.emu.send_message(user_id=user_id, text=text, chat_id=chat_id)
+        if expect_reply:
+            await self.emu.wait_for_message(chat, after=mark, timeout=10)
         await self.emu.idle(quiet=quiet)
-        return self.messages_since(mark, chat_id if chat_id is not None else user_id)
+        return self.messages_since(mark, chat)
 
     async def press(self, user_id: int, message: JSON, label: str,
                     quiet: float = 0.05) -> list[JSON]:
         """Press the button labelled `label` on a bot message; return what the bot sent."""
         mark = self.emu.mark()
         self.emu.press(user_id=user_id, message=message, text=label)
+        await self.emu.wait_for_call(lambda c: c.method == "answerCallbackQuery", after=mark,
+                                     timeout=10)
         await self.emu.idle(quiet=quiet)
         return self.messages_since(mark, message["chat"]["id"])
 

@@ -98,14 +98,14 @@ async def test_access_request_ignored(harness: Harness):
 
 
 async def test_bot_leaves_unconfigured_group(team: Harness):
-    await team.say(STAFF, "/help", chat_id=OTHER_GROUP)
+    await team.say(STAFF, "/help", chat_id=OTHER_GROUP, expect_reply=False)
     assert OTHER_GROUP in team.emu.left_chats
     assert not [m for m in team.emu.bot_messages(OTHER_GROUP) if m.get("text")]
 
 
 async def test_duty_group_help_and_stranger_silence(team: Harness):
     assert "/t" in text_of(await team.say(STAFF, "/help", chat_id=DUTY_GROUP))
-    assert await team.say(STRANGER, "/help", chat_id=DUTY_GROUP) == []
+    assert await team.say(STRANGER, "/help", chat_id=DUTY_GROUP, expect_reply=False) == []
 
 
 async def test_private_only_command_in_group_is_refused(team: Harness):

@@ -1,0 +1,1 @@
+"""Data files shipped with the bot (YAML), loaded relative to this package."""

@@ -1,0 +1,9 @@
+"""Shared constants for the ticket unit tests (importable, unlike conftest)."""
+
+from datetime import datetime
+
+from bot.clock import SHANGHAI
+from bot.services.reference import load_reference
+
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)
+REFERENCE = load_reference()
