@@ -12,7 +12,6 @@ from sqlalchemy.engine import Engine
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -28,18 +27,23 @@ from telegram.warnings import PTBUserWarning
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import CONTEXT_TYPES, BotContext, BotData, Services
+from bot.ratelimit import FanoutRateLimiter
+from bot.services import similar
 from bot.services.calendar import WorkCalendar
 from bot.services.deadlines import DeadlinePolicy
+from bot.services.outbox import Outbox
 from bot.services.reference_store import ReferenceStore
 from bot.services.staff import StaffDirectory
 from bot.services.tickets import TicketService
 from handlers import (
     access,
     admin,
+    delivery,
     errors,
     fallback,
     menus,
     start,
+    ticker,
     ticket_actions,
     ticket_new,
     tickets,
@@ -75,15 +79,19 @@ def build_application(
         file_base = base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base
         builder = builder.base_url(base).base_file_url(file_base)
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(FanoutRateLimiter())
     app = builder.build()
     # Our dialogues mix message and button steps on purpose (per_message=False); PTB warns
     # about that pattern at construction, which is expected here.
     warnings.filterwarnings("ignore", message=r"If 'per_message=False'", category=PTBUserWarning)
     data: BotData = app.bot_data
     data.svc = build_services(settings, engine=engine, clock=clock, owns_engine=owns_engine)
+    data.courier = delivery.Courier(app.bot, data.svc)
     _register_handlers(app)
     app.add_error_handler(errors.on_error)
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(ticker.tick, interval=settings.tick_seconds, first=0.1,
+                                name="tick")
     return app
 
 
@@ -99,7 +107,8 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
     return Services(
         settings=settings, engine=engine, clock=clock, staff=StaffDirectory(engine, clock),
         reference=ReferenceStore(engine, clock),
-        tickets=TicketService(engine, clock, policy, calendar), owns_engine=owns_engine,
+        tickets=TicketService(engine, clock, policy, calendar), outbox=Outbox(engine, clock),
+        owns_engine=owns_engine,
     )
 
 
@@ -167,12 +176,17 @@ def _ticket_action_dialogue(timeout_minutes: int) -> ConversationHandler:  # typ
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     svc = app.bot_data.svc
     svc.staff.ensure_admins(svc.settings.admin_ids)
+    similar.warm_up()
     svc.tickets.load_recent()
+    courier = app.bot_data.courier
+    svc.outbox.on_enqueue = courier.kick
+    courier.start()
     await menus.sync_all_menus(app.bot, svc)
     log.info("bot ready: %d active staff", len(svc.staff.active()))
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    await app.bot_data.courier.stop()
     svc = app.bot_data.svc
     if svc.owns_engine:
         svc.engine.dispose()

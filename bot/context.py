@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -10,6 +12,7 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.services.outbox import Outbox
 from bot.services.reference_store import ReferenceStore
 from bot.services.staff import StaffDirectory
 from bot.services.tickets import TicketService
@@ -25,7 +28,11 @@ class Services:
     staff: StaffDirectory
     reference: ReferenceStore
     tickets: TicketService
+    outbox: Outbox
     owns_engine: bool = False
+    # Called on every scheduler tick with "now"; each enqueues whatever fell due (reminders,
+    # escalations, scheduled posts). Plain functions: no Telegram.
+    periodic: list[Callable[[datetime], object]] = field(default_factory=list)
     # members whose per-chat command menu Telegram has accepted in this process
     menus_synced: set[int] = field(default_factory=set)
 
@@ -39,12 +46,17 @@ class BotData:
     """`application.bot_data`: holds the services; PTB creates it with no arguments."""
 
     svc: Services
+    courier: Any  # handlers.delivery.Courier (typed loosely to keep this module light)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
     @property
     def svc(self) -> Services:
         return self.bot_data.svc
+
+    @property
+    def courier(self) -> Any:
+        return self.bot_data.courier
 
 
 CONTEXT_TYPES = ContextTypes(context=BotContext, bot_data=BotData)

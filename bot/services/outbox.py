@@ -1,0 +1,160 @@
+"""Write intended deliveries to the outbox, and the bookkeeping the sender needs.
+
+No Telegram here: the sender (`handlers/delivery.py`) claims due rows, sends them and reports
+back through `mark_sent` / `mark_retry` / `mark_failed`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from bot.clock import Clock
+from models.db import session_scope
+from models.outbox import OutboxMessage
+
+URGENT, NORMAL, LOW = 0, 5, 9
+MAX_ATTEMPTS = 12
+Buttons = list[list[tuple[str, str]]]  # rows of (label, callback_data)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A row claimed for sending, detached from its session."""
+
+    id: int
+    chat_id: int
+    method: str
+    text: str
+    buttons: Buttons | None
+    priority: int
+    attempts: int
+    edit_message_id: int | None
+    kind: str
+    ref: str
+
+
+class Outbox:
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self.engine, self.clock = engine, clock
+        self.on_enqueue: Callable[[], None] = lambda: None
+
+    def enqueue(self, *, key: str, kind: str, chat_id: int, text: str, ref: str = "",
+                buttons: Buttons | None = None, priority: int = NORMAL,
+                not_before: datetime | None = None, edit_of: int | None = None) -> int | None:
+        """Add one delivery unless its key exists already. Returns the new row id or None."""
+        now = self.clock.now()
+        row = OutboxMessage(
+            dedup_key=key[:160], kind=kind, ref=ref, chat_id=chat_id, text=text,
+            buttons=json.dumps(buttons, ensure_ascii=False) if buttons is not None else None,
+            priority=priority, next_attempt_at=not_before or now, created_at=now,
+            method="edit" if edit_of is not None else "send", edit_of=edit_of,
+        )
+        try:
+            with session_scope(self.engine) as s:
+                if s.exec(select(OutboxMessage.id).where(
+                        OutboxMessage.dedup_key == row.dedup_key)).first() is not None:
+                    return None
+                s.add(row)
+                s.flush()
+                new_id = row.id
+        except IntegrityError:  # a concurrent producer won the race: the delivery exists
+            return None
+        self.on_enqueue()
+        return new_id
+
+    def due(self, *, limit: int = 50) -> list[Outgoing]:
+        """Pending rows whose time has come, urgent first; edits wait for their original."""
+        now = self.clock.now()
+        with session_scope(self.engine) as s:
+            rows = s.exec(select(OutboxMessage).where(
+                OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+            ).order_by(col(OutboxMessage.priority), col(OutboxMessage.id)).limit(limit)).all()
+            out: list[Outgoing] = []
+            for r in rows:
+                target = None
+                if r.method == "edit":
+                    orig = s.get(OutboxMessage, r.edit_of) if r.edit_of else None
+                    if orig is None or orig.status in ("failed", "cancelled"):
+                        r.status, r.last_error = "cancelled", "original not delivered"
+                        s.add(r)
+                        continue
+                    if orig.status != "sent":
+                        continue  # not yet: the original is still on its way
+                    target = orig.message_id
+                assert r.id is not None
+                out.append(Outgoing(r.id, r.chat_id, r.method, r.text,
+                                    _load_buttons(r.buttons), r.priority, r.attempts, target,
+                                    r.kind, r.ref))
+        return out
+
+    def next_due_at(self) -> datetime | None:
+        with session_scope(self.engine) as s:
+            return s.exec(select(OutboxMessage.next_attempt_at).where(
+                OutboxMessage.status == "pending").order_by(
+                col(OutboxMessage.next_attempt_at)).limit(1)).first()
+
+    def mark_sent(self, row_id: int, message_id: int | None) -> None:
+        with session_scope(self.engine) as s:
+            r = s.get(OutboxMessage, row_id)
+            if r is not None:
+                r.status, r.sent_at, r.message_id = "sent", self.clock.now(), message_id
+                r.attempts += 1
+                s.add(r)
+
+    def mark_retry(self, row_id: int, error: str, *, after: float | None = None) -> bool:
+        """Back off (exponentially unless `after` is given). False once attempts run out."""
+        with session_scope(self.engine) as s:
+            r = s.get(OutboxMessage, row_id)
+            if r is None:
+                return False
+            r.attempts += 1
+            r.last_error = error[:256]
+            if r.attempts >= MAX_ATTEMPTS:
+                r.status = "failed"
+                s.add(r)
+                return False
+            delay = after if after is not None else min(300.0, 2.0 ** r.attempts)
+            r.next_attempt_at = self.clock.now() + timedelta(seconds=delay)
+            s.add(r)
+            return True
+
+    def mark_failed(self, row_id: int, error: str) -> None:
+        with session_scope(self.engine) as s:
+            r = s.get(OutboxMessage, row_id)
+            if r is not None:
+                r.status, r.last_error = "failed", error[:256]
+                r.attempts += 1
+                s.add(r)
+
+    def cancel(self, *, ref: str, kind: str | None = None) -> int:
+        """Drop pending deliveries for a ref (e.g. an alert acknowledged before escalating)."""
+        with session_scope(self.engine) as s:
+            q = select(OutboxMessage).where(OutboxMessage.ref == ref,
+                                            OutboxMessage.status == "pending")
+            if kind is not None:
+                q = q.where(OutboxMessage.kind == kind)
+            rows = s.exec(q).all()
+            for r in rows:
+                r.status = "cancelled"
+                s.add(r)
+            return len(rows)
+
+    def deliveries(self, *, ref: str, kind: str | None = None) -> list[OutboxMessage]:
+        with session_scope(self.engine) as s:
+            q = select(OutboxMessage).where(OutboxMessage.ref == ref)
+            if kind is not None:
+                q = q.where(OutboxMessage.kind == kind)
+            return list(s.exec(q.order_by(col(OutboxMessage.id))).all())
+
+
+def _load_buttons(raw: str | None) -> Buttons | None:
+    if raw is None:
+        return None
+    return [[(label, data) for label, data in row] for row in json.loads(raw)]

@@ -1,0 +1,132 @@
+"""The courier: sends what the outbox holds, with retries, and records the outcome.
+
+One background task per application. It wakes when something is enqueued (so an urgent
+alert leaves at once) or when a retry falls due, and sends urgent rows first. 429s are
+retried by the rate limiter; timeouts and 5xx back off through the database, so a restart
+resumes them; a user who blocked the bot is recorded and the managers are told.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.context import Services
+from bot.ratelimit import BULK, URGENT
+from bot.services.outbox import URGENT as URGENT_PRIORITY
+from bot.services.outbox import Buttons, Outgoing
+from bot.texts.split import LIMIT, split_message
+
+log = logging.getLogger(__name__)
+
+FailureHook = Callable[[Outgoing, str], None]
+
+
+def markup(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)
+                                  for label, data in row] for row in buttons])
+
+
+class Courier:
+    def __init__(self, bot: Any, svc: Services) -> None:
+        self.bot, self.svc = bot, svc
+        self._event = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.failure_hooks: list[FailureHook] = []
+
+    def kick(self) -> None:
+        self._event.set()
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="courier")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        tick = self.svc.settings.tick_seconds
+        while True:
+            try:
+                await self.drain()
+            except Exception:  # keep the courier alive whatever one message does
+                log.exception("outbox drain failed")
+            nxt = self.svc.outbox.next_due_at()
+            wait = tick
+            if nxt is not None:
+                wait = min(tick, max(0.05, (nxt - self.svc.clock.now()).total_seconds()))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._event.wait(), wait)
+            self._event.clear()
+
+    async def drain(self) -> int:
+        """Send everything due now; returns how many rows were handled."""
+        handled = 0
+        while True:
+            rows = self.svc.outbox.due(limit=50)
+            if not rows:
+                return handled
+            for row in rows:
+                await self._deliver(row)
+                handled += 1
+            if len(rows) < 50:
+                return handled
+
+    async def _deliver(self, row: Outgoing) -> None:
+        limit_args = URGENT if row.priority <= URGENT_PRIORITY else BULK
+        try:
+            message_id = await self._send(row, limit_args)
+        except Forbidden as exc:
+            self.svc.outbox.mark_failed(row.id, f"forbidden: {exc.message}")
+            log.warning("delivery %s to chat %s refused: %s", row.id, row.chat_id, exc.message)
+            self._failed(row, "blocked")
+        except BadRequest as exc:
+            if "not modified" in exc.message:
+                self.svc.outbox.mark_sent(row.id, row.edit_message_id)
+                return
+            self.svc.outbox.mark_failed(row.id, f"bad request: {exc.message}")
+            log.error("delivery %s rejected: %s", row.id, exc.message)
+            self._failed(row, "rejected")
+        except RetryAfter as exc:
+            after = exc.retry_after
+            seconds = after if isinstance(after, int | float) else after.total_seconds()
+            self.svc.outbox.mark_retry(row.id, "flood limit", after=float(seconds))
+        except (NetworkError, TelegramError) as exc:  # timeouts and 5xx
+            if not self.svc.outbox.mark_retry(row.id, f"{type(exc).__name__}: {exc}"):
+                self._failed(row, "gave up")
+        else:
+            self.svc.outbox.mark_sent(row.id, message_id)
+
+    async def _send(self, row: Outgoing, limit_args: str) -> int | None:
+        if row.method == "edit":
+            text = split_message(row.text)[0] if len(row.text) > LIMIT else row.text
+            await self.bot.edit_message_text(text, chat_id=row.chat_id,
+                                             message_id=row.edit_message_id,
+                                             reply_markup=markup(row.buttons))
+            return row.edit_message_id
+        chunks = split_message(row.text)
+        sent = None
+        for i, chunk in enumerate(chunks):
+            last = i == len(chunks) - 1
+            sent = await self.bot.send_message(
+                row.chat_id, chunk, reply_markup=markup(row.buttons) if last else None,
+                rate_limit_args=limit_args)
+        return sent.message_id if sent is not None else None
+
+    def _failed(self, row: Outgoing, why: str) -> None:
+        for hook in self.failure_hooks:
+            try:
+                hook(row, why)
+            except Exception:
+                log.exception("delivery failure hook failed")
