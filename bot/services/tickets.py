@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -20,6 +20,7 @@ from bot.services.calendar import WorkCalendar
 from bot.services.deadlines import DeadlinePolicy
 from bot.services.similar import Similar, SimilarityIndex
 from bot.services.ticket_parser import ParsedTicket
+from bot.services.ticket_search import TicketSearchIndex, search_text
 from bot.services.workflow import OPEN_STATUSES, Action, Status
 from models.db import session_scope
 from models.ticket import Ticket, TicketEvent
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 ALERT_URGENCIES = frozenset({"紧急", "涉稳", "重点"})
 REPEAT_WINDOW_DAYS = 90
 SIMILAR_WINDOW_DAYS = 30
+FIND_WINDOW_DAYS = 730
 FEEDBACK_PARTS = ("背景", "过程", "结果", "后续")
 SATISFACTION = ("满意", "基本满意", "不满意")
 
@@ -74,18 +76,30 @@ class TicketService:
                  calendar: WorkCalendar) -> None:
         self.engine, self.clock, self.policy, self.calendar = engine, clock, policy, calendar
         self.similar_index = SimilarityIndex()
+        self.search_index = TicketSearchIndex()
         self.urgent_hooks: list[UrgentHook] = []
 
     # -------------------------------------------------------------------- start-up
     def load_recent(self) -> int:
-        """Fill the similarity index with the last window's tickets (at start)."""
-        since = self.clock.now() - timedelta(days=SIMILAR_WINDOW_DAYS)
+        """Fill the in-memory indexes from the database (at start)."""
+        now = self.clock.now()
+        since = now - timedelta(days=FIND_WINDOW_DAYS)
+        similar_since = now - timedelta(days=SIMILAR_WINDOW_DAYS)
         with session_scope(self.engine) as s:
             rows = s.exec(select(Ticket.id, Ticket.platform_no, Ticket.received_at,
-                                 Ticket.content).where(Ticket.received_at >= since)).all()
-        for tid, no, at, content in rows:
-            self.similar_index.add(tid, no, at, content)
+                                 Ticket.citizen_name, Ticket.phone, Ticket.unit,
+                                 Ticket.dispatched_units, Ticket.address, Ticket.content)
+                          .where(Ticket.received_at >= since)).all()
+        self.search_index.load((r[0], r[2], search_text(*r[1:2], *r[3:])) for r in rows)
+        for tid, no, at, *_rest, content in rows:
+            if at >= similar_since:
+                self.similar_index.add(tid, no, at, content)
         return len(rows)
+
+    def _index(self, t: Ticket) -> None:
+        assert t.id is not None
+        self.search_index.put(t.id, search_text(t.platform_no, t.citizen_name, t.phone, t.unit,
+                                                t.dispatched_units, t.address, t.content))
 
     # -------------------------------------------------------------------- logging
     def create(self, *, data: ParsedTicket, actor_id: int) -> Created:
@@ -125,6 +139,7 @@ class TicketService:
                               from_status=None, to_status=t.status, note=""))
         assert t.id is not None
         self.similar_index.add(t.id, t.platform_no, t.received_at, t.content)
+        self._index(t)
         alert = t.urgency in ALERT_URGENCIES
         if alert:
             self._fire_urgent(t, actor_id)
@@ -198,16 +213,14 @@ class TicketService:
         return self._page(cond, offset, limit, order=col(Ticket.complete_by).asc())
 
     def find(self, words: str, *, offset: int = 0, limit: int = 10) -> tuple[int, list[Ticket]]:
-        terms = [w for w in words.split() if w][:5]
-        if not terms:
-            return 0, []
-        cond = []
-        for w in terms:
-            like = f"%{w}%"
-            cond.append(or_(col(Ticket.content).like(like), col(Ticket.citizen_name).like(like),
-                            col(Ticket.unit).like(like), col(Ticket.address).like(like),
-                            col(Ticket.platform_no).like(like), col(Ticket.phone).like(like)))
-        return self._page(cond, offset, limit)
+        """Tickets containing every word (newest first); typos fall back to fuzzy matching."""
+        ids, _fuzzy = self.search_index.search(words)
+        page = ids[offset:offset + limit]
+        if not page:
+            return len(ids), []
+        with session_scope(self.engine) as s:
+            rows = {t.id: t for t in s.exec(select(Ticket).where(col(Ticket.id).in_(page)))}
+        return len(ids), [rows[i] for i in page if i in rows]
 
     def _page(self, cond: list, offset: int, limit: int,  # type: ignore[type-arg]
               order=None) -> tuple[int, list[Ticket]]:  # type: ignore[no-untyped-def]
@@ -240,6 +253,8 @@ class TicketService:
             s.add(t)
             s.add(TicketEvent(ticket_id=t.id, at=now, actor_id=actor_id, action=action.value,
                               from_status=before, to_status=t.status, note=note[:2000]))
+        if action is Action.dispatch:
+            self._index(t)
         return t
 
     def _apply_fields(self, t: Ticket, action: Action, d: ActionInput, now: datetime) -> str:
