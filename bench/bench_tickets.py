@@ -87,6 +87,9 @@ def bench_find(n: int, queries: int) -> list[object]:
         with engine.begin() as conn:
             conn.execute(insert(Ticket), rows)
     svc = build_services(_settings(), engine=engine, clock=MovableClock(NOW))
+    t0 = time.perf_counter()
+    svc.tickets.load_recent()
+    load = time.perf_counter() - t0
     words = ["态度", "朝阳医院 红包", "二次供水", "狂犬疫苗", "13912345678", "美容院 注射"]
     lat = []
     for i in range(queries):
@@ -94,7 +97,8 @@ def bench_find(n: int, queries: int) -> list[object]:
         svc.tickets.find(words[i % len(words)], limit=10)
         lat.append((time.perf_counter() - t0) * 1000)
     med, p95 = summary(lat)
-    return [f"/find over {n:,} tickets", med, p95, "SQL LIKE, newest first, page of 10"]
+    return [f"/find over {n:,} tickets", med, p95,
+            f"in-memory substring index, index load at start {load:.1f}s"]
 
 
 def _settings():  # type: ignore[no-untyped-def]
