@@ -1,0 +1,52 @@
+"""`python -m bot units import|export FILE`: the reference data managers edit.
+
+Units (承办单位) with their contact and the leader copied on dispatch, the two-level problem
+categories, industries, request types and urgencies — one YAML file, validated as a whole.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.clock import Clock
+from bot.config import load_settings_or_exit
+from bot.runtime import prepare_database, setup_logging
+from bot.services.reference import ReferenceDataError
+from bot.services.reference_store import ReferenceStore
+
+
+def _store() -> ReferenceStore:
+    settings = load_settings_or_exit(require_token=False)
+    setup_logging("WARNING")
+    return ReferenceStore(prepare_database(settings), Clock(settings.tz))
+
+
+def _import(args: argparse.Namespace) -> int:
+    try:
+        ref = _store().import_file(args.file)
+    except ReferenceDataError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    cats = sum(len(v) for v in ref.categories.values())
+    print(f"已导入：承办单位 {len(ref.units)} 个，问题分类 {len(ref.categories)} 类 / {cats} 项，"
+          f"行业 {len(ref.industries)} 个。")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    Path(args.file).write_text(_store().export(), encoding="utf-8")
+    print(f"已导出到 {args.file}")
+    return 0
+
+
+def add_subcommands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    units = sub.add_parser("units", help="reference data: units, categories, industries")
+    cmds = units.add_subparsers(dest="units_command", required=True)
+    p = cmds.add_parser("import", help="validate a reference YAML file and make it current")
+    p.add_argument("file", help="YAML file in the format of `units export`")
+    p.set_defaults(func=_import)
+    p = cmds.add_parser("export", help="write the current reference data as YAML")
+    p.add_argument("file", help="where to write")
+    p.set_defaults(func=_export)
