@@ -86,10 +86,14 @@ async def _ask(update: Update, context: BotContext, field: str) -> None:
         options = list(ref.urgencies)
     elif field == "category":
         options = list(ref.categories)
+    elif field == "unit":
+        options = context.svc.tickets.top_units()
     context.user_data[OPTIONS] = options  # type: ignore[index]
     prompt = FIELD_PROMPTS_ZH[field]
     if options:
-        await reply(update, prompt + texts.ASK_CHOICE_HINT, reply_markup=choices("nf1", options))
+        per_row = 1 if field == "unit" else 3
+        await reply(update, prompt + texts.ASK_CHOICE_HINT,
+                    reply_markup=choices("nf1", options, per_row=per_row))
     else:
         await reply(update, prompt)
 

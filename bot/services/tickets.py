@@ -102,7 +102,10 @@ class TicketService:
                                                 t.dispatched_units, t.address, t.content))
 
     # -------------------------------------------------------------------- logging
-    def create(self, *, data: ParsedTicket, actor_id: int) -> Created:
+    def create(self, *, data: ParsedTicket, actor_id: int, complex_case: bool = False,
+               answered_on_spot: bool = False) -> Created:
+        """Log a ticket. ``complex_case`` (复杂疑难) and ``answered_on_spot`` (咨询当场答复)
+        select the policy row; a row with ``no_deadlines`` closes the ticket at logging."""
         missing = data.missing()
         if missing:
             raise TicketError(f"工单信息不完整，缺少：{'、'.join(missing)}。")
@@ -110,7 +113,9 @@ class TicketService:
         received = data.received_at or now
         dl = self.policy.compute(received_at=received, urgency=data.urgency or "一般",
                                  request_type=data.request_type or "", calendar=self.calendar,
+                                 complex_case=complex_case, answered_on_spot=answered_on_spot,
                                  platform_deadline=data.platform_deadline)
+        closed_now = self.policy.classes[dl.policy_class].no_deadlines
         with session_scope(self.engine) as s:
             existing = self._by_no(s, data.platform_no or "")
             if existing is not None:
@@ -127,7 +132,10 @@ class TicketService:
                 created_at=now, updated_at=now, sign_by=dl.sign_by, contact_by=dl.contact_by,
                 first_feedback_by=dl.first_feedback_by, complete_by=dl.complete_by,
                 deadlines_provisional=dl.provisional, policy_class=dl.policy_class,
+                complex_case=complex_case,
             )
+            if closed_now:  # e.g. 咨询 answered on the spot: 即时办结, no deadlines
+                t.status, t.closed_at = Status.closed.value, now
             s.add(t)
             s.flush()
             warnings = self._warnings(s, t)
@@ -136,7 +144,8 @@ class TicketService:
             t.similar_refs = "、".join(x.platform_no for x in warnings.similar)[:512]
             s.add(t)
             s.add(TicketEvent(ticket_id=t.id, at=now, actor_id=actor_id, action="登记",
-                              from_status=None, to_status=t.status, note=""))
+                              from_status=None, to_status=t.status,
+                              note="当场答复，登记即办结" if closed_now else ""))
         assert t.id is not None
         self.similar_index.add(t.id, t.platform_no, t.received_at, t.content)
         self._index(t)
@@ -196,6 +205,14 @@ class TicketService:
         cond = [Ticket.handler_id == handler_id, col(Ticket.status).in_(_open())]
         return self._page(cond, offset, limit)
 
+    def top_units(self, *, limit: int = 8, days: int = 90) -> list[str]:
+        """The units most tickets went to lately (offered as buttons when logging)."""
+        since = self.clock.now() - timedelta(days=days)
+        with session_scope(self.engine) as s:
+            rows = s.exec(select(Ticket.unit, func.count()).where(Ticket.received_at >= since)
+                          .group_by(Ticket.unit).order_by(func.count().desc()).limit(limit)).all()
+        return [unit for unit, _ in rows]
+
     def open_counts(self) -> dict[str, int]:
         with session_scope(self.engine) as s:
             rows = s.exec(select(Ticket.status, func.count()).where(
@@ -248,6 +265,7 @@ class TicketService:
             note = self._apply_fields(t, action, data, now)
             t.status = workflow.target(before, action).value
             t.updated_at = now
+            t.next_reminder_at = None  # reminders re-plan from the new state (next scan)
             if action in (Action.sign, Action.dispatch) and t.handler_id is None:
                 t.handler_id = actor_id
             s.add(t)
@@ -314,6 +332,42 @@ class TicketService:
             new_txt = d.new_deadline.astimezone(self.clock.tz).strftime("%m-%d %H:%M")
             return f"时限 {old_txt} → {new_txt}；原因：{d.note}"
         raise TicketError("未知操作。")  # pragma: no cover
+
+    def set_complex(self, *, ticket_id: int, actor_id: int, complex_case: bool = True) -> Ticket:
+        """Mark (or unmark) a ticket 复杂疑难: its deadlines are re-counted with that policy
+        row from the time it was received; an extended or platform ``complete_by`` stays."""
+        now = self.clock.now()
+        with session_scope(self.engine) as s:
+            t = s.get(Ticket, ticket_id, with_for_update=True)
+            if t is None:
+                raise TicketError("工单不存在。")
+            if t.complex_case == complex_case:
+                raise TicketError("工单已是“复杂疑难”。" if complex_case
+                                  else "工单未标记为“复杂疑难”。")
+            if t.status not in _open():
+                raise TicketError(f"工单已{t.status}，不能再修改时限类别。")
+            dl = self.policy.compute(received_at=t.received_at, urgency=t.urgency,
+                                     request_type=t.request_type, calendar=self.calendar,
+                                     complex_case=complex_case,
+                                     platform_deadline=t.platform_deadline)
+            old = t.complete_by
+            t.complex_case, t.policy_class = complex_case, dl.policy_class
+            t.sign_by, t.contact_by = dl.sign_by, dl.contact_by
+            t.first_feedback_by = dl.first_feedback_by
+            if t.extension_count == 0:
+                t.complete_by = dl.complete_by
+            t.deadlines_provisional = dl.provisional
+            t.updated_at, t.next_reminder_at = now, None
+            s.add(t)
+            fmt = "%m-%d %H:%M"
+            old_txt = old.astimezone(self.clock.tz).strftime(fmt) if old else "无"
+            new_txt = t.complete_by.astimezone(self.clock.tz).strftime(fmt) \
+                if t.complete_by else "无"
+            s.add(TicketEvent(ticket_id=t.id, at=now, actor_id=actor_id,
+                              action="复杂疑难" if complex_case else "取消复杂疑难",
+                              from_status=t.status, to_status=t.status,
+                              note=f"时限类别 {dl.policy_class}；办结时限 {old_txt} → {new_txt}"))
+        return t
 
     def set_urgency(self, *, ticket_id: int, urgency: str, actor_id: int) -> Ticket:
         """Re-mark a ticket's urgency; marking it 紧急/涉稳/重点 raises an alert."""
