@@ -25,7 +25,8 @@ from tests.e2e.harness import (
 )
 
 
-def make_settings(emu: BotApiEmulator, engine: Engine, tmp_path: Path, **extra: object) -> Settings:
+def make_settings(emu: BotApiEmulator, engine: Engine, tmp_path: Path,
+                  **extra: object) -> Settings:
     values: dict[str, object] = {
         "telegram_bot_token": emu.token,
         "telegram_api_base_url": emu.base_url,
