@@ -28,6 +28,10 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.context import CONTEXT_TYPES, BotContext, BotData, Services
 from bot.ratelimit import FanoutRateLimiter
+from bot.services import alerts as alerts_service
+from bot.services import reminders as reminders_service
+from bot.services import reports as reports_service
+from bot.services import roster as roster_service
 from bot.services import similar
 from bot.services.calendar import WorkCalendar
 from bot.services.deadlines import DeadlinePolicy
@@ -38,16 +42,21 @@ from bot.services.tickets import TicketService
 from handlers import (
     access,
     admin,
+    alerts,
     delivery,
     errors,
     fallback,
     menus,
+    reminders,
     start,
     ticker,
     ticket_actions,
     ticket_new,
     tickets,
 )
+from handlers import daily as daily_handlers
+from handlers import reports as reports_handlers
+from handlers import roster as roster_handlers
 from models.db import make_engine
 
 log = logging.getLogger(__name__)
@@ -104,12 +113,22 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
     """
     calendar = WorkCalendar.load(settings.holidays_file)
     policy = DeadlinePolicy.load(settings.deadline_policy_file)
-    return Services(
+    svc = Services(
         settings=settings, engine=engine, clock=clock, staff=StaffDirectory(engine, clock),
-        reference=ReferenceStore(engine, clock),
+        reference=ReferenceStore(engine, clock), calendar=calendar,
         tickets=TicketService(engine, clock, policy, calendar), outbox=Outbox(engine, clock),
         owns_engine=owns_engine,
     )
+    svc.periodic.append(svc.reference.refresh)  # imports made by `python -m bot units import`
+    # Feature services: each module's `attach(svc)` builds its service, sets it on `svc`,
+    # and appends its periodic producers to `svc.periodic`. One line per feature.
+    # >>> feature services
+    alerts_service.attach(svc)
+    reminders_service.attach(svc)
+    roster_service.attach(svc)
+    reports_service.attach(svc)
+    # <<< feature services
+    return svc
 
 
 def _register_handlers(app: Application) -> None:  # type: ignore[type-arg]
@@ -134,6 +153,14 @@ def _register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("overdue", tickets.overdue))
     app.add_handler(CommandHandler("find", tickets.find))
     app.add_handler(CallbackQueryHandler(tickets.page_button, pattern=r"^pg1:"))
+    # Feature handlers: each module's `register(app)` adds its handlers. One line per feature.
+    # >>> feature handlers
+    alerts.register(app)
+    reminders.register(app)
+    roster_handlers.register(app)
+    daily_handlers.register(app)
+    reports_handlers.register(app)
+    # <<< feature handlers
     app.add_handler(CommandHandler("cancel", fallback.cancel_nothing))
 
     # Last in group 0, so they only see what no handler above took.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sys
 from collections.abc import Callable, Sequence
 
 from bot.config import Settings, load_settings_or_exit
@@ -21,7 +22,12 @@ def _run(args: argparse.Namespace) -> int:
     from bot.app import build_application
 
     engine = prepare_database(settings)
-    app = build_application(settings, engine=engine)
+    try:
+        app = build_application(settings, engine=engine)
+    except ValueError as exc:  # a bad policy/holidays file: the error names file and line
+        engine.dispose()
+        print("配置错误: " + " ".join(str(exc).split()), file=sys.stderr)
+        return 2
     log.info("starting long polling")
     app.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
@@ -72,13 +78,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = db.add_parser("upgrade", help="apply pending schema migrations")
     p.set_defaults(func=_db_upgrade)
 
-    for register in _EXTRA_SUBCOMMANDS:
-        register(sub)
+    # Feature subcommands: each module's `add_subcommands(sub)` adds its parsers, whose
+    # handlers take the parsed args and return an exit status. One line per feature.
+    # >>> feature subcommands
+    from bot import cli_units
+
+    cli_units.add_subcommands(sub)
+    from bot import cli_holidays
+
+    cli_holidays.add_subcommands(sub)
+    from bot import cli_roster
+
+    cli_roster.add_subcommands(sub)
+    from bot import cli_report
+
+    cli_report.add_subcommands(sub)
+    # <<< feature subcommands
     return parser
-
-
-# Feature modules append a function that adds their subparsers (kb, roster, report, ...).
-_EXTRA_SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -37,7 +37,35 @@ class Settings(BaseSettings):
     tick_seconds: float = Field(default=20.0, gt=0, le=3600)
     holidays_file: Path = Path("data/holidays.yaml")
     deadline_policy_file: Path | None = None
+    shifts_file: Path | None = None  # roster (docs/roster.md); default bot/data/shifts.yaml
     new_ticket_timeout_minutes: int = Field(default=15, ge=1, le=240)
+    # reports (docs/reports.md): the day the monthly assessment period starts (the city: 19)
+    report_month_start_day: int = Field(default=1, ge=1, le=28)
+    # urgent alerts (docs/alerts.md): policy file (default: packaged bot/data/escalation.yaml),
+    # give-up time for an unacknowledged alert, and how long 暂缓 holds escalation
+    escalation_policy_file: Path | None = None
+    alert_ack_timeout_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    alert_snooze_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # reminders (issue 3): leads before each deadline, the 21:00 sweep, the morning digest
+    reminder_leads: str = "24h,2h,0"
+    overnight_sweep_at: str = "21:00"
+    reminder_digest_at: str = "08:00"
+
+    @field_validator("reminder_leads")
+    @classmethod
+    def _reminder_leads(cls, v: str) -> str:
+        from bot.services.reminders import parse_leads
+
+        parse_leads(v)  # raises ValueError naming the bad item
+        return v
+
+    @field_validator("overnight_sweep_at", "reminder_digest_at")
+    @classmethod
+    def _reminder_hhmm(cls, v: str) -> str:
+        hh, _, mm = v.strip().partition(":")
+        if not (hh.isdigit() and mm.isdigit() and 0 <= int(hh) < 24 and 0 <= int(mm) < 60):
+            raise ValueError("must be HH:MM")
+        return f"{int(hh):02d}:{int(mm):02d}"
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -5,17 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.services.calendar import WorkCalendar
 from bot.services.outbox import Outbox
 from bot.services.reference_store import ReferenceStore
 from bot.services.staff import StaffDirectory
 from bot.services.tickets import TicketService
+
+if TYPE_CHECKING:
+    from bot.services.alerts import AlertService
+    from bot.services.reminders import ReminderService
+    from bot.services.reports import ReportService
+    from bot.services.roster import RosterService
 
 
 @dataclass
@@ -29,10 +36,18 @@ class Services:
     reference: ReferenceStore
     tickets: TicketService
     outbox: Outbox
+    calendar: WorkCalendar
     owns_engine: bool = False
     # Called on every scheduler tick with "now"; each enqueues whatever fell due (reminders,
     # escalations, scheduled posts). Plain functions: no Telegram.
     periodic: list[Callable[[datetime], object]] = field(default_factory=list)
+    # Feature services, set by each feature's `attach(svc)` (see bot/app.py build_services).
+    # >>> feature service fields
+    alerts: AlertService | None = None
+    reminders: ReminderService | None = None
+    roster: RosterService | None = None
+    reports: ReportService | None = None
+    # <<< feature service fields
     # members whose per-chat command menu Telegram has accepted in this process
     menus_synced: set[int] = field(default_factory=set)
 

@@ -1,17 +1,33 @@
 """SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
 
+from models.alert import Alert, AlertEvent
 from models.audit import AuditLog
 from models.outbox import OutboxMessage
+from models.reminder import OvernightItem, OvernightSweep, ReminderSent, ReminderSnooze
+from models.report_indexes import IX_CALLBACK_AT, IX_CONTACT_BY
+from models.roster import HandoverNote, RosterEntry, SpecialPeriod, SwapOffer
 from models.staff import AccessRequest, Role, Staff
 from models.ticket import ReferenceData, Ticket, TicketEvent
 
 __all__ = [
+    "IX_CALLBACK_AT",
+    "IX_CONTACT_BY",
     "AccessRequest",
+    "Alert",
+    "AlertEvent",
     "AuditLog",
+    "HandoverNote",
     "OutboxMessage",
+    "OvernightItem",
+    "OvernightSweep",
     "ReferenceData",
+    "ReminderSent",
+    "ReminderSnooze",
     "Role",
+    "RosterEntry",
+    "SpecialPeriod",
     "Staff",
+    "SwapOffer",
     "Ticket",
     "TicketEvent",
 ]

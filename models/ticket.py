@@ -45,6 +45,8 @@ class Ticket(TicketBase, table=True):
     complete_by: datetime | None = Field(default=None, sa_type=AwareDateTime, index=True)
     deadlines_provisional: bool = Field(default=False)
     policy_class: str = Field(default="", max_length=16)
+    # next reminder step due (bot.services.reminders); NULL = plan at the next scan
+    next_reminder_at: datetime | None = Field(default=None, sa_type=AwareDateTime, index=True)
     # milestones
     signed_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
     contacted_at: datetime | None = Field(default=None, sa_type=AwareDateTime)

@@ -1,0 +1,105 @@
+"""`python -m bot roster import FILE` and `python -m bot roster show`.
+
+The import is all-or-nothing: a file with any bad row (unknown date, shift or person, a
+duplicate, a person on two overlapping shifts) is refused with every bad row listed by its
+row number, and nothing changes. Good files replace the team of each (date, shift) they name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, timedelta
+
+from bot.clock import Clock
+from bot.config import Settings, load_settings_or_exit
+from bot.runtime import prepare_database
+from bot.services.calendar import CalendarFileError, WorkCalendar
+from bot.services.roster import RosterError, RosterImportError, RosterService, parse_date
+from bot.services.shifts import ShiftConfig, ShiftConfigError
+from bot.services.staff import StaffDirectory
+
+
+def _service(settings: Settings) -> RosterService | None:
+    try:
+        calendar = WorkCalendar.load(settings.holidays_file)
+        config = ShiftConfig.load(settings.shifts_file, tz=settings.tz)
+    except (CalendarFileError, ShiftConfigError) as exc:
+        print("配置文件错误: " + " ".join(str(exc).split()), file=sys.stderr)
+        return None
+    engine = prepare_database(settings)
+    clock = Clock(settings.tz)
+    return RosterService(engine, clock, StaffDirectory(engine, clock), calendar, config)
+
+
+def _import(args: argparse.Namespace) -> int:
+    settings = load_settings_or_exit(require_token=False)
+    roster = _service(settings)
+    if roster is None:
+        return 2
+    try:
+        result = roster.import_file(args.file, actor_id=None, dry_run=args.dry_run)
+    except RosterImportError as exc:
+        print(f"导入被拒绝，整个文件未导入（{len(exc.errors)} 处问题）：", file=sys.stderr)
+        for line in str(exc).splitlines():
+            print("  " + line, file=sys.stderr)
+        return 1
+    finally:
+        roster.engine.dispose()
+    if args.dry_run:
+        print(f"检查通过：{result.rows} 条排班，{result.slots} 个班次，"
+              f"{result.dates[0]} 至 {result.dates[1]}（未写入，去掉 --dry-run 导入）。")
+    else:
+        print(f"已导入 {result.rows} 条排班（{result.slots} 个班次，{result.dates[0]} 至 "
+              f"{result.dates[1]}），替换原有 {result.replaced} 条。")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    settings = load_settings_or_exit(require_token=False)
+    roster = _service(settings)
+    if roster is None:
+        return 2
+    try:
+        first: date = parse_date(args.start) if args.start else roster.clock.today()
+    except RosterError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    try:
+        slots = roster.slots(first, first + timedelta(days=args.days - 1))
+    finally:
+        roster.engine.dispose()
+    for sl in slots:
+        people = "、".join(m.name + (f"（{m.role}）" if m.role else "") for m in sl.members)
+        print(f"{sl.instance.date} {sl.instance.name:<3} {sl.instance.shift.hours:<14} "
+              f"{sl.day.label:<16} {people or '（未排班）'}")
+    return 0
+
+
+def _days(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 62:
+        raise argparse.ArgumentTypeError("must be a number of days from 1 to 62")
+    return int(text)
+
+
+def add_subcommands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    roster = sub.add_parser(
+        "roster", help="duty roster: import a CSV/XLSX roster, show it",
+        description="排班 / the duty roster (see docs/roster.md).")
+    rsub = roster.add_subparsers(dest="roster_command", required=True)
+
+    p = rsub.add_parser(
+        "import", help="import a roster file (CSV or XLSX, header date,shift,staff,role)",
+        description="Import a roster. Header: date,shift,staff,role (role optional, e.g. 带班). "
+        "date: YYYY-MM-DD; shift: a configured shift (白班/夜班); staff: a registered name or "
+        "Telegram id. Any bad row refuses the whole file (every bad row is listed with its "
+        "row number); otherwise each (date, shift) in the file gets exactly the file's team.")
+    p.add_argument("file", help="the .csv or .xlsx file")
+    p.add_argument("--dry-run", action="store_true", help="check the file, change nothing")
+    p.set_defaults(func=_import)
+
+    p = rsub.add_parser("show", help="print the roster for some days",
+                        description="Print each shift with its team and the day's class.")
+    p.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default today)")
+    p.add_argument("--days", type=_days, default=7, help="how many days (default 7)")
+    p.set_defaults(func=_show)

@@ -1,0 +1,173 @@
+"""The XLSX workbook: one sheet per table and the ticket list (streamed, openpyxl write-only).
+
+The workbook holds citizens' personal data (ticket list, repeat callers): it is sent only in a
+private chat or written by the command line, never to a group.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from datetime import datetime, tzinfo
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from bot.clock import SHANGHAI
+from bot.services.reports.figures import Figures, TicketLine, change
+from bot.texts import reports as tx
+
+HEAD_FONT = Font(bold=True)
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def _local(v: Any, tz: tzinfo) -> Any:
+    if isinstance(v, datetime):
+        return v.astimezone(tz).replace(tzinfo=None) if v.tzinfo else v
+    return v
+
+
+def _header(ws: WriteOnlyWorksheet, names: Iterable[str]) -> None:
+    row = []
+    for n in names:
+        cell = WriteOnlyCell(ws, value=n)
+        cell.font, cell.fill = HEAD_FONT, HEAD_FILL
+        cell.alignment = Alignment(horizontal="center")
+        row.append(cell)
+    ws.append(row)
+
+
+def _table(wb: Workbook, title: str, header: list[str], rows: Iterable[Iterable[Any]],
+           widths: list[int] | None = None, tz: tzinfo = SHANGHAI) -> None:
+    ws = wb.create_sheet(title[:31])
+    for i, w in enumerate(widths or [], start=1):
+        ws.column_dimensions[_col(i)].width = w
+    _header(ws, header)
+    for r in rows:
+        ws.append([_local(v, tz) for v in r])
+
+
+def _col(i: int) -> str:
+    s = ""
+    while i:
+        i, rem = divmod(i - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def _pct(v: float | None) -> Any:
+    return "—" if v is None else round(v, 2)
+
+
+def _share(rows: list[tuple[str, int]], total: int) -> list[tuple[str, int, Any]]:
+    return [(k, v, _pct(100.0 * v / total) if total else "—") for k, v in rows]
+
+
+def _lines(ls: list[TicketLine]) -> list[list[Any]]:
+    return [[t.platform_no, t.received_at, t.request_type, t.category, t.unit, t.urgency,
+             t.status, t.complete_by, t.closed_at,
+             "—" if t.solved is None else ("是" if t.solved else "否"), t.satisfaction or "—",
+             t.supervise_count, t.extension_count, t.content] for t in ls]
+
+
+LINE_HEADER = ["工单编号", "受理时间", "诉求类型", "问题分类", "承办单位", "紧急程度", "状态",
+               "办结时限", "办结时间", "是否解决", "满意度", "督办次数", "延期次数", "诉求内容"]
+
+
+def build_xlsx(f: Figures, ticket_rows: Iterable[tuple[Any, ...]], *, total_rows: int,
+               max_rows: int, tz: tzinfo = SHANGHAI) -> bytes:
+    wb = Workbook(write_only=True)
+    c, r = f.counts, f.rates
+    overview = [
+        ("报表", tx.title(f)), ("时段", f.period.label), ("起止", f.period.range_zh()),
+        ("数据截至", f.as_of), ("受理总量", c.total), ("上期受理", f.prev_total),
+        ("环比（%）", _pct(change(c.total, f.prev_total))), ("去年同期受理", f.yoy_total),
+        ("同比（%）", _pct(change(c.total, f.yoy_total))), ("已办结", c.closed),
+        ("在办", c.open), ("退回", c.returned), ("超期", c.overdue), ("延期", c.extended),
+        ("督办（二次处置）", c.supervised), ("重点案件", c.key_cases),
+        ("当前在办超期（全部）", f.open_overdue_now),
+        ("一人多反映（人）", f.repeat_caller_count), ("一人多反映（件）", f.repeat_ticket_count),
+        ("跨月重复来电（人）", f.recurring_callers),
+        ("多人反映同一问题（组）", f.cluster_total),
+        ("多人反映同一问题（件）", f.clustered_tickets),
+        (f"长期未办结（>{f.config.long_open_days}天）", f.long_open_count),
+        ("紧急提醒（次）", "—" if f.alerts is None else f.alerts.raised),
+        ("紧急提醒已确认", "—" if f.alerts is None else f.alerts.acked),
+        ("确认用时中位数（分钟）", "—" if f.alerts is None or f.alerts.median_ack_minutes is None
+         else round(f.alerts.median_ack_minutes, 1)),
+        ("知识库缺口", "—" if f.kb_gaps is None else f.kb_gaps),
+    ]
+    if f.cluster_note:
+        overview.append(("聚类说明", f.cluster_note))
+    _table(wb, tx.SHEET_OVERVIEW, ["项目", "数值"], overview, [28, 40], tz)
+
+    w = f.score_weights
+    rates = [
+        ("响应率", r.responded, r.due, _pct(r.response), _pct(f.prev_rates.response),
+         _pct(f.yoy_rates.response), w["response"]),
+        ("解决率", r.solved, r.reached, _pct(r.solved_rate), _pct(f.prev_rates.solved_rate),
+         _pct(f.yoy_rates.solved_rate), w["solved"]),
+        ("满意率", round(r.satisfied * r.sat_weights[0] + r.basic * r.sat_weights[1]
+                      + r.unsatisfied * r.sat_weights[2], 2), r.sat_reached,
+         _pct(r.satisfied_rate), _pct(f.prev_rates.satisfied_rate),
+         _pct(f.yoy_rates.satisfied_rate), w["satisfied"]),
+        ("综合得分", "", "", _pct(f.score), _pct(f.prev_score), _pct(f.yoy_score), ""),
+    ]
+    _table(wb, "三率", ["指标", "分子", "分母", "本期（%）", "上期（%）", "去年同期（%）", "权重"],
+           rates, [12, 10, 10, 12, 12, 14, 8], tz)
+    _table(wb, "满意度构成", ["满意", "基本满意", "不满意", "有效回访"],
+           [(r.satisfied, r.basic, r.unsatisfied, r.sat_reached)], None, tz)
+    _table(wb, "趋势", ["时段", "受理量"], f.series, [12, 10], tz)
+    _table(wb, "诉求类型", ["诉求类型", "件数", "占比（%）"], _share(f.by_type, c.total),
+           [12, 8, 10], tz)
+    cat1 = [(k, v, _pct(100.0 * v / c.total) if c.total else "—", f.cat1_prev.get(k, 0),
+             _pct(change(v, f.cat1_prev.get(k))), f.cat1_yoy.get(k, 0),
+             _pct(change(v, f.cat1_yoy.get(k)))) for k, v in f.by_cat1]
+    _table(wb, "问题分类一级", ["一级分类", "件数", "占比（%）", "上期", "环比（%）", "去年同期",
+                          "同比（%）"], cat1, [20, 8, 10, 8, 10, 10, 10], tz)
+    _table(wb, "问题分类二级", ["分类", "件数", "占比（%）"], _share(f.by_cat2, c.total),
+           [28, 8, 10], tz)
+    _table(wb, "承办单位", ["承办单位", "件数", "占比（%）"], _share(f.by_unit, c.total),
+           [34, 8, 10], tz)
+    _table(wb, "行业", ["行业", "件数", "占比（%）"], _share(f.by_industry, c.total),
+           [20, 8, 10], tz)
+    _table(wb, "紧急程度", ["紧急程度", "件数", "占比（%）"], _share(f.by_urgency, c.total),
+           [12, 8, 10], tz)
+    _table(wb, "办理状态", ["状态", "件数", "占比（%）"], _share(f.by_status, c.total),
+           [12, 8, 10], tz)
+    _table(wb, "一人多反映", ["联系电话", "来电人", "件数", "主要问题", "工单编号"],
+           [(x.phone, x.name, x.count, "、".join(x.categories), "、".join(x.platform_nos))
+            for x in f.repeat_callers], [16, 10, 8, 30, 60], tz)
+    _table(wb, "多人反映同一问题", ["序号", "件数", "来电人数", "问题分类", "涉及单位", "首次",
+                              "最近", "代表性诉求", "工单编号"],
+           [(i, cl.size, cl.callers, cl.category, "、".join(cl.units), cl.first_at,
+             cl.last_at, cl.sample, "、".join(cl.platform_nos))
+            for i, cl in enumerate(f.clusters, 1)], [6, 6, 8, 16, 30, 18, 18, 60, 60], tz)
+    _table(wb, "长期未办结", LINE_HEADER, _lines(f.long_open), None, tz)
+    _table(wb, "督办重办", LINE_HEADER, _lines(f.reopened), None, tz)
+    _table(wb, "重点案件", LINE_HEADER, _lines(f.key_case_list), None, tz)
+
+    ws = wb.create_sheet(tx.SHEET_TICKETS)
+    for i, width in enumerate((18, 18, 10, 14, 24, 8, 16, 14, 30, 12, 8, 8, 18, 18, 18, 18,
+                               18, 8, 8, 8, 8, 8, 8, 8, 60), start=1):
+        ws.column_dimensions[_col(i)].width = width
+    if total_rows > max_rows:
+        ws.append([tx.LIST_CAPPED.format(n=max_rows, total=total_rows)])
+    _header(ws, tx.TICKET_HEADERS)
+    yes_no = {True: "是", False: "否", None: ""}  # 1 and 0 (SQLite) hash as True/False
+    for row in ticket_rows:
+        vals = list(row)
+        for i in (1, 12, 13, 14, 15, 16):
+            v = vals[i]
+            if v is not None:
+                vals[i] = v.astimezone(tz).replace(tzinfo=None)
+        vals[17] = yes_no.get(vals[17], "")
+        vals[20] = yes_no.get(vals[20], "")
+        vals[21] = yes_no.get(vals[21], "")
+        ws.append(vals)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,269 @@
+"""Text for the roster, /duty, swaps, the daily post, the handover and the gap report.
+
+HTML; every value from the database or a user goes through ``html.escape``. Group texts are
+built with ``masked=True`` upstream: they carry no citizen name or phone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from html import escape
+from typing import TYPE_CHECKING
+
+from bot.services.privacy import mask_text
+from bot.services.timefmt import fmt_date, fmt_dt
+
+if TYPE_CHECKING:
+    from bot.services.daily import DailyData, HandoverData, TicketLine
+    from bot.services.roster import DutyMember, ImportResult, RosterImportError, Slot, SwapView
+    from bot.services.shifts import DayClass, ShiftInstance
+
+URGENCY_MARK = {"紧急": "🔴", "涉稳": "🟣", "重点": "🟠", "急": "🟡", "一般": "⚪"}
+NOBODY = "⚠️ 未排班"
+
+DUTY_HEAD = "<b>当前值班</b>"
+DUTY_NEXT = "<b>下一班</b>"
+DUTY_NONE = "当前不在任何班次内。"
+ROSTER_USAGE = "用法：/roster（本周）或 /roster next（下周）"
+ROSTER_SET_USAGE = ("用法：/roster_set &lt;日期&gt; &lt;班次&gt; &lt;姓名…&gt;\n"
+                    "例如 /roster_set 2026-11-26 夜班 张值班:带班 李值班\n"
+                    "姓名后加 :带班 表示带班；写“无”清空该班次。")
+SPECIAL_USAGE = ("用法：/special &lt;起始日期&gt; &lt;结束日期&gt; &lt;名称&gt;\n"
+                 "例如 /special 2026-11-05 2026-11-10 重大任务：进博会保障\n"
+                 "/special 查看；/special del &lt;编号&gt; 删除。")
+SPECIAL_NONE = "近期没有特殊时段。"
+HANDOVER_USAGE = "用法：/handover &lt;交接事项&gt;，例如 /handover 朝阳医院的反馈明早九点前要催。"
+DAILY_USAGE = "用法：/daily 或 /daily &lt;日期&gt;，例如 /daily 2026-11-25"
+DAILY_FUTURE = "日报只能查看今天或以前的日期。"
+SWAP_NONE = "你在近 14 天内没有尚未开始的班次，无法换班。"
+SWAP_PICK = "请选择要换出的班次（发到值班群，由同事接班、项目经理批准）："
+SWAP_NO_GROUP = "未配置值班群，无法发起换班。"
+SWAP_POSTED = "✅ 已在值班群发布换班：{shift}。有人接班并经项目经理批准后会通知你。"
+SWAP_TAKEN_ANSWER = "已接班，等待项目经理批准。"
+SWAP_APPROVED_ANSWER = "已批准换班。"
+SWAP_REJECTED_ANSWER = "已驳回换班。"
+BTN_TAKE, BTN_APPROVE, BTN_REJECT = "接班", "批准", "驳回"
+IMPORT_USAGE = ("用法：python -m bot roster import FILE"
+                "（.csv 或 .xlsx，表头 date,shift,staff,role）")
+
+
+def _shift(inst: ShiftInstance, now: datetime | date | None = None) -> str:
+    return f"{fmt_date(inst.date, now)} {escape(inst.name)} {inst.shift.hours}"
+
+
+def shift_label(inst: ShiftInstance, now: datetime | date | None = None) -> str:
+    return _shift(inst, now)
+
+
+def people(members: Sequence[DutyMember]) -> str:
+    if not members:
+        return NOBODY
+    return "、".join(escape(m.name) + (f"（{escape(m.role)}）" if m.role else "")
+                    for m in members)
+
+
+def slot_block(slot: Slot, now: datetime, *, with_day: bool = True) -> list[str]:
+    lines = [_shift(slot.instance, now) + (f" · {escape(slot.day.label)}" if with_day else "")]
+    lead = slot.lead
+    lines.append(f"带班：{escape(lead.name)}" if lead else "带班：未指定")
+    lines.append(f"值班：{people(slot.members)}")
+    return lines
+
+
+def render_duty(current: Slot | None, nxt: Slot, now: datetime) -> str:
+    lines = [DUTY_HEAD]
+    lines += slot_block(current, now) if current else [DUTY_NONE]
+    lines += ["", DUTY_NEXT, *slot_block(nxt, now)]
+    return "\n".join(lines)
+
+
+def render_week(slots: Sequence[Slot], title: str, now: datetime) -> str:
+    lines = [f"<b>{escape(title)}</b>"]
+    current_day: date | None = None
+    for sl in slots:
+        if sl.instance.date != current_day:
+            current_day = sl.instance.date
+            lines.append(f"\n<b>{fmt_date(current_day, now)}</b> {escape(sl.day.label)}")
+        lines.append(f"  {escape(sl.instance.name)} {sl.instance.shift.hours}："
+                     f"{people(sl.members)}")
+    return "\n".join(lines)
+
+
+def roster_set_done(slot: Slot, now: datetime) -> str:
+    return "✅ 已更新排班：\n" + "\n".join(slot_block(slot, now))
+
+
+def roster_changed_private(slot: Slot, added: bool, now: datetime) -> str:
+    what = "安排你值班" if added else "将你调出"
+    return f"📅 排班变更：项目经理{what}：{_shift(slot.instance, now)}。发送 /duty 查看。"
+
+
+def specials_list(rows: Sequence[tuple[int, date, date, str]], now: datetime) -> str:
+    if not rows:
+        return SPECIAL_NONE
+    lines = ["<b>特殊时段（节假日专班）</b>"]
+    lines += [f"#{i} {fmt_date(a, now)} 至 {fmt_date(b, now)}：{escape(name)}"
+              for i, a, b, name in rows]
+    return "\n".join(lines)
+
+
+def special_done(special_id: int, start: date, end: date, name: str, now: datetime) -> str:
+    return (f"✅ 已设特殊时段 #{special_id}：{fmt_date(start, now)} 至 {fmt_date(end, now)} "
+            f"{escape(name)}，期间由节假日专班值守。")
+
+
+def handover_noted(inst: ShiftInstance, now: datetime) -> str:
+    return f"✅ 已记录交接事项，{_shift(inst, now)} 交班时发给下一班。"
+
+
+def import_done(r: ImportResult) -> str:
+    return (f"已导入 {r.rows} 条排班（{r.slots} 个班次，{r.dates[0]} 至 {r.dates[1]}），"
+            f"替换原有 {r.replaced} 条。")
+
+
+def import_refused(err: RosterImportError) -> str:
+    return "导入被拒绝，整个文件未导入（请改正后重新导入）：\n" + str(err)
+
+
+# --------------------------------------------------------------------------- swaps
+
+
+def swap_offer(v: SwapView, now: datetime) -> str:
+    return (f"🔄 <b>换班</b>：{escape(v.from_name)} 的 {_shift(v.instance, now)} 需要人接班。\n"
+            f"可接班的同事请点“接班”，经项目经理批准后生效。截止 {fmt_dt(v.expires_at, now)}。")
+
+
+def swap_taken(v: SwapView, now: datetime) -> str:
+    return (f"🔄 <b>换班</b>：{escape(v.from_name)} 的 {_shift(v.instance, now)}\n"
+            f"{escape(v.taker_name or '')} 已接班，等待项目经理批准。")
+
+
+def swap_ask_manager(v: SwapView, now: datetime) -> str:
+    return (f"🔄 换班待批准：{_shift(v.instance, now)}\n"
+            f"{escape(v.from_name)} → {escape(v.taker_name or '')}")
+
+
+def swap_approved(v: SwapView, now: datetime) -> str:
+    return (f"✅ <b>换班已批准</b>：{_shift(v.instance, now)}\n"
+            f"{escape(v.from_name)} → {escape(v.taker_name or '')}，排班已更新。")
+
+
+def swap_rejected(v: SwapView, now: datetime) -> str:
+    return (f"❌ <b>换班已驳回</b>：{escape(v.from_name)} 的 {_shift(v.instance, now)}，"
+            "排班不变。")
+
+
+def swap_approved_private(v: SwapView, now: datetime, *, taker: bool) -> str:
+    if taker:
+        return f"📅 换班已批准：你接替 {escape(v.from_name)} 值 {_shift(v.instance, now)}。"
+    return f"📅 换班已批准：你的 {_shift(v.instance, now)} 由 {escape(v.taker_name or '')} 接替。"
+
+
+def swap_rejected_private(v: SwapView, now: datetime) -> str:
+    return f"换班被驳回：{_shift(v.instance, now)} 仍由 {escape(v.from_name)} 值班。"
+
+
+def swap_expired(v: SwapView) -> str:
+    return (f"⌛ <b>换班已过期</b>：{escape(v.from_name)} 的 {_shift(v.instance)}，"
+            "无人完成接班/批准，排班不变。")
+
+
+def swap_expired_private(v: SwapView) -> str:
+    return f"⌛ 你的换班申请已过期：{_shift(v.instance)} 仍由你值班。"
+
+
+# --------------------------------------------------------------------------- daily post
+
+
+def excerpt(content: str, name: str, phone: str, *, masked: bool, limit: int = 24) -> str:
+    text = " ".join((content or "").split())
+    if masked:
+        text = mask_text(text, names=[name], phones=[phone])
+    return text[:limit] + ("…" if len(text) > limit else "")
+
+
+def _counts(d: dict[str, int]) -> str:
+    return "、".join(f"{escape(k)} {v}" for k, v in sorted(d.items(), key=lambda kv: -kv[1])) \
+        or "无"
+
+
+def _ticket(line: TicketLine, now: datetime, *, what: str = "") -> str:
+    when = f" · {what}{fmt_dt(line.at, now)}" if line.at is not None else ""
+    body = f" · {escape(line.excerpt)}" if line.excerpt else ""
+    return (f"  {URGENCY_MARK.get(line.urgency, '')}<code>{escape(line.platform_no)}</code> "
+            f"{escape(line.status)} · {escape(line.unit)}{when}{body}")
+
+
+def _more(total: int, shown: int) -> list[str]:
+    return [f"  …另有 {total - shown} 件"] if total > shown else []
+
+
+def render_daily(d: DailyData, *, masked: bool) -> str:
+    now = d.as_of
+    day_label = d.slots[0].day.label if d.slots else ""
+    out = [f"📋 <b>值班日报 · {fmt_date(d.day, now)}</b> {escape(day_label)}", "",
+           "<b>今日值班</b>"]
+    for sl in d.slots:
+        out.append(f"  {escape(sl.instance.name)} {sl.instance.shift.hours}：{people(sl.members)}")
+    out += ["", "<b>昨日受理</b>",
+            f"  新受理 {d.intake_total} 件；派发 {d.dispatched} 件；办结 {d.closed} 件",
+            f"  按类型：{_counts(d.by_type)}", f"  按紧急程度：{_counts(d.by_urgency)}"]
+    out += ["", f"<b>紧急工单（昨日）</b>：{d.urgent_total} 件"]
+    out += [_ticket(x, now, what="受理 ") for x in d.urgent]
+    out += _more(d.urgent_total, len(d.urgent))
+    if d.alerts is not None:
+        a = d.alerts
+        out.append(f"  紧急预警 {a.raised} 次：已确认 {a.acknowledged}，未确认 {a.unacknowledged}"
+                   + (f"，升级 {a.escalated}" if a.escalated else ""))
+    out += ["", f"<b>已超时未办结</b>：{d.overdue_total} 件"]
+    out += [_ticket(x, now, what="时限 ") for x in d.overdue]
+    out += _more(d.overdue_total, len(d.overdue))
+    out += ["", f"<b>今日到期</b>：{d.due_today_total} 件"]
+    out += [_ticket(x, now, what="时限 ") for x in d.due_today]
+    out += _more(d.due_today_total, len(d.due_today))
+    out += ["", "<b>夜间已签收未派发</b>："
+            + (f"过夜 {d.overnight_left} 件；" if d.overnight_left is not None else "")
+            + f"目前仍未派发 {d.overnight_total} 件"
+            + ("" if d.overnight_total == 0 else "（案件不过夜，请尽快派发）")]
+    out += [_ticket(x, now, what="签收 ") for x in d.overnight]
+    out += _more(d.overnight_total, len(d.overnight))
+    if masked:
+        out += ["", "（群内已隐去来电人信息，详情请私聊机器人 /t 工单编号）"]
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- handover
+
+
+def render_handover(h: HandoverData, *, as_of: datetime) -> str:
+    now = as_of
+    inc = h.incoming
+    out = [f"🔁 <b>交接班 · {_shift(inc.instance, now)}</b> {escape(inc.day.label)}"]
+    out.append(f"接班：{people(inc.members)}" + (f"（带班 {escape(inc.lead.name)}）"
+                                               if inc.lead else ""))
+    if h.outgoing is not None:
+        out.append(f"交班：{escape(h.outgoing.instance.name)} {people(h.outgoing.members)}")
+    out += ["", f"<b>在办工单</b>：{h.open_total} 件"
+            + (f"（{_counts(h.open_counts)}）" if h.open_counts else "")]
+    out += [_ticket(x, now, what="时限 ") for x in h.inherited]
+    out += _more(h.open_total, len(h.inherited))
+    out += ["", f"<b>本班内到期</b>：{h.due_total} 件"]
+    out += [_ticket(x, now, what="时限 ") for x in h.due]
+    out += _more(h.due_total, len(h.due))
+    head = "未确认的紧急预警" if h.unacked_source == "alerts" else "未签收的紧急工单"
+    out += ["", f"<b>{head}</b>：{len(h.unacked)} 件"]
+    out += [f"  {escape(x)}" for x in h.unacked]
+    out += ["", f"<b>交班留言</b>：{len(h.notes)} 条"]
+    out += [f"  · {escape(name)}：{escape(note)}" for name, note in h.notes]
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- gaps
+
+
+def render_gaps(day: date, gaps: Sequence[ShiftInstance], cls: DayClass, *,
+                now: datetime) -> str:
+    names = "、".join(f"{escape(g.name)}（{g.shift.hours}）" for g in gaps)
+    return (f"⚠️ <b>排班缺口</b>：明天 {fmt_date(day, now)}（{escape(cls.label)}）"
+            f"以下班次无人值班：{names}。\n请用 /roster_set 安排。")

@@ -1,0 +1,148 @@
+"""Reminder buttons (`已处理`, `1小时后提醒`) and `/holidays`.
+
+`rm1:done:<ticket_id>` asks what was done and records it in the ticket's history;
+`rm1:snz:<ticket_id>:<kind>` reminds the presser once more in an hour.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.context import BotContext
+from bot.permissions import Perm
+from bot.services.reminders import ReminderError, ReminderService
+from bot.services.staff import Member
+from bot.services.timefmt import fmt_dt
+from bot.texts import reminders as texts
+from handlers.access import command_args, guard
+from handlers.replies import reply
+
+DONE_TEXT = 0
+PENDING = "reminder_done_ticket"
+DEFAULT_DAYS, MAX_DAYS = 30, 120
+
+
+def _service(context: BotContext) -> ReminderService:
+    service = context.svc.reminders
+    assert service is not None, "reminders.attach(svc) was not called"
+    return service
+
+
+def _parse(data: str) -> list[str]:
+    return data.split(":")
+
+
+@guard(Perm.tickets)
+async def on_done(update: Update, context: BotContext, member: Member) -> int:
+    """`已处理`: ask for a short note of what was done."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    parts = _parse(query.data)
+    ticket = None
+    if len(parts) >= 3 and parts[2].isdigit():
+        ticket = context.svc.tickets.get_by_id(int(parts[2]))
+    if ticket is None:
+        await query.answer(texts.STALE, show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    context.user_data[PENDING] = ticket.id  # type: ignore[index]
+    await context.bot.send_message(query.from_user.id,
+                                   texts.DONE_PROMPT.format(no=escape(ticket.platform_no)))
+    return DONE_TEXT
+
+
+@guard(Perm.tickets)
+async def on_done_text(update: Update, context: BotContext, member: Member) -> int:
+    """Record the note as a ticket event."""
+    msg = update.effective_message
+    ticket_id = context.user_data.get(PENDING)  # type: ignore[union-attr]
+    if msg is None or ticket_id is None:
+        return ConversationHandler.END
+    try:
+        t = _service(context).record_done(ticket_id=ticket_id, actor_id=member.telegram_id,
+                                          note=msg.text or "")
+    except ReminderError as exc:
+        await reply(update, escape(str(exc)))
+        return DONE_TEXT
+    context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
+    await reply(update, texts.DONE_RECORDED.format(no=escape(t.platform_no)))
+    return ConversationHandler.END
+
+
+async def cancel_done(update: Update, context: BotContext) -> int:
+    context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
+    await reply(update, texts.DONE_CANCELLED)
+    return ConversationHandler.END
+
+
+async def done_timed_out(update: Update, context: BotContext) -> None:
+    context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
+    if update.effective_chat is not None:
+        await context.bot.send_message(update.effective_chat.id, texts.DONE_TIMEOUT)
+
+
+@guard(Perm.ticket_view)
+async def on_snooze(update: Update, context: BotContext, member: Member) -> None:
+    """`1小时后提醒`: one more reminder to this person in an hour."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    parts = _parse(query.data)
+    if len(parts) != 4 or not parts[2].isdigit():
+        await query.answer(texts.STALE, show_alert=True)
+        return
+    try:
+        until = _service(context).snooze(ticket_id=int(parts[2]), kind=parts[3],
+                                         chat_id=query.from_user.id)
+    except ReminderError as exc:
+        await query.answer(str(exc), show_alert=True)
+        return
+    now = context.svc.clock.now()
+    await query.answer(texts.SNOOZED.format(until=fmt_dt(until, now)))
+
+
+@guard("holidays")
+async def holidays(update: Update, context: BotContext, member: Member) -> None:
+    """`/holidays [天数]`: days off and make-up working days as the bot counts them."""
+    args = command_args(context)
+    span = DEFAULT_DAYS
+    if args:
+        if len(args) != 1 or not args[0].isdigit() or not 1 <= int(args[0]) <= MAX_DAYS:
+            await reply(update, texts.HOLIDAYS_USAGE)
+            return
+        span = int(args[0])
+    service = _service(context)
+    service.reload_calendar_if_changed()
+    now = context.svc.clock.now()
+    today = now.date()
+    days = context.svc.calendar.upcoming(today, span)
+    await reply(update, texts.holidays_view(days, service.uncovered_years(today), now=now,
+                                            span=span))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    text = filters.TEXT & ~filters.COMMAND
+    app.add_handler(ConversationHandler(
+        entry_points=[CallbackQueryHandler(on_done, pattern=r"^rm1:done:")],
+        states={
+            DONE_TEXT: [MessageHandler(text, on_done_text)],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, done_timed_out)],
+        },
+        fallbacks=[CommandHandler("cancel", cancel_done),
+                   CallbackQueryHandler(on_done, pattern=r"^rm1:done:")],
+        conversation_timeout=app.bot_data.svc.settings.new_ticket_timeout_minutes * 60,
+        allow_reentry=True,
+        name="reminder_done",
+    ))
+    app.add_handler(CallbackQueryHandler(on_snooze, pattern=r"^rm1:snz:"))
+    app.add_handler(CommandHandler("holidays", holidays))

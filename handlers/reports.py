@@ -1,0 +1,117 @@
+"""/weekly, /monthly, /quarterly, /halfyear, /annual and /report: summary, chart and files.
+
+In a private chat the files (XLSX with personal data, DOCX draft) come as documents. In a
+group only the summary (no personal data) and the chart go to the group; the files go to the
+requester's private chat, or the group is told how to get them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from html import escape
+
+from telegram import InputFile, Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import Application, CommandHandler
+
+from bot.context import BotContext
+from bot.services.reports.periods import PeriodError
+from bot.services.reports.service import ReportFiles
+from bot.services.staff import Member
+from bot.texts import reports as texts
+from handlers.access import command_args, guard
+from handlers.replies import is_group, reply
+
+log = logging.getLogger(__name__)
+
+COMMAND_KINDS = {"weekly": "week", "monthly": "month", "quarterly": "quarter",
+                 "halfyear": "halfyear", "annual": "year", "report": "custom"}
+
+
+def _documents(files: ReportFiles) -> list[tuple[bytes, str, str]]:
+    title = texts.title(files.figures)
+    out = []
+    if files.xlsx is not None:
+        out.append((files.xlsx, f"{files.stem}.xlsx", texts.XLSX_CAPTION.format(title=title)))
+    if files.docx is not None:
+        out.append((files.docx, f"{files.stem}.docx", texts.DOCX_CAPTION.format(title=title)))
+    return out
+
+
+async def _send(update: Update, context: BotContext, member: Member, kind: str) -> None:
+    reports = context.svc.reports
+    assert reports is not None, "reports service not attached"
+    try:
+        period = reports.period(kind, command_args(context))
+    except PeriodError as exc:
+        await reply(update, texts.BAD_PERIOD.format(why=escape(str(exc)),
+                                                    usage=escape(texts.USAGE[kind])))
+        return
+    if kind != "week":
+        await reply(update, texts.WORKING.format(kind=escape(texts.KIND_ZH[kind]),
+                                                 label=escape(period.label)))
+    try:
+        files = await asyncio.to_thread(reports.build, period)
+    except Exception:
+        log.exception("report %s %s failed", kind, period.key)
+        await reply(update, texts.FAILED)
+        return
+    msg = update.effective_message
+    assert msg is not None
+    await reply(update, files.summary)
+    await msg.reply_photo(InputFile(files.chart_png, filename=f"{files.stem}.png"),
+                          caption=texts.CHART_CAPTION.format(
+                              title=escape(texts.title(files.figures)),
+                              label=escape(period.label)))
+    docs = _documents(files)
+    if not is_group(update):
+        for data, name, caption in docs:
+            await msg.reply_document(InputFile(data, filename=name), caption=escape(caption))
+        return
+    try:
+        for data, name, caption in docs:
+            await context.bot.send_document(member.telegram_id, InputFile(data, filename=name),
+                                            caption=escape(caption))
+    except (Forbidden, BadRequest) as exc:
+        log.info("could not send report files privately: %s", exc)
+        await reply(update, texts.FILES_NOT_SENT)
+        return
+    await reply(update, texts.FILES_SENT_PRIVATELY.format(
+        docx="和 Word 初稿" if files.docx is not None else ""))
+
+
+@guard("weekly")
+async def weekly(update: Update, context: BotContext, member: Member) -> None:
+    await _send(update, context, member, "week")
+
+
+@guard("monthly")
+async def monthly(update: Update, context: BotContext, member: Member) -> None:
+    await _send(update, context, member, "month")
+
+
+@guard("quarterly")
+async def quarterly(update: Update, context: BotContext, member: Member) -> None:
+    await _send(update, context, member, "quarter")
+
+
+@guard("halfyear")
+async def halfyear(update: Update, context: BotContext, member: Member) -> None:
+    await _send(update, context, member, "halfyear")
+
+
+@guard("annual")
+async def annual(update: Update, context: BotContext, member: Member) -> None:
+    await _send(update, context, member, "year")
+
+
+@guard("report")
+async def custom(update: Update, context: BotContext, member: Member) -> None:
+    await _send(update, context, member, "custom")
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    for name, fn in (("weekly", weekly), ("monthly", monthly), ("quarterly", quarterly),
+                     ("halfyear", halfyear), ("annual", annual), ("report", custom)):
+        app.add_handler(CommandHandler(name, fn))

@@ -1,0 +1,47 @@
+"""Starter content and default synonym groups shipped with the package.
+
+The bot's database layer imports the starter entries on first start
+(:func:`load_starter_entries`) and seeds the synonym table (:func:`load_default_synonyms`);
+after that, managers maintain both in the database.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+import yaml
+
+__all__ = ["load_default_synonyms", "load_starter_entries"]
+
+_FIELDS = ("question", "answer", "keywords", "category", "source")
+
+
+def _read_yaml(package: str, name: str) -> Any:
+    text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def load_starter_entries() -> list[dict[str, Any]]:
+    """The starter knowledge-base entries, in file order.
+
+    Each entry is a new dict with exactly the keys ``question`` (str), ``answer`` (str),
+    ``keywords`` (list[str]), ``category`` (str) and ``source`` (str)."""
+    data = _read_yaml("knowledge_base.content", "starter.yaml")
+    out: list[dict[str, Any]] = []
+    for raw in data["entries"]:
+        entry = {
+            "question": str(raw["question"]).strip(),
+            "answer": str(raw["answer"]).strip(),
+            "keywords": [str(k).strip() for k in raw.get("keywords") or [] if str(k).strip()],
+            "category": str(raw.get("category") or "").strip(),
+            "source": str(raw.get("source") or "").strip(),
+        }
+        out.append({k: entry[k] for k in _FIELDS})
+    return out
+
+
+def load_default_synonyms() -> list[list[str]]:
+    """The default synonym groups (``knowledge_base/synonyms.yaml``) as lists of strings."""
+    data = _read_yaml("knowledge_base", "synonyms.yaml")
+    return [[str(m) for m in group] for group in data["groups"] if group]

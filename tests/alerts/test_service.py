@@ -1,0 +1,221 @@
+"""The alert service on a real database: raising, escalation steps, crash safety, 收到,
+closing, expiry, failed deliveries and the summary numbers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from bot.app import build_services
+from bot.clock import MovableClock
+from bot.config import Settings
+from bot.context import Services
+from bot.services.alerts import SEND, AlertService, alerts_between
+from bot.services.outbox import URGENT, Outgoing
+from bot.services.ticket_parser import ParsedTicket
+from bot.services.tickets import ActionInput
+from bot.services.workflow import Action
+from models.alert import Alert, AlertStatus
+from models.db import session_scope
+from models.outbox import OutboxMessage
+from models.staff import Role
+from models.ticket import Ticket
+
+LEADER, LEADER2, MANAGER, STAFF = 3001, 3002, 4001, 2001
+DUTY_GROUP = -100100
+
+
+@pytest.fixture
+def svc(engine: Engine, clock: MovableClock, tmp_path: Path) -> Services:
+    settings = Settings(_env_file=None, telegram_bot_token="1:x",  # type: ignore[call-arg]
+                        database_url=engine.url.render_as_string(hide_password=False),
+                        holidays_file=tmp_path / "h.yaml", duty_group_id=DUTY_GROUP)
+    s = build_services(settings, engine=engine, clock=clock)
+    for tid, role, name in [(LEADER, Role.leader, "王主任"), (LEADER2, Role.leader, "李主任"),
+                            (MANAGER, Role.manager, "赵经理"), (STAFF, Role.staff, "张值班")]:
+        s.staff.add(actor_id=1, telegram_id=tid, role=role, name=name)
+    return s
+
+
+def alerts(svc: Services) -> AlertService:
+    assert svc.alerts is not None
+    return svc.alerts
+
+
+def log_ticket(svc: Services, urgency: str = "紧急", no: str = "A1") -> int:
+    data = ParsedTicket(platform_no=no, citizen_name="张三丰", phone="13800138000",
+                        request_type="投诉", category_l1="医疗服务", category_l2="服务态度",
+                        unit="首都医科大学附属北京朝阳医院", urgency=urgency,
+                        content="张三丰反映急诊无人接诊")
+    created = svc.tickets.create(data=data, actor_id=STAFF)
+    assert created.ticket.id is not None
+    return created.ticket.id
+
+
+def sends(svc: Services) -> list[OutboxMessage]:
+    with session_scope(svc.engine) as s:
+        return list(s.exec(select(OutboxMessage).where(OutboxMessage.kind == SEND)
+                           .order_by(OutboxMessage.id)).all())
+
+
+def the_alert(svc: Services) -> Alert:
+    with session_scope(svc.engine) as s:
+        rows = s.exec(select(Alert)).all()
+    assert len(rows) == 1
+    return rows[0]
+
+
+def test_logging_urgent_raises_and_sends_first_level_at_once(svc: Services):
+    log_ticket(svc)
+    rows = sends(svc)
+    chats = [r.chat_id for r in rows]
+    assert set(chats) == {LEADER, LEADER2, DUTY_GROUP}  # no sections set: all leaders
+    assert chats[-1] == DUTY_GROUP  # people first
+    assert all(r.priority == URGENT and r.ref.startswith("alert:") for r in rows)
+    group = next(r for r in rows if r.chat_id == DUTY_GROUP)
+    assert "张三丰" not in group.text and "13800138000" not in group.text
+    private = next(r for r in rows if r.chat_id == LEADER)
+    assert "13800138000" not in private.text
+    a = the_alert(svc)
+    assert a.level == 0 and a.next_escalation_at == svc.clock.now() + timedelta(minutes=10)
+
+
+def test_ordinary_ticket_raises_nothing(svc: Services):
+    log_ticket(svc, "一般")
+    assert sends(svc) == []
+
+
+def test_section_leader_first(svc: Services):
+    alerts(svc).set_section(actor_id=1, telegram_id=LEADER, text="医政医管科")
+    log_ticket(svc)
+    assert {r.chat_id for r in sends(svc)} == {LEADER, DUTY_GROUP}
+
+
+def test_stability_case_tells_main_leaders_at_once(svc: Services):
+    alerts(svc).set_section(actor_id=1, telegram_id=LEADER, text="医政医管科")
+    log_ticket(svc, "涉稳")  # LEADER2 has no section: a main leader
+    assert {r.chat_id for r in sends(svc)} == {LEADER, LEADER2, DUTY_GROUP}
+
+
+def test_scan_escalates_once_per_due_step(svc: Services, clock: MovableClock):
+    log_ticket(svc)
+    service = alerts(svc)
+    assert service.scan(clock.now()) == 0  # not due yet
+    clock.advance(timedelta(minutes=10))
+    assert service.scan(clock.now()) == 1
+    assert service.scan(clock.now()) == 0  # same tick again: nothing new
+    a = the_alert(svc)
+    assert a.level == 1
+    assert [r for r in sends(svc) if ":L1:" in r.dedup_key]
+
+
+def test_crash_between_delivery_and_step_sends_nothing_twice(svc: Services,
+                                                             clock: MovableClock):
+    log_ticket(svc)
+    service = alerts(svc)
+    clock.advance(timedelta(minutes=10))
+    a = the_alert(svc)
+    with session_scope(svc.engine) as s:
+        ticket = s.get(Ticket, a.ticket_id)
+    assert ticket is not None
+    service._deliver(a, ticket, 1, 0, clock.now())  # the deliveries went out, then "crash"
+    before = len(sends(svc))
+    assert service.scan(clock.now()) == 1  # after restart the step runs again …
+    assert len(sends(svc)) == before  # … and the keys make it a no-op
+    assert the_alert(svc).level == 1
+
+
+def test_ack_stops_escalation_edits_sent_and_cancels_pending(svc: Services,
+                                                             clock: MovableClock):
+    log_ticket(svc)
+    rows = sends(svc)
+    svc.outbox.mark_sent(rows[0].id, 77)  # type: ignore[arg-type]
+    result = alerts(svc).ack(alert_id=the_alert(svc).id, actor_id=LEADER)  # type: ignore[arg-type]
+    assert result.acknowledged
+    with session_scope(svc.engine) as s:
+        all_rows = s.exec(select(OutboxMessage)).all()
+    edits = [r for r in all_rows if r.method == "edit"]
+    assert {e.edit_of for e in edits} == {r.id for r in rows}  # sent and still-pending copies
+    assert all("王主任 已于" in e.text and e.buttons is None for e in edits)
+    assert {r.status for r in all_rows if r.method == "send" and r.id != rows[0].id} \
+        == {"cancelled"}
+    again = alerts(svc).ack(alert_id=the_alert(svc).id, actor_id=LEADER2)  # type: ignore[arg-type]
+    assert not again.acknowledged and the_alert(svc).acked_by == LEADER
+    clock.advance(timedelta(hours=2))
+    assert alerts(svc).scan(clock.now()) == 0
+
+
+def test_dispatch_closes_the_alert(svc: Services, clock: MovableClock):
+    tid = log_ticket(svc)
+    svc.tickets.apply(ticket_id=tid, action=Action.sign, actor_id=STAFF)
+    alerts(svc).scan(clock.now())
+    assert the_alert(svc).status == AlertStatus.open.value  # signing is not enough
+    svc.tickets.apply(ticket_id=tid, action=Action.dispatch, actor_id=STAFF,
+                      data=ActionInput(units=["首都医科大学附属北京朝阳医院"]))
+    alerts(svc).scan(clock.now())
+    a = the_alert(svc)
+    assert a.status == AlertStatus.closed.value and a.close_reason == "已派发"
+    assert a.next_escalation_at is None
+
+
+def test_expires_after_ack_timeout(svc: Services, clock: MovableClock):
+    log_ticket(svc)
+    for _ in range(8):
+        clock.advance(timedelta(minutes=10))
+        alerts(svc).scan(clock.now())
+    a = the_alert(svc)
+    assert a.status == AlertStatus.expired.value
+    with session_scope(svc.engine) as s:
+        notices = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "alert_notice")).all()
+    assert [n.chat_id for n in notices] == [MANAGER]
+    # level 3 repeated every 10 minutes until the timeout: L3 r0 at 20', r1..r3 at 30'-50'
+    keys = [r.dedup_key for r in sends(svc) if r.chat_id == MANAGER]
+    assert len(keys) == 4
+
+
+def test_blocked_leader_recorded_and_managers_told(svc: Services):
+    log_ticket(svc)
+    row = next(r for r in sends(svc) if r.chat_id == LEADER)
+    out = Outgoing(row.id, row.chat_id, "send", row.text, None, 0, 1, None,  # type: ignore[arg-type]
+                   row.kind, row.ref)
+    alerts(svc).on_delivery_failed(out, "blocked")
+    alerts(svc).on_delivery_failed(out, "blocked")  # reported twice: told once
+    assert the_alert(svc).undeliverable == str(LEADER)
+    with session_scope(svc.engine) as s:
+        notices = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "alert_notice")).all()
+    assert len(notices) == 1 and notices[0].chat_id == MANAGER and "王主任" in notices[0].text
+
+
+def test_alerts_between_counts_and_ack_times(svc: Services, clock: MovableClock):
+    start = clock.now()
+    log_ticket(svc, no="A1")
+    log_ticket(svc, "涉稳", no="A2")
+    clock.advance(timedelta(minutes=3))
+    with session_scope(svc.engine) as s:
+        first = s.exec(select(Alert).order_by(Alert.id)).first()
+    assert first is not None and first.id is not None
+    alerts(svc).ack(alert_id=first.id, actor_id=LEADER)
+    stats = alerts_between(engine=svc.engine, start=start, end=clock.now())
+    assert stats.raised == 2 and stats.by_urgency == {"紧急": 1, "涉稳": 1}
+    assert stats.acknowledged == 1 and stats.unacknowledged == 1
+    assert stats.ack_seconds == [180.0] and stats.median_ack_seconds == 180.0
+    assert alerts(svc).alerts_between(start - timedelta(days=1), start).raised == 0
+    mine = alerts(svc).acked_by_member(LEADER)
+    assert [no for _, no in mine] == ["A1"]
+
+
+def test_urgent_remarks_ordinary_ticket_and_realerts_acknowledged_one(svc: Services):
+    log_ticket(svc, "一般")
+    service = alerts(svc)
+    first = service.urgent(platform_no="A1", actor_id=STAFF, note="家属情绪激动")
+    assert first.new and first.ticket.urgency == "紧急" and first.alert.note == "家属情绪激动"
+    assert {r.chat_id for r in first.recipients} == {LEADER, LEADER2, DUTY_GROUP}
+    assert all("家属情绪激动" in r.text for r in sends(svc))
+    assert not service.urgent(platform_no="A1", actor_id=STAFF).new  # still unacknowledged
+    service.ack(alert_id=first.alert.id, actor_id=LEADER)  # type: ignore[arg-type]
+    again = service.urgent(platform_no="A1", actor_id=STAFF)
+    assert again.new and again.alert.id != first.alert.id

@@ -1,0 +1,304 @@
+"""Urgent alerts end to end: raise on 紧急, 收到 edits every copy, escalation, 暂缓, /urgent,
+/alerts, /setsection, a blocked leader, closing on dispatch, fan-out limits."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from datetime import timedelta
+
+from bot.clock import Clock
+from bot.services.staff import StaffDirectory
+from bot.services.tickets import ActionInput
+from bot.services.workflow import Action
+from models.alert import AlertStatus
+from models.staff import Role
+from tests.e2e.harness import (
+    ADMIN,
+    DUTY_GROUP,
+    LEADER,
+    LEADER_GROUP,
+    MANAGER,
+    STAFF,
+    STRANGER,
+    Harness,
+    buttons,
+    text_of,
+)
+
+NO = "2026112500777"
+PASTE = f"""/new
+工单编号：{NO}
+来电人：张三丰
+联系电话：13800138000
+诉求类型：投诉
+问题分类：医疗服务/服务态度
+承办单位：朝阳医院
+紧急程度：紧急
+诉求内容：张三丰反映孩子高烧急诊无人接诊，回拨 13800138000。"""
+LEADER2 = 3002
+
+
+async def log_urgent(h: Harness, paste: str = PASTE) -> dict:
+    mark = h.emu.mark()
+    await h.say(STAFF, paste)
+    return await h.emu.wait_for_message(LEADER, contains="案件提醒", after=mark, timeout=5)
+
+
+def alert_of(h: Harness, no: str = NO):
+    t = h.svc.tickets.get(no)
+    assert t is not None and h.svc.alerts is not None
+    rows = [a for a, n in h.svc.alerts.live(limit=100) if n == no]
+    return rows[0] if rows else None
+
+
+async def test_urgent_ticket_reaches_leader_at_once_and_group_masked(team: Harness):
+    msg = await log_urgent(team)
+    assert buttons(msg) == ["收到", "暂缓"]
+    assert NO in msg["text"] and "首都医科大学附属北京朝阳医院" in msg["text"]
+    assert "13800138000" not in msg["text"] and "138****8000" in msg["text"]  # no phone
+    group = await team.emu.wait_for_message(DUTY_GROUP, contains=NO)
+    assert "张三丰" not in group["text"] and "13800138000" not in group["text"]
+    assert "张**" in group["text"]
+
+
+async def test_ack_edits_every_copy_and_stops_escalation(team: Harness):
+    msg = await log_urgent(team)
+    await team.emu.wait_for_message(DUTY_GROUP, contains=NO)
+    await team.press(LEADER, msg, "收到")
+    assert "已确认" in team.callback_answers()[-1]["text"]
+    await team.emu.idle(quiet=0.3)
+    for chat in (LEADER, DUTY_GROUP):
+        copy = [m for m in team.emu.bot_messages(chat) if NO in (m.get("text") or "")][-1]
+        assert "王主任 已于" in copy["text"] and not buttons(copy)
+    a = alert_of(team)
+    assert a is not None and a.status == AlertStatus.acked.value and a.acked_by == LEADER
+    mark = team.emu.mark()
+    team.clock.advance(timedelta(minutes=25))
+    await team.emu.idle(quiet=0.6)
+    assert not [m for m in team.messages_since(mark) if "升级提醒" in (m.get("text") or "")]
+    mine = text_of(await team.say(LEADER, "/alerts mine"))
+    assert NO in mine and "收到" in mine
+
+
+async def test_staff_cannot_ack_and_nothing_changes(team: Harness):
+    await log_urgent(team)
+    group = await team.emu.wait_for_message(DUTY_GROUP, contains=NO)
+    mark = team.emu.mark()
+    await team.press(STAFF, group, "收到")
+    answer = team.callback_answers(mark)[-1]
+    assert answer.get("show_alert") and "不能使用" in answer["text"]
+    assert buttons(team.current(group)) == ["收到", "暂缓"]
+    a = alert_of(team)
+    assert a is not None and a.status == AlertStatus.open.value and a.acked_by is None
+
+
+async def test_escalates_level_by_level_then_repeats(team: Harness):
+    await log_urgent(team)
+    mark = team.emu.mark()
+    team.clock.advance(timedelta(minutes=10))
+    lg = await team.emu.wait_for_message(LEADER_GROUP, contains="升级提醒", after=mark)
+    assert "第2级" in lg["text"] and "张三丰" not in lg["text"]
+    mark = team.emu.mark()
+    team.clock.advance(timedelta(minutes=10))
+    m = await team.emu.wait_for_message(MANAGER, contains="升级提醒", after=mark)
+    assert "第3级" in m["text"]
+    mark = team.emu.mark()
+    team.clock.advance(timedelta(minutes=10))
+    await team.emu.wait_for_message(MANAGER, contains="再次提醒", after=mark)
+    await team.press(MANAGER, m, "收到")
+    a = alert_of(team)
+    assert a is not None and a.acked_by == MANAGER
+
+
+async def test_unacknowledged_alert_expires_and_managers_are_told(team: Harness):
+    await log_urgent(team)
+    for _ in range(7):
+        team.clock.advance(timedelta(minutes=10))
+        await team.emu.idle(quiet=0.4)
+    notice = await team.emu.wait_for_message(MANAGER, contains="无人确认")
+    assert NO in notice["text"]
+    assert alert_of(team).status == AlertStatus.expired.value  # type: ignore[union-attr]
+
+
+async def test_snooze_holds_escalation_then_reminds(team: Harness):
+    msg = await log_urgent(team)
+    replies = await team.press(LEADER, msg, "暂缓")
+    assert "暂缓原因" in text_of(replies)
+    await team.press(LEADER, replies[-1], "会议中")
+    await team.emu.idle(quiet=0.3)
+    assert "暂缓至" in team.current(msg)["text"] and "会议中" in team.current(msg)["text"]
+    mark = team.emu.mark()
+    team.clock.advance(timedelta(minutes=12))
+    await team.emu.idle(quiet=0.6)
+    assert not [m for m in team.messages_since(mark) if "提醒" in (m.get("text") or "")]
+    team.clock.advance(timedelta(minutes=20))
+    again = await team.emu.wait_for_message(LEADER, contains="再次提醒", after=mark)
+    assert "第1级" in again["text"]
+
+
+async def test_urgent_command_remarks_ticket_and_alerts(team: Harness):
+    await team.say(STAFF, PASTE.replace("紧急程度：紧急", "紧急程度：一般"))
+    assert alert_of(team) is None
+    mark = team.emu.mark()
+    text = text_of(await team.say(STAFF, f"/urgent {NO} 家属情绪激动 <b>"))
+    assert "已发出紧急提醒" in text and "王主任" in text
+    msg = await team.emu.wait_for_message(LEADER, contains="案件提醒", after=mark)
+    assert "说明：家属情绪激动 &lt;b&gt;" in msg["text"] or "家属情绪激动 <b>" in msg["text"]
+    t = team.svc.tickets.get(NO)
+    assert t is not None and t.urgency == "紧急"
+    assert "已有未结束的提醒" in text_of(await team.say(STAFF, f"/urgent {NO}"))
+
+
+async def test_urgent_bad_input_and_refusal(team: Harness):
+    assert "用法" in text_of(await team.say(STAFF, "/urgent"))
+    assert "没有找到工单" in text_of(await team.say(STAFF, "/urgent 999<x>"))
+    refused = text_of(await team.say(STRANGER, f"/urgent {NO}"))
+    assert "仅供" in refused
+
+
+async def test_alerts_list(team: Harness):
+    await log_urgent(team)
+    text = text_of(await team.say(STAFF, "/alerts"))
+    assert NO in text and "未确认" in text and "第1级" in text
+    assert "用法" in text_of(await team.say(STAFF, "/alerts foo"))
+    assert "仅供" in text_of(await team.say(STRANGER, "/alerts"))
+
+
+async def test_setsection_routes_first_level_to_section_leader(team: Harness):
+    team.emu.add_user(LEADER2, "李主任")
+    team.add(LEADER2, "leader", "李主任")
+    text = text_of(await team.say(ADMIN, f"/setsection {LEADER} 医政科"))
+    assert "医政医管科" in text
+    assert "不能使用" in text_of(await team.say(STAFF, f"/setsection {LEADER} 医政医管科"))
+    assert "不是委机关科室" in text_of(await team.say(ADMIN, f"/setsection {LEADER} 朝阳医院"))
+    assert "用法" in text_of(await team.say(ADMIN, "/setsection 1"))
+    mark = team.emu.mark()
+    await log_urgent(team)
+    await team.emu.idle(quiet=0.3)
+    assert not [m for m in team.messages_since(mark, LEADER2)]  # not his section
+    team.clock.advance(timedelta(minutes=10))  # level 2: all leaders
+    await team.emu.wait_for_message(LEADER2, contains="升级提醒", after=mark)
+
+
+async def test_blocked_leader_is_recorded_and_managers_told(team: Harness):
+    team.emu.block(LEADER)
+    await team.say(STAFF, PASTE)
+    notice = await team.emu.wait_for_message(MANAGER, contains="提醒未送达")
+    assert "王主任" in notice["text"] and NO in notice["text"]
+    a = alert_of(team)
+    assert a is not None and str(LEADER) in a.undeliverable
+
+
+async def test_dispatch_closes_alert_and_marks_copies(team: Harness):
+    msg = await log_urgent(team)
+    t = team.svc.tickets.get(NO)
+    assert t is not None and t.id is not None
+    team.svc.tickets.apply(ticket_id=t.id, action=Action.sign, actor_id=STAFF)
+    team.svc.tickets.apply(ticket_id=t.id, action=Action.dispatch, actor_id=STAFF,
+                           data=ActionInput(units=["首都医科大学附属北京朝阳医院"]))
+    for _ in range(50):
+        await team.emu.idle(quiet=0.3)
+        if "提醒结束" in team.current(msg)["text"]:
+            break
+    assert "工单已派发" in team.current(msg)["text"] and not buttons(team.current(msg))
+    assert alert_of(team) is None  # closed alerts are not listed
+
+
+async def test_fanout_survives_enforced_flood_limits(team: Harness):
+    """40 leaders at once: Telegram's 30/s answers 429s, which are waited out; each leader
+    gets the alert exactly once and the group stays within 20 a minute."""
+    team.emu.limiter.enforce = True
+    for i in range(40):
+        uid = 5000 + i
+        team.emu.add_user(uid, f"领导{i}")
+        team.add(uid, "leader", f"领导{i:02d}")
+    await team.say(STAFF, PASTE)
+    for i in range(40):
+        await team.emu.wait_for_message(5000 + i, contains="案件提醒", timeout=15)
+    await team.emu.idle(quiet=0.5)
+    for i in range(40):
+        got = [m for m in team.emu.bot_messages(5000 + i) if "案件提醒" in m["text"]]
+        assert len(got) == 1
+    assert team.emu.max_sends(60.0, DUTY_GROUP) <= 20
+
+
+# --------------------------------------------------------------------------- crash safety
+KILL_POLICY = """levels:
+  - name: 第一级
+    recipients: [all_leaders]
+    wait_minutes: {wait}
+  - name: 第二级
+    recipients: [all_leaders, leader_group]
+    wait_minutes: {wait}
+  - name: 第三级
+    recipients: [managers]
+"""
+WAIT_S = 7.2  # each level's wait in the subprocess (0.12 minutes), real clock
+
+
+def _start_bot(emu, database_url: str, tmp_path, run: int):  # type: ignore[no-untyped-def]
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(KILL_POLICY.format(wait=WAIT_S / 60), encoding="utf-8")
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": emu.token,
+           "TELEGRAM_API_BASE_URL": emu.base_url, "DATABASE_URL": database_url,
+           "ADMIN_IDS": str(ADMIN), "DUTY_GROUP_ID": str(DUTY_GROUP),
+           "LEADER_GROUP_ID": str(LEADER_GROUP), "TICK_SECONDS": "0.2",
+           "HOLIDAYS_FILE": str(tmp_path / "holidays.yaml"),
+           "ESCALATION_POLICY_FILE": str(policy), "LOG_LEVEL": "WARNING"}
+    with open(tmp_path / f"bot{run}.log", "wb") as log:  # the child keeps its own copy
+        return subprocess.Popen([sys.executable, "-m", "bot"], env=env, cwd=tmp_path,
+                                stdout=log, stderr=subprocess.STDOUT)
+
+
+def _alert_sends(emu, chat_id: int, words: str) -> list:  # type: ignore[no-untyped-def]
+    return [c for c in emu.calls if c.method == "sendMessage" and c.ok
+            and c.result["chat"]["id"] == chat_id and words in c.result["text"]]
+
+
+async def test_sigkill_mid_escalation_delivers_each_once_and_keeps_time(
+        emu, engine, database_url, tmp_path):  # type: ignore[no-untyped-def]
+    """kill -9 while level 2 is half delivered (one send failed and waits for its retry),
+    restart: every delivery arrives exactly once and level 3 still fires on schedule."""
+    staff = StaffDirectory(engine, Clock())
+    leaders = [LEADER, 3002, 3003]
+    for uid, role, name in [(STAFF, "staff", "张值班"), (LEADER, "leader", "王主任"),
+                            (3002, "leader", "李主任"), (3003, "leader", "刘主任"),
+                            (MANAGER, "manager", "赵经理")]:
+        emu.add_user(uid, name)
+        staff.add(actor_id=ADMIN, telegram_id=uid, role=Role(role), name=name)
+    proc = _start_bot(emu, database_url, tmp_path, 1)
+    try:
+        emu.send_message(user_id=STAFF, text=PASTE)
+        for uid in leaders:
+            await emu.wait_for_message(uid, contains="案件提醒", timeout=30)
+        t0 = _alert_sends(emu, LEADER, "案件提醒")[0].at
+        emu.fail("sendMessage", status=500, chat_id=3002)  # level 2 to 3002 fails once
+        await emu.wait_for_call(lambda c: c.method == "sendMessage" and not c.ok
+                                and str(c.params.get("chat_id")) == "3002", timeout=20)
+        await emu.wait_for_message(LEADER_GROUP, contains="升级提醒", timeout=5)
+        await emu.idle(quiet=0.3)
+        assert not _alert_sends(emu, 3002, "第2级")  # mid-escalation: 3002 still owed
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        proc = _start_bot(emu, database_url, tmp_path, 2)
+        await emu.wait_for_message(3002, contains="第2级", timeout=20)
+        l3 = await emu.wait_for_message(MANAGER, contains="第3级", timeout=3 * WAIT_S)
+        l3_at = _alert_sends(emu, MANAGER, "第3级")[0].at
+        assert NO in l3["text"]
+        assert 2 * WAIT_S - 0.5 <= l3_at - t0 <= 2 * WAIT_S + 2.0  # on schedule
+        await emu.idle(quiet=1.0)
+        for uid in leaders:
+            assert len(_alert_sends(emu, uid, "第1级")) == 1
+            assert len(_alert_sends(emu, uid, "第2级")) == 1
+        assert len(_alert_sends(emu, LEADER_GROUP, "第2级")) == 1
+        assert len(_alert_sends(emu, MANAGER, "第3级")) == 1
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()

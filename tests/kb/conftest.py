@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+
+from knowledge_base.content import load_default_synonyms, load_starter_entries
+from knowledge_base.index import KbDoc, SearchIndex
+
+
+def starter_docs() -> list[KbDoc]:
+    return [
+        KbDoc(
+            id=i + 1,
+            question=e["question"],
+            answer=e["answer"],
+            keywords=tuple(e["keywords"]),
+            category=e["category"],
+            source=e["source"],
+        )
+        for i, e in enumerate(load_starter_entries())
+    ]
+
+
+@pytest.fixture(scope="session")
+def starter_index() -> SearchIndex:
+    """The starter content with the default synonyms (read-only: do not mutate)."""
+    return SearchIndex(starter_docs(), synonyms=load_default_synonyms())
+
+
+@pytest.fixture(scope="session")
+def question_ids() -> dict[str, int]:
+    return {d.question: d.id for d in starter_docs()}

@@ -1,0 +1,39 @@
+"""Roster fixtures: a staff directory with a small team, the packaged shifts, the calendar."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.services.calendar import WorkCalendar
+from bot.services.roster import RosterService
+from bot.services.shifts import ShiftConfig
+from bot.services.staff import StaffDirectory
+from models.staff import Role
+
+ADMIN, ZHANG, LI, WANG, ZHAO, LEADER = 1, 2001, 2002, 2003, 4001, 3001
+TEAM = [(ZHANG, Role.staff, "张值班"), (LI, Role.staff, "李值班"), (WANG, Role.staff, "王值班"),
+        (ZHAO, Role.manager, "赵经理"), (LEADER, Role.leader, "王主任")]
+
+
+@pytest.fixture
+def staff(engine, clock) -> StaffDirectory:
+    d = StaffDirectory(engine, clock)
+    d.ensure_admins((ADMIN,))
+    for tid, role, name in TEAM:
+        d.add(actor_id=ADMIN, telegram_id=tid, role=role, name=name)
+    return d
+
+
+@pytest.fixture
+def calendar() -> WorkCalendar:
+    return WorkCalendar()
+
+
+@pytest.fixture
+def config() -> ShiftConfig:
+    return ShiftConfig.load()
+
+
+@pytest.fixture
+def roster(engine, clock, staff, calendar, config) -> RosterService:
+    return RosterService(engine, clock, staff, calendar, config)

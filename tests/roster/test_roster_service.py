@@ -1,0 +1,214 @@
+"""Roster service: import (all-or-nothing), on_duty at boundaries, quick changes, swaps."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from openpyxl import Workbook
+
+from bot.clock import SHANGHAI
+from bot.services.roster import RosterError, RosterImportError, RosterService, split_role
+from bot.services.shifts import ShiftConfig
+from tests.roster.conftest import LI, WANG, ZHANG, ZHAO
+
+D = date(2026, 11, 26)
+
+
+def at(d: date, h: int, mi: int = 0) -> datetime:
+    return datetime(d.year, d.month, d.day, h, mi, tzinfo=SHANGHAI)
+
+
+def write_csv(tmp_path, text: str, name: str = "r.csv"):
+    f = tmp_path / name
+    f.write_text(text, encoding="utf-8")
+    return f
+
+
+GOOD = """date,shift,staff,role
+2026-11-26,白班,张值班,带班
+2026-11-26,白班,李值班,
+2026-11-26,夜班,王值班,带班
+2026-11-27,白班,2002,lead
+"""
+
+
+def test_csv_import_and_on_duty(roster: RosterService, tmp_path):
+    r = roster.import_file(write_csv(tmp_path, GOOD), actor_id=1)
+    assert (r.rows, r.slots, r.replaced) == (4, 3, 0)
+    on = roster.on_duty(at(D, 9))
+    assert [(m.name, m.role) for m in on] == [("张值班", "带班"), ("李值班", "")]
+    assert roster.shift_lead(at(D, 9)).telegram_id == ZHANG
+    # night: 20:00 on D up to 08:00 on D+1 belongs to D's 夜班
+    assert [m.telegram_id for m in roster.on_duty(at(D, 20))] == [WANG]
+    assert [m.telegram_id for m in roster.on_duty(at(D + timedelta(days=1), 7, 59))] == [WANG]
+    nxt = roster.next_shift(at(D + timedelta(days=1), 7, 59))
+    assert nxt.instance.name == "白班" and nxt.lead.telegram_id == LI  # "lead" → 带班
+    assert roster.current_shift(at(D, 19, 59)).instance.name == "白班"
+    assert roster.on_duty(at(D - timedelta(days=1), 12)) == []
+
+
+def test_reimport_replaces_only_the_named_slots(roster, tmp_path):
+    roster.import_file(write_csv(tmp_path, GOOD), actor_id=1)
+    r = roster.import_file(write_csv(tmp_path, "date,shift,staff\n2026-11-26,白班,王值班\n",
+                                     "b.csv"), actor_id=1)
+    assert r.replaced == 2
+    assert [m.name for m in roster.members(D, "白班")] == ["王值班"]
+    assert [m.name for m in roster.members(D, "夜班")] == ["王值班"]  # untouched
+
+
+def test_bad_rows_refuse_the_whole_file_listing_each(roster, tmp_path):
+    text = """date,shift,staff,role
+2026-11-26,白班,张值班,带班
+2026-13-01,白班,张值班,
+2026-11-26,中班,李值班,
+2026-11-26,夜班,查无此人,
+2026-11-26,白班,张值班,
+,白班,,
+"""
+    with pytest.raises(RosterImportError) as exc:
+        roster.import_file(write_csv(tmp_path, text), actor_id=1)
+    rows = {r for r, _ in exc.value.errors}
+    assert rows == {3, 4, 5, 6, 7}
+    msg = str(exc.value)
+    assert "第 3 行" in msg and "日期" in msg and "中班" in msg and "查无此人" in msg
+    assert "与第 2 行重复" in msg and "缺少值班人员" in msg
+    assert roster.members(D, "白班") == []  # nothing went in
+
+
+def test_overlapping_shifts_are_refused(engine, clock, staff, calendar, tmp_path):
+    f = tmp_path / "s.yaml"
+    f.write_text("shifts:\n  - {name: 白班, start: '08:00', end: '20:00'}\n"
+                 "  - {name: 夜班, start: '20:00', end: '08:00'}\n"
+                 "  - {name: 中班, start: '12:00', end: '21:00'}\n", encoding="utf-8")
+    roster = RosterService(engine, clock, staff, calendar, ShiftConfig.load(f))
+    ok = "date,shift,staff\n2026-11-26,白班,张值班\n2026-11-26,夜班,张值班\n"
+    roster.import_file(write_csv(tmp_path, ok), actor_id=1)  # back to back: 24 h duty is fine
+    with pytest.raises(RosterImportError, match="时间重叠") as exc:
+        roster.import_file(write_csv(tmp_path, "date,shift,staff\n2026-11-26,中班,张值班\n",
+                                     "b.csv"), actor_id=1)
+    assert exc.value.errors[0][0] == 2 and "现有排班" in str(exc.value)
+    with pytest.raises(RosterError, match="重叠"):
+        roster.set_slot(d=D, shift_name="中班", people=["张值班"], actor_id=ZHAO)
+
+
+def test_xlsx_import_with_dates_and_ids(roster, tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["date", "shift", "staff", "role"])
+    ws.append([datetime(2026, 11, 26), "夜班", ZHANG, "带班"])
+    ws.append(["2026-11-26", "夜班", "李值班", None])
+    ws.append([None, None, None, None])
+    ws.append(["2026-11-27", "夜班", "nobody", None])
+    f = tmp_path / "r.xlsx"
+    wb.save(f)
+    with pytest.raises(RosterImportError) as exc:
+        roster.import_file(f, actor_id=1)
+    assert [r for r, _ in exc.value.errors] == [5]
+    ws.delete_rows(5)
+    wb.save(f)
+    assert roster.import_file(f, actor_id=1).rows == 2
+    assert roster.shift_lead(at(D, 21)).name == "张值班"
+
+
+def test_header_and_file_type_errors(roster, tmp_path):
+    with pytest.raises(RosterImportError, match="表头"):
+        roster.import_file(write_csv(tmp_path, "day,who\n2026-11-26,张值班\n"), actor_id=1)
+    with pytest.raises(RosterImportError, match="没有排班数据"):
+        roster.import_file(write_csv(tmp_path, "date,shift,staff,role\n", "e.csv"), actor_id=1)
+    with pytest.raises(RosterImportError, match="不支持"):
+        roster.import_file(write_csv(tmp_path, "x", "r.json"), actor_id=1)
+    # Chinese headers and a GBK file from Excel are accepted
+    f = tmp_path / "gbk.csv"
+    f.write_bytes("日期,班次,姓名,角色\n2026-11-26,白班,张值班,带班\n".encode("gb18030"))
+    assert roster.import_file(f, actor_id=1).rows == 1
+
+
+def test_set_slot_and_clear(roster):
+    slot, added, removed = roster.set_slot(d=D, shift_name="夜班",
+                                           people=["张值班:带班", str(LI)], actor_id=ZHAO)
+    assert slot.lead.name == "张值班" and added == sorted([ZHANG, LI]) and removed == []
+    slot, added, removed = roster.set_slot(d=D, shift_name="夜班", people=["李值班（带班）"],
+                                           actor_id=ZHAO)
+    assert added == [] and removed == [ZHANG] and slot.lead.telegram_id == LI
+    slot, _, removed = roster.set_slot(d=D, shift_name="夜班", people=["无"], actor_id=ZHAO)
+    assert slot.empty and removed == [LI]
+    with pytest.raises(RosterError, match="班次"):
+        roster.set_slot(d=D, shift_name="早班", people=["张值班"], actor_id=ZHAO)
+    with pytest.raises(RosterError, match="不是在册"):
+        roster.set_slot(d=D, shift_name="夜班", people=["某人"], actor_id=ZHAO)
+
+
+def test_duplicate_names_must_use_ids(roster, staff):
+    from models.staff import Role
+    staff.add(actor_id=1, telegram_id=2999, role=Role.staff, name="张值班")
+    with pytest.raises(RosterError, match="重名"):
+        roster.resolve_staff("张值班")
+    assert roster.resolve_staff("2999").telegram_id == 2999
+
+
+def test_swap_offer_take_approve(roster, clock):
+    roster.set_slot(d=D, shift_name="夜班", people=["张值班:带班"], actor_id=ZHAO)
+    now = at(D - timedelta(days=1), 10)
+    offer = roster.offer(staff_id=ZHANG, d=D, shift_name="夜班", now=now)
+    assert offer.status == "open" and offer.expires_at == now + timedelta(hours=24)
+    with pytest.raises(RosterError, match="已经在换班中"):
+        roster.offer(staff_id=ZHANG, d=D, shift_name="夜班", now=now)
+    with pytest.raises(RosterError, match="不能接自己"):
+        roster.take(offer_id=offer.id, taker_id=ZHANG, now=now)
+    with pytest.raises(RosterError, match="还没有人接班"):
+        roster.approve(offer_id=offer.id, manager_id=ZHAO, now=now)
+    taken = roster.take(offer_id=offer.id, taker_id=LI, now=now)
+    assert taken.status == "taken" and taken.taker_name == "李值班"
+    with pytest.raises(RosterError, match="已有人接班"):
+        roster.take(offer_id=offer.id, taker_id=WANG, now=now)
+    done = roster.approve(offer_id=offer.id, manager_id=ZHAO, now=now)
+    assert done.status == "approved"
+    members = roster.members(D, "夜班")
+    assert [(m.telegram_id, m.role) for m in members] == [(LI, "带班")]  # the role moves too
+    with pytest.raises(RosterError, match="已经批准"):
+        roster.approve(offer_id=offer.id, manager_id=ZHAO, now=now)
+
+
+def test_swap_refusals_and_expiry(roster):
+    roster.set_slot(d=D, shift_name="白班", people=["张值班"], actor_id=ZHAO)
+    roster.set_slot(d=D, shift_name="夜班", people=["李值班"], actor_id=ZHAO)
+    with pytest.raises(RosterError, match="已经开始"):
+        roster.offer(staff_id=ZHANG, d=D, shift_name="白班", now=at(D, 9))
+    with pytest.raises(RosterError, match="不在这个班次"):
+        roster.offer(staff_id=WANG, d=D, shift_name="白班", now=at(D, 7))
+    offer = roster.offer(staff_id=ZHANG, d=D, shift_name="白班", now=at(D, 6))
+    assert offer.expires_at == at(D, 8)  # never later than the shift's start
+    assert roster.expire_due(at(D, 7, 59)) == []
+    expired = roster.expire_due(at(D, 8))
+    assert [v.id for v in expired] == [offer.id] and expired[0].status == "expired"
+    assert roster.expire_due(at(D, 9)) == []
+    with pytest.raises(RosterError, match="过期"):
+        roster.take(offer_id=offer.id, taker_id=WANG, now=at(D, 9))
+    assert [m.telegram_id for m in roster.members(D, "白班")] == [ZHANG]
+
+
+def test_upcoming_gaps_notes_specials(roster):
+    roster.set_slot(d=D, shift_name="白班", people=["张值班"], actor_id=ZHAO)
+    roster.set_slot(d=D + timedelta(days=1), shift_name="夜班", people=["张值班"], actor_id=ZHAO)
+    up = roster.upcoming_for(ZHANG, at(D, 9))
+    assert [(s.instance.date, s.instance.name) for s in up] == [(D + timedelta(days=1), "夜班")]
+    assert [g.name for g in roster.gaps(D)] == ["夜班"]
+    inst = roster.add_note(author_id=ZHANG, text="  朝阳医院回复要催 ", at=at(D, 19))
+    assert inst.name == "白班" and roster.notes(inst) == [("张值班", "朝阳医院回复要催")]
+    with pytest.raises(RosterError, match="交接事项"):
+        roster.add_note(author_id=ZHANG, text=" ", at=at(D, 19))
+    sp = roster.declare_special(start=D, end=D + timedelta(days=2), name="重要时段：两会",
+                                actor_id=ZHAO)
+    assert roster.day_class(D + timedelta(days=1)).team == "节假日专班"
+    assert roster.slots(D, D)[0].day.special == "重要时段：两会"
+    with pytest.raises(RosterError, match="早于"):
+        roster.declare_special(start=D, end=D - timedelta(days=1), name="x", actor_id=ZHAO)
+    roster.remove_special(special_id=sp.id, actor_id=ZHAO)
+    assert roster.day_class(D).team == "日常专班"
+
+
+def test_split_role():
+    assert split_role("张三:带班") == ("张三", "带班")
+    assert split_role("张三（带班）") == ("张三", "带班")
+    assert split_role("张三") == ("张三", "")
