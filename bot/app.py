@@ -55,8 +55,10 @@ from handlers import (
     tickets,
 )
 from handlers import daily as daily_handlers
+from handlers import kb as kb_handlers
 from handlers import reports as reports_handlers
 from handlers import roster as roster_handlers
+from knowledge_base import service as kb_service
 from models.db import make_engine
 
 log = logging.getLogger(__name__)
@@ -127,6 +129,7 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
     reminders_service.attach(svc)
     roster_service.attach(svc)
     reports_service.attach(svc)
+    kb_service.attach(svc)
     # <<< feature services
     return svc
 
@@ -160,6 +163,7 @@ def _register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     roster_handlers.register(app)
     daily_handlers.register(app)
     reports_handlers.register(app)
+    kb_handlers.register(app)
     # <<< feature handlers
     app.add_handler(CommandHandler("cancel", fallback.cancel_nothing))
 

@@ -93,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot import cli_report
 
     cli_report.add_subcommands(sub)
+    from bot import cli_kb
+
+    cli_kb.add_subcommands(sub)
     # <<< feature subcommands
     return parser
 

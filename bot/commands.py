@@ -62,6 +62,15 @@ COMMANDS: list[CommandSpec] = [
     CommandSpec("annual", "/annual [2026]", "年报及分析报告初稿", Perm.reports, in_group=True),
     CommandSpec("report", "/report <起> <止>", "任意时段的报表和分析报告初稿", Perm.reports,
                 in_group=True),
+    # knowledge base (docs/knowledge_base.md)
+    CommandSpec("kb", "/kb <关键词或问题>", "检索知识库（答复口径）；私聊直接发问题也可", Perm.kb,
+                in_group=True),
+    CommandSpec("kb_history", "/kb_history <编号> [版本]", "知识条目的修改记录", Perm.kb),
+    CommandSpec("kb_add", "/kb_add", "新增知识条目", Perm.manage_kb),
+    CommandSpec("kb_edit", "/kb_edit <编号>", "修改知识条目", Perm.manage_kb),
+    CommandSpec("kb_del", "/kb_del <编号>", "删除知识条目（保留修改记录）", Perm.manage_kb),
+    CommandSpec("kb_gaps", "/kb_gaps", "待补充的知识库缺口", Perm.manage_kb),
+    CommandSpec("kb_syn", "/kb_syn [add|del …]", "检索用的同义词表", Perm.manage_kb),
 ]
 
 _BY_NAME = {c.name: c for c in COMMANDS}

@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     # reports (docs/reports.md): the day the monthly assessment period starts (the city: 19)
     report_month_start_day: int = Field(default=1, ge=1, le=28)
     # urgent alerts (docs/alerts.md): policy file (default: packaged bot/data/escalation.yaml),
-    # give-up time for an unacknowledged alert, and how long 暂缓 holds escalation
+    # the second wait (acknowledged but still not dispatched -> remind), how long 暂缓 holds
     escalation_policy_file: Path | None = None
     alert_ack_timeout_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
     alert_snooze_minutes: int = Field(default=30, ge=1, le=24 * 60)
@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     reminder_leads: str = "24h,2h,0"
     overnight_sweep_at: str = "21:00"
     reminder_digest_at: str = "08:00"
+    # knowledge base (docs/knowledge_base.md): load the starter content into an empty KB
+    kb_seed_starter: bool = True
 
     @field_validator("reminder_leads")
     @classmethod

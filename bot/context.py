@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bot.services.reminders import ReminderService
     from bot.services.reports import ReportService
     from bot.services.roster import RosterService
+    from knowledge_base.service import KnowledgeBase
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Services:
     reminders: ReminderService | None = None
     roster: RosterService | None = None
     reports: ReportService | None = None
+    kb: KnowledgeBase | None = None
     # <<< feature service fields
     # members whose per-chat command menu Telegram has accepted in this process
     menus_synced: set[int] = field(default_factory=set)

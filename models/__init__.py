@@ -2,9 +2,10 @@
 
 from models.alert import Alert, AlertEvent
 from models.audit import AuditLog
+from models.kb import KbEntry, KbGap, KbSynonym, KbVersion
 from models.outbox import OutboxMessage
 from models.reminder import OvernightItem, OvernightSweep, ReminderSent, ReminderSnooze
-from models.report_indexes import IX_CALLBACK_AT, IX_CONTACT_BY
+from models.report_indexes import IX_CALLBACK_AT, IX_CONTACT_BY, IX_STATUS_RECEIVED
 from models.roster import HandoverNote, RosterEntry, SpecialPeriod, SwapOffer
 from models.staff import AccessRequest, Role, Staff
 from models.ticket import ReferenceData, Ticket, TicketEvent
@@ -12,11 +13,16 @@ from models.ticket import ReferenceData, Ticket, TicketEvent
 __all__ = [
     "IX_CALLBACK_AT",
     "IX_CONTACT_BY",
+    "IX_STATUS_RECEIVED",
     "AccessRequest",
     "Alert",
     "AlertEvent",
     "AuditLog",
     "HandoverNote",
+    "KbEntry",
+    "KbGap",
+    "KbSynonym",
+    "KbVersion",
     "OutboxMessage",
     "OvernightItem",
     "OvernightSweep",

@@ -18,8 +18,11 @@ from models.base import AwareDateTime
 
 class AlertStatus(enum.StrEnum):
     open = "open"  # waiting for 收到; escalates while next_escalation_at is set
-    acked = "acked"  # a leader acknowledged; stays until the ticket is dispatched or closed
-    expired = "expired"  # nobody acknowledged within ALERT_ACK_TIMEOUT_MINUTES
+    # a leader acknowledged; stays until the ticket is dispatched or closed. next_escalation_at
+    # is then the ack-timeout reminder (ticket still not dispatched), cleared once it is sent.
+    acked = "acked"
+    # the escalation policy was exhausted without 收到 (managers told); a late 收到 still counts
+    expired = "expired"
     closed = "closed"  # the ticket was dispatched, closed or returned
 
 
@@ -54,6 +57,7 @@ class AlertEvent(SQLModel, table=True):
     alert_id: int = Field(foreign_key="alert.id", index=True)
     at: datetime = Field(sa_type=AwareDateTime, index=True)
     actor_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
-    action: str = Field(max_length=16)  # raise, level, ack, snooze, blocked, expire, close
+    # raise, level, ack, snooze, undelivered, exhausted, ack_timeout, close
+    action: str = Field(max_length=16)
     level: int = Field(default=0)
     note: str = Field(default="", max_length=256)

@@ -1,5 +1,8 @@
 """Urgent alerts: raise one when a ticket is logged or re-marked 紧急/涉稳/重点, escalate it level
-by level (bot/data/escalation.yaml) until a leader presses 收到, close it when the ticket moves on.
+by level (bot/data/escalation.yaml: waits, repeats, time windows) until a leader presses 收到 or
+the policy is exhausted (the managers are told nobody answered); once acknowledged, remind the
+acknowledger and the duty officer if the ticket is still not dispatched after
+ALERT_ACK_TIMEOUT_MINUTES; close it when the ticket moves on.
 
 Crash safety: every step first enqueues its deliveries under deterministic outbox keys
 (`alert:<id>:L<level>:r<repeat>:<chat>`), then records the step on the alert. A crash in
@@ -14,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
@@ -32,7 +35,7 @@ from bot.texts import alerts as texts
 from models.alert import LIVE_STATUSES, Alert, AlertEvent, AlertStatus
 from models.db import session_scope
 from models.staff import Role, Staff
-from models.ticket import Ticket
+from models.ticket import Ticket, TicketEvent
 
 if TYPE_CHECKING:
     from bot.context import Services
@@ -46,6 +49,7 @@ CLOSING_STATUSES = frozenset({Status.dispatched.value, Status.feedback.value,
                               Status.returned.value})
 ENDED_TICKET = frozenset({Status.closed.value, Status.returned.value})
 DutyOfficerSource = Callable[[Ticket, datetime], list[int]]
+RosterSource = Callable[[], Any]  # () -> the roster service (svc.roster) or None
 
 
 class AlertError(ValueError):
@@ -105,6 +109,10 @@ def alert_buttons(alert_id: int) -> Buttons:
     return [[(texts.BTN_ACK, f"al1:ack:{alert_id}"), (texts.BTN_SNOOZE, f"al1:snz:{alert_id}")]]
 
 
+def _escalated(a: Alert) -> bool:
+    return a.level >= 1
+
+
 def alerts_between(*, engine: Engine, start: datetime, end: datetime) -> AlertStats:
     """Alerts raised in [start, end): how many, how fast acknowledged, how many escalated."""
     with session_scope(engine) as s:
@@ -116,7 +124,7 @@ def alerts_between(*, engine: Engine, start: datetime, end: datetime) -> AlertSt
     acked = [a for a in rows if a.acked_at is not None]
     return AlertStats(
         raised=len(rows), by_urgency=by_urgency, acknowledged=len(acked),
-        unacknowledged=len(rows) - len(acked), escalated=sum(1 for a in rows if a.level >= 1),
+        unacknowledged=len(rows) - len(acked), escalated=sum(1 for a in rows if _escalated(a)),
         ack_seconds=[(a.acked_at - a.raised_at).total_seconds() for a in acked
                      if a.acked_at is not None],
     )
@@ -127,14 +135,17 @@ class AlertService:
                  staff: StaffDirectory, reference: ReferenceStore, tickets: TicketService,
                  outbox: Outbox, duty_group_id: int | None = None,
                  leader_group_id: int | None = None, ack_timeout_minutes: float = 60,
-                 snooze_minutes: float = 30) -> None:
+                 snooze_minutes: float = 30, roster: RosterSource | None = None) -> None:
         self.engine, self.clock, self.policy = engine, clock, policy
         self.staff, self.reference, self.tickets, self.outbox = staff, reference, tickets, outbox
         self.duty_group_id, self.leader_group_id = duty_group_id, leader_group_id
+        # the "second wait": acknowledged but the ticket still not dispatched after this
         self.ack_timeout = timedelta(minutes=ack_timeout_minutes)
         self.snooze_for = timedelta(minutes=snooze_minutes)
-        # The roster feature can plug in "who is on duty now"; until then: the ticket's handler.
+        # "Who is on duty now": a plugged-in function, else the roster (svc.roster.on_duty),
+        # else the ticket's handler.
         self.duty_officer: DutyOfficerSource | None = None
+        self.roster = roster
         self._pending_note: dict[int, str] = {}
 
     # ------------------------------------------------------------------ raising
@@ -212,35 +223,30 @@ class AlertService:
     def _step(self, alert_id: int, now: datetime) -> bool:
         with session_scope(self.engine) as s:
             a = s.get(Alert, alert_id)
-            if a is None or a.status != AlertStatus.open.value or a.next_escalation_at is None \
-                    or a.next_escalation_at > now:
+            if a is None or a.next_escalation_at is None or a.next_escalation_at > now:
                 return False
             t = s.get(Ticket, a.ticket_id)
         assert t is not None
-        due, last = a.next_escalation_at, self.policy.last
-        deadline = a.raised_at + self.ack_timeout
+        if a.status == AlertStatus.acked.value:
+            return self._ack_timeout_reminder(a, t, now)
+        if a.status != AlertStatus.open.value:
+            return False
+        due = a.next_escalation_at
         if a.snoozed_until is not None:  # a snooze ran out: remind the same level again
-            level, repeat = max(a.level, 0), a.repeat + 1
-        elif a.level < 0:
-            level, repeat = 0, 0
-        elif now >= deadline:
-            self._expire(a, t, now)
+            step: tuple[int, int] | None = (max(a.level, 0), a.repeat + 1)
+        else:  # repeat this level, or the next level that applies now (windows), or none
+            step = self.policy.next_step(a.level, a.repeat, now)
+        if step is None:
+            self._exhausted(a, t, now)
             return True
-        elif a.level < last:
-            level, repeat = a.level + 1, 0
-        elif self.policy.repeat_every(last) is not None:
-            level, repeat = last, a.repeat + 1
-        else:
-            self._expire(a, t, now)
-            return True
+        level, repeat = step
         # 1) deliveries first (idempotent keys) ...
         self._deliver(a, t, level, repeat, now)
         # 2) ... then the step itself; a crash between the two repeats 1) harmlessly.
-        step = self._next_wait(level)
-        nxt = due + step if step is not None else deadline
-        if nxt <= now:  # we were down for a while: do not fire the following levels at once
-            nxt = now + (step or timedelta(0))
-        nxt = min(nxt, max(deadline, now))
+        wait = self.policy.wait(level)
+        nxt = due + wait  # from the scheduled time: a restart does not shift the timetable
+        if nxt <= now:  # we were down for a while: do not fire the following steps at once
+            nxt = now + wait
         with session_scope(self.engine) as s:
             row = s.get(Alert, alert_id)
             if row is None or row.status != AlertStatus.open.value or row.level != a.level \
@@ -253,39 +259,43 @@ class AlertService:
                              note=f"r{repeat}"))
         return True
 
-    def _next_wait(self, level: int) -> timedelta | None:
-        if level < self.policy.last:
-            return self.policy.wait(level)
-        return self.policy.repeat_every(level)
+    def _then(self, level: int, repeat: int, at: datetime) -> str:
+        """What happens if nobody acknowledges by `at` (the end of this step's wait)."""
+        nxt = self.policy.next_step(level, repeat, at)
+        if nxt is None:
+            return "exhausted"
+        return "repeat" if nxt[0] == level else "escalate"
 
     def _deliver(self, a: Alert, t: Ticket, level: int, repeat: int,
                  now: datetime) -> list[Recipient]:
         assert a.id is not None
         recipients = self._resolve(a, t, level)
         raiser = self.staff.get_any(a.raised_by) if a.raised_by else None
-        step = self._next_wait(level)
         waited = fmt_duration(now - a.raised_at) if level or repeat else None
         common = dict(alert_id=a.id, urgency=a.urgency, level=level,
                       level_name=self.policy.levels[level].name, repeat=repeat,
                       raised_at=a.raised_at, raiser=raiser.name if raiser else "值班员",
                       note=a.note, waited=waited,
-                      next_wait=fmt_duration(step) if step and level < self.policy.last
-                      else None, now=now)
+                      next_wait=fmt_duration(self.policy.wait(level)),
+                      then=self._then(level, repeat, now + self.policy.wait(level)), now=now)
         texts_by_mask = {m: texts.render_alert(t, masked=m, **common)  # type: ignore[arg-type]
                          for m in (False, True)}
         for r in recipients:
+            # the duty group gets a masked notice; 收到 is for the leaders (and their group)
+            buttons = None if r.chat_id == self.duty_group_id else alert_buttons(a.id)
             self.outbox.enqueue(
                 key=f"alert:{a.id}:L{level}:r{repeat}:{r.chat_id}", kind=SEND, ref=ref_of(a.id),
-                chat_id=r.chat_id, text=texts_by_mask[r.group], buttons=alert_buttons(a.id),
+                chat_id=r.chat_id, text=texts_by_mask[r.group], buttons=buttons,
                 priority=URGENT)
         return recipients
 
-    def _expire(self, a: Alert, t: Ticket, now: datetime) -> None:
+    def _exhausted(self, a: Alert, t: Ticket, now: datetime) -> None:
+        """The last level's repeats and wait are used up: tell the managers nobody answered."""
         assert a.id is not None
         minutes = int((now - a.raised_at).total_seconds() // 60)
-        text = texts.expired_notice(t.platform_no, a.id, minutes)
+        text = texts.exhausted_notice(t.platform_no, a.id, minutes)
         for m in self._managers():
-            self.outbox.enqueue(key=f"alert:{a.id}:expired:{m.telegram_id}", kind=NOTICE,
+            self.outbox.enqueue(key=f"alert:{a.id}:exhausted:{m.telegram_id}", kind=NOTICE,
                                 ref=ref_of(a.id), chat_id=m.telegram_id, text=text,
                                 priority=URGENT)
         with session_scope(self.engine) as s:
@@ -294,8 +304,33 @@ class AlertService:
                 return
             row.status, row.next_escalation_at = AlertStatus.expired.value, None
             s.add(row)
-            s.add(AlertEvent(alert_id=a.id, at=now, action="expire", level=row.level))
-        log.warning("alert %s expired without acknowledgement", a.id)
+            s.add(AlertEvent(alert_id=a.id, at=now, action="exhausted", level=row.level))
+        log.warning("alert %s: escalation policy exhausted without acknowledgement", a.id)
+
+    def _ack_timeout_reminder(self, a: Alert, t: Ticket, now: datetime) -> bool:
+        """Acknowledged, but the ticket is still not dispatched after ALERT_ACK_TIMEOUT_MINUTES:
+        remind the acknowledger and the duty officer, once."""
+        assert a.id is not None
+        if t.status not in CLOSING_STATUSES:
+            chats = [a.acked_by] if a.acked_by else []
+            chats += [i for i in self.duty_officer_ids(t, now) if i not in chats]
+            text = texts.ack_timeout_notice(
+                t.platform_no, a.id, self.name_of(a.acked_by),
+                a.acked_at or now, t.status, now)
+            for chat in chats:
+                assert chat is not None
+                self.outbox.enqueue(key=f"alert:{a.id}:acktimeout:{chat}", kind=NOTICE,
+                                    ref=ref_of(a.id), chat_id=chat, text=text, priority=URGENT)
+        with session_scope(self.engine) as s:
+            row = s.get(Alert, a.id)
+            if row is None or row.status != AlertStatus.acked.value \
+                    or row.next_escalation_at is None:
+                return False
+            row.next_escalation_at = None
+            s.add(row)
+            s.add(AlertEvent(alert_id=a.id, at=now, action="ack_timeout", level=row.level,
+                             note=t.status))
+        return True
 
     # ------------------------------------------------------------------ recipients
     def _resolve(self, a: Alert, t: Ticket, level: int) -> list[Recipient]:
@@ -326,10 +361,26 @@ class AlertService:
         elif kind == "managers":
             members = self._managers()
         else:  # duty_officer
-            ids = self.duty_officer(t, self.clock.now()) if self.duty_officer else \
-                [t.handler_id] if t.handler_id else []
+            ids = self.duty_officer_ids(t, self.clock.now())
             members = [m for i in ids if i != a.raised_by and (m := self.staff.get(i))]
         return [Recipient(m.telegram_id, m.name) for m in members]
+
+    def duty_officer_ids(self, t: Ticket, at: datetime) -> list[int]:
+        """Who is on duty at `at` (the roster), or the ticket's handler when nobody is."""
+        ids: list[int] = []
+        try:
+            if self.duty_officer is not None:
+                ids = list(self.duty_officer(t, at))
+            else:
+                roster = self.roster() if self.roster is not None else None
+                on_duty = getattr(roster, "on_duty", None)
+                if callable(on_duty):
+                    ids = [m.telegram_id for m in on_duty(at)]
+        except Exception:  # the roster must never stop an alert
+            log.exception("duty officer lookup failed")
+        if not ids and t.handler_id:
+            ids = [t.handler_id]
+        return list(dict.fromkeys(ids))
 
     def _managers(self) -> list[Member]:
         return self.staff.active(Role.manager) or self.staff.active(Role.admin)
@@ -353,15 +404,25 @@ class AlertService:
             if a.acked_by is not None or a.status == AlertStatus.closed.value:
                 return AckResult(a, False)
             a.status, a.acked_by, a.acked_at = AlertStatus.acked.value, actor_id, now
-            a.next_escalation_at, a.snoozed_until = None, None
+            # the second wait: still not dispatched by then -> remind (see _step)
+            a.next_escalation_at, a.snoozed_until = now + self.ack_timeout, None
             s.add(a)
             s.add(AlertEvent(alert_id=alert_id, at=now, actor_id=actor_id, action="ack",
                              level=a.level))
-        member = self.staff.get_any(actor_id)
-        took = texts.took((now - a.raised_at).total_seconds())
-        self._edit_copies(alert_id, "ack", texts.acked_line(
-            member.name if member else str(actor_id), now, took, now), buttons=None)
+            name = self.name_of(actor_id)
+            took = texts.took((now - a.raised_at).total_seconds())
+            s.add(TicketEvent(ticket_id=a.ticket_id, at=now, actor_id=actor_id,
+                              action=texts.TICKET_EVENT_ACK,
+                              note=texts.ticket_event_ack(alert_id, a.urgency, took)))
+            t = s.get(Ticket, a.ticket_id)
+        self._edit_copies(alert_id, "ack", texts.acked_line(name, now, took, now), buttons=None)
         self.outbox.cancel(ref=ref_of(alert_id), kind=SEND)
+        if a.raised_by and a.raised_by != actor_id:  # the raiser is told
+            self.outbox.enqueue(key=f"alert:{alert_id}:acked:{a.raised_by}", kind=NOTICE,
+                                ref=ref_of(alert_id), chat_id=a.raised_by,
+                                text=texts.acked_notice(t.platform_no if t else "?", alert_id,
+                                                        name, now, took),
+                                priority=URGENT)
         log.info("alert %s acknowledged by %s", alert_id, actor_id)
         return AckResult(a, True)
 
@@ -517,6 +578,7 @@ def attach(svc: Services) -> None:
         duty_group_id=settings.duty_group_id, leader_group_id=settings.leader_group_id,
         ack_timeout_minutes=settings.alert_ack_timeout_minutes,
         snooze_minutes=settings.alert_snooze_minutes,
+        roster=lambda: getattr(svc, "roster", None),  # the roster may attach after us
     )
     svc.alerts = service
     svc.tickets.urgent_hooks.append(service.raise_for_ticket)

@@ -251,13 +251,16 @@ class ReminderService:
         self.holidays_file = Path(settings.holidays_file)
         self._holidays_mtime = _mtime(self.holidays_file)
         self._done_today: dict[str, date] = {}  # daily jobs done in this process
+        # look for batches a crash left un-enqueued: at start, and after a failed delivery
+        self._needs_repair = True
 
     # ------------------------------------------------------------------ periodic entry
     def scan(self, now: datetime) -> ScanResult:
         """Everything due at ``now``: reminders, snoozes, sweep, digest, holiday notice."""
         result = ScanResult()
         self.reload_calendar_if_changed()
-        self._repair(now)
+        if self._needs_repair:
+            self._repair(now)
         self._scan_tickets(now, result)
         self._scan_snoozes(now, result)
         local = now.astimezone(SHANGHAI)
@@ -466,7 +469,9 @@ class ReminderService:
 
     # ------------------------------------------------------------------ delivery
     def _repair(self, now: datetime) -> None:
-        """Enqueue ledger batches a crash left un-enqueued (normally none: one index probe)."""
+        """Enqueue ledger batches and sweeps a crash left un-enqueued (at start, or after a
+        delivery failed in this process)."""
+        self._needs_repair = False
         with session_scope(self.engine) as s:
             batches = s.exec(select(ReminderSent.batch).where(
                 ReminderSent.enqueued == False).distinct().limit(50)).all()  # noqa: E712
@@ -477,6 +482,13 @@ class ReminderService:
 
     def _deliver_batch(self, batch: str, now: datetime) -> int:
         """One message per recipient for every ledger row of ``batch``; then flag them."""
+        try:
+            return self._enqueue_batch(batch, now)
+        except BaseException:
+            self._needs_repair = True  # the ledger rows stay un-enqueued: retried next scan
+            raise
+
+    def _enqueue_batch(self, batch: str, now: datetime) -> int:
         from bot.texts import reminders as texts
 
         with session_scope(self.engine) as s:
@@ -563,7 +575,11 @@ class ReminderService:
                 s.add(OvernightItem(sweep_date=day, ticket_id=t.id, status=t.status))
         self._done_today["sweep"] = day
         if rows:
-            self._deliver_sweep(day, now)
+            try:
+                self._deliver_sweep(day, now)
+            except BaseException:
+                self._needs_repair = True
+                raise
         return f"sweep:{day.isoformat()}:{len(rows)}"
 
     def _repair_sweep(self) -> None:

@@ -11,10 +11,11 @@ from html import escape
 
 from bot.services.privacy import mask_text
 from bot.services.timefmt import fmt_dt, fmt_duration
+from bot.services.workflow import Status
 from models.ticket import Ticket
 
 MARK = {"紧急": "🔴", "涉稳": "🟣", "重点": "🟠"}
-CONTENT_CHARS = 300
+CONTENT_CHARS = 120  # a one-line summary
 
 BTN_ACK = "收到"
 BTN_SNOOZE = "暂缓"
@@ -39,8 +40,10 @@ def _content(t: Ticket, *, masked: bool) -> str:
 
 def render_alert(t: Ticket, *, alert_id: int, urgency: str, level: int, level_name: str,
                  repeat: int, raised_at: datetime, raiser: str, note: str, masked: bool,
-                 waited: str | None, next_wait: str | None, now: datetime) -> str:
-    """One alert message. `waited`: how long nobody acknowledged (escalations and repeats)."""
+                 waited: str | None, next_wait: str | None, now: datetime,
+                 then: str = "escalate") -> str:
+    """One alert message. `waited`: how long nobody acknowledged (escalations and repeats);
+    `then`: what follows `next_wait` without 收到 (escalate / repeat / exhausted)."""
     mark = MARK.get(urgency, "🔴")
     if level == 0 and repeat == 0:
         head = f"{mark} <b>{escape(urgency)}案件提醒</b>"
@@ -55,15 +58,24 @@ def render_alert(t: Ticket, *, alert_id: int, urgency: str, level: int, level_na
         f"问题分类：{escape(t.category_l1)}" + (f"/{escape(t.category_l2)}"
                                             if t.category_l2 else ""),
         f"诉求：{_content(t, masked=masked)}",
-        f"登记：{escape(raiser)} · {fmt_dt(raised_at, now)}",
     ]
+    limits = [f"{label} {fmt_dt(at, now)}" for label, at in
+              (("签收", t.sign_by if t.status == Status.new.value else None),
+               ("办结", t.complete_by))
+              if at is not None]
+    if limits:
+        lines.append("时限：" + " · ".join(limits))
+    lines.append(f"登记：{escape(raiser)} · {fmt_dt(raised_at, now)}")
     if note:
         lines.append(f"说明：{escape(note)}")
     if next_wait:
-        lines.append(f"请点“{BTN_ACK}”确认；{next_wait}内无人确认将继续升级。")
+        lines.append(f"请点“{BTN_ACK}”确认；{next_wait}内无人确认将{THEN.get(then, '继续升级')}。")
     else:
         lines.append(f"请点“{BTN_ACK}”确认。")
     return "\n".join(lines)
+
+
+THEN = {"escalate": "继续升级", "repeat": "再次发送", "exhausted": "通知项目经理"}
 
 
 def acked_line(name: str, at: datetime, took: str, now: datetime) -> str:
@@ -78,10 +90,32 @@ def closed_line(status: str) -> str:
     return f"\n\n☑️ 工单已{escape(status.removeprefix('已'))}，提醒结束。"
 
 
-def expired_notice(platform_no: str, alert_id: int, minutes: int) -> str:
+def exhausted_notice(platform_no: str, alert_id: int, minutes: int) -> str:
     return (f"⌛ <b>紧急提醒无人确认</b>：工单 <code>{escape(platform_no)}</code>"
-            f"（提醒#{alert_id}）已 {minutes} 分钟无领导点“收到”，已停止自动提醒。"
+            f"（提醒#{alert_id}）已逐级提醒完毕，{minutes} 分钟无领导点“收到”，已停止自动提醒。"
             "请电话联系领导并跟进。")
+
+
+def acked_notice(platform_no: str, alert_id: int, name: str, at: datetime,
+                 took: str) -> str:
+    """To the person who raised the alert."""
+    return (f"✅ 工单 <code>{escape(platform_no)}</code> 的紧急提醒（#{alert_id}）已由 "
+            f"{escape(name)} 于 {fmt_dt(at, at)} 收到（{took}后确认）。")
+
+
+def ack_timeout_notice(platform_no: str, alert_id: int, name: str, acked_at: datetime,
+                       status: str, now: datetime) -> str:
+    """To the acknowledger and the duty officer: acknowledged, still not dispatched."""
+    return (f"⏰ <b>紧急工单仍未派发</b>：工单 <code>{escape(platform_no)}</code>"
+            f"（提醒#{alert_id}）{escape(name)} 已于 {fmt_dt(acked_at, now)} 收到，"
+            f"{fmt_duration(now - acked_at)}后仍为“{escape(status)}”。请尽快派发。")
+
+
+TICKET_EVENT_ACK = "领导收到"
+
+
+def ticket_event_ack(alert_id: int, urgency: str, took: str) -> str:
+    return f"{urgency}提醒#{alert_id}，{took}后确认"
 
 
 def blocked_notice(name: str, telegram_id: int, platform_no: str, alert_id: int) -> str:
@@ -120,7 +154,7 @@ SNOOZE_EXPIRED = "操作已过期，请重新点“暂缓”。"
 
 # ---- /alerts ----
 STATE_OPEN = "未确认"
-STATE_EXPIRED = "超时未确认"
+STATE_EXPIRED = "逐级提醒完毕，无人确认"
 
 
 def alert_row(*, alert_id: int, platform_no: str, urgency: str, level: int, age: str,

@@ -82,17 +82,20 @@ def reminder_message(lines: Sequence[ReminderLine], *, now: datetime
     return text, buttons
 
 
-def overnight_message(lines: Sequence[dict[str, Any]], *, now: datetime, sweep_at: time) -> str:
+def overnight_message(lines: Sequence[dict[str, Any]], *, now: datetime, sweep_at: time,
+                      max_lines: int = 50) -> str:
     """The 21:00 案件不过夜 list: signed but not dispatched."""
     head = (f"🌙 <b>案件不过夜</b>：截至 {sweep_at:%H:%M}，以下 {len(lines)} 件工单已签收"
             "但尚未派发，请今晚派发：")
     body = []
-    for i, x in enumerate(lines, 1):
+    for i, x in enumerate(lines[:max_lines], 1):
         signed = f"，{fmt_dt(x['signed_at'], now)} 签收" if x.get("signed_at") else ""
         who = f"，经办：{escape(x['handler'])}" if x.get("handler") else ""
         mark = URGENCY_MARK.get(x["urgency"], "")
         body.append(f"{i}. {mark}<code>{escape(x['platform_no'])}</code> {escape(x['status'])}"
                     f" · {escape(x['category'])} · {escape(x['unit'])}{signed}{who}")
+    if len(lines) > max_lines:
+        body.append(f"……另有 {len(lines) - max_lines} 件，发送 /open 查看。")
     return head + "\n" + "\n".join(body)
 
 

@@ -1,9 +1,11 @@
-"""The alert service on a real database: raising, escalation steps, crash safety, 收到,
-closing, expiry, failed deliveries and the summary numbers."""
+"""The alert service on a real database: raising, escalation steps (waits, repeats, time
+windows), crash safety, 收到, the ack-timeout reminder, closing, policy exhaustion, failed
+deliveries and the summary numbers."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,8 @@ from bot.app import build_services
 from bot.clock import MovableClock
 from bot.config import Settings
 from bot.context import Services
-from bot.services.alerts import SEND, AlertService, alerts_between
+from bot.services.alerts import NOTICE, SEND, AlertService, alerts_between
+from bot.services.escalation import EscalationPolicy
 from bot.services.outbox import URGENT, Outgoing
 from bot.services.ticket_parser import ParsedTicket
 from bot.services.tickets import ActionInput
@@ -23,9 +26,9 @@ from models.alert import Alert, AlertStatus
 from models.db import session_scope
 from models.outbox import OutboxMessage
 from models.staff import Role
-from models.ticket import Ticket
+from models.ticket import Ticket, TicketEvent
 
-LEADER, LEADER2, MANAGER, STAFF = 3001, 3002, 4001, 2001
+LEADER, LEADER2, MANAGER, STAFF, STAFF2 = 3001, 3002, 4001, 2001, 2002
 DUTY_GROUP = -100100
 
 
@@ -36,7 +39,8 @@ def svc(engine: Engine, clock: MovableClock, tmp_path: Path) -> Services:
                         holidays_file=tmp_path / "h.yaml", duty_group_id=DUTY_GROUP)
     s = build_services(settings, engine=engine, clock=clock)
     for tid, role, name in [(LEADER, Role.leader, "王主任"), (LEADER2, Role.leader, "李主任"),
-                            (MANAGER, Role.manager, "赵经理"), (STAFF, Role.staff, "张值班")]:
+                            (MANAGER, Role.manager, "赵经理"), (STAFF, Role.staff, "张值班"),
+                            (STAFF2, Role.staff, "李值班")]:
         s.staff.add(actor_id=1, telegram_id=tid, role=role, name=name)
     return s
 
@@ -60,6 +64,24 @@ def sends(svc: Services) -> list[OutboxMessage]:
     with session_scope(svc.engine) as s:
         return list(s.exec(select(OutboxMessage).where(OutboxMessage.kind == SEND)
                            .order_by(OutboxMessage.id)).all())
+
+
+def notices(svc: Services) -> list[OutboxMessage]:
+    with session_scope(svc.engine) as s:
+        return list(s.exec(select(OutboxMessage).where(OutboxMessage.kind == NOTICE)
+                           .order_by(OutboxMessage.id)).all())
+
+
+def use_policy(svc: Services, tmp_path: Path, body: str) -> None:
+    f = tmp_path / "policy.yaml"
+    f.write_text(body, encoding="utf-8")
+    alerts(svc).policy = EscalationPolicy.load(f)
+
+
+def run_for(svc: Services, clock: MovableClock, minutes: int) -> None:
+    for _ in range(minutes):
+        clock.advance(timedelta(minutes=1))
+        alerts(svc).scan(clock.now())
 
 
 def the_alert(svc: Services) -> Alert:
@@ -89,7 +111,18 @@ def test_ordinary_ticket_raises_nothing(svc: Services):
     assert sends(svc) == []
 
 
-def test_section_leader_first(svc: Services):
+def test_every_leader_at_once_even_with_sections(svc: Services):
+    alerts(svc).set_section(actor_id=1, telegram_id=LEADER, text="医政医管科")
+    log_ticket(svc)
+    rows = sends(svc)
+    assert {r.chat_id for r in rows} == {LEADER, LEADER2, DUTY_GROUP}
+    assert all(r.buttons for r in rows if r.chat_id != DUTY_GROUP)
+    assert next(r for r in rows if r.chat_id == DUTY_GROUP).buttons is None  # a notice
+
+
+def test_section_leaders_recipient_in_a_custom_policy(svc: Services, tmp_path: Path):
+    use_policy(svc, tmp_path, "levels:\n  - recipients: [section_leaders, duty_group]\n"
+                              "  - recipients: [all_leaders]\n")
     alerts(svc).set_section(actor_id=1, telegram_id=LEADER, text="医政医管科")
     log_ticket(svc)
     assert {r.chat_id for r in sends(svc)} == {LEADER, DUTY_GROUP}
@@ -141,12 +174,77 @@ def test_ack_stops_escalation_edits_sent_and_cancels_pending(svc: Services,
     edits = [r for r in all_rows if r.method == "edit"]
     assert {e.edit_of for e in edits} == {r.id for r in rows}  # sent and still-pending copies
     assert all("王主任 已于" in e.text and e.buttons is None for e in edits)
-    assert {r.status for r in all_rows if r.method == "send" and r.id != rows[0].id} \
-        == {"cancelled"}
+    assert {r.status for r in all_rows if r.kind == SEND and r.method == "send"
+            and r.id != rows[0].id} == {"cancelled"}
+    told = [n for n in notices(svc) if n.chat_id == STAFF]  # the raiser is told
+    assert len(told) == 1 and "王主任" in told[0].text and "A1" in told[0].text
+    with session_scope(svc.engine) as s:  # the ticket history records it
+        history = s.exec(select(TicketEvent).where(TicketEvent.action == "领导收到")).all()
+    assert len(history) == 1 and history[0].actor_id == LEADER
     again = alerts(svc).ack(alert_id=the_alert(svc).id, actor_id=LEADER2)  # type: ignore[arg-type]
     assert not again.acknowledged and the_alert(svc).acked_by == LEADER
-    clock.advance(timedelta(hours=2))
-    assert alerts(svc).scan(clock.now()) == 0
+    with session_scope(svc.engine) as s:
+        assert len(s.exec(select(TicketEvent).where(TicketEvent.action == "领导收到")).all()) == 1
+    before = len(sends(svc))
+    run_for(svc, clock, 120)
+    assert len(sends(svc)) == before  # no escalation after 收到
+
+
+def test_ack_timeout_reminds_acknowledger_and_duty_officer_once(svc: Services,
+                                                                clock: MovableClock):
+    tid = log_ticket(svc)  # logged (and handled) by STAFF
+    svc.tickets.apply(ticket_id=tid, action=Action.sign, actor_id=STAFF2)
+    alerts(svc).ack(alert_id=the_alert(svc).id, actor_id=LEADER)  # type: ignore[arg-type]
+    run_for(svc, clock, 59)
+    assert [n for n in notices(svc) if "仍未派发" in n.text] == []
+    run_for(svc, clock, 1)  # ALERT_ACK_TIMEOUT_MINUTES (60) after 收到, still only signed
+    reminded = [n for n in notices(svc) if "仍未派发" in n.text]
+    # no roster: the duty officer falls back to the ticket's handler
+    assert sorted(n.chat_id for n in reminded) == sorted([LEADER, STAFF])
+    assert all(n.priority == URGENT for n in reminded)
+    run_for(svc, clock, 120)
+    assert len([n for n in notices(svc) if "仍未派发" in n.text]) == 2  # once
+    assert the_alert(svc).status == AlertStatus.acked.value
+
+
+def test_ack_timeout_not_sent_when_dispatched(svc: Services, clock: MovableClock):
+    tid = log_ticket(svc)
+    alerts(svc).ack(alert_id=the_alert(svc).id, actor_id=LEADER)  # type: ignore[arg-type]
+    svc.tickets.apply(ticket_id=tid, action=Action.sign, actor_id=STAFF)
+    svc.tickets.apply(ticket_id=tid, action=Action.dispatch, actor_id=STAFF,
+                      data=ActionInput(units=["首都医科大学附属北京朝阳医院"]))
+    run_for(svc, clock, 90)
+    assert [n for n in notices(svc) if "仍未派发" in n.text] == []
+    assert the_alert(svc).status == AlertStatus.closed.value
+
+
+@dataclass
+class _OnDuty:
+    telegram_id: int
+
+
+class _FakeRoster:
+    def __init__(self, ids: list[int]) -> None:
+        self.ids, self.asked = ids, []  # type: list[int], list[datetime]
+
+    def on_duty(self, at: datetime) -> list[_OnDuty]:
+        self.asked.append(at)
+        return [_OnDuty(i) for i in self.ids]
+
+
+def test_duty_officer_comes_from_the_roster(svc: Services, clock: MovableClock):
+    service = alerts(svc)
+    service.duty_officer = None  # the roster's own plug-in; test the svc.roster lookup
+    roster = _FakeRoster([STAFF2])
+    service.roster = lambda: roster
+    tid = log_ticket(svc)
+    t = svc.tickets.get_by_id(tid)
+    assert t is not None
+    assert service.duty_officer_ids(t, clock.now()) == [STAFF2] and roster.asked
+    roster.ids = []  # nobody on the roster now: the ticket's handler
+    assert service.duty_officer_ids(t, clock.now()) == ([t.handler_id] if t.handler_id else [])
+    service.roster = lambda: None
+    assert service.duty_officer_ids(t, clock.now()) == ([t.handler_id] if t.handler_id else [])
 
 
 def test_dispatch_closes_the_alert(svc: Services, clock: MovableClock):
@@ -162,19 +260,58 @@ def test_dispatch_closes_the_alert(svc: Services, clock: MovableClock):
     assert a.next_escalation_at is None
 
 
-def test_expires_after_ack_timeout(svc: Services, clock: MovableClock):
+def test_policy_exhausted_tells_managers(svc: Services, clock: MovableClock):
     log_ticket(svc)
-    for _ in range(8):
-        clock.advance(timedelta(minutes=10))
-        alerts(svc).scan(clock.now())
-    a = the_alert(svc)
-    assert a.status == AlertStatus.expired.value
-    with session_scope(svc.engine) as s:
-        notices = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "alert_notice")).all()
-    assert [n.chat_id for n in notices] == [MANAGER]
-    # level 3 repeated every 10 minutes until the timeout: L3 r0 at 20', r1..r3 at 30'-50'
+    run_for(svc, clock, 49)
+    assert the_alert(svc).status == AlertStatus.open.value and notices(svc) == []
+    # packaged policy: L1 at 0', L2 at 10', L3 at 20' and its 2 repeats at 30', 40'
     keys = [r.dedup_key for r in sends(svc) if r.chat_id == MANAGER]
-    assert len(keys) == 4
+    assert [k.split(":")[2:4] for k in keys] == [["L2", "r0"], ["L2", "r1"], ["L2", "r2"]]
+    run_for(svc, clock, 1)  # 50': the last repeat's wait is over
+    a = the_alert(svc)
+    assert a.status == AlertStatus.expired.value and a.next_escalation_at is None
+    assert [n.chat_id for n in notices(svc)] == [MANAGER]
+    assert "无人确认" in notices(svc)[0].text
+    run_for(svc, clock, 60)
+    assert len(notices(svc)) == 1
+    assert len([r for r in sends(svc) if r.chat_id == MANAGER]) == 3
+
+
+def test_repeats_and_windowed_level(svc: Services, clock: MovableClock, tmp_path: Path):
+    use_policy(svc, tmp_path, """levels:
+  - recipients: [all_leaders]
+    wait_minutes: 5
+    repeat: 1
+  - name: 夜间值班
+    recipients: [duty_group]
+    window: "20:00-08:00"
+  - recipients: [managers]
+    wait_minutes: 3
+""")
+    log_ticket(svc)  # 10:00: the night level does not apply
+    run_for(svc, clock, 5)
+    assert [r.dedup_key.split(":")[2:4] for r in sends(svc) if r.chat_id == LEADER] \
+        == [["L0", "r0"], ["L0", "r1"]]
+    run_for(svc, clock, 5)  # 10': the night level is skipped, straight to the managers
+    assert [r.chat_id for r in sends(svc) if ":L1:" in r.dedup_key] == []
+    assert [r.chat_id for r in sends(svc) if ":L2:" in r.dedup_key] == [MANAGER]
+    run_for(svc, clock, 3)
+    assert the_alert(svc).status == AlertStatus.expired.value
+
+
+def test_windowed_level_applies_inside_its_window(svc: Services, clock: MovableClock,
+                                                  tmp_path: Path):
+    use_policy(svc, tmp_path, """levels:
+  - recipients: [all_leaders]
+    wait_minutes: 5
+  - recipients: [duty_group]
+    window: "20:00-08:00"
+  - recipients: [managers]
+""")
+    clock.set(datetime(2026, 11, 25, 23, 30, tzinfo=clock.now().tzinfo))
+    log_ticket(svc)
+    run_for(svc, clock, 5)
+    assert [r.chat_id for r in sends(svc) if ":L1:" in r.dedup_key] == [DUTY_GROUP]
 
 
 def test_blocked_leader_recorded_and_managers_told(svc: Services):

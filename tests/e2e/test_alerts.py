@@ -1,20 +1,33 @@
-"""Urgent alerts end to end: raise on 紧急, 收到 edits every copy, escalation, 暂缓, /urgent,
-/alerts, /setsection, a blocked leader, closing on dispatch, fan-out limits."""
+"""Urgent alerts end to end: raise on 紧急 (every leader at once) and by /urgent, 收到 edits
+every copy, escalation (two levels with a short real wait, repeats, a time-windowed level,
+policy exhausted), the ack-timeout reminder, 暂缓, /alerts, /setsection, 429/5xx during fan-out,
+a blocked leader, closing on dispatch, fan-out limits, SIGKILL mid-escalation."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import sys
-from datetime import timedelta
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from pathlib import Path
 
-from bot.clock import Clock
+import pytest
+from sqlalchemy.engine import Engine
+
+from bot.app import build_application
+from bot.clock import SHANGHAI, Clock, MovableClock
+from bot.emulator import BotApiEmulator
+from bot.runtime import start_app, stop_app
+from bot.services.escalation import EscalationPolicy
 from bot.services.staff import StaffDirectory
 from bot.services.tickets import ActionInput
 from bot.services.workflow import Action
 from models.alert import AlertStatus
 from models.staff import Role
+from tests.e2e.conftest import make_settings
 from tests.e2e.harness import (
     ADMIN,
     DUTY_GROUP,
@@ -22,6 +35,7 @@ from tests.e2e.harness import (
     LEADER_GROUP,
     MANAGER,
     STAFF,
+    STAFF2,
     STRANGER,
     Harness,
     buttons,
@@ -38,7 +52,27 @@ PASTE = f"""/new
 承办单位：朝阳医院
 紧急程度：紧急
 诉求内容：张三丰反映孩子高烧急诊无人接诊，回拨 13800138000。"""
-LEADER2 = 3002
+LEADER2, LEADER3 = 3002, 3003
+
+
+def more_leaders(h: Harness) -> list[int]:
+    for uid, name in [(LEADER2, "李主任"), (LEADER3, "刘主任")]:
+        h.emu.add_user(uid, name)
+        h.add(uid, "leader", name)
+    return [LEADER, LEADER2, LEADER3]
+
+
+def alert_copies(h: Harness, chat_id: int, words: str = "案件提醒") -> list[dict]:
+    return [c.result for c in h.emu.calls if c.method == "sendMessage" and c.ok
+            and c.result["chat"]["id"] == chat_id and NO in c.result["text"]
+            and words in c.result["text"]]
+
+
+async def advance(h: Harness, delta: timedelta) -> None:
+    """Move the bot's clock and let at least two ticks (0.2 s) and their sends happen."""
+    h.clock.advance(delta)
+    await asyncio.sleep(0.5)
+    await h.emu.idle(quiet=0.3)
 
 
 async def log_urgent(h: Harness, paste: str = PASTE) -> dict:
@@ -54,30 +88,63 @@ def alert_of(h: Harness, no: str = NO):
     return rows[0] if rows else None
 
 
-async def test_urgent_ticket_reaches_leader_at_once_and_group_masked(team: Harness):
+async def test_logging_urgent_reaches_every_leader_at_once_and_groups(team: Harness):
+    leaders = more_leaders(team)
     msg = await log_urgent(team)
     assert buttons(msg) == ["收到", "暂缓"]
     assert NO in msg["text"] and "首都医科大学附属北京朝阳医院" in msg["text"]
+    assert "医疗服务/服务态度" in msg["text"] and "张值班" in msg["text"]  # category, raiser
+    assert "时限：签收" in msg["text"] and "办结" in msg["text"]  # the deadlines
     assert "13800138000" not in msg["text"] and "138****8000" in msg["text"]  # no phone
-    group = await team.emu.wait_for_message(DUTY_GROUP, contains=NO)
+    for uid in leaders:  # every active leader, at once (no clock movement)
+        got = await team.emu.wait_for_message(uid, contains="案件提醒", timeout=5)
+        assert buttons(got) == ["收到", "暂缓"]
+    lg = await team.emu.wait_for_message(LEADER_GROUP, contains="案件提醒")  # the same
+    assert buttons(lg) == ["收到", "暂缓"] and "张三丰" not in lg["text"]
+    group = await team.emu.wait_for_message(DUTY_GROUP, contains=NO)  # a masked notice
     assert "张三丰" not in group["text"] and "13800138000" not in group["text"]
-    assert "张**" in group["text"]
+    assert "张**" in group["text"] and not buttons(group)
+    await team.emu.idle(quiet=0.3)
+    assert not [m for m in team.emu.bot_messages(MANAGER) if NO in (m.get("text") or "")]
 
 
 async def test_ack_edits_every_copy_and_stops_escalation(team: Harness):
+    leaders = more_leaders(team)
     msg = await log_urgent(team)
     await team.emu.wait_for_message(DUTY_GROUP, contains=NO)
+    await team.emu.wait_for_message(LEADER_GROUP, contains=NO)
+    for uid in leaders:
+        await team.emu.wait_for_message(uid, contains="案件提醒")
+    mark = team.emu.mark()
     await team.press(LEADER, msg, "收到")
     assert "已确认" in team.callback_answers()[-1]["text"]
     await team.emu.idle(quiet=0.3)
-    for chat in (LEADER, DUTY_GROUP):
-        copy = [m for m in team.emu.bot_messages(chat) if NO in (m.get("text") or "")][-1]
-        assert "王主任 已于" in copy["text"] and not buttons(copy)
+    for chat in (*leaders, LEADER_GROUP, DUTY_GROUP):  # every copy, private and groups
+        copies = alert_copies(team, chat)
+        assert len(copies) == 1, chat
+        copy = team.current(copies[0])
+        assert "王主任 已于" in copy["text"] and not buttons(copy), chat
+    told = await team.emu.wait_for_message(STAFF, contains="收到", after=mark)  # the raiser
+    assert NO in told["text"] and "王主任" in told["text"]
     a = alert_of(team)
     assert a is not None and a.status == AlertStatus.acked.value and a.acked_by == LEADER
+    assert a.id is not None and a.ticket_id is not None
+    history = [e for e in team.svc.tickets.events(a.ticket_id, limit=20)
+               if e.action == "领导收到"]
+    assert len(history) == 1 and history[0].actor_id == LEADER
+    # a later press is answered politely and not recorded twice
+    other = alert_copies(team, LEADER2)[0]  # his phone still shows the old keyboard
+    mark2 = team.emu.mark()
+    team.emu.press_button(user_id=LEADER2, chat_id=LEADER2, message_id=other["message_id"],
+                          data=f"al1:ack:{a.id}", check=False)
+    await team.emu.wait_for_call(lambda c: c.method == "answerCallbackQuery", after=mark2)
+    answer = team.callback_answers(mark2)[-1]
+    assert "王主任 已于" in answer["text"] and answer.get("show_alert")
+    assert len([e for e in team.svc.tickets.events(a.ticket_id, limit=20)
+                if e.action == "领导收到"]) == 1
+    assert alert_of(team).acked_by == LEADER  # type: ignore[union-attr]
     mark = team.emu.mark()
-    team.clock.advance(timedelta(minutes=25))
-    await team.emu.idle(quiet=0.6)
+    await advance(team, timedelta(minutes=25))
     assert not [m for m in team.messages_since(mark) if "升级提醒" in (m.get("text") or "")]
     mine = text_of(await team.say(LEADER, "/alerts mine"))
     assert NO in mine and "收到" in mine
@@ -85,7 +152,7 @@ async def test_ack_edits_every_copy_and_stops_escalation(team: Harness):
 
 async def test_staff_cannot_ack_and_nothing_changes(team: Harness):
     await log_urgent(team)
-    group = await team.emu.wait_for_message(DUTY_GROUP, contains=NO)
+    group = await team.emu.wait_for_message(LEADER_GROUP, contains=NO)
     mark = team.emu.mark()
     await team.press(STAFF, group, "收到")
     answer = team.callback_answers(mark)[-1]
@@ -113,14 +180,44 @@ async def test_escalates_level_by_level_then_repeats(team: Harness):
     assert a is not None and a.acked_by == MANAGER
 
 
-async def test_unacknowledged_alert_expires_and_managers_are_told(team: Harness):
+async def test_policy_exhausted_managers_are_told(team: Harness):
+    """Packaged policy: L1 0', L2 10', L3 20' repeated twice (30', 40'); at 50' nobody has
+    answered: the managers are told, and nothing more is sent."""
     await log_urgent(team)
-    for _ in range(7):
-        team.clock.advance(timedelta(minutes=10))
-        await team.emu.idle(quiet=0.4)
-    notice = await team.emu.wait_for_message(MANAGER, contains="无人确认")
+    mark = team.emu.mark()
+    for _ in range(4):
+        await advance(team, timedelta(minutes=10))
+    assert not [m for m in team.messages_since(mark, MANAGER) if "无人确认" in m["text"]
+                and "逐级提醒完毕" in m["text"]]
+    team.clock.advance(timedelta(minutes=10))
+    notice = await team.emu.wait_for_message(MANAGER, contains="逐级提醒完毕", after=mark)
     assert NO in notice["text"]
     assert alert_of(team).status == AlertStatus.expired.value  # type: ignore[union-attr]
+    assert len(alert_copies(team, MANAGER, "第3级")) == 3  # L3 and its 2 repeats
+    await advance(team, timedelta(minutes=30))
+    assert len([m for m in team.emu.bot_messages(MANAGER) if "逐级提醒完毕" in m["text"]]) == 1
+    assert "逐级提醒完毕" in text_of(await team.say(STAFF, "/alerts"))
+
+
+async def test_ack_timeout_reminds_acknowledger_and_duty_officer(team: Harness):
+    """收到, but the ticket is still not dispatched ALERT_ACK_TIMEOUT_MINUTES (60) later: the
+    acknowledger and the duty officer on the roster are reminded, once."""
+    roster = team.svc.roster
+    assert roster is not None
+    now = team.clock.now()
+    roster.set_slot(d=now.date(), shift_name="白班", people=["李值班"], actor_id=ADMIN)
+    msg = await log_urgent(team)
+    await team.press(LEADER, msg, "收到")
+    mark = team.emu.mark()
+    await advance(team, timedelta(minutes=59))
+    assert not [m for m in team.messages_since(mark) if "仍未派发" in (m.get("text") or "")]
+    team.clock.advance(timedelta(minutes=1))
+    to_leader = await team.emu.wait_for_message(LEADER, contains="仍未派发", after=mark)
+    to_duty = await team.emu.wait_for_message(STAFF2, contains="仍未派发", after=mark)
+    assert NO in to_leader["text"] and NO in to_duty["text"]
+    await advance(team, timedelta(minutes=60))
+    assert len([m for m in team.messages_since(mark) if "仍未派发" in (m.get("text") or "")]) \
+        == 2
 
 
 async def test_snooze_holds_escalation_then_reminds(team: Harness):
@@ -131,8 +228,7 @@ async def test_snooze_holds_escalation_then_reminds(team: Harness):
     await team.emu.idle(quiet=0.3)
     assert "暂缓至" in team.current(msg)["text"] and "会议中" in team.current(msg)["text"]
     mark = team.emu.mark()
-    team.clock.advance(timedelta(minutes=12))
-    await team.emu.idle(quiet=0.6)
+    await advance(team, timedelta(minutes=12))
     assert not [m for m in team.messages_since(mark) if "提醒" in (m.get("text") or "")]
     team.clock.advance(timedelta(minutes=20))
     again = await team.emu.wait_for_message(LEADER, contains="再次提醒", after=mark)
@@ -167,7 +263,8 @@ async def test_alerts_list(team: Harness):
     assert "仅供" in text_of(await team.say(STRANGER, "/alerts"))
 
 
-async def test_setsection_routes_first_level_to_section_leader(team: Harness):
+async def test_setsection_routes_a_section_leaders_level(team: Harness, tmp_path: Path):
+    """section_leaders is available to custom policies (the packaged one tells everyone)."""
     team.emu.add_user(LEADER2, "李主任")
     team.add(LEADER2, "leader", "李主任")
     text = text_of(await team.say(ADMIN, f"/setsection {LEADER} 医政科"))
@@ -175,6 +272,12 @@ async def test_setsection_routes_first_level_to_section_leader(team: Harness):
     assert "不能使用" in text_of(await team.say(STAFF, f"/setsection {LEADER} 医政医管科"))
     assert "不是委机关科室" in text_of(await team.say(ADMIN, f"/setsection {LEADER} 朝阳医院"))
     assert "用法" in text_of(await team.say(ADMIN, "/setsection 1"))
+    policy = tmp_path / "sections.yaml"
+    policy.write_text("levels:\n  - recipients: [section_leaders, duty_group]\n"
+                      "  - name: 全体领导\n    recipients: [all_leaders, leader_group]\n",
+                      encoding="utf-8")
+    assert team.svc.alerts is not None
+    team.svc.alerts.policy = EscalationPolicy.load(policy)
     mark = team.emu.mark()
     await log_urgent(team)
     await team.emu.idle(quiet=0.3)
@@ -184,12 +287,39 @@ async def test_setsection_routes_first_level_to_section_leader(team: Harness):
 
 
 async def test_blocked_leader_is_recorded_and_managers_told(team: Harness):
+    more_leaders(team)
     team.emu.block(LEADER)
     await team.say(STAFF, PASTE)
     notice = await team.emu.wait_for_message(MANAGER, contains="提醒未送达")
     assert "王主任" in notice["text"] and NO in notice["text"]
+    for uid in (LEADER2, LEADER3):  # the others still get it
+        await team.emu.wait_for_message(uid, contains="案件提醒")
+    await team.emu.wait_for_message(LEADER_GROUP, contains="案件提醒")
     a = alert_of(team)
     assert a is not None and str(LEADER) in a.undeliverable
+
+
+async def test_429_and_5xx_during_fanout_lose_nothing(team: Harness):
+    """Telegram answers 429 (retry_after) to one leader and 5xx to another and the leaders'
+    group: each is retried, every copy arrives exactly once, nobody else is held up."""
+    leaders = more_leaders(team)
+    team.emu.fail("sendMessage", status=429, retry_after=1, chat_id=LEADER)
+    team.emu.fail("sendMessage", status=502, chat_id=LEADER2, times=2)
+    team.emu.fail("sendMessage", status=500, chat_id=LEADER_GROUP)
+    mark = team.emu.mark()
+    await team.say(STAFF, PASTE)
+    await team.emu.wait_for_message(LEADER3, contains="案件提醒", after=mark)
+    await team.emu.wait_for_message(LEADER, contains="案件提醒", after=mark, timeout=5)
+    for _ in range(4):  # 5xx back off through the database (2 s, 4 s on the bot's clock)
+        await advance(team, timedelta(seconds=5))
+    await team.emu.wait_for_message(LEADER2, contains="案件提醒", after=mark)
+    await team.emu.wait_for_message(LEADER_GROUP, contains="案件提醒", after=mark)
+    await team.emu.idle(quiet=0.5)
+    failed = [c for c in team.emu.calls[mark:] if c.method == "sendMessage" and not c.ok]
+    assert len(failed) == 4
+    for chat in (*leaders, LEADER_GROUP, DUTY_GROUP):
+        assert len(alert_copies(team, chat)) == 1, chat
+    assert not [m for m in team.emu.bot_messages(MANAGER) if "提醒未送达" in m["text"]]
 
 
 async def test_dispatch_closes_alert_and_marks_copies(team: Harness):
@@ -225,6 +355,102 @@ async def test_fanout_survives_enforced_flood_limits(team: Harness):
     assert team.emu.max_sends(60.0, DUTY_GROUP) <= 20
 
 
+# ------------------------------------------------------------- short real waits (policy file)
+QUICK_WAIT_S = 3.0
+QUICK_POLICY = f"""levels:
+  - name: 全体领导
+    recipients: [all_leaders, leader_group, duty_group]
+    wait_minutes: {QUICK_WAIT_S / 60}
+  - name: 夜间领导群
+    recipients: [leader_group]
+    window: "20:00-08:00"
+    wait_minutes: {QUICK_WAIT_S / 60}
+  - name: 项目经理
+    recipients: [managers]
+    wait_minutes: {QUICK_WAIT_S / 60}
+    repeat: 1
+"""
+
+
+async def _quick(emu: BotApiEmulator, engine: Engine, tmp_path: Path,
+                 start: datetime) -> AsyncIterator[Harness]:
+    """The production app with ESCALATION_POLICY_FILE set to a policy of 3-second waits and a
+    clock that runs in real time from `start`."""
+    policy = tmp_path / "quick.yaml"
+    policy.write_text(QUICK_POLICY, encoding="utf-8")
+    clock = MovableClock(start, ticking=True)
+    app = build_application(make_settings(emu, engine, tmp_path, escalation_policy_file=policy),
+                            clock=clock, engine=engine)
+    await start_app(app, poll_timeout=1)
+    h = Harness(emu, app, clock)
+    for uid, role, name in [(STAFF, "staff", "张值班"), (LEADER, "leader", "王主任"),
+                            (MANAGER, "manager", "赵经理")]:
+        h.add(uid, role, name)
+    await emu.idle(quiet=0.05)
+    try:
+        yield h
+    finally:
+        await stop_app(app)
+
+
+@pytest.fixture
+async def quick_day(emu: BotApiEmulator, engine: Engine,
+                    tmp_path: Path) -> AsyncIterator[Harness]:
+    async for h in _quick(emu, engine, tmp_path, datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)):
+        yield h
+
+
+@pytest.fixture
+async def quick_night(emu: BotApiEmulator, engine: Engine,
+                      tmp_path: Path) -> AsyncIterator[Harness]:
+    async for h in _quick(emu, engine, tmp_path, datetime(2026, 11, 25, 23, 0, tzinfo=SHANGHAI)):
+        yield h
+
+
+def _sends_at(h: Harness, chat_id: int, words: str) -> list[float]:
+    return [c.at for c in h.emu.calls if c.method == "sendMessage" and c.ok
+            and c.result["chat"]["id"] == chat_id and words in c.result["text"]]
+
+
+async def test_two_levels_short_wait_repeat_window_skipped_then_exhausted(quick_day: Harness):
+    """Daytime: level 1 at once; after one wait the night-only level is skipped and the
+    managers' level goes out; one repeat after another wait; after a third wait the policy is
+    exhausted and the managers are told nobody answered."""
+    h = quick_day
+    await log_urgent(h)
+    t0 = _sends_at(h, LEADER, "第1级")[0]
+    first = await h.emu.wait_for_message(MANAGER, contains="第3级", timeout=3 * QUICK_WAIT_S)
+    assert "升级提醒" in first["text"]
+    again = await h.emu.wait_for_message(MANAGER, contains="🔁 再次提醒",
+                                         timeout=3 * QUICK_WAIT_S)
+    assert "第3级" in again["text"]
+    notice = await h.emu.wait_for_message(MANAGER, contains="逐级提醒完毕",
+                                          timeout=3 * QUICK_WAIT_S)
+    assert NO in notice["text"]
+    l3, r1 = _sends_at(h, MANAGER, "⏫ 升级提醒")[0], _sends_at(h, MANAGER, "🔁 再次提醒")[0]
+    done = _sends_at(h, MANAGER, "逐级提醒完毕")[0]
+    for got, want in ((l3, 1), (r1, 2), (done, 3)):  # on time, from the scheduled times
+        assert want * QUICK_WAIT_S - 0.3 <= got - t0 <= want * QUICK_WAIT_S + 1.5
+    await h.emu.idle(quiet=1.0)
+    assert not _sends_at(h, LEADER_GROUP, "第2级")  # the night level was skipped
+    assert len(_sends_at(h, MANAGER, "第3级")) == 2  # level + 1 repeat, nothing more
+    assert alert_of(h).status == AlertStatus.expired.value  # type: ignore[union-attr]
+
+
+async def test_night_level_applies_inside_its_window(quick_night: Harness):
+    h = quick_night
+    await log_urgent(h)
+    t0 = _sends_at(h, LEADER, "第1级")[0]
+    lg = await h.emu.wait_for_message(LEADER_GROUP, contains="第2级", timeout=3 * QUICK_WAIT_S)
+    assert "夜间领导群" in lg["text"]
+    assert QUICK_WAIT_S - 0.3 <= _sends_at(h, LEADER_GROUP, "第2级")[0] - t0 \
+        <= QUICK_WAIT_S + 1.5
+    m = await h.emu.wait_for_message(MANAGER, contains="第3级", timeout=3 * QUICK_WAIT_S)
+    await h.press(MANAGER, m, "收到")  # a manager may acknowledge
+    a = alert_of(h)
+    assert a is not None and a.acked_by == MANAGER
+
+
 # --------------------------------------------------------------------------- crash safety
 KILL_POLICY = """levels:
   - name: 第一级
@@ -235,6 +461,7 @@ KILL_POLICY = """levels:
     wait_minutes: {wait}
   - name: 第三级
     recipients: [managers]
+    wait_minutes: {wait}
 """
 WAIT_S = 7.2  # each level's wait in the subprocess (0.12 minutes), real clock
 
@@ -261,7 +488,8 @@ def _alert_sends(emu, chat_id: int, words: str) -> list:  # type: ignore[no-unty
 async def test_sigkill_mid_escalation_delivers_each_once_and_keeps_time(
         emu, engine, database_url, tmp_path):  # type: ignore[no-untyped-def]
     """kill -9 while level 2 is half delivered (one send failed and waits for its retry),
-    restart: every delivery arrives exactly once and level 3 still fires on schedule."""
+    restart: every delivery arrives exactly once, level 3 still fires on schedule and the
+    policy's exhaustion notice follows one wait later, once."""
     staff = StaffDirectory(engine, Clock())
     leaders = [LEADER, 3002, 3003]
     for uid, role, name in [(STAFF, "staff", "张值班"), (LEADER, "leader", "王主任"),
@@ -295,6 +523,12 @@ async def test_sigkill_mid_escalation_delivers_each_once_and_keeps_time(
             assert len(_alert_sends(emu, uid, "第2级")) == 1
         assert len(_alert_sends(emu, LEADER_GROUP, "第2级")) == 1
         assert len(_alert_sends(emu, MANAGER, "第3级")) == 1
+        # the last level's wait after the restart: the policy is exhausted, told once
+        await emu.wait_for_message(MANAGER, contains="逐级提醒完毕", timeout=3 * WAIT_S)
+        done_at = _alert_sends(emu, MANAGER, "逐级提醒完毕")[0].at
+        assert 3 * WAIT_S - 0.5 <= done_at - t0 <= 3 * WAIT_S + 2.0
+        await emu.idle(quiet=1.0)
+        assert len(_alert_sends(emu, MANAGER, "逐级提醒完毕")) == 1
     finally:
         if proc.poll() is None:
             proc.terminate()

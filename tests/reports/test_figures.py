@@ -129,3 +129,30 @@ def test_month_start_day_moves_the_boundaries(engine: Engine, clock: MovableCloc
     svc = ReportService(engine, clock, ReportConfig.load(month_start_day=19))
     f = svc.figures(svc.period("month", ["2026-11"]), with_clusters=False)
     assert f.counts.total == 2 and f.prev_total == 1
+
+
+def test_alerts_and_kb_gaps_when_those_features_run(engine: Engine, clock: MovableClock):
+    from models.alert import Alert
+    from models.db import session_scope
+
+    t = add(engine, at(2026, 11, 17, 9), urgency="紧急")
+    with session_scope(engine) as s:
+        for raised, acked in ((at(2026, 11, 17, 9), at(2026, 11, 17, 9, 4)),
+                              (at(2026, 11, 18, 9), at(2026, 11, 18, 9, 10)),
+                              (at(2026, 11, 19, 9), None),
+                              (at(2026, 11, 24, 9), at(2026, 11, 24, 9, 1))):  # next week
+            s.add(Alert(ticket_id=t.id, urgency="紧急", ticket_status="待签收",
+                        raised_at=raised, acked_at=acked))
+
+    class FakeKb:
+        def gap_count(self, *, start, end):  # the knowledge-base service's signature
+            assert start == at(2026, 11, 16, 0) and end == at(2026, 11, 23, 0)
+            return 3
+
+    svc = ReportService(engine, clock, ReportConfig.load(), alerts_source=lambda: object(),
+                        kb_source=FakeKb)
+    f = svc.figures(week_of(at(2026, 11, 18).date()), with_clusters=False)
+    assert f.alerts is not None
+    assert (f.alerts.raised, f.alerts.acked, f.alerts.unacked) == (3, 2, 1)
+    assert f.alerts.median_ack_minutes == pytest.approx(7.0)
+    assert f.kb_gaps == 3

@@ -9,13 +9,13 @@ Chinese-aware fuzzy matching that scales to a year of tickets:
    whole. Shingles found in more than `common_share` (1%) of the period's tickets (医院, 工作,
    人员…) are dropped.
 2. **Blocking.** Each ticket's `keys_per_ticket` rarest shingles (seen at least twice, in at
-   most `max_block` tickets) are its keys. Two tickets are compared only when they share a key
-   and were received within `window_days` of each other; within one key each ticket is compared
-   with at most `BAND` earlier ones.
-3. **Scoring.** rapidfuzz's token-sort ratio over the two sorted shingle lists (an edit-distance
-   similarity of the shingle sets; the token-set ratio used at logging scores any near-subset
-   100 and so chains unrelated groups together); pairs at or above `threshold` are joined
-   (union-find), so a group is a connected component.
+   most `max_block` tickets) are its keys. A ticket is compared (once) with the union of the
+   `BAND` tickets received before it under each of its keys, if within `window_days`.
+3. **Scoring.** rapidfuzz's Indel ratio over the two shingle sets, each a sorted sequence of
+   vocabulary ids: on sorted sequences of distinct items it is exactly the Dice coefficient
+   2·|A∩B| / (|A|+|B|) × 100 (the token-set ratio used at logging scores any near-subset 100 and
+   so chains unrelated groups together). Pairs at or above `threshold` are joined (union-find),
+   so a group is a connected component.
 4. A group is reported when it has at least `min_size` tickets from at least `min_callers`
    different phone numbers.
 
@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from rapidfuzz import fuzz
 
@@ -61,7 +61,7 @@ def shingles(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClusterDoc:
     ticket_id: int
     at: datetime
@@ -90,23 +90,40 @@ def cluster_tickets(docs: list[ClusterDoc], cfg: ClusterConfig) -> list[Cluster]
     n = len(docs)
     if n < 2:
         return []
-    sets = [shingles(d.content) for d in docs]
-    df: Counter[str] = Counter()
-    for s in sets:
-        df.update(s)
+    # shingles as sorted tuples of vocabulary ids: a tenth of the memory of sets of strings
+    vocab: dict[str, int] = {}
+    ids: list[tuple[int, ...]] = []
+    for d in docs:
+        ids.append(tuple(sorted(vocab.setdefault(w, len(vocab)) for w in shingles(d.content))))
+    del vocab
+    counts: Counter[int] = Counter()
+    for t in ids:
+        counts.update(t)
     common = max(50, int(n * cfg.common_share))
-    joined: list[str] = []
-    blocks: dict[str, list[int]] = defaultdict(list)
+    df = [0] * (max(counts) + 1 if counts else 0)
+    for w, c in counts.items():
+        df[w] = c
+    del counts
     k, max_block = cfg.keys_per_ticket, cfg.max_block
-    for i, s in enumerate(sets):
-        kept = [w for w in s if df[w] <= common]
-        joined.append(" ".join(sorted(kept)) if len(kept) >= MIN_SHINGLES else "")
+    blocks: dict[int, list[int]] = defaultdict(list)
+    keys_of: list[list[int]] = []
+    pos_of: list[list[int]] = []
+    for i, t in enumerate(ids):
+        kept = tuple(w for w in t if df[w] <= common)
         if len(kept) < MIN_SHINGLES:
+            ids[i] = ()
+            keys_of.append([])
+            pos_of.append([])
             continue
+        ids[i] = kept
         keys = sorted((w for w in kept if 2 <= df[w] <= max_block), key=df.__getitem__)[:k]
+        keys_of.append(keys)
+        pos = []
         for w in keys:
-            blocks[w].append(i)
-    del sets
+            lst = blocks[w]
+            pos.append(len(lst))
+            lst.append(i)
+        pos_of.append(pos)
     parent = list(range(n))
 
     def find(x: int) -> int:
@@ -115,32 +132,32 @@ def cluster_tickets(docs: list[ClusterDoc], cfg: ClusterConfig) -> list[Cluster]
             x = parent[x]
         return x
 
-    window = timedelta(days=cfg.window_days)
+    window = cfg.window_days * 86400.0
+    ats = [d.at.timestamp() for d in docs]
     threshold = cfg.threshold
-    seen: set[int] = set()
     degree: Counter[int] = Counter()
-    ats = [d.at for d in docs]
-    scorer = fuzz.token_sort_ratio
-    for members in blocks.values():
-        if len(members) < 2:
+    ratio = fuzz.ratio
+    for j in range(n):
+        keys = keys_of[j]
+        if not keys:
             continue
-        for pos in range(1, len(members)):
-            j = members[pos]
-            lo = max(0, pos - BAND)
-            for i in reversed(members[lo:pos]):
-                if ats[j] - ats[i] > window:
-                    break
-                pair = i * n + j
-                if pair in seen:
-                    continue
-                seen.add(pair)
-                if scorer(joined[i], joined[j], score_cutoff=threshold):
-                    degree[i] += 1
-                    degree[j] += 1
-                    ri, rj = find(i), find(j)
-                    if ri != rj:
-                        parent[rj] = ri
-    del seen, blocks
+        cands: set[int] = set()
+        for w, p in zip(keys, pos_of[j], strict=True):
+            if p:
+                cands.update(blocks[w][max(0, p - BAND):p])
+        if not cands:
+            continue
+        tj, aj = ids[j], ats[j]
+        for i in cands:
+            if aj - ats[i] > window:
+                continue
+            if ratio(ids[i], tj, score_cutoff=threshold):
+                degree[i] += 1
+                degree[j] += 1
+                ri, rj = find(i), find(j)
+                if ri != rj:
+                    parent[rj] = ri
+    del blocks, keys_of, pos_of, ids
     groups: dict[int, list[int]] = defaultdict(list)
     for i in degree:
         groups[find(i)].append(i)

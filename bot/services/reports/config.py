@@ -18,7 +18,7 @@ class ReportConfigError(ValueError):
 
 @dataclass(frozen=True)
 class ClusterConfig:
-    threshold: float = 70.0
+    threshold: float = 55.0
     common_share: float = 0.01
     min_size: int = 3
     min_callers: int = 2

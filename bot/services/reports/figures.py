@@ -318,9 +318,11 @@ class FigureBuilder:
     def recurring(self, conn: Any, start: datetime, end: datetime) -> int:
         """Callers in the period who also called in the lookback window before it."""
         before = start - timedelta(days=self.config.recurring_lookback_days)
-        earlier = select(T.phone).where(_in(T.received_at, before, start), T.phone != "")
+        t2 = Ticket.__table__.alias("earlier")
+        earlier = select(t2.c.id).where(t2.c.phone == T.phone,
+                                        _in(t2.c.received_at, before, start)).exists()
         q = select(func.count(func.distinct(T.phone))).where(
-            _in(T.received_at, start, end), T.phone != "", T.phone.in_(earlier))
+            _in(T.received_at, start, end), T.phone != "", earlier)
         return int(conn.execute(q).scalar_one())
 
     def _lines(self, conn: Any, *cond: Any, order: Any, limit: int = LIST_LIMIT

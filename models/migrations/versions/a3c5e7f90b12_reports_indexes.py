@@ -19,8 +19,11 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_index('ix_ticket_callback_at', 'ticket', ['callback_at'], unique=False)
     op.create_index('ix_ticket_contact_by', 'ticket', ['contact_by'], unique=False)
+    op.create_index('ix_ticket_status_received', 'ticket', ['status', 'received_at'],
+                    unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_ticket_status_received', table_name='ticket')
     op.drop_index('ix_ticket_contact_by', table_name='ticket')
     op.drop_index('ix_ticket_callback_at', table_name='ticket')

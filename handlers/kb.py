@@ -1,0 +1,236 @@
+"""Knowledge-base search: /kb, plain text in a private chat, inline mode, result buttons, gaps.
+
+Buttons (`kb1:`): `kb1:o:<id>` opens an entry's full answer; `kb1:gap:<token>` records the
+search as a knowledge-base gap (the query is kept server-side under the token: callback data
+is limited to 64 bytes). Maintenance (/kb_add, /kb_edit, /kb_del, /kb_gaps, /kb_syn) lives in
+`handlers/kb_admin.py`; `register(app)` adds both, the dialogues first and the plain-text
+search last, so a running dialogue keeps its text.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import BotContext
+from bot.permissions import Perm
+from bot.services.staff import Member
+from bot.texts import kb as texts
+from handlers import kb_admin
+from handlers.access import command_args, guard
+from handlers.replies import reply
+from knowledge_base.normalize import normalize
+from knowledge_base.service import KnowledgeBase
+
+MAX_RESULTS = 5
+_BY_ID = re.compile(r"#\s*(\d{1,9})")
+
+
+def kb_of(context: BotContext) -> KnowledgeBase:
+    assert context.svc.kb is not None, "knowledge_base.service.attach(svc) was not called"
+    return context.svc.kb
+
+
+def staff_names(context: BotContext) -> dict[int, str]:
+    return {m.telegram_id: m.name for m in context.svc.staff.all()}
+
+
+def _text_after_command(update: Update) -> str:
+    msg = update.effective_message
+    text = (msg.text or "") if msg else ""
+    parts = text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+async def _show_entry(update: Update, context: BotContext, entry_id: int) -> None:
+    e = kb_of(context).get(entry_id)
+    if e is None or not e.active:
+        await reply(update, texts.NOT_FOUND_ID.format(id=entry_id))
+        return
+    await reply(update, texts.render_entry(e, now=context.svc.clock.now(),
+                                           names=staff_names(context)))
+
+
+async def search_reply(update: Update, context: BotContext, member: Member, query: str) -> None:
+    """Answer a search: a strong match with its full answer (and the other hits as buttons),
+    or the weak hits as "可能相关" with the gap button, or nothing found with the gap button."""
+    kb = kb_of(context)
+    by_id = _BY_ID.fullmatch(query)
+    if by_id:
+        await _show_entry(update, context, int(by_id.group(1)))
+        return
+    hits = kb.search(query, limit=MAX_RESULTS)
+    entries = kb.get_many([h.id for h in hits])
+    hits = [h for h in hits if h.id in entries]
+    rows: list[list[InlineKeyboardButton]] = []
+    if hits and hits[0].strong:
+        top, others = hits[0], hits[1:]
+        text = texts.render_strong(query, entries[top.id], top.score, others,
+                                   now=context.svc.clock.now(), names=staff_names(context))
+        rows = [[InlineKeyboardButton(texts.result_button(i, h.question),
+                                      callback_data=f"kb1:o:{h.id}")]
+                for i, h in enumerate(others, start=2)]
+    else:
+        text = texts.render_weak(query, hits) if hits else texts.render_none(query)
+        rows = [[InlineKeyboardButton(texts.result_button(i, h.question),
+                                      callback_data=f"kb1:o:{h.id}")]
+                for i, h in enumerate(hits, start=1)]
+        token = kb.remember_query(query)
+        rows.append([InlineKeyboardButton(texts.BTN_GAP, callback_data=f"kb1:gap:{token}")])
+    await reply(update, text, reply_markup=InlineKeyboardMarkup(rows) if rows else None)
+
+
+@guard("kb")
+async def kb_command(update: Update, context: BotContext, member: Member) -> None:
+    """/kb <words>: search the knowledge base."""
+    query = _text_after_command(update)
+    if not normalize(query):
+        await reply(update, texts.USAGE)
+        return
+    await search_reply(update, context, member, query)
+
+
+@guard(Perm.kb)
+async def private_text(update: Update, context: BotContext, member: Member) -> None:
+    """Plain text in a private chat (no dialogue running): treated as a search."""
+    msg = update.effective_message
+    query = ((msg.text or "") if msg else "").strip()
+    if not normalize(query):
+        await reply(update, texts.PRIVATE_HINT)
+        return
+    await search_reply(update, context, member, query)
+
+
+@guard(Perm.kb)
+async def open_button(update: Update, context: BotContext, member: Member) -> None:
+    """`kb1:o:<id>`: send the entry's full answer."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    try:
+        entry_id = int(query.data.split(":")[2])
+    except (IndexError, ValueError):
+        await query.answer(texts.STALE)
+        return
+    e = kb_of(context).get(entry_id)
+    if e is None or not e.active:
+        await query.answer(texts.ENTRY_GONE, show_alert=True)
+        return
+    await query.answer()
+    await reply(update, texts.render_entry(e, now=context.svc.clock.now(),
+                                           names=staff_names(context)))
+
+
+@guard(Perm.kb)
+async def gap_button(update: Update, context: BotContext, member: Member) -> None:
+    """`kb1:gap:<token>`: record the search as a knowledge-base gap (masked)."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    kb = kb_of(context)
+    text = kb.pending_query(query.data.split(":", 2)[-1])
+    if text is None:
+        await query.answer(texts.GAP_EXPIRED, show_alert=True)
+        return
+    gap, created = kb.record_gap(text, member.telegram_id)
+    await query.answer()
+    markup = query.message.reply_markup if query.message is not None else None
+    if markup is not None:  # the gap button has done its job: drop it, keep the results
+        rows = [[b for b in row if b.callback_data != query.data]
+                for row in markup.inline_keyboard]
+        rows = [r for r in rows if r]
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
+    if created:
+        await reply(update, texts.GAP_RECORDED.format(id=gap.id, q=escape(gap.query)))
+    else:
+        await reply(update, texts.GAP_AGAIN.format(id=gap.id, times=gap.times))
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
+    """A knowledge-base button whose dialogue or purpose is over."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.STALE)
+
+
+@guard(Perm.kb)
+async def inline_search(update: Update, context: BotContext, member: Member) -> None:
+    """`@bot words` from any chat: up to five entries; choosing one sends its full answer."""
+    iq = update.inline_query
+    assert iq is not None
+    query = iq.query.strip()
+    if not normalize(query):
+        await iq.answer([], cache_time=0, is_personal=True)
+        return
+    kb = kb_of(context)
+    hits = kb.search(query, limit=MAX_RESULTS)
+    entries = kb.get_many([h.id for h in hits])
+    now = context.svc.clock.now()
+    results = []
+    for i, hit in enumerate(h for h in hits if h.id in entries):
+        e = entries[hit.id]
+        results.append(InlineQueryResultArticle(
+            id=f"kb{e.id}",
+            title=texts.inline_title(hit, strong=i == 0 and hit.strong),
+            description=texts.inline_description(e, hit),
+            input_message_content=InputTextMessageContent(
+                texts.inline_text(e, now=now), parse_mode=ParseMode.HTML),
+        ))
+    await iq.answer(results, cache_time=0, is_personal=True)
+
+
+@guard("kb_history")
+async def history(update: Update, context: BotContext, member: Member) -> None:
+    """/kb_history <id> [version]: who changed the entry when; one version's content."""
+    args = command_args(context)
+    if not 1 <= len(args) <= 2 or not all(a.lstrip("#").isdigit() for a in args):
+        await reply(update, texts.HISTORY_USAGE)
+        return
+    entry_id = int(args[0].lstrip("#"))
+    kb = kb_of(context)
+    e = kb.get(entry_id)
+    if e is None:
+        await reply(update, texts.NOT_FOUND_ID.format(id=entry_id))
+        return
+    versions = kb.history(entry_id)
+    now, names = context.svc.clock.now(), staff_names(context)
+    if len(args) == 2:
+        wanted = int(args[1])
+        match = [v for v in versions if v.version == wanted]
+        if not match:
+            await reply(update, texts.HISTORY_NO_VERSION.format(id=entry_id, v=wanted))
+            return
+        await reply(update, texts.render_version(e, match[0], now=now, names=names))
+        return
+    await reply(update, texts.render_history(e, versions, now=now, names=names))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Add the knowledge-base handlers to group 0 (call after the ticket dialogues)."""
+    kb_admin.register_dialogues(app)  # dialogues first: they take text while they run
+    app.add_handler(CommandHandler("kb", kb_command))
+    app.add_handler(CommandHandler("kb_history", history))
+    kb_admin.register_commands(app)
+    app.add_handler(CallbackQueryHandler(open_button, pattern=r"^kb1:o:"))
+    app.add_handler(CallbackQueryHandler(gap_button, pattern=r"^kb1:gap:"))
+    kb_admin.register_buttons(app)
+    app.add_handler(CallbackQueryHandler(stale_button, pattern=r"^kbd?1:"))
+    app.add_handler(InlineQueryHandler(inline_search))
+    # Last: plain text in a private chat is a search — only when no dialogue took it.
+    app.add_handler(MessageHandler(
+        filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE,
+        private_text))
