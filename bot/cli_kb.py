@@ -2,10 +2,10 @@
 
 Import is idempotent: an entry whose (normalised) question is already in the knowledge base is
 updated — a deleted one restored — and an identical one left alone, so importing the same file
-twice changes nothing. Bad rows are listed with their row number; the good rows go in.
-Bad rows go to stderr. Exit status: 0 every row went in; 1 the file was read but some rows were bad (the good ones
-are imported); 2 the file could not be read at all (nothing imported). A running bot picks up
-the changes on its next tick (`KnowledgeBase.refresh`).
+twice changes nothing. Bad rows are listed (on stderr) with their row number; the good rows
+go in. Exit status: 0 every row went in; 1 the file was read but some rows were bad (the good
+ones are imported); 2 the file could not be read at all (nothing imported). A running bot
+picks up the changes on its next tick (`KnowledgeBase.refresh`).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -68,6 +69,36 @@ class Outbox:
             return None
         self.on_enqueue()
         return new_id
+
+    def enqueue_many(self, items: list[dict[str, Any]]) -> int:
+        """Add several deliveries (the keyword arguments of `enqueue`) in one transaction.
+
+        Keys that exist already are skipped. A producer that fans out to many people (a
+        reminder batch, a digest) pays for one commit instead of one per recipient.
+        """
+        if not items:
+            return 0
+        now = self.clock.now()
+        rows = {}
+        for it in items:
+            key = it["key"][:160]
+            buttons = it.get("buttons")
+            rows[key] = OutboxMessage(
+                dedup_key=key, kind=it["kind"], ref=it.get("ref", ""), chat_id=it["chat_id"],
+                text=it["text"], priority=it.get("priority", NORMAL),
+                buttons=json.dumps(buttons, ensure_ascii=False) if buttons is not None else None,
+                next_attempt_at=it.get("not_before") or now, created_at=now)
+        try:
+            with session_scope(self.engine) as s:
+                seen = set(s.exec(select(OutboxMessage.dedup_key).where(
+                    col(OutboxMessage.dedup_key).in_(list(rows)))).all())
+                fresh = [r for k, r in rows.items() if k not in seen]
+                s.add_all(fresh)
+        except IntegrityError:  # a concurrent producer: fall back to one at a time
+            return sum(self.enqueue(**it) is not None for it in items)
+        if fresh:
+            self.on_enqueue()
+        return len(fresh)
 
     def due(self, *, limit: int = 50) -> list[Outgoing]:
         """Pending rows whose time has come, urgent first; edits wait for their original."""

@@ -500,16 +500,16 @@ class ReminderService:
             line = self._line(r, t)
             for chat in _ids(r.recipients):
                 per_chat[chat].append(line)
-        count = 0
+        items = []
         for chat, lines in per_chat.items():
             lines.sort(key=lambda x: (x.lead >= 0, x.due_at, x.platform_no))
             text, buttons = texts.reminder_message(lines, now=now)
             urgent = any(x.lead < 0 for x in lines)
             ref = f"ticket:{lines[0].ticket_id}" if len(lines) == 1 else "reminders"
-            if self.svc.outbox.enqueue(key=f"rm:{batch}:{chat}", kind="reminder", ref=ref,
-                                       chat_id=chat, text=text, buttons=buttons,
-                                       priority=URGENT if urgent else NORMAL) is not None:
-                count += 1
+            items.append({"key": f"rm:{batch}:{chat}", "kind": "reminder", "ref": ref,
+                          "chat_id": chat, "text": text, "buttons": buttons,
+                          "priority": URGENT if urgent else NORMAL})
+        count = self.svc.outbox.enqueue_many(items)
         with session_scope(self.engine) as s:
             for r in s.exec(select(ReminderSent).where(
                     ReminderSent.batch == batch, ReminderSent.enqueued == False)).all():  # noqa: E712

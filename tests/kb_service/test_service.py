@@ -12,7 +12,7 @@ from bot.clock import MovableClock
 from knowledge_base.content import load_default_synonyms, load_starter_entries
 from knowledge_base.service import KbError, KnowledgeBase, split_keywords
 from models.db import session_scope
-from models.kb import KbEntry, KbGap, KbVersion
+from models.kb import KbEntry, KbGap
 
 MGR = 4001
 STAFF = 2001

@@ -254,12 +254,12 @@ def test_crash_between_ledger_and_outbox_is_repaired(svc: Services, rem: Reminde
     t = new_ticket(svc, received=sh(2026, 11, 25, 10, 0), deadline=sh(2026, 11, 26, 18, 0))
     working(svc, t)
     at(clock, rem, sh(2026, 11, 25, 10, 0))
-    real = svc.outbox.enqueue
+    real = svc.outbox.enqueue_many
 
-    def boom(**kw: object) -> int | None:
+    def boom(*args: object, **kw: object) -> int | None:
         raise RuntimeError("killed")
 
-    monkeypatch.setattr(svc.outbox, "enqueue", boom)
+    monkeypatch.setattr(svc.outbox, "enqueue_many", boom)
     clock.set(sh(2026, 11, 25, 18, 0))
     with pytest.raises(RuntimeError):
         rem.scan(clock.now())
@@ -267,7 +267,7 @@ def test_crash_between_ledger_and_outbox_is_repaired(svc: Services, rem: Reminde
         rows = s.exec(select(ReminderSent).where(ReminderSent.ticket_id == t.id,
                                                  ReminderSent.status == "sent")).all()
         assert len(rows) == 1 and not rows[0].enqueued
-    monkeypatch.setattr(svc.outbox, "enqueue", real)
+    monkeypatch.setattr(svc.outbox, "enqueue_many", real)
     at(clock, rem, sh(2026, 11, 25, 18, 1))
     msgs = outbox(svc, "reminder")
     assert len(msgs) == 1 and "还剩 23 小时" in msgs[0].text
