@@ -66,7 +66,8 @@ def _draft(context: BotContext) -> dict[str, Any]:
 
 
 def _clear(context: BotContext) -> None:
-    context.user_data.pop(DRAFT, None)  # type: ignore[union-attr]
+    for key in (DRAFT, "kb_cats"):
+        context.user_data.pop(key, None)  # type: ignore[union-attr]
 
 
 def _text(update: Update) -> str:

@@ -344,7 +344,7 @@ class KnowledgeBase:
                     changed = None  # versions appeared below the mark: reload everything
                 else:
                     changed = list(s.exec(select(KbEntry).where(
-                        col(KbEntry.id).in_(set(ids)))).all()) if ids else []
+                        col(KbEntry.id).in_(sorted(set(ids))))).all()) if ids else []
         if groups is None and changed == [] and entries_mark == self._entries_mark:
             return False
         if changed is None:
