@@ -53,7 +53,7 @@ async def urgent(update: Update, context: BotContext, member: Member) -> None:
 
 @guard("alerts")
 async def alerts_list(update: Update, context: BotContext, member: Member) -> None:
-    """List alerts not closed yet; `/alerts mine`: the alerts I acknowledged."""
+    """List open (unacknowledged) alerts; `/alerts mine`: the alerts I acknowledged."""
     args = command_args(context)
     service, now = _service(context), context.svc.clock.now()
     if args and args[0].lower() in ("mine", "我的"):
@@ -70,8 +70,8 @@ async def alerts_list(update: Update, context: BotContext, member: Member) -> No
     rows = []
     for a, no in service.live():
         if a.status == AlertStatus.acked.value:
-            state = f"✅ {escape(service.name_of(a.acked_by))} 已收到"
-        elif a.status == AlertStatus.expired.value:
+            continue  # acknowledged: no longer open; `/alerts mine` shows a leader's own
+        if a.status == AlertStatus.expired.value:
             state = texts.STATE_EXPIRED
         elif a.snoozed_until is not None:
             state = f"⏸ 暂缓至 {fmt_dt(a.snoozed_until, now)}"

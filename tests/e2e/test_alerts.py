@@ -261,6 +261,9 @@ async def test_alerts_list(team: Harness):
     assert NO in text and "未确认" in text and "第1级" in text
     assert "用法" in text_of(await team.say(STAFF, "/alerts foo"))
     assert "仅供" in text_of(await team.say(STRANGER, "/alerts"))
+    await team.press(LEADER, team.emu.last_bot_message(LEADER), "收到")
+    assert NO not in text_of(await team.say(STAFF, "/alerts"))  # acknowledged: not open
+    assert NO in text_of(await team.say(LEADER, "/alerts mine"))
 
 
 async def test_setsection_routes_a_section_leaders_level(team: Harness, tmp_path: Path):
