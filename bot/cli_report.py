@@ -43,14 +43,16 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def _report(args: argparse.Namespace) -> int:
     settings = load_settings_or_exit(require_token=False)
+    from bot.app import build_services
     from bot.clock import Clock
-    from bot.services.reports import ReportConfig, ReportService
     from bot.services.reports.periods import PeriodError
 
     engine = prepare_database(settings)
     try:
-        cfg = ReportConfig.load(month_start_day=settings.report_month_start_day)
-        service = ReportService(engine, Clock(settings.tz), cfg, tz=settings.tz)
+        # the same services the bot builds, so alerts and knowledge-base gaps are counted too
+        svc = build_services(settings, engine=engine, clock=Clock(settings.tz))
+        service = svc.reports
+        assert service is not None
         try:
             period = service.period(KINDS[args.kind], list(args.period))
         except PeriodError as exc:
