@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 
 from bot.config import Settings, load_settings_or_exit
 from bot.runtime import ALLOWED_UPDATES, prepare_database, setup_logging
+from bot.services.configfile import ConfigFileError
+from bot.services.reference import ReferenceDataError
 
 log = logging.getLogger("bot")
 
@@ -24,7 +26,7 @@ def _run(args: argparse.Namespace) -> int:
     engine = prepare_database(settings)
     try:
         app = build_application(settings, engine=engine)
-    except ValueError as exc:  # a bad policy/holidays file: the error names file and line
+    except (ConfigFileError, ReferenceDataError) as exc:  # names the file and the line
         engine.dispose()
         print("配置错误: " + " ".join(str(exc).split()), file=sys.stderr)
         return 2

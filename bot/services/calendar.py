@@ -43,6 +43,7 @@ import chinese_calendar
 import yaml
 
 from bot.clock import SHANGHAI
+from bot.services.configfile import ConfigFileError
 
 __all__ = [
     "DEFAULT_HOLIDAYS_FILE",
@@ -101,21 +102,10 @@ FALLBACK_FIXED_HOLIDAYS: Mapping[tuple[int, int], str] = {
 _MAX_SCAN_DAYS = 120
 
 
-class CalendarFileError(ValueError):
-    """A holidays file is unreadable or invalid. ``str()`` is ready to show to an operator."""
+class CalendarFileError(ConfigFileError):
+    """A holidays file is unreadable or invalid. ``str()`` names the file and line."""
 
-    def __init__(self, message: str, *, path: str | os.PathLike[str] | None = None,
-                 line: int | None = None) -> None:
-        self.path = str(path) if path is not None else None
-        self.line = line
-        self.detail = message
-        where = ""
-        if self.path is not None:
-            where = self.path
-            if line is not None:
-                where += f" 第 {line} 行 (line {line})"
-            where += ": "
-        super().__init__(where + message)
+    prefix = ''
 
 
 # --------------------------------------------------------------------------- YAML with lines

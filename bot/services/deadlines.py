@@ -36,6 +36,7 @@ import yaml
 
 from bot.clock import SHANGHAI
 from bot.services.calendar import WorkCalendar, YamlSource
+from bot.services.configfile import ConfigFileError
 
 __all__ = [
     "PACKAGED_POLICY_FILE",
@@ -80,21 +81,10 @@ _NATURAL_DELTA = {
 _CONDITION_KEYS = ("urgency", "request_type", "complex", "answered_on_spot")
 
 
-class PolicyError(ValueError):
+class PolicyError(ConfigFileError):
     """The deadline policy file is invalid. ``str()`` names the file and line."""
 
-    def __init__(self, message: str, *, path: str | os.PathLike[str] | None = None,
-                 line: int | None = None) -> None:
-        self.path = str(path) if path is not None else None
-        self.line = line
-        self.detail = message
-        where = ""
-        if self.path is not None:
-            where = self.path
-            if line is not None:
-                where += f" 第 {line} 行 (line {line})"
-            where += ": "
-        super().__init__(where + "时限配置错误 / deadline policy error: " + message)
+    prefix = '时限配置错误 / deadline policy error: '
 
 
 @dataclass(frozen=True)

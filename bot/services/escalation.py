@@ -22,6 +22,7 @@ import yaml
 
 from bot.clock import SHANGHAI
 from bot.services.calendar import YamlSource
+from bot.services.configfile import ConfigFileError
 
 PACKAGED_FILE = Path(__file__).resolve().parent.parent / "data" / "escalation.yaml"
 
@@ -33,18 +34,10 @@ MAX_REPEAT = 50
 _WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–~]\s*(\d{1,2}):(\d{2})\s*$")
 
 
-class EscalationPolicyError(ValueError):
+class EscalationPolicyError(ConfigFileError):
     """The escalation policy file is invalid. ``str()`` names the file and line."""
 
-    def __init__(self, message: str, *, path: str | os.PathLike[str] | None = None,
-                 line: int | None = None) -> None:
-        self.path = str(path) if path is not None else None
-        self.line = line
-        where = ""
-        if self.path is not None:
-            where = self.path + (f" 第 {line} 行 (line {line})" if line is not None else "")
-            where += ": "
-        super().__init__(where + "升级策略配置错误 / escalation policy error: " + message)
+    prefix = '升级策略配置错误 / escalation policy error: '
 
 
 @dataclass(frozen=True)

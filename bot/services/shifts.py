@@ -20,6 +20,7 @@ import yaml
 
 from bot.clock import SHANGHAI
 from bot.services.calendar import DayInfo, WorkCalendar
+from bot.services.configfile import ConfigFileError
 
 PACKAGED_SHIFTS_FILE = Path(__file__).resolve().parent.parent / "data" / "shifts.yaml"
 
@@ -28,7 +29,7 @@ DAY_KIND_ZH = {"workday": "工作日", "makeup_workday": "工作日（调休上�
                "weekend": "周末", "holiday": "法定节假日"}
 
 
-class ShiftConfigError(ValueError):
+class ShiftConfigError(ConfigFileError):
     """The shifts file is invalid; the message names the file and the problem."""
 
 

@@ -8,12 +8,14 @@ from typing import Any
 
 import yaml
 
+from bot.services.configfile import ConfigFileError
+
 PACKAGED_CONFIG = Path(__file__).resolve().parent.parent.parent / "data" / "report_config.yaml"
 BASES = ("callback_at", "received_at")
 
 
-class ReportConfigError(ValueError):
-    pass
+class ReportConfigError(ConfigFileError):
+    """The report configuration (rates, weights, clustering) is invalid."""
 
 
 @dataclass(frozen=True)
