@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from bot.config import Settings, load_settings_or_exit
-from bot.runtime import ALLOWED_UPDATES, prepare_database, setup_logging
+from bot.runtime import ALLOWED_UPDATES, dispose_engines, prepare_database, setup_logging
 from bot.services.configfile import ConfigFileError
 from bot.services.reference import ReferenceDataError
 
@@ -106,7 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Subcommand = getattr(args, "func", _run)
-    return func(args)
+    try:
+        return func(args)
+    finally:
+        dispose_engines()
 
 
 __all__ = ["Settings", "main"]

@@ -25,11 +25,24 @@ def setup_logging(level: str = "INFO") -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
+_ENGINES: list[Engine] = []
+
+
 def prepare_database(settings: Settings) -> Engine:
-    """Create the engine and bring the schema up to date (idempotent)."""
+    """Create the engine and bring the schema up to date (idempotent).
+
+    Engines made here are disposed by `dispose_engines()` when a command finishes, so a
+    subcommand never leaves connections open (PostgreSQL notices; tests run them in-process).
+    """
     engine = make_engine(settings.database_url)
     upgrade(engine)
+    _ENGINES.append(engine)
     return engine
+
+
+def dispose_engines() -> None:
+    while _ENGINES:
+        _ENGINES.pop().dispose()
 
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query",

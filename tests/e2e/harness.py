@@ -46,7 +46,7 @@ class Harness:
         return self.messages_since(mark, chat)
 
     async def press(self, user_id: int, message: JSON, label: str,
-                    quiet: float = 0.05) -> list[JSON]:
+                    quiet: float = 0.1) -> list[JSON]:
         """Press the button labelled `label` on a bot message; return what the bot sent."""
         mark = self.emu.mark()
         self.emu.press(user_id=user_id, message=message, text=label)

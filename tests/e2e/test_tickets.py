@@ -115,8 +115,9 @@ async def test_full_workflow_on_buttons(team: Harness):
     await team.say(STAFF, "结果：已向市民道歉。\n后续：加强培训。")
     card = team.current(card)
     assert "已反馈" in card["text"]
-    replies = await team.press(STAFF, card, "回访")
-    await team.press(STAFF, replies[-1], "已解决")
+    await team.press(STAFF, card, "回访")
+    question = await team.emu.wait_for_message(STAFF, contains="是否解决")
+    await team.press(STAFF, team.current(question), "已解决")
     await team.press(STAFF, team.emu.last_bot_message(STAFF), "满意")
     await team.say(STAFF, "录音编号 R-001")
     card = team.current(card)
