@@ -103,6 +103,16 @@ async def test_bot_leaves_unconfigured_group(team: Harness):
     assert not [m for m in team.emu.bot_messages(OTHER_GROUP) if m.get("text")]
 
 
+async def test_added_to_a_foreign_group_the_bot_leaves_at_once(team: Harness):
+    mark = team.emu.mark()
+    team.emu.add_bot_to_group(chat_id=OTHER_GROUP - 1, by_user_id=STAFF, title="闲聊群")
+    await team.emu.wait_for_call(lambda c: c.method == "leaveChat", after=mark)
+    assert OTHER_GROUP - 1 in team.emu.left_chats
+    team.emu.add_bot_to_group(chat_id=DUTY_GROUP, by_user_id=STAFF, title="值班群")
+    await team.emu.idle(quiet=0.1)
+    assert DUTY_GROUP not in team.emu.left_chats
+
+
 async def test_duty_group_help_and_stranger_silence(team: Harness):
     assert "/t" in text_of(await team.say(STAFF, "/help", chat_id=DUTY_GROUP))
     assert await team.say(STRANGER, "/help", chat_id=DUTY_GROUP, expect_reply=False) == []
