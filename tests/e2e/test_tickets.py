@@ -188,3 +188,48 @@ async def test_unregistered_user_cannot_log(team: Harness):
     replies = await team.say(STRANGER, PASTE)
     assert len(replies) == 1 and str(STRANGER) in replies[0]["text"]
     assert team.svc.tickets.get("2026112500123") is None
+
+
+async def test_every_label_synonym_logs_the_ticket(team: Harness):
+    from bot.services.ticket_parser import LABEL_SYNONYMS
+
+    base = {
+        "platform_no": "工单编号", "citizen_name": "来电人", "phone": "联系电话",
+        "request_type": "诉求类型", "category": "问题分类", "unit": "承办单位",
+        "urgency": "紧急程度", "content": "诉求内容",
+    }
+    values = {
+        "citizen_name": "王五", "phone": "010-65001234", "request_type": "建议",
+        "category": "控烟/室内吸烟", "unit": "朝阳区卫生健康监督所", "urgency": "一般",
+        "content": "商场内有人吸烟，无人劝阻。",
+    }
+    n = 0
+    for field, labels in LABEL_SYNONYMS.items():
+        if field not in base:
+            continue
+        for label in labels:
+            n += 1
+            no = f"SYN{n:05d}"
+            values["platform_no"] = no
+            lines = [f"{label if f == field else base[f]}：{values[f]}" for f in base]
+            replies = await team.say(STAFF, "/new\n" + "\n".join(lines))
+            assert "已登记" in text_of(replies), (field, label, text_of(replies))
+            t = team.svc.tickets.get(no)
+            assert t is not None and t.phone == "01065001234" and "吸烟" in t.content
+    assert n >= 30
+
+
+async def test_supervise_sends_the_case_back_for_second_handling(team: Harness):
+    card = await log_ticket(team)
+    for label in ("签收",):
+        await team.press(STAFF, team.current(card), label)
+    await team.press(STAFF, team.current(card), "派发")
+    picker = await team.emu.wait_for_message(STAFF, contains="请选择承办单位")
+    await team.press(STAFF, team.current(picker), "确定派发")
+    await team.press(STAFF, team.current(card), "反馈")
+    await team.say(STAFF, "背景：a\n过程：b\n结果：c\n后续：d")
+    await team.press(STAFF, team.current(card), "督办")
+    assert "已督办" in text_of(await team.say(STAFF, "来电人不满意，要求二次处置"))
+    t = team.svc.tickets.get("2026112500123")
+    assert t.status == "督办" and t.supervise_count == 1
+    assert "派发" in buttons(team.current(card))  # dispatched again for second handling
