@@ -74,7 +74,7 @@ _CLASS_WEIGHT = {
     "u": 0.35,  # character unigram
     "v": 0.5,  # a query's one-character word (same postings as "u")
     "w": 1.0,  # jieba word
-    "s": 1.4,  # synonym group
+    "s": 2.5,  # synonym group
     "p": 0.6,  # fuzzy pinyin syllable bigram
     "y": 0.7,  # fuzzy pinyin of a word
     "i": 0.9,  # initials trigram
@@ -121,10 +121,18 @@ def _fuzzy_py(syls: Iterable[str]) -> list[str]:
 
 
 def _cjk_terms(
-    content: str, words: Iterable[str], syn: SynonymTable, out: set[str], *, initials: bool
+    content: str,
+    words: Iterable[str],
+    syn: SynonymTable,
+    out: set[str],
+    *,
+    initials: bool,
+    raw: str = "",
 ) -> None:
     """Terms of a stop-word-free normalised text (question, keyword or CJK query).
 
+    ``raw`` is the normalised text *with* its stop words: synonym members are looked for in
+    both, so members spelled with a function word (丢了, 再办, 刚出生的孩子) are found too.
     Initials trigrams are only wanted on the entry side (a CJK query never needs them)."""
     for run in nz.cjk_runs(content):
         out.update("c:" + b for b in _bigrams(run))
@@ -160,7 +168,10 @@ def _cjk_terms(
                 out.add("v:" + word)
         else:
             out.add("l:" + word)
-    for gid in syn.group_ids(content):
+    gids = syn.group_ids(content)
+    if raw and raw != content:
+        gids |= syn.group_ids(raw)
+    for gid in gids:
         out.add(f"s:{gid}")
     for chunk in nz.latin_chunks(content):
         out.add("l:" + chunk)
@@ -183,7 +194,7 @@ def _content_words(text_norm: str) -> tuple[str, list[str]]:
 def _head_terms(text_norm: str, syn: SynonymTable, out: set[str]) -> str:
     """Add the terms of a question / keyword to ``out``; returns its stop-word-free text."""
     content, words = _content_words(text_norm)
-    _cjk_terms(content, words, syn, out, initials=True)
+    _cjk_terms(content, words, syn, out, initials=True, raw=text_norm)
     return content
 
 
@@ -441,7 +452,7 @@ class SearchIndex:
             if all(t in nz.STOPWORDS for t in tokens):
                 return None
             content, words = _content_words(qn)
-            _cjk_terms(content, words, syn, terms, initials=False)
+            _cjk_terms(content, words, syn, terms, initials=False, raw=qn)
             text = syn.canonicalize(content)
             pinyin = "".join(_fuzzy_py(nz.syllables(text))) + "".join(nz.latin_chunks(text))
             latin = False
