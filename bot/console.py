@@ -88,9 +88,9 @@ async def run_console(settings: Settings, *, as_user: int, role: str, name: str,
             "telegram_bot_token": SecretStr(emu.token), "telegram_api_base_url": emu.base_url,
             "admin_ids": admins, "duty_group_id": group_id,
         })
-        app = build_application(console_settings, engine=engine, rate_limit=False)
+        app = build_application(console_settings, engine=engine)
         staff = app.bot_data.svc.staff
-        if role != "admin" and staff.get(as_user) is None:
+        if staff.get(as_user) is None:  # admins too: so the console user has their name
             staff.add(actor_id=as_user, telegram_id=as_user, role=Role(role), name=name)
         printer = ConsolePrinter(as_user, group_id, out)
         emu.add_listener(printer)

@@ -84,7 +84,9 @@ class Courier:
                 return handled
 
     async def _deliver(self, row: Outgoing) -> None:
-        limit_args = URGENT if row.priority <= URGENT_PRIORITY else BULK
+        limit_args: str | None = URGENT if row.priority <= URGENT_PRIORITY else BULK
+        if getattr(self.bot, "rate_limiter", None) is None:
+            limit_args = None  # PTB refuses rate_limit_args without a rate limiter
         try:
             message_id = await self._send(row, limit_args)
         except Forbidden as exc:
@@ -105,10 +107,14 @@ class Courier:
         except (NetworkError, TelegramError) as exc:  # timeouts and 5xx
             if not self.svc.outbox.mark_retry(row.id, f"{type(exc).__name__}: {exc}"):
                 self._failed(row, "gave up")
+        except Exception as exc:  # a bug must not wedge the queue: back off this row only
+            log.exception("delivery %s failed unexpectedly", row.id)
+            if not self.svc.outbox.mark_retry(row.id, f"{type(exc).__name__}: {exc}"):
+                self._failed(row, "gave up")
         else:
             self.svc.outbox.mark_sent(row.id, message_id)
 
-    async def _send(self, row: Outgoing, limit_args: str) -> int | None:
+    async def _send(self, row: Outgoing, limit_args: str | None) -> int | None:
         if row.method == "edit":
             text = split_message(row.text)[0] if len(row.text) > LIMIT else row.text
             await self.bot.edit_message_text(text, chat_id=row.chat_id,
