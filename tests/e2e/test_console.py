@@ -35,6 +35,9 @@ async def test_console_chat_and_buttons(engine: Engine, tmp_path: Path, monkeypa
     await type_line("/help")
     await type_line(PASTE, 2.0)  # pasted lines arrive together: one message
     await type_line("1")  # press the first button: 签收
+    urgent = PASTE.replace("2026112500123", "2026112500124")
+    urgent = urgent.replace("紧急程度：一般", "紧急程度：紧急")
+    await type_line(urgent, 2.0)  # the alert goes out through the outbox and the courier
     os.close(write_fd)
     assert await asyncio.wait_for(task, 20) == 0
     stdin.close()
@@ -42,6 +45,8 @@ async def test_console_chat_and_buttons(engine: Engine, tmp_path: Path, monkeypa
     assert "/new" in text and "/adduser" not in text  # staff's help
     assert "工单已登记" in text and "[1] 签收" in text
     assert "（已更新）" in text and "已签收" in text
+    assert "【值班群】" in text and "紧急案件提醒" in text and "13800138000" not in text.split(
+        "【值班群】", 1)[1].split("🤖", 1)[0]  # the group notice is masked
 
 
 def test_console_help_and_missing_token_line():
