@@ -155,6 +155,7 @@ def _register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("open", tickets.open_tickets))
     app.add_handler(CommandHandler("overdue", tickets.overdue))
     app.add_handler(CommandHandler("find", tickets.find))
+    app.add_handler(CommandHandler("complex", tickets.mark_complex))
     app.add_handler(CallbackQueryHandler(tickets.page_button, pattern=r"^pg1:"))
     # Feature handlers: each module's `register(app)` adds its handlers. One line per feature.
     # >>> feature handlers

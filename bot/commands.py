@@ -27,6 +27,8 @@ COMMANDS: list[CommandSpec] = [
     CommandSpec("open", "/open", "全部在办工单", Perm.ticket_view, in_group=True),
     CommandSpec("overdue", "/overdue", "已超时工单", Perm.ticket_view, in_group=True),
     CommandSpec("find", "/find <关键词>", "搜索工单", Perm.ticket_view),
+    CommandSpec("complex", "/complex <工单编号> [取消]", "标记复杂疑难（延长办结时限）",
+                Perm.manage_roster, in_group=True),
     CommandSpec("adduser", "/adduser <TG号> <角色> <姓名>", "登记人员", Perm.manage_users),
     CommandSpec("setrole", "/setrole <TG号> <角色>", "修改人员角色", Perm.manage_users),
     CommandSpec("deluser", "/deluser <TG号>", "停用人员（保留记录）", Perm.manage_users),

@@ -9,6 +9,7 @@ from telegram import Update
 from bot.context import BotContext
 from bot.permissions import Perm
 from bot.services.staff import Member
+from bot.services.tickets import TicketError
 from bot.texts import tickets as texts
 from handlers.access import guard
 from handlers.keyboards import pager, ticket_actions
@@ -111,3 +112,25 @@ async def page_button(update: Update, context: BotContext, member: Member) -> No
     _, kind, page, _arg = query.data.split(":", 3)
     words = (context.user_data or {}).get("find_words", "")
     await _send_list(update, context, kind, max(1, int(page)), member, words)
+
+
+@guard("complex")
+async def mark_complex(update: Update, context: BotContext, member: Member) -> None:
+    """Mark a ticket 复杂疑难 (or undo with 取消): its completion limit is counted again."""
+    args = context.args or []
+    if len(args) not in (1, 2) or (len(args) == 2 and args[1] != "取消"):
+        await reply(update, texts.COMPLEX_USAGE)
+        return
+    t = context.svc.tickets.get(args[0])
+    if t is None:
+        await reply(update, texts.T_NOT_FOUND.format(no=escape(args[0])))
+        return
+    assert t.id is not None
+    try:
+        context.svc.tickets.set_complex(ticket_id=t.id, actor_id=member.telegram_id,
+                                        complex_case=len(args) == 1)
+    except TicketError as exc:
+        await reply(update, escape(str(exc)))
+        return
+    text, markup = card_for(context, t.id, masked=is_group(update))  # type: ignore[misc]
+    await reply(update, text, reply_markup=markup)

@@ -24,7 +24,8 @@ REQUIRED_FIELDS = (
     "platform_no", "citizen_name", "phone", "request_type", "category", "unit", "urgency",
     "content",
 )
-OPTIONAL_FIELDS = ("address", "received_at", "industry", "platform_deadline")
+OPTIONAL_FIELDS = ("address", "received_at", "industry", "platform_deadline", "answered_on_spot",
+                   "complex_case")
 ALL_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 
 FIELD_LABELS_ZH: dict[str, str] = {
@@ -40,6 +41,8 @@ FIELD_LABELS_ZH: dict[str, str] = {
     "urgency": "紧急程度",
     "content": "诉求内容",
     "platform_deadline": "办理时限",
+    "answered_on_spot": "即时办结",
+    "complex_case": "复杂疑难",
 }
 
 FIELD_PROMPTS_ZH: dict[str, str] = {
@@ -55,6 +58,8 @@ FIELD_PROMPTS_ZH: dict[str, str] = {
     "received_at": "请输入来电时间，例如“2026-11-25 09:12”：",
     "industry": "请输入所属行业：",
     "platform_deadline": "请输入办理时限，例如“2026-12-02 18:00”：",
+    "answered_on_spot": "咨询是否已当场答复并即时办结？（是/否）",
+    "complex_case": "是否复杂疑难案件？（是/否）",
 }
 
 # Label as written on the platform (or by staff) -> field. Longer synonyms first is not needed:
@@ -73,6 +78,8 @@ LABEL_SYNONYMS: dict[str, tuple[str, ...]] = {
     "industry": ("行业", "所属行业"),
     "content": ("诉求内容", "内容", "问题描述", "反映内容", "诉求描述"),
     "platform_deadline": ("办理时限", "截止时间", "处理时限"),
+    "answered_on_spot": ("即时办结", "当场答复", "当场办结"),
+    "complex_case": ("复杂疑难", "疑难案件"),
 }
 _LABELS: dict[str, str] = {syn: f for f, syns in LABEL_SYNONYMS.items() for syn in syns}
 
@@ -110,6 +117,9 @@ MSG_TIME = "{label}“{value}”无法识别，请按“2026-11-25 09:12”的�
 MSG_TIME_FUTURE = "来电时间“{value}”晚于当前时间，请核对后重新输入。"
 MSG_DEADLINE_EARLY = "办理时限“{value}”早于来电时间，请核对后重新输入。"
 MSG_UNKNOWN_FIELD = "未知字段：{value}"
+MSG_YES_NO = "{label}“{value}”无法识别，请填写“是”或“否”。"
+_YES_NO = {"是": True, "是的": True, "对": True, "y": True, "yes": True, "1": True, "√": True,
+           "否": False, "不是": False, "n": False, "no": False, "0": False, "×": False}
 MSG_INVALID = "{label}无法识别，请重新输入。"
 MSG_PARSE_FAILED = "工单内容无法解析，请检查后重新粘贴，或逐项输入。"
 OTHER_PHONES_LABEL = "其他联系电话"
@@ -140,6 +150,8 @@ class ParsedTicket:
     urgency: str | None = None
     content: str | None = None
     platform_deadline: datetime | None = None
+    answered_on_spot: bool | None = None  # 咨询 answered during the call: closed at logging
+    complex_case: bool | None = None  # 复杂疑难: the longer completion limit
     extra_phones: list[str] = field(default_factory=list)
 
     def missing(self) -> list[str]:
@@ -353,6 +365,11 @@ def _parse_field(
         if not unit.suggestions:
             return None, MSG_UNIT_NONE.format(value=shown)
         return None, MSG_UNIT.format(value=shown, options="、".join(unit.suggestions))
+    if name in ("answered_on_spot", "complex_case"):
+        flag = _YES_NO.get(unicodedata.normalize("NFKC", text).strip().lower())
+        if flag is None:
+            return None, MSG_YES_NO.format(label=label, value=shown)
+        return flag, None
     if name in ("received_at", "platform_deadline"):
         when = parse_datetime(text, now=now, end_of_day=name == "platform_deadline")
         if when is None:

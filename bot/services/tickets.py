@@ -109,6 +109,10 @@ class TicketService:
         missing = data.missing()
         if missing:
             raise TicketError(f"工单信息不完整，缺少：{'、'.join(missing)}。")
+        complex_case = complex_case or bool(data.complex_case)
+        answered_on_spot = answered_on_spot or bool(data.answered_on_spot)
+        if answered_on_spot and data.request_type != "咨询":
+            raise TicketError("只有“咨询”类工单可以即时办结，请改为“即时办结：否”或核对诉求类型。")
         now = self.clock.now()
         received = data.received_at or now
         dl = self.policy.compute(received_at=received, urgency=data.urgency or "一般",

@@ -47,6 +47,8 @@ LIST_EMPTY = "没有符合条件的工单。"
 LIST_HEAD = {"mine": "<b>我的在办工单</b>", "open": "<b>全部在办工单</b>",
              "overdue": "<b>已超时工单</b>", "find": "<b>搜索结果</b>"}
 LIST_PAGE = "第 {page}/{pages} 页，共 {total} 件"
+COMPLEX_USAGE = ("用法：/complex &lt;工单编号&gt; 标记为复杂疑难（办结时限按复杂疑难重新计算）；"
+                 "/complex &lt;工单编号&gt; 取消 撤销标记")
 FIND_USAGE = "用法：/find 关键词（可多个，用空格分开），例如 /find 朝阳医院 态度"
 URGENT_SET = "已将工单 {no} 标记为“{urgency}”。"
 HISTORY_HEAD = "<b>工单 {no} 全部记录</b>"

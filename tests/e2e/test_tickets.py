@@ -233,3 +233,39 @@ async def test_supervise_sends_the_case_back_for_second_handling(team: Harness):
     t = team.svc.tickets.get("2026112500123")
     assert t.status == "督办" and t.supervise_count == 1
     assert "派发" in buttons(team.current(card))  # dispatched again for second handling
+
+
+async def test_consultation_answered_on_the_spot_is_closed_at_logging(team: Harness):
+    paste = PASTE.replace("诉求类型：投诉", "诉求类型：咨询") + "\n即时办结：是"
+    card = await log_ticket(team, paste)
+    t = team.svc.tickets.get("2026112500123")
+    assert t.status == "已办结" and t.complete_by is None and "已办结" in card["text"]
+    refused = text_of(await team.say(STAFF, PASTE.replace("2026112500123", "2026112500124")
+                                     + "\n即时办结：是"))
+    assert "只有“咨询”类工单可以即时办结" in refused
+    assert team.svc.tickets.get("2026112500124") is None
+
+
+async def test_complex_case_gets_the_longer_limit(team: Harness):
+    await log_ticket(team, PASTE + "\n复杂疑难：是")
+    await log_ticket(team, PASTE.replace("2026112500123", "2026112500125"))
+    hard, plain = team.svc.tickets.get("2026112500123"), team.svc.tickets.get("2026112500125")
+    assert hard.complex_case and hard.complete_by > plain.complete_by
+    assert "无法识别" in text_of(await team.say(STAFF, PASTE.replace(
+        "2026112500123", "2026112500126") + "\n复杂疑难：也许"))
+
+
+async def test_manager_marks_a_ticket_complex(team: Harness):
+    from tests.e2e.harness import MANAGER
+
+    await log_ticket(team)
+    before = team.svc.tickets.get("2026112500123").complete_by
+    assert "用法" in text_of(await team.say(MANAGER, "/complex"))
+    assert "没有找到" in text_of(await team.say(MANAGER, "/complex 999999"))
+    card = card_of(await team.say(MANAGER, "/complex 2026112500123"))
+    after = team.svc.tickets.get("2026112500123")
+    assert after.complex_case and after.complete_by > before and "复杂疑难" in text_of(
+        await team.press(MANAGER, card, "全部记录"))
+    assert "已是" in text_of(await team.say(MANAGER, "/complex 2026112500123"))
+    await team.say(MANAGER, "/complex 2026112500123 取消")
+    assert team.svc.tickets.get("2026112500123").complete_by == before
