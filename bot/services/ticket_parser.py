@@ -58,8 +58,8 @@ FIELD_PROMPTS_ZH: dict[str, str] = {
     "received_at": "请输入来电时间，例如“2026-11-25 09:12”：",
     "industry": "请输入所属行业：",
     "platform_deadline": "请输入办理时限，例如“2026-12-02 18:00”：",
-    "answered_on_spot": "咨询是否已当场答复并即时办结？（是/否）",
-    "complex_case": "是否复杂疑难案件？（是/否）",
+    "answered_on_spot": "请输入是否即时办结（咨询已当场答复：是/否）：",
+    "complex_case": "请输入是否复杂疑难（是/否）：",
 }
 
 # Label as written on the platform (or by staff) -> field. Longer synonyms first is not needed:
