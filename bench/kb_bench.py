@@ -34,7 +34,11 @@ if __package__ in (None, ""):  # `python bench/kb_bench.py`
 import yaml
 from rapidfuzz import process
 
-from knowledge_base.content import load_default_synonyms, load_starter_entries
+from knowledge_base.content import (
+    load_default_synonyms,
+    load_starter_docs,
+    load_starter_entries,
+)
 from knowledge_base.index import STRONG_THRESHOLD, WEAK_THRESHOLD, KbDoc, SearchIndex
 from knowledge_base.normalize import warm_up
 
@@ -59,17 +63,7 @@ NONSENSE = [
 
 # ----------------------------------------------------------------------------- data
 def starter_docs() -> list[KbDoc]:
-    return [
-        KbDoc(
-            id=i + 1,
-            question=e["question"],
-            answer=e["answer"],
-            keywords=tuple(e["keywords"]),
-            category=e["category"],
-            source=e["source"],
-        )
-        for i, e in enumerate(load_starter_entries())
-    ]
+    return load_starter_docs()
 
 
 def load_queries() -> list[dict[str, Any]]:

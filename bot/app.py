@@ -71,7 +71,6 @@ def build_application(
     *,
     clock: Clock | None = None,
     engine: Engine | None = None,
-    rate_limit: bool = True,
 ) -> Application:  # type: ignore[type-arg]
     """Build the Application with every handler, the services and the scheduled jobs."""
     clock = clock or Clock(settings.tz)
@@ -89,8 +88,7 @@ def build_application(
         base = settings.telegram_api_base_url.rstrip("/")
         file_base = base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base
         builder = builder.base_url(base).base_file_url(file_base)
-    if rate_limit:
-        builder = builder.rate_limiter(FanoutRateLimiter())
+    builder = builder.rate_limiter(FanoutRateLimiter())
     app = builder.build()
     # Our dialogues mix message and button steps on purpose (per_message=False); PTB warns
     # about that pattern at construction, which is expected here.

@@ -48,32 +48,28 @@ def time_left(deadline: datetime, now: datetime) -> str:
     return "已超时 " + fmt_duration(delta)
 
 
+def _current_year(now: datetime | date | None) -> int | None:
+    if isinstance(now, datetime):
+        return _aware(now, "now").year
+    if isinstance(now, date):
+        return now.year
+    return None
+
+
 def fmt_dt(dt: datetime, now: datetime | date | None = None) -> str:
     """'11月25日 14:30' in Asia/Shanghai; with the year ('2027年1月5日 23:59') when ``dt`` is
     not in the current year. Pass ``now`` (from the Clock); without it the year is always shown,
     which is never ambiguous."""
     local = _aware(dt, "dt")
-    if isinstance(now, datetime):
-        current_year: int | None = _aware(now, "now").year
-    elif isinstance(now, date):
-        current_year = now.year
-    else:
-        current_year = None
     text = f"{local.month}月{local.day}日 {local:%H:%M}"
-    if local.year != current_year:
+    if local.year != _current_year(now):
         text = f"{local.year}年" + text
     return text
 
 
 def fmt_date(d: date, now: datetime | date | None = None) -> str:
     """'1月1日（周五）', with the year when not the current one (as :func:`fmt_dt`)."""
-    if isinstance(now, datetime):
-        current_year: int | None = _aware(now, "now").year
-    elif isinstance(now, date):
-        current_year = now.year
-    else:
-        current_year = None
     text = f"{d.month}月{d.day}日（周{_WEEKDAYS[d.weekday()]}）"
-    if d.year != current_year:
+    if d.year != _current_year(now):
         text = f"{d.year}年" + text
     return text

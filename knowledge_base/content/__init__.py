@@ -8,11 +8,14 @@ after that, managers maintain both in the database.
 from __future__ import annotations
 
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-__all__ = ["load_default_synonyms", "load_starter_entries"]
+if TYPE_CHECKING:
+    from knowledge_base.index import KbDoc
+
+__all__ = ["load_default_synonyms", "load_starter_docs", "load_starter_entries"]
 
 _FIELDS = ("question", "answer", "keywords", "category", "source")
 
@@ -45,3 +48,12 @@ def load_default_synonyms() -> list[list[str]]:
     """The default synonym groups (``knowledge_base/synonyms.yaml``) as lists of strings."""
     data = _read_yaml("knowledge_base", "synonyms.yaml")
     return [[str(m) for m in group] for group in data["groups"] if group]
+
+
+def load_starter_docs() -> list[KbDoc]:
+    """The starter entries as search documents, numbered from 1 in file order."""
+    from knowledge_base.index import KbDoc
+
+    return [KbDoc(id=i + 1, question=e["question"], answer=e["answer"],
+                  keywords=tuple(e["keywords"]), category=e["category"], source=e["source"])
+            for i, e in enumerate(load_starter_entries())]

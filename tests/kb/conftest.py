@@ -2,22 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge_base.content import load_default_synonyms, load_starter_entries
+from knowledge_base.content import (
+    load_default_synonyms,
+    load_starter_docs,
+)
 from knowledge_base.index import KbDoc, SearchIndex
 
 
 def starter_docs() -> list[KbDoc]:
-    return [
-        KbDoc(
-            id=i + 1,
-            question=e["question"],
-            answer=e["answer"],
-            keywords=tuple(e["keywords"]),
-            category=e["category"],
-            source=e["source"],
-        )
-        for i, e in enumerate(load_starter_entries())
-    ]
+    return load_starter_docs()
 
 
 @pytest.fixture(scope="session")
