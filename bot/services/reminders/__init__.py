@@ -1,0 +1,86 @@
+"""Deadline reminders, the 21:00 案件不过夜 sweep, the morning digest and the holiday notice.
+
+Nothing here knows Telegram: every message goes through the outbox. One periodic producer,
+:meth:`ReminderService.scan`, runs on every scheduler tick.
+
+How a reminder goes out exactly once, across restarts:
+
+* Each open ticket carries ``next_reminder_at`` (indexed): the earliest time one of its
+  reminder steps falls due. NULL means "plan me" (a new ticket, or any workflow action — the
+  ticket service clears it). A scan reads only tickets with ``next_reminder_at <= now`` or
+  NULL, so it costs a few index look-ups however many tickets are open.
+* A deadline's steps: one per lead (``REMINDER_LEADS``, default 24 h, 2 h and 0 = at the
+  deadline) to the handler; once overdue (1 minute after the deadline) to the handler and the
+  shift lead on duty, then once a day until the stage is done. Only the *latest* step that has
+  fallen due is sent: after downtime nobody gets "24 h left" for a ticket that is overdue.
+* Before anything is enqueued the step is written to the ledger (``ReminderSent``, unique per
+  ticket, kind, lead and deadline value — an extension gets fresh reminders) together with its
+  recipients and a batch id, in the same transaction that moves ``next_reminder_at``. The batch
+  is then enqueued with keys ``rm:<batch>:<chat>`` and flagged; a crash in between is repaired
+  by the next scan (the outbox's unique keys make the re-enqueue harmless).
+* Everything one scan finds for one person becomes one message (coalesced), not a flood.
+* When a ticket is (re)planned because someone just logged or acted on it, lead steps that
+  are already past are recorded as ``skipped`` rather than sent: the person is on it.
+
+The code is split by responsibility: ``steps`` (the timetable rules), ``planning`` (the
+ticket scan), ``delivery`` (ledger to outbox), ``actions`` (snooze, 已处理), ``overnight``
+(the sweep), ``digest`` and ``holidays`` (morning posts, calendar reload), ``service`` (the
+assembled :class:`ReminderService`). This module re-exports their public names so importers
+keep using ``bot.services.reminders``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+# ``X as X``: settings and helpers that stay importable from here without joining __all__.
+from bot.services.reminders.actions import SNOOZE as SNOOZE
+from bot.services.reminders.core import BATCH as BATCH
+from bot.services.reminders.digest import DIGEST_MAX_LINES as DIGEST_MAX_LINES
+from bot.services.reminders.holidays import LOOKAHEAD_DAYS as LOOKAHEAD_DAYS
+from bot.services.reminders.overnight import UNDISPATCHED as UNDISPATCHED
+from bot.services.reminders.records import (
+    OvernightCounts,
+    ReminderError,
+    ScanResult,
+)
+from bot.services.reminders.records import ReminderLine as ReminderLine
+from bot.services.reminders.service import CATCH_UP as CATCH_UP
+from bot.services.reminders.service import ReminderService
+from bot.services.reminders.steps import DAY_MIN as DAY_MIN
+from bot.services.reminders.steps import (
+    KINDS,
+    NEVER,
+    Step,
+    current_step,
+    next_fire,
+    open_milestones,
+    parse_leads,
+)
+from bot.services.reminders.steps import OVERDUE_AFTER_MIN as OVERDUE_AFTER_MIN
+from bot.services.reminders.steps import SNOOZE_SUFFIX as SNOOZE_SUFFIX
+
+if TYPE_CHECKING:
+    from bot.context import Services
+
+__all__ = [
+    "KINDS",
+    "NEVER",
+    "OvernightCounts",
+    "ReminderError",
+    "ReminderService",
+    "ScanResult",
+    "Step",
+    "attach",
+    "current_step",
+    "next_fire",
+    "open_milestones",
+    "parse_leads",
+]
+
+
+def attach(svc: Services) -> None:
+    """Build the reminder service and run its scan on every tick."""
+    service = ReminderService(svc)
+    svc.reminders = service
+    svc.periodic.append(service.scan)

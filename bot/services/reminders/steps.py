@@ -1,0 +1,128 @@
+"""The reminder timetable of one deadline, as pure functions of the clock.
+
+Kept free of the database and the outbox so the rules ("which step is due now", "when is the
+next one") can be reasoned about and tested on their own; the scan only asks these questions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from bot.services.workflow import OPEN_STATUSES, Status
+from models.ticket import Ticket
+
+DAY_MIN = 24 * 60
+#: Overdue notices start this long after the deadline (a deadline is inclusive).
+OVERDUE_AFTER_MIN = 1
+#: "Nothing more to remind" (closed tickets, tickets without deadlines).
+NEVER = datetime(9999, 1, 1, tzinfo=UTC)
+
+KINDS: tuple[str, ...] = ("sign", "contact", "feedback", "complete")
+#: Ledger kind of a "remind me in an hour" step: ``<kind>:snz``.
+SNOOZE_SUFFIX = ":snz"
+_OPEN = frozenset(s.value for s in OPEN_STATUSES)
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def parse_leads(text: str) -> tuple[int, ...]:
+    """``"24h,2h,0"`` → ``(1440, 120, 0)`` minutes, largest first. Units: d, h, m; ``0``
+    alone means "at the deadline". Raises ValueError naming the bad item."""
+    out: set[int] = set()
+    for raw in text.replace("，", ",").split(","):
+        item = raw.strip().lower()
+        if not item:
+            continue
+        if item == "0":
+            out.add(0)
+            continue
+        unit = item[-1:]
+        number = item[:-1].strip()
+        factor = {"d": DAY_MIN, "h": 60, "m": 1}.get(unit)
+        if factor is None or not number.isdigit():
+            raise ValueError(f"{raw.strip()!r} is not a lead like 24h, 2h, 30m, 1d or 0")
+        minutes = int(number) * factor
+        if minutes > 30 * DAY_MIN:
+            raise ValueError(f"{raw.strip()!r} is longer than 30 days")
+        out.add(minutes)
+    if not out:
+        raise ValueError("needs at least one lead, e.g. 24h,2h,0")
+    return tuple(sorted(out, reverse=True))
+
+
+def _hhmm(text: str) -> time:
+    hh, _, mm = text.partition(":")
+    return time(int(hh), int(mm))
+
+
+# --------------------------------------------------------------------------- steps
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    lead: int  # minutes before due_at; negative = overdue (-1 - n*1440)
+    due_at: datetime
+    fire_at: datetime
+
+    @property
+    def overdue(self) -> bool:
+        return self.lead < 0
+
+    @property
+    def overdue_day(self) -> int:
+        """0 for the first overdue notice, 1 the next day, …"""
+        return (-self.lead - OVERDUE_AFTER_MIN) // DAY_MIN if self.lead < 0 else -1
+
+
+def _overdue_lead(n: int) -> int:
+    return -(OVERDUE_AFTER_MIN + n * DAY_MIN)
+
+
+def _fire(due: datetime, lead: int) -> datetime:
+    return due - timedelta(minutes=lead)
+
+
+def open_milestones(t: Ticket) -> list[tuple[str, datetime]]:
+    """The deadlines a ticket still has to meet, as (kind, deadline)."""
+    if t.status not in _OPEN:
+        return []
+    out: list[tuple[str, datetime]] = []
+    if t.status == Status.new.value and t.sign_by is not None:
+        out.append(("sign", t.sign_by))
+    if t.contacted_at is None and t.contact_by is not None:
+        out.append(("contact", t.contact_by))
+    if t.feedback_at is None and t.first_feedback_by is not None:
+        out.append(("feedback", t.first_feedback_by))
+    if t.complete_by is not None:
+        out.append(("complete", t.complete_by))
+    return out
+
+
+def current_step(kind: str, due: datetime, now: datetime, leads: Sequence[int]) -> Step | None:
+    """The latest step of this deadline whose time has come (None: nothing yet)."""
+    first_overdue = _fire(due, _overdue_lead(0))
+    if now >= first_overdue:
+        n = int((now - first_overdue) // timedelta(days=1))
+        lead = _overdue_lead(n)
+        return Step(kind, lead, due, _fire(due, lead))
+    for lead in sorted(leads):  # smallest lead = latest fire time first
+        if _fire(due, lead) <= now:
+            return Step(kind, lead, due, _fire(due, lead))
+    return None
+
+
+def next_fire(due: datetime, now: datetime, leads: Sequence[int]) -> datetime:
+    """The first step time of this deadline strictly after ``now``."""
+    for lead in sorted(leads, reverse=True):
+        fire = _fire(due, lead)
+        if fire > now:
+            return fire
+    first_overdue = _fire(due, _overdue_lead(0))
+    if first_overdue > now:
+        return first_overdue
+    n = int((now - first_overdue) // timedelta(days=1)) + 1
+    return _fire(due, _overdue_lead(n))

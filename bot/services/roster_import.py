@@ -1,0 +1,156 @@
+"""Changing whole shifts: the all-or-nothing file import and a manager's quick ``set_slot``.
+
+Both paths share the same checks (a known shift, a registered person, no overlapping shifts)
+and the same writer, which replaces the team of every (date, shift) touched and leaves one
+audit record.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import select
+
+from bot.services import audit
+from bot.services.roster_files import read_table, rows_from_table
+from bot.services.roster_model import (
+    ImportResult,
+    NewEntry,
+    RawRow,
+    RosterError,
+    RosterImportError,
+    Slot,
+    normalize_role,
+    parse_date,
+    split_role,
+)
+from bot.services.roster_queries import RosterQueries
+from bot.services.staff import Member
+from models.db import session_scope
+from models.roster import RosterEntry
+
+MAX_IMPORT_ROWS = 5000
+
+
+class RosterImport(RosterQueries):
+    """Replacing shift teams, from a file or one slot at a time, with the same checks."""
+
+    # ================================================================== import
+    def read_file(self, path: str | os.PathLike[str]) -> list[RawRow]:
+        """Rows of a CSV or XLSX roster file; header errors raise RosterImportError."""
+        p = Path(path)
+        if not p.exists():
+            raise RosterImportError([(None, f"文件不存在：{p}")])
+        return rows_from_table(read_table(p))
+
+    def import_file(self, path: str | os.PathLike[str], *, actor_id: int | None,
+                    dry_run: bool = False) -> ImportResult:
+        return self.import_rows(self.read_file(path), actor_id=actor_id, dry_run=dry_run)
+
+    def import_rows(self, rows: Sequence[RawRow], *, actor_id: int | None,
+                    dry_run: bool = False) -> ImportResult:
+        """Validate every row; refuse the whole file if any row is bad (listing every bad
+        row); otherwise replace the team of every (date, shift) the file names."""
+        if not rows:
+            raise RosterImportError([(None, "文件中没有排班数据（表头之后没有内容）。")])
+        if len(rows) > MAX_IMPORT_ROWS:
+            raise RosterImportError([(None, f"一次最多导入 {MAX_IMPORT_ROWS} 行。")])
+        errors: list[tuple[int | None, str]] = []
+        entries: list[NewEntry] = []
+        seen: dict[tuple[date, str, int], int] = {}
+        for r in rows:
+            problems: list[str] = []
+            d: date | None = None
+            try:
+                d = parse_date(r.date)
+            except RosterError:
+                problems.append(f"日期“{r.date}”无效，应为 YYYY-MM-DD")
+            shift = self.config.get(r.shift) if r.shift else None
+            if shift is None:
+                problems.append(f"班次“{r.shift}”不存在（可用：{'、'.join(self.config.names)}）"
+                                if r.shift else "缺少班次")
+            member: Member | None = None
+            if not r.staff:
+                problems.append("缺少值班人员")
+            else:
+                try:
+                    member = self.resolve_staff(r.staff)
+                except RosterError as exc:
+                    problems.append(str(exc).rstrip("。"))
+            role = normalize_role(r.role)
+            if len(role) > 16:
+                problems.append("角色太长（最多 16 个字）")
+            if not problems and d is not None and shift is not None and member is not None:
+                key = (d, shift.name, member.telegram_id)
+                if key in seen:
+                    problems.append(f"与第 {seen[key]} 行重复（{member.name} 同一班次出现两次）")
+                else:
+                    seen[key] = r.row
+                    entries.append(NewEntry(d, shift.name, member.telegram_id, role, r.row))
+            errors += [(r.row, p) for p in problems]
+        if entries:
+            with session_scope(self.engine) as s:
+                errors += self._overlaps(s, entries, replace_slots=True)
+        if errors:
+            raise RosterImportError(sorted(errors, key=lambda e: (e[0] or 0)))
+        slots = {(e.d, e.shift) for e in entries}
+        dates = (min(e.d for e in entries), max(e.d for e in entries))
+        if dry_run:
+            return ImportResult(len(entries), len(slots), 0, dates)
+        replaced = self._write(entries, slots, actor_id=actor_id, source="import")
+        return ImportResult(len(entries), len(slots), replaced, dates)
+
+    def _write(self, entries: list[NewEntry], slots: set[tuple[date, str]], *,
+               actor_id: int | None, source: str, chat_id: int | None = None) -> int:
+        """Replace the team of every slot in ``slots`` with ``entries`` in one transaction;
+        returns how many old entries went."""
+        now = self.clock.now()
+        replaced = 0
+        with session_scope(self.engine) as s:
+            for d, name in slots:
+                for old in s.exec(select(RosterEntry).where(
+                        RosterEntry.shift_date == d, RosterEntry.shift_name == name)).all():
+                    s.delete(old)
+                    replaced += 1
+            s.flush()
+            for e in entries:
+                s.add(RosterEntry(shift_date=e.d, shift_name=e.shift, staff_id=e.staff_id,
+                                  role=e.role, source=source, created_at=now,
+                                  created_by=actor_id))
+            first = min(d for d, _ in slots)
+            last = max(d for d, _ in slots)
+            audit.record(session=s, clock=self.clock, actor_id=actor_id, chat_id=chat_id,
+                         action=f"roster.{source}", target=f"{first}~{last}",
+                         detail=f"{len(entries)} entries, {len(slots)} slots")
+        return replaced
+
+    # ================================================================== quick change
+    def set_slot(self, *, d: date, shift_name: str, people: Sequence[str], actor_id: int,
+                 chat_id: int | None = None) -> tuple[Slot, list[int], list[int]]:
+        """Replace one shift's team. ``people``: names or TG ids, ``名字:带班`` for a role;
+        an empty list (or 无) clears it. Returns (slot, added ids, removed ids)."""
+        shift = self.config.get(shift_name)
+        if shift is None:
+            raise RosterError(f"班次“{shift_name}”不存在，可用：{'、'.join(self.config.names)}。")
+        specs = [p for p in people if p.strip() and p.strip() not in ("无", "-", "空")]
+        entries: list[NewEntry] = []
+        for spec in specs:
+            name, role = split_role(spec)
+            m = self.resolve_staff(name)
+            if any(e.staff_id == m.telegram_id for e in entries):
+                raise RosterError(f"{m.name} 写了两次。")
+            entries.append(NewEntry(d, shift.name, m.telegram_id, normalize_role(role)))
+        before = {m.telegram_id for m in self.members(d, shift.name)}
+        if entries:
+            with session_scope(self.engine) as s:
+                problems = self._overlaps(s, entries, replace_slots=True)
+            if problems:
+                raise RosterError("；".join(p for _, p in problems) + "。")
+        self._write(entries, {(d, shift.name)}, actor_id=actor_id, source="set", chat_id=chat_id)
+        after = {e.staff_id for e in entries}
+        return (self.slot(self.config.instance(d, shift.name)), sorted(after - before),
+                sorted(before - after))
+

@@ -1,0 +1,142 @@
+"""Shift swaps: offer → take → approve (or reject / expire).
+
+The offerer's roster entry moves to the taker only on a manager's approval, keeping its role
+(e.g. 带班); offers close themselves when their time runs out or the shift starts.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from bot.services import audit
+from bot.services.roster_model import NewEntry, RosterError, SwapView
+from bot.services.roster_queries import RosterQueries
+from models.db import session_scope
+from models.roster import RosterEntry, SwapOffer
+
+_OFFER_STATE = {"open": "还没有人接班。", "taken": "已有人接班，正在等待批准。",
+                "approved": "这个换班已经批准。", "rejected": "这个换班已被驳回。",
+                "expired": "换班申请已过期。", "cancelled": "换班申请已取消。"}
+
+
+class RosterSwaps(RosterQueries):
+    """The swap workflow; the entry only moves on approval, so the roster is never half-swapped."""
+
+    # ================================================================== swaps
+    def offer(self, *, staff_id: int, d: date, shift_name: str, now: datetime) -> SwapView:
+        if self.config.get(shift_name) is None:
+            raise RosterError("班次不存在。")
+        inst = self.config.instance(d, shift_name)
+        if inst.start <= now:
+            raise RosterError("这个班次已经开始，不能再换班。")
+        with session_scope(self.engine) as s:
+            entry = self._entry(s, d, shift_name, staff_id)
+            if entry is None:
+                raise RosterError("你不在这个班次上。")
+            dup = s.exec(select(SwapOffer.id).where(
+                SwapOffer.shift_date == d, SwapOffer.shift_name == shift_name,
+                SwapOffer.from_staff == staff_id,
+                col(SwapOffer.status).in_(("open", "taken")))).first()
+            if dup is not None:
+                raise RosterError("这个班次已经在换班中，请等待接班或批准。")
+            expires = min(now + timedelta(hours=self.config.swap_offer_hours), inst.start)
+            row = SwapOffer(shift_date=d, shift_name=shift_name, from_staff=staff_id,
+                            expires_at=expires, created_at=now)
+            s.add(row)
+            s.flush()
+            return self._view(row)
+
+    def set_offer_message(self, offer_id: int, outbox_id: int | None) -> None:
+        with session_scope(self.engine) as s:
+            row = s.get(SwapOffer, offer_id)
+            if row is not None:
+                row.group_outbox_id = outbox_id
+                s.add(row)
+
+    def get_offer(self, offer_id: int) -> SwapView | None:
+        with session_scope(self.engine) as s:
+            row = s.get(SwapOffer, offer_id)
+            return self._view(row) if row is not None else None
+
+    def take(self, *, offer_id: int, taker_id: int, now: datetime) -> SwapView:
+        with session_scope(self.engine) as s:
+            row = self._live_offer(s, offer_id, now, "open")
+            if row.from_staff == taker_id:
+                raise RosterError("不能接自己的班。")
+            if self._entry(s, row.shift_date, row.shift_name, taker_id) is not None:
+                raise RosterError("你已经在这个班次上了。")
+            problems = self._overlaps(s, [NewEntry(row.shift_date, row.shift_name, taker_id, "")],
+                                      replace_slots=False)
+            if problems:
+                raise RosterError("不能接班：" + problems[0][1] + "。")
+            row.taker_id, row.status = taker_id, "taken"
+            s.add(row)
+            return self._view(row)
+
+    def approve(self, *, offer_id: int, manager_id: int, now: datetime) -> SwapView:
+        """Move the shift from the offerer to the taker (keeping the role, e.g. 带班)."""
+        with session_scope(self.engine) as s:
+            row = self._live_offer(s, offer_id, now, "taken")
+            assert row.taker_id is not None
+            entry = self._entry(s, row.shift_date, row.shift_name, row.from_staff)
+            if entry is None:
+                row.status = "cancelled"
+                s.add(row)
+                raise RosterError("排班已变动，原值班人已不在这个班次上，换班已取消。")
+            if self._entry(s, row.shift_date, row.shift_name, row.taker_id) is not None:
+                raise RosterError("接班人已经在这个班次上了。")
+            entry.staff_id, entry.source, entry.created_by = row.taker_id, "swap", manager_id
+            s.add(entry)
+            row.status, row.decided_at, row.decided_by = "approved", now, manager_id
+            s.add(row)
+            audit.record(session=s, clock=self.clock, actor_id=manager_id, chat_id=None,
+                         action="roster.swap", target=str(row.id),
+                         detail=f"{row.shift_date} {row.shift_name} {row.from_staff}->"
+                                f"{row.taker_id}")
+            return self._view(row)
+
+    def reject(self, *, offer_id: int, manager_id: int, now: datetime) -> SwapView:
+        with session_scope(self.engine) as s:
+            row = self._live_offer(s, offer_id, now, "taken")
+            row.status, row.decided_at, row.decided_by = "rejected", now, manager_id
+            s.add(row)
+            return self._view(row)
+
+    def expire_due(self, now: datetime) -> list[SwapView]:
+        """Close every open or taken offer whose time ran out; returns what was closed."""
+        with session_scope(self.engine) as s:
+            rows = s.exec(select(SwapOffer).where(
+                col(SwapOffer.status).in_(("open", "taken")), SwapOffer.expires_at <= now,
+            ).with_for_update()).all()
+            out = []
+            for r in rows:
+                r.status, r.decided_at = "expired", now
+                s.add(r)
+                out.append(self._view(r))
+            return out
+
+    def _live_offer(self, s: Session, offer_id: int, now: datetime, want: str) -> SwapOffer:
+        row = s.get(SwapOffer, offer_id, with_for_update=True)
+        if row is None:
+            raise RosterError("换班申请不存在。")
+        if row.status in ("open", "taken") and row.expires_at <= now:
+            raise RosterError("换班申请已过期。")
+        if row.status != want:
+            raise RosterError(_OFFER_STATE.get(row.status, "换班状态已变化。"))
+        return row
+
+    @staticmethod
+    def _entry(s: Session, d: date, shift_name: str, staff_id: int) -> RosterEntry | None:
+        return s.exec(select(RosterEntry).where(
+            RosterEntry.shift_date == d, RosterEntry.shift_name == shift_name,
+            RosterEntry.staff_id == staff_id)).first()
+
+    def _view(self, row: SwapOffer) -> SwapView:
+        assert row.id is not None
+        return SwapView(row.id, self.config.instance(row.shift_date, row.shift_name),
+                        row.from_staff, self._name(row.from_staff), row.taker_id,
+                        self._name(row.taker_id) if row.taker_id else None, row.status,
+                        row.expires_at, row.group_outbox_id)
+

@@ -1,0 +1,140 @@
+"""Normalising single values from a ticket: phone numbers, platform numbers, dates and times.
+
+Pure functions that return ``None`` for anything they do not understand, so callers decide
+which message to show; shared by the paste parser and the ticket action handlers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime, timedelta
+
+from bot.clock import SHANGHAI
+
+_MOBILE = re.compile(r"1[3-9]\d{9}", re.ASCII)
+_LANDLINE = re.compile(r"010[2-9]\d{7}", re.ASCII)
+_LOCAL = re.compile(r"[2-9]\d{7}", re.ASCII)
+_PHONE_SEPARATORS = re.compile(r"[，,、;；/|]|或者|或|和|及")
+_PLATFORM_NO = re.compile(r"[A-Za-z0-9-]{6,32}", re.ASCII)
+
+
+def normalize_phone(raw: str) -> str | None:
+    """Mainland mobile → 11 digits; Beijing landline → ``010XXXXXXXX``; anything else → None."""
+    s = unicodedata.normalize("NFKC", raw or "")
+    s = re.sub(r"[\s\-—–－()（）.]", "", s)
+    country = False
+    if s.startswith("+"):
+        if not s.startswith("+86"):
+            return None
+        s, country = s[3:], True
+    elif s.startswith("0086"):
+        s, country = s[4:], True
+    elif s.startswith("86") and len(s) in (12, 13):
+        s, country = s[2:], True
+    if not s.isascii() or not s.isdigit():
+        return None
+    if country and re.fullmatch(r"10[2-9]\d{7}", s):
+        s = "0" + s  # +86 10 6500 1234: the trunk 0 is dropped after a country code
+    if _MOBILE.fullmatch(s) or _LANDLINE.fullmatch(s):
+        return s
+    if _LOCAL.fullmatch(s):
+        return "010" + s
+    return None
+
+
+def extract_phones(value: str) -> tuple[list[str], list[str]]:
+    """Split "138…，010-…、…" into (valid normalised numbers, raw pieces not understood)."""
+    valid: list[str] = []
+    invalid: list[str] = []
+    text = unicodedata.normalize("NFKC", value or "")
+    for piece in _PHONE_SEPARATORS.split(text):
+        piece = piece.strip()
+        if not piece:
+            continue
+        whole = normalize_phone(piece)
+        if whole:
+            valid.append(whole)
+            continue
+        # Greedily join space-separated chunks until they form a number ("138 0013 8000 139…").
+        tokens = re.sub(r"[^\d+\-()\s]", " ", piece).split()
+        acc = ""
+        found = False
+        for token in tokens:
+            acc = f"{acc} {token}" if acc else token
+            number = normalize_phone(acc)
+            if number:
+                valid.append(number)
+                acc, found = "", True
+        if not found or re.search(r"\d", acc):
+            invalid.append(piece)
+    return list(dict.fromkeys(valid)), invalid
+
+
+def normalize_platform_no(raw: str) -> str | None:
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw or ""))
+    return s.upper() if _PLATFORM_NO.fullmatch(s) else None
+
+
+_AMPM = re.compile(r"(上午|早上|凌晨|中午|下午|晚上)")
+
+
+def parse_datetime(raw: str, *, now: datetime, end_of_day: bool = False) -> datetime | None:
+    """Read 2026-11-25 09:12, 2026/11/25 9:12, 2026年11月25日 09时12分, 11-25 09:12 …
+
+    A missing year is taken from ``now``; a date without time is 00:00 (23:59 when
+    ``end_of_day``). The result is aware, in Asia/Shanghai.
+    """
+    tz = now.tzinfo or SHANGHAI
+    s = unicodedata.normalize("NFKC", raw or "").strip()
+    if not s:
+        return None
+    try:
+        iso = datetime.fromisoformat(s)
+    except ValueError:
+        iso = None
+    if iso is not None and ("T" in s or iso.tzinfo is not None):
+        return (iso if iso.tzinfo else iso.replace(tzinfo=tz)).astimezone(SHANGHAI)
+    ampm = _AMPM.search(s)
+    s = _AMPM.sub(" ", s)
+    s = re.sub(r"[时点]半", ":30", s)
+    s = s.replace("年", "-").replace("月", "-").replace("日", " ").replace("号", " ")
+    s = s.replace("时", ":").replace("点", ":").replace("分", ":").replace("秒", "")
+    s = re.sub(r"\s+", " ", s.replace("T", " ")).strip().rstrip(":").strip()
+    if re.fullmatch(r"\d{1,2}(?::\d{1,2}){1,2}", s):  # a time alone: today
+        s = f"{(now.astimezone(tz) if now.tzinfo else now).strftime('%Y-%m-%d')} {s}"
+    m = re.fullmatch(
+        r"(?:(\d{4})\s*[-/.]\s*)?(\d{1,2})\s*[-/.]\s*(\d{1,2})"
+        r"(?:\s*(\d{1,2})\s*(?::\s*(\d{1,2}))?\s*(?::\s*(\d{1,2}))?)?",
+        s,
+    )
+    if not m:
+        return None
+    year_s, mon, day, hour, minute, second = m.groups()
+    now_local = now.astimezone(tz) if now.tzinfo else now.replace(tzinfo=tz)
+    year = int(year_s) if year_s else now_local.year
+    if hour is None:
+        h, mi, sec = (23, 59, 0) if end_of_day else (0, 0, 0)
+    else:
+        h, mi, sec = int(hour), int(minute or 0), int(second or 0)
+        if ampm and ampm.group(1) in ("下午", "晚上") and h < 12:
+            h += 12
+    try:
+        result = datetime(year, int(mon), int(day), h, mi, sec, tzinfo=tz)
+    except ValueError:
+        return None
+    if not year_s:
+        # "11-25 09:12" pasted early in January means last year (a deadline: next year).
+        if not end_of_day and result > now_local + timedelta(days=1):
+            result = _with_year(result, year - 1) or result
+        elif end_of_day and result < now_local - timedelta(days=180):
+            result = _with_year(result, year + 1) or result
+    return result.astimezone(SHANGHAI)
+
+
+def _with_year(value: datetime, year: int) -> datetime | None:
+    try:
+        return value.replace(year=year)
+    except ValueError:  # 29 February
+        return None
+
