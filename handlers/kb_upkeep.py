@@ -1,0 +1,110 @@
+"""/kb_gaps and /kb_syn: tending what search learns from — its gaps and its synonyms.
+
+Gaps are the searches staff marked as unanswered; a maintainer closes one (optionally naming
+the entry that now answers it) from the list's buttons (``kb1:gc:<gap id>``) or by command.
+Synonym groups change how every entry is indexed, so they are edited here by command only.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.context import BotContext
+from bot.permissions import Perm
+from bot.services.staff import Member
+from bot.texts import kb as texts
+from handlers.access import command_args, guard
+from handlers.kb_common import kb_of, staff_names
+from handlers.replies import reply
+from knowledge_base.service import KbError
+
+__all__ = ["GAPS_SHOWN", "close_gap_button", "gaps", "synonyms"]
+
+GAPS_SHOWN = 10
+
+
+# ----------------------------------------------------------------------------- /kb_gaps
+def _gaps_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup | None]:
+    kb = kb_of(context)
+    gaps = kb.open_gaps(limit=GAPS_SHOWN)
+    total = kb.count_open_gaps()
+    text = texts.render_gaps(gaps, total, now=context.svc.clock.now(), names=staff_names(context))
+    buttons = [InlineKeyboardButton(texts.BTN_CLOSE_GAP.format(id=g.id),
+                                    callback_data=f"kb1:gc:{g.id}") for g in gaps]
+    rows = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
+    return text, InlineKeyboardMarkup(rows) if rows else None
+
+
+@guard("kb_gaps")
+async def gaps(update: Update, context: BotContext, member: Member) -> None:
+    """/kb_gaps: the open gaps (close buttons); `/kb_gaps close <gap> [entry]`."""
+    args = command_args(context)
+    if not args:
+        text, markup = _gaps_view(context)
+        await reply(update, text, reply_markup=markup)
+        return
+    ok = (args[0].lower() in ("close", "关闭") and 2 <= len(args) <= 3
+          and all(a.lstrip("#").isdigit() for a in args[1:]))
+    if not ok:
+        await reply(update, texts.GAPS_USAGE)
+        return
+    gap_id = int(args[1].lstrip("#"))
+    entry_id = int(args[2].lstrip("#")) if len(args) == 3 else None
+    try:
+        kb_of(context).close_gap(actor=member.telegram_id, gap_id=gap_id, entry_id=entry_id)
+    except KbError as exc:
+        await reply(update, escape(str(exc)))
+        return
+    done = texts.GAP_CLOSED_WITH.format(id=gap_id, entry=entry_id) if entry_id is not None \
+        else texts.GAP_CLOSED.format(id=gap_id)
+    await reply(update, done)
+
+
+@guard(Perm.manage_kb)
+async def close_gap_button(update: Update, context: BotContext, member: Member) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    gap_id = int(query.data.rsplit(":", 1)[1])
+    try:
+        kb_of(context).close_gap(actor=member.telegram_id, gap_id=gap_id)
+    except KbError as exc:
+        await query.answer(str(exc), show_alert=True)
+    else:
+        await query.answer(texts.GAP_CLOSED.format(id=gap_id))
+    text, markup = _gaps_view(context)
+    await query.edit_message_text(text, reply_markup=markup)
+
+
+# ----------------------------------------------------------------------------- /kb_syn
+@guard("kb_syn")
+async def synonyms(update: Update, context: BotContext, member: Member) -> None:
+    """/kb_syn: list; `/kb_syn add 词1 词2 …`; `/kb_syn del <组号> [词]`."""
+    args = command_args(context)
+    kb = kb_of(context)
+    try:
+        if not args:
+            await reply(update, texts.render_synonyms(kb.synonyms()))
+            return
+        verb = args[0].lower()
+        if verb in ("add", "新增") and len(args) >= 2:
+            group = kb.add_synonyms(actor=member.telegram_id, members=args[1:])
+            await reply(update, texts.SYN_ADDED.format(
+                id=group.id, members=texts.join_members(group.members)))
+            return
+        if verb in ("del", "删除") and len(args) in (2, 3) and args[1].lstrip("#").isdigit():
+            group_id = int(args[1].lstrip("#"))
+            left = kb.remove_synonyms(actor=member.telegram_id, group_id=group_id,
+                                      member=args[2] if len(args) == 3 else None)
+            if left is None:
+                await reply(update, texts.SYN_DELETED.format(id=group_id))
+            else:
+                await reply(update, texts.SYN_MEMBER_DELETED.format(
+                    id=group_id, member=escape(args[2]),
+                    members=texts.join_members(left.members)))
+            return
+    except KbError as exc:
+        await reply(update, escape(str(exc)))
+        return
+    await reply(update, texts.SYN_USAGE)

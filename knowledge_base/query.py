@@ -1,0 +1,99 @@
+"""Query analysis: what a search looks for, and how much each part of it counts.
+
+A query in Chinese characters gets the same terms as an entry's question (one reading per
+character). A query typed in latin letters is read as pinyin (``chusheng zhengming``,
+``chushengzhengming``) and/or as initials (``csyxzm``): the readings that may be wrong are
+*speculative* — they count only when some entry has them, so a word that is not pinyin does not
+drag down the confidence of a latin query.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from knowledge_base import normalize as nz
+from knowledge_base.synonyms import SynonymTable
+from knowledge_base.terms import cjk_terms, content_words, fuzzy_py, lenient_split
+
+__all__ = ["CLASS_WEIGHT", "QueryPlan", "plan_query"]
+
+# Weight of each term class in a query.
+CLASS_WEIGHT = {
+    "c": 1.0,  # character bigram
+    "u": 0.35,  # character unigram
+    "v": 0.5,  # a query's one-character word (same postings as "u")
+    "w": 1.0,  # jieba word
+    "s": 2.5,  # synonym group
+    "p": 0.6,  # fuzzy pinyin syllable bigram
+    "y": 0.7,  # fuzzy pinyin of a word
+    "i": 0.9,  # initials trigram
+    "l": 1.2,  # latin / digit token
+}
+_MAX_QUERY_CHARS = 200
+
+
+@dataclass(slots=True)
+class QueryPlan:
+    terms: dict[str, float]  # term -> class weight
+    speculative: frozenset[str]  # terms that only count in the denominator when known
+    latin: bool  # the query is latin letters only (pinyin / initials)
+    text: str  # canonical stop-word-free text for fuzzy matching (or latin letters)
+    pinyin: str  # fuzzy pinyin string of the query (CJK queries)
+
+
+def plan_query(query: str, syn: SynonymTable) -> QueryPlan | None:
+    """The terms of ``query`` with their class weights; None when it has nothing to search."""
+    spaced = nz.normalize_spaced(query[:_MAX_QUERY_CHARS])
+    qn = spaced.replace(" ", "")
+    if not qn:
+        return None
+    terms: set[str] = set()
+    speculative: set[str] = set()
+    if any(nz.is_cjk(ch) for ch in qn):
+        tokens = nz.precise_tokens(qn)
+        if all(t in nz.STOPWORDS for t in tokens):
+            return None
+        content, words = content_words(qn)
+        cjk_terms(content, words, syn, terms, initials=False, raw=qn)
+        text = syn.canonicalize(content)
+        pinyin = "".join(fuzzy_py(nz.syllables(text))) + "".join(nz.latin_chunks(text))
+        latin = False
+    else:
+        chunks = [c for c in spaced.split(" ") if c]
+        letters = "".join(ch for ch in qn if ch.isalpha())
+        syls: list[str] = []
+        pinyin_ok = True
+        for chunk in chunks:
+            terms.add("l:" + chunk)
+            if chunk.isdigit():
+                continue
+            split = lenient_split("".join(ch for ch in chunk if ch.isalpha()))
+            if split is None:
+                pinyin_ok = False
+                continue
+            fz = fuzzy_py(split)
+            syls.extend(fz)
+            if len(fz) >= 2:
+                terms.add("y:" + "".join(fz))
+        if syls and (pinyin_ok or len(syls) >= 2):
+            terms.update(f"p:{a}_{b}" for a, b in itertools.pairwise(syls))
+            # word pinyin of every 2..4 syllable window: matches jieba words of entries
+            for n in (2, 3, 4):
+                for i in range(len(syls) - n + 1):
+                    speculative.add("y:" + "".join(syls[i : i + n]))
+        strict_pinyin = bool(chunks) and all(
+            c.isdigit() or nz.split_pinyin(c) is not None for c in chunks
+        )
+        if len(letters) >= 3 and (not strict_pinyin or len(letters) <= 4):
+            for i in range(len(letters) - 2):
+                speculative.add("i:" + letters[i : i + 3])
+        speculative -= terms
+        terms |= speculative
+        if not terms:
+            return None
+        text = letters or qn
+        pinyin = ""
+        latin = True
+    weights = {t: CLASS_WEIGHT[t[0]] for t in terms}
+    return QueryPlan(weights, frozenset(speculative), latin, text, pinyin)

@@ -1,0 +1,133 @@
+"""Term analysis: the weighted vocabulary that entries and queries are matched on.
+
+Both sides of a search are turned into *terms* by the same functions, so that a query term and
+an entry term meet exactly when they mean the same thing. A term is ``"<class>:<value>"``; the
+classes (see ``knowledge_base.query.CLASS_WEIGHT`` for their weights) are character bigrams
+``c`` and unigrams ``u``, a query's one-character words ``v``, jieba words ``w``, synonym-group
+ids ``s``, fuzzy pinyin syllable bigrams ``p`` and word pinyin ``y``, initials trigrams ``i``
+and latin / digit tokens ``l``.
+
+Entries get the expensive terms (every reading of a 多音字, initials trigrams) once, at
+indexing time, so that a query needs only its own single reading.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+
+from knowledge_base import normalize as nz
+from knowledge_base.synonyms import SynonymTable
+
+__all__ = [
+    "bigrams",
+    "body_terms",
+    "cjk_terms",
+    "content_words",
+    "fuzzy_py",
+    "head_terms",
+    "lenient_split",
+]
+
+
+def bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def fuzzy_py(syls: Iterable[str]) -> list[str]:
+    return [nz.fuzzy_syllable(s) for s in syls]
+
+
+def cjk_terms(
+    content: str,
+    words: Iterable[str],
+    syn: SynonymTable,
+    out: set[str],
+    *,
+    initials: bool,
+    raw: str = "",
+) -> None:
+    """Terms of a stop-word-free normalised text (question, keyword or CJK query).
+
+    ``raw`` is the normalised text *with* its stop words: synonym members are looked for in
+    both, so members spelled with a function word (丢了, 再办, 刚出生的孩子) are found too.
+    Initials trigrams are only wanted on the entry side (a CJK query never needs them)."""
+    for run in nz.cjk_runs(content):
+        out.update("c:" + b for b in bigrams(run))
+        out.update("u:" + ch for ch in run)
+        if initials:  # entry side: every reading of a 多音字
+            opts = [tuple(dict.fromkeys(fuzzy_py(o))) for o in nz.syllable_options(run)]
+            for a, b in itertools.pairwise(opts):
+                out.update(f"p:{x}_{y}" for x in a for y in b)
+            firsts = [tuple(dict.fromkeys(o[0] for o in opt)) for opt in opts]
+            for i in range(len(firsts) - 2):
+                out.update(
+                    f"i:{x}{y}{z}" for x in firsts[i] for y in firsts[i + 1] for z in firsts[i + 2]
+                )
+        else:
+            syls = fuzzy_py(nz.syllables(run))
+            out.update(f"p:{a}_{b}" for a, b in itertools.pairwise(syls))
+    for word in words:
+        if word in nz.STOPWORDS:
+            continue
+        if nz.is_cjk(word[0]):
+            if len(word) >= 2:
+                out.add("w:" + word)
+                out.add("y:" + "".join(fuzzy_py(nz.word_syllables(word))))
+                if initials:  # entry side: the word read with other readings of a 多音字
+                    opts = nz.syllable_options(word)
+                    if len(opts) == len(word) and any(len(o) > 1 for o in opts):
+                        for i, opt in enumerate(opts):
+                            for alt in opt[1:]:
+                                syls = [o[0] for o in opts]
+                                syls[i] = alt
+                                out.add("y:" + "".join(fuzzy_py(syls)))
+            elif not initials:  # a one-character word of a query (罚, 查, 咬) is a real word
+                out.add("v:" + word)
+        else:
+            out.add("l:" + word)
+    gids = syn.group_ids(content)
+    if raw and raw != content:
+        gids |= syn.group_ids(raw)
+    for gid in gids:
+        out.add(f"s:{gid}")
+    for chunk in nz.latin_chunks(content):
+        out.add("l:" + chunk)
+
+
+def content_words(text_norm: str) -> tuple[str, list[str]]:
+    """Stop-word-free text and its words: the precise-mode tokens that are not stop words,
+    plus the search-mode sub-words of each (出生医学证明 → 出生, 医学, 证明)."""
+    tokens = nz.content_tokens(text_norm)
+    if not tokens:  # only stop words: keep them rather than nothing
+        tokens = nz.precise_tokens(text_norm)
+    words: list[str] = []
+    for tok in tokens:
+        words.append(tok)
+        if len(tok) > 2:
+            words.extend(w for w in nz.segment(tok) if w != tok)
+    return "".join(tokens), words
+
+
+def head_terms(text_norm: str, syn: SynonymTable, out: set[str]) -> str:
+    """Add the terms of a question / keyword to ``out``; returns its stop-word-free text."""
+    content, words = content_words(text_norm)
+    cjk_terms(content, words, syn, out, initials=True, raw=text_norm)
+    return content
+
+
+def body_terms(answer_norm: str, syn: SynonymTable) -> set[str]:
+    """Cheap terms of an answer: character bigrams, synonym groups and latin tokens."""
+    out: set[str] = set()
+    for run in nz.cjk_runs(answer_norm):
+        out.update("c:" + b for b in bigrams(run))
+    for gid in syn.group_ids(answer_norm):
+        out.add(f"s:{gid}")
+    for chunk in nz.latin_chunks(answer_norm):
+        out.add("l:" + chunk)
+    return out
+
+
+def lenient_split(chunk: str) -> tuple[str, ...] | None:
+    """Pinyin syllables of a latin chunk, tolerating about one stray letter in six."""
+    return nz.split_pinyin_lenient(chunk)
