@@ -29,6 +29,7 @@ async def test_stranger_gets_one_refusal_with_their_id_and_nothing_else(harness:
     assert str(STRANGER) in replies[0]["text"] and "管理员" in replies[0]["text"]
     assert "/" not in replies[0]["text"]  # no commands, no help
     # the admins were told once, with buttons to approve or ignore
+    await harness.emu.wait_for_message(ADMIN, after=mark, timeout=10)
     to_admin = harness.messages_since(mark, ADMIN)
     assert len(to_admin) == 1 and str(STRANGER) in to_admin[0]["text"]
     assert "忽略" in buttons(to_admin[0])
@@ -81,7 +82,7 @@ async def test_manager_and_leader_may_not_manage_users(team: Harness):
 async def test_access_request_approved_by_button(harness: Harness):
     mark = harness.emu.mark()
     await harness.say(STRANGER, "hello")
-    request = harness.messages_since(mark, ADMIN)[0]
+    request = await harness.emu.wait_for_message(ADMIN, after=mark, timeout=10)
     await harness.press(ADMIN, request, "登记为值班员")
     assert harness.svc.staff.get(STRANGER) is not None
     assert "已将" in harness.current(request)["text"]
@@ -91,7 +92,7 @@ async def test_access_request_approved_by_button(harness: Harness):
 async def test_access_request_ignored(harness: Harness):
     mark = harness.emu.mark()
     await harness.say(STRANGER, "hello")
-    request = harness.messages_since(mark, ADMIN)[0]
+    request = await harness.emu.wait_for_message(ADMIN, after=mark, timeout=10)
     await harness.press(ADMIN, request, "忽略")
     assert harness.svc.staff.get(STRANGER) is None
     assert "已忽略" in harness.current(request)["text"]

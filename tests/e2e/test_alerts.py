@@ -332,10 +332,11 @@ async def test_dispatch_closes_alert_and_marks_copies(team: Harness):
     team.svc.tickets.apply(ticket_id=t.id, action=Action.sign, actor_id=STAFF)
     team.svc.tickets.apply(ticket_id=t.id, action=Action.dispatch, actor_id=STAFF,
                            data=ActionInput(units=["首都医科大学附属北京朝阳医院"]))
-    for _ in range(50):
-        await team.emu.idle(quiet=0.3)
-        if "提醒结束" in team.current(msg)["text"]:
-            break
+    chat, mid = msg["chat"]["id"], msg["message_id"]
+    await team.emu.wait_for_call(  # the next ticks close the alert and edit every copy
+        lambda c: c.method == "editMessageText" and c.ok and isinstance(c.result, dict)
+        and c.result["chat"]["id"] == chat and c.result["message_id"] == mid
+        and "工单已派发" in c.result.get("text", ""), timeout=20)
     assert "工单已派发" in team.current(msg)["text"] and not buttons(team.current(msg))
     assert alert_of(team) is None  # closed alerts are not listed
 
