@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from html import escape
 
 from telegram import InputFile, Update
@@ -81,37 +82,18 @@ async def _send(update: Update, context: BotContext, member: Member, kind: str) 
         docx="和 Word 初稿" if files.docx is not None else ""))
 
 
-@guard("weekly")
-async def weekly(update: Update, context: BotContext, member: Member) -> None:
-    await _send(update, context, member, "week")
+def _report_command(command: str) -> Callable[[Update, BotContext], Awaitable[None]]:
+    """The handler of one report command: the same flow, the period kind differs."""
+    kind = COMMAND_KINDS[command]
 
+    async def handler(update: Update, context: BotContext, member: Member) -> None:
+        await _send(update, context, member, kind)
 
-@guard("monthly")
-async def monthly(update: Update, context: BotContext, member: Member) -> None:
-    await _send(update, context, member, "month")
-
-
-@guard("quarterly")
-async def quarterly(update: Update, context: BotContext, member: Member) -> None:
-    await _send(update, context, member, "quarter")
-
-
-@guard("halfyear")
-async def halfyear(update: Update, context: BotContext, member: Member) -> None:
-    await _send(update, context, member, "halfyear")
-
-
-@guard("annual")
-async def annual(update: Update, context: BotContext, member: Member) -> None:
-    await _send(update, context, member, "year")
-
-
-@guard("report")
-async def custom(update: Update, context: BotContext, member: Member) -> None:
-    await _send(update, context, member, "custom")
+    handler.__name__ = handler.__qualname__ = f"report_{command}"
+    handler.__doc__ = f"Answer /{command}: the summary, the chart and the files."
+    return guard(command)(handler)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]
-    for name, fn in (("weekly", weekly), ("monthly", monthly), ("quarterly", quarterly),
-                     ("halfyear", halfyear), ("annual", annual), ("report", custom)):
-        app.add_handler(CommandHandler(name, fn))
+    for command in COMMAND_KINDS:
+        app.add_handler(CommandHandler(command, _report_command(command)))
