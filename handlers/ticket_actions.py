@@ -67,11 +67,13 @@ async def _apply(update: Update, context: BotContext, member: Member, p: Pending
         else:
             await reply(update, escape(str(exc)))
         return False
+    # The card first, then the answer: when the button stops spinning the card already shows
+    # the new status and the next actions.
+    await _refresh_card(context, p)
     if update.callback_query is not None:
         await update.callback_query.answer(texts.ACTION_DONE.format(action=p.action.value))
     else:
         await reply(update, texts.ACTION_DONE.format(action=p.action.value))
-    await _refresh_card(context, p)
     return True
 
 
