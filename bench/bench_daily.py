@@ -31,11 +31,11 @@ if __package__ in (None, ""):  # `python bench/bench_daily.py`
 from sqlalchemy import insert
 
 from bot.clock import SHANGHAI, MovableClock
-from bot.services.calendar import WorkCalendar
-from bot.services.daily import build_daily, build_handover
-from bot.services.roster import RosterService
-from bot.services.shifts import ShiftConfig
-from bot.services.staff import StaffDirectory
+from bot.services.calendar.work import WorkCalendar
+from bot.services.roster.daily import build_daily, build_handover
+from bot.services.roster.service import RosterService
+from bot.services.roster.shifts import ShiftConfig
+from bot.services.staff.directory import StaffDirectory
 from models.db import make_engine, session_scope
 from models.migrate import upgrade
 from models.staff import Role

@@ -34,7 +34,8 @@ from bench.common import scratch_engine, summary, table
 from bot.app import build_services
 from bot.clock import SHANGHAI, MovableClock
 from bot.config import Settings
-from bot.services.reminders import NEVER, ReminderService
+from bot.services.reminders.service import ReminderService
+from bot.services.reminders.steps import NEVER
 from models.staff import Role
 from models.ticket import Ticket
 

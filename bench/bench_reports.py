@@ -60,7 +60,8 @@ def fill(db: Path, total: int, per_year: int) -> None:
 
 
 def measure(db: Path, kind: str, args: list[str]) -> dict[str, object]:
-    from bot.services.reports import ReportConfig, ReportService
+    from bot.services.reports.config import ReportConfig
+    from bot.services.reports.service import ReportService
 
     engine = _engine(db)
     service = ReportService(engine, MovableClock(NOW), ReportConfig.load())

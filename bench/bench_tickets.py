@@ -20,7 +20,7 @@ from bench.synthetic import content, ticket_rows
 from bot.app import build_services
 from bot.clock import SHANGHAI, MovableClock
 from bot.emulator import BotApiEmulator
-from bot.services.similar import SimilarityIndex
+from bot.services.tickets.similar import SimilarityIndex
 from models.staff import Role
 from models.ticket import Ticket
 

@@ -28,17 +28,17 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.context import CONTEXT_TYPES, BotContext, BotData, Services
 from bot.ratelimit import FanoutRateLimiter
-from bot.services import alerts as alerts_service
-from bot.services import reminders as reminders_service
-from bot.services import reports as reports_service
-from bot.services import roster as roster_service
-from bot.services import similar
-from bot.services.calendar import WorkCalendar
-from bot.services.deadlines import DeadlinePolicy
-from bot.services.outbox import Outbox
-from bot.services.reference_store import ReferenceStore
-from bot.services.staff import StaffDirectory
-from bot.services.tickets import TicketService
+from bot.services.alerts import service as alerts_service
+from bot.services.calendar.work import WorkCalendar
+from bot.services.outbox.store import Outbox
+from bot.services.reference.store import ReferenceStore
+from bot.services.reminders import service as reminders_service
+from bot.services.reports import service as reports_service
+from bot.services.roster import service as roster_service
+from bot.services.staff.directory import StaffDirectory
+from bot.services.tickets import similar
+from bot.services.tickets.deadlines import DeadlinePolicy
+from bot.services.tickets.service import TicketService
 from handlers import (
     access,
     admin,

@@ -9,9 +9,9 @@ import sys
 from collections.abc import Callable, Sequence
 
 from bot.config import Settings, load_settings_or_exit
+from bot.configfiles.errors import ConfigFileError
 from bot.runtime import ALLOWED_UPDATES, dispose_engines, prepare_database, setup_logging
-from bot.services.configfile import ConfigFileError
-from bot.services.reference import ReferenceDataError
+from bot.services.reference.data import ReferenceDataError
 
 log = logging.getLogger("bot")
 

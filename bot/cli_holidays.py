@@ -13,8 +13,8 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.config import load_settings_or_exit
-from bot.services.calendar import CalendarFileError, WorkCalendar, import_overrides
-from bot.services.reminders import LOOKAHEAD_DAYS
+from bot.services.calendar.work import CalendarFileError, WorkCalendar, import_overrides
+from bot.services.reminders.holidays import LOOKAHEAD_DAYS
 from bot.texts.reminders import import_report_text, show_text
 
 

@@ -14,10 +14,11 @@ from datetime import date, timedelta
 from bot.clock import Clock
 from bot.config import Settings, load_settings_or_exit
 from bot.runtime import prepare_database
-from bot.services.calendar import CalendarFileError, WorkCalendar
-from bot.services.roster import RosterError, RosterImportError, RosterService, parse_date
-from bot.services.shifts import ShiftConfig, ShiftConfigError
-from bot.services.staff import StaffDirectory
+from bot.services.calendar.work import CalendarFileError, WorkCalendar
+from bot.services.roster.model import RosterError, RosterImportError, parse_date
+from bot.services.roster.service import RosterService
+from bot.services.roster.shifts import ShiftConfig, ShiftConfigError
+from bot.services.staff.directory import StaffDirectory
 
 
 def _service(settings: Settings) -> RosterService | None:

@@ -13,8 +13,8 @@ from pathlib import Path
 from bot.clock import Clock
 from bot.config import load_settings_or_exit
 from bot.runtime import prepare_database, setup_logging
-from bot.services.reference import ReferenceDataError
-from bot.services.reference_store import ReferenceStore
+from bot.services.reference.data import ReferenceDataError
+from bot.services.reference.store import ReferenceStore
 
 
 def _store() -> ReferenceStore:

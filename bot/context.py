@@ -12,17 +12,17 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.services.calendar import WorkCalendar
-from bot.services.outbox import Outbox
-from bot.services.reference_store import ReferenceStore
-from bot.services.staff import StaffDirectory
-from bot.services.tickets import TicketService
+from bot.services.calendar.work import WorkCalendar
+from bot.services.outbox.store import Outbox
+from bot.services.reference.store import ReferenceStore
+from bot.services.staff.directory import StaffDirectory
+from bot.services.tickets.service import TicketService
 
 if TYPE_CHECKING:
-    from bot.services.alerts import AlertService
-    from bot.services.reminders import ReminderService
-    from bot.services.reports import ReportService
-    from bot.services.roster import RosterService
+    from bot.services.alerts.service import AlertService
+    from bot.services.reminders.service import ReminderService
+    from bot.services.reports.service import ReportService
+    from bot.services.roster.service import RosterService
     from knowledge_base.service import KnowledgeBase
 
 

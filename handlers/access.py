@@ -15,7 +15,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.commands import spec
 from bot.context import BotContext
 from bot.permissions import Perm, allowed
-from bot.services.staff import Member
+from bot.services.staff.directory import Member
 from bot.texts import admin as admin_texts
 from bot.texts import common as texts
 from handlers.menus import ensure_menu

@@ -9,7 +9,7 @@ from telegram.error import TelegramError
 
 from bot.context import BotContext
 from bot.permissions import Perm
-from bot.services.staff import Member, StaffError, parse_role, parse_telegram_id
+from bot.services.staff.directory import Member, StaffError, parse_role, parse_telegram_id
 from bot.texts import admin as texts
 from handlers.access import guard
 from handlers.menus import sync_member_menu

@@ -9,8 +9,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
 from bot.permissions import Perm
-from bot.services.alerts import AlertError, AlertService
-from bot.services.staff import Member, StaffError, parse_telegram_id
+from bot.services.alerts.common import AlertError
+from bot.services.alerts.service import AlertService
+from bot.services.staff.directory import Member, StaffError, parse_telegram_id
 from bot.services.timefmt import fmt_dt, fmt_duration
 from bot.texts import alerts as texts
 from handlers.access import command_args, guard

@@ -8,10 +8,10 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
-from bot.services.daily import build_daily
-from bot.services.roster import RosterError, parse_date
-from bot.services.shifts import parse_hhmm
-from bot.services.staff import Member
+from bot.services.roster.daily import build_daily
+from bot.services.roster.model import RosterError, parse_date
+from bot.services.roster.shifts import parse_hhmm
+from bot.services.staff.directory import Member
 from bot.texts import roster as texts
 from handlers.access import command_args, guard
 from handlers.replies import is_group, reply

@@ -19,8 +19,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.context import Services
 from bot.ratelimit import BULK, URGENT
-from bot.services.outbox import URGENT as URGENT_PRIORITY
-from bot.services.outbox import Buttons, Outgoing
+from bot.services.outbox.store import URGENT as URGENT_PRIORITY
+from bot.services.outbox.store import Buttons, Outgoing
 from bot.texts.split import LIMIT, split_message
 
 log = logging.getLogger(__name__)

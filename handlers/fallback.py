@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.permissions import Perm
-from bot.services.staff import Member
+from bot.services.staff.directory import Member
 from bot.texts import common as texts
 from handlers.access import guard
 from handlers.replies import reply

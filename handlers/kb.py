@@ -31,7 +31,7 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from bot.permissions import Perm
-from bot.services.staff import Member
+from bot.services.staff.directory import Member
 from bot.texts import kb as texts
 from handlers import kb_admin
 from handlers.access import command_args, guard

@@ -15,7 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
-from bot.services.staff import Member
+from bot.services.staff.directory import Member
 from bot.texts import kb as texts
 from handlers.access import guard
 from handlers.kb_common import (

@@ -15,7 +15,7 @@ from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
 from bot.permissions import Perm, allowed
-from bot.services.staff import Member
+from bot.services.staff.directory import Member
 from bot.texts import kb as texts
 from handlers.access import command_args
 from handlers.replies import reply

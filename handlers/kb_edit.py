@@ -15,7 +15,7 @@ from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
 from bot.permissions import Perm
-from bot.services.staff import Member
+from bot.services.staff.directory import Member
 from bot.texts import kb as texts
 from handlers.access import guard
 from handlers.kb_common import (

@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
 from bot.permissions import Perm
-from bot.services.staff import Member
+from bot.services.staff.directory import Member
 from bot.texts import kb as texts
 from handlers.access import command_args, guard
 from handlers.kb_common import kb_of, staff_names

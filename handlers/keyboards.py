@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.services.workflow import Action, allowed_actions
+from bot.services.tickets.workflow import Action, allowed_actions
 
 # action → short code used in callback data
 ACTION_CODES: dict[Action, str] = {

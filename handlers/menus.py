@@ -9,7 +9,7 @@ from telegram.error import TelegramError
 
 from bot.commands import commands_for
 from bot.context import Services
-from bot.services.staff import Member
+from bot.services.staff.directory import Member
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,9 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from bot.permissions import Perm
-from bot.services.reminders import ReminderError, ReminderService
-from bot.services.staff import Member
+from bot.services.reminders.records import ReminderError
+from bot.services.reminders.service import ReminderService
+from bot.services.staff.directory import Member
 from bot.services.timefmt import fmt_dt
 from bot.texts import reminders as texts
 from handlers.access import command_args, guard

@@ -14,8 +14,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, Services
 from bot.permissions import Perm, allowed
-from bot.services.roster import RosterError, RosterService, SwapView, parse_date
-from bot.services.staff import Member
+from bot.services.roster.model import RosterError, SwapView, parse_date
+from bot.services.roster.service import RosterService
+from bot.services.staff.directory import Member
 from bot.texts import common as common_texts
 from bot.texts import roster as texts
 from handlers.access import command_args, guard

@@ -8,7 +8,7 @@ from telegram import Update
 
 from bot.commands import commands_for
 from bot.context import BotContext
-from bot.services.staff import Member
+from bot.services.staff.directory import Member
 from bot.texts import common as texts
 from handlers.access import guard
 from handlers.replies import is_group, reply

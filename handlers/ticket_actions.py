@@ -15,10 +15,15 @@ from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
 from bot.permissions import Perm, allowed
-from bot.services.staff import Member
-from bot.services.ticket_parser import parse_datetime
-from bot.services.tickets import SATISFACTION, ActionInput, TicketError, missing_feedback_parts
-from bot.services.workflow import Action, check
+from bot.services.staff.directory import Member
+from bot.services.tickets.service import (
+    SATISFACTION,
+    ActionInput,
+    TicketError,
+    missing_feedback_parts,
+)
+from bot.services.tickets.values import parse_datetime
+from bot.services.tickets.workflow import Action, check
 from bot.texts import tickets as texts
 from handlers.access import guard
 from handlers.keyboards import CODE_ACTIONS, choices, multi_select

@@ -8,14 +8,11 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
-from bot.services.staff import Member
-from bot.services.ticket_parser import (
-    FIELD_PROMPTS_ZH,
-    ParsedTicket,
-    parse_field,
-    parse_ticket_text,
-)
-from bot.services.tickets import TicketError
+from bot.services.staff.directory import Member
+from bot.services.tickets.fields import ParsedTicket, parse_field
+from bot.services.tickets.labels import FIELD_PROMPTS_ZH
+from bot.services.tickets.paste import parse_ticket_text
+from bot.services.tickets.service import TicketError
 from bot.texts import tickets as texts
 from handlers.access import guard
 from handlers.keyboards import choices

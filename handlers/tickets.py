@@ -8,8 +8,8 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.permissions import Perm
-from bot.services.staff import Member
-from bot.services.tickets import TicketError
+from bot.services.staff.directory import Member
+from bot.services.tickets.service import TicketError
 from bot.texts import tickets as texts
 from handlers.access import guard
 from handlers.keyboards import pager, ticket_actions

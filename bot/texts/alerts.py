@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from html import escape
 
 from bot.services.privacy import mask_text
+from bot.services.tickets.workflow import Status
 from bot.services.timefmt import fmt_dt, fmt_duration
-from bot.services.workflow import Status
 from models.ticket import Ticket
 
 MARK = {"紧急": "🔴", "涉稳": "🟣", "重点": "🟠"}

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from bot.services.timefmt import fmt_date, fmt_dt, time_left
 
 if TYPE_CHECKING:
-    from bot.services.calendar import DayInfo, ImportReport
-    from bot.services.reminders import ReminderLine
+    from bot.services.calendar.work import DayInfo, ImportReport
+    from bot.services.reminders.records import ReminderLine
     from models.ticket import Ticket
 
 KIND_LABELS = {"sign": "签收", "contact": "联系来电人", "feedback": "首次反馈",

@@ -15,9 +15,15 @@ from bot.services.privacy import mask_text
 from bot.services.timefmt import fmt_date, fmt_dt
 
 if TYPE_CHECKING:
-    from bot.services.daily import DailyData, HandoverData, TicketLine
-    from bot.services.roster import DutyMember, ImportResult, RosterImportError, Slot, SwapView
-    from bot.services.shifts import DayClass, ShiftInstance
+    from bot.services.roster.daily import DailyData, HandoverData, TicketLine
+    from bot.services.roster.model import (
+        DutyMember,
+        ImportResult,
+        RosterImportError,
+        Slot,
+        SwapView,
+    )
+    from bot.services.roster.shifts import DayClass, ShiftInstance
 
 URGENCY_MARK = {"紧急": "🔴", "涉稳": "🟣", "重点": "🟠", "急": "🟡", "一般": "⚪"}
 NOBODY = "⚠️ 未排班"

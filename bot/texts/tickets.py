@@ -10,7 +10,7 @@ from datetime import datetime
 from html import escape
 
 from bot.services.privacy import mask_name, mask_phone, mask_text
-from bot.services.tickets import Warnings
+from bot.services.tickets.service import Warnings
 from bot.services.timefmt import fmt_dt, time_left
 from models.ticket import Ticket, TicketEvent
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot.services import audit
+from bot.services.staff import audit
 from knowledge_base.index import SearchHit
 from knowledge_base.normalize import normalize
 from knowledge_base.store.core import KbCore

@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from bot.services import audit
 from bot.services.privacy import mask_text
+from bot.services.staff import audit
 from knowledge_base.normalize import normalize
 from knowledge_base.store.core import KbCore
 from knowledge_base.store.fields import KbError

@@ -14,7 +14,7 @@ import logging
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from bot.services import audit
+from bot.services.staff import audit
 from knowledge_base.content import load_default_synonyms, load_starter_entries
 from knowledge_base.index import SearchIndex
 from knowledge_base.store.core import KbCore

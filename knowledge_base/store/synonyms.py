@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from sqlmodel import col, select
 
-from bot.services import audit
+from bot.services.staff import audit
 from knowledge_base.normalize import normalize
 from knowledge_base.store.core import KbCore
 from knowledge_base.store.fields import KEYWORD_SPLIT, MAX_KEYWORD, KbError

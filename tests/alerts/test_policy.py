@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import SHANGHAI
-from bot.services.escalation import EscalationPolicy, EscalationPolicyError
+from bot.services.alerts.policy import EscalationPolicy, EscalationPolicyError
 
 DAY = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)
 NIGHT = datetime(2026, 11, 25, 23, 0, tzinfo=SHANGHAI)

@@ -16,12 +16,14 @@ from bot.app import build_services
 from bot.clock import MovableClock
 from bot.config import Settings
 from bot.context import Services
-from bot.services.alerts import NOTICE, SEND, AlertService, alerts_between
-from bot.services.escalation import EscalationPolicy
-from bot.services.outbox import URGENT, Outgoing
-from bot.services.ticket_parser import ParsedTicket
-from bot.services.tickets import ActionInput
-from bot.services.workflow import Action
+from bot.services.alerts.common import NOTICE, SEND
+from bot.services.alerts.policy import EscalationPolicy
+from bot.services.alerts.queries import alerts_between
+from bot.services.alerts.service import AlertService
+from bot.services.outbox.store import URGENT, Outgoing
+from bot.services.tickets.fields import ParsedTicket
+from bot.services.tickets.service import ActionInput
+from bot.services.tickets.workflow import Action
 from models.alert import Alert, AlertStatus
 from models.db import session_scope
 from models.outbox import OutboxMessage

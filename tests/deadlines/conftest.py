@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.calendar import WorkCalendar
-from bot.services.deadlines import DeadlinePolicy
+from bot.services.calendar.work import WorkCalendar
+from bot.services.tickets.deadlines import DeadlinePolicy
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from bot.services.calendar import DayOverride, WorkCalendar
+from bot.services.calendar.work import DayOverride, WorkCalendar
 
 from .helpers import eod, sh
 

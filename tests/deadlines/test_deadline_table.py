@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.services.calendar import DayOverride, WorkCalendar
-from bot.services.deadlines import DeadlinePolicy, Deadlines
+from bot.services.calendar.work import DayOverride, WorkCalendar
+from bot.services.tickets.deadlines import DeadlinePolicy, Deadlines
 
 from .helpers import eod, sh
 

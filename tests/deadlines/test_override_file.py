@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.calendar import (
+from bot.services.calendar.work import (
     PACKAGED_HOLIDAYS_FILE,
     CalendarFileError,
     DayOverride,

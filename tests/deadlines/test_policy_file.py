@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.calendar import WorkCalendar
-from bot.services.deadlines import PACKAGED_POLICY_FILE, DeadlinePolicy, Limit, PolicyError
+from bot.services.calendar.work import WorkCalendar
+from bot.services.tickets.deadlines import PACKAGED_POLICY_FILE, DeadlinePolicy, Limit, PolicyError
 
 from .helpers import sh
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.clock import SHANGHAI
-from bot.services.calendar import END_OF_DAY, WorkCalendar
+from bot.services.calendar.work import END_OF_DAY, WorkCalendar
 
 CALENDAR = WorkCalendar()
 

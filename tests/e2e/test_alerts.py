@@ -21,10 +21,10 @@ from bot.app import build_application
 from bot.clock import SHANGHAI, Clock, MovableClock
 from bot.emulator import BotApiEmulator
 from bot.runtime import start_app, stop_app
-from bot.services.escalation import EscalationPolicy
-from bot.services.staff import StaffDirectory
-from bot.services.tickets import ActionInput
-from bot.services.workflow import Action
+from bot.services.alerts.policy import EscalationPolicy
+from bot.services.staff.directory import StaffDirectory
+from bot.services.tickets.service import ActionInput
+from bot.services.tickets.workflow import Action
 from models.alert import AlertStatus
 from models.staff import Role
 from tests.e2e.conftest import make_settings

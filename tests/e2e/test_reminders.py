@@ -7,9 +7,9 @@ import asyncio
 from datetime import datetime, timedelta
 
 from bot.clock import SHANGHAI, Clock
-from bot.services.staff import StaffDirectory
-from bot.services.tickets import TicketService
-from bot.services.workflow import Action
+from bot.services.staff.directory import StaffDirectory
+from bot.services.tickets.service import TicketService
+from bot.services.tickets.workflow import Action
 from models.db import session_scope
 from models.staff import Role
 from models.ticket import Ticket

@@ -191,7 +191,7 @@ async def test_unregistered_user_cannot_log(team: Harness):
 
 
 async def test_every_label_synonym_logs_the_ticket(team: Harness):
-    from bot.services.ticket_parser import LABEL_SYNONYMS
+    from bot.services.tickets.labels import LABEL_SYNONYMS
 
     base = {
         "platform_no": "工单编号", "citizen_name": "来电人", "phone": "联系电话",

@@ -14,8 +14,8 @@ from bot.app import build_services
 from bot.clock import SHANGHAI, MovableClock
 from bot.config import Settings
 from bot.context import Services
-from bot.services.reminders import ReminderService
-from bot.services.ticket_parser import ParsedTicket
+from bot.services.reminders.service import ReminderService
+from bot.services.tickets.fields import ParsedTicket
 from models.staff import Role
 
 STAFF, STAFF2, MANAGER, ADMIN = 2001, 2002, 4001, 1001

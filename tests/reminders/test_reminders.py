@@ -10,16 +10,11 @@ from sqlmodel import select
 
 from bot.clock import MovableClock
 from bot.context import Services
-from bot.services.reminders import (
-    NEVER,
-    ReminderError,
-    ReminderService,
-    current_step,
-    next_fire,
-    parse_leads,
-)
-from bot.services.tickets import ActionInput
-from bot.services.workflow import Action
+from bot.services.reminders.records import ReminderError
+from bot.services.reminders.service import ReminderService
+from bot.services.reminders.steps import NEVER, current_step, next_fire, parse_leads
+from bot.services.tickets.service import ActionInput
+from bot.services.tickets.workflow import Action
 from models.db import session_scope
 from models.outbox import OutboxMessage
 from models.reminder import ReminderSent

@@ -9,9 +9,9 @@ import pytest
 
 from bot.clock import MovableClock
 from bot.context import Services
-from bot.services.reminders import ReminderService
-from bot.services.tickets import ActionInput, TicketError
-from bot.services.workflow import Action
+from bot.services.reminders.service import ReminderService
+from bot.services.tickets.service import ActionInput, TicketError
+from bot.services.tickets.workflow import Action
 from tests.reminders.conftest import STAFF, new_ticket, parsed, sh
 
 SCHEDULE_2027 = """\
@@ -75,7 +75,7 @@ def test_unknown_year_with_override_file(engine, clock: MovableClock, tmp_path: 
 
 def test_import_recounts_open_provisional_tickets(svc: Services, rem: ReminderService,
                                                   tmp_path: Path):
-    from bot.services.calendar import import_overrides
+    from bot.services.calendar.work import import_overrides
 
     t = new_ticket(svc, received=sh(2026, 12, 31, 10, 0))
     assert t.deadlines_provisional

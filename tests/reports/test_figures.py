@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.clock import MovableClock
-from bot.services.reports import ReportConfig, ReportService
+from bot.services.reports.config import ReportConfig
 from bot.services.reports.periods import week_of
+from bot.services.reports.service import ReportService
 from tests.reports.helpers import add, at
 
 H = timedelta(hours=1)

@@ -11,9 +11,11 @@ from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 
 from bot.clock import MovableClock
-from bot.services.reports import ReportConfig, ReportService, charts
+from bot.services.reports import charts
+from bot.services.reports.config import ReportConfig
 from bot.services.reports.fonts import find_cjk_font
 from bot.services.reports.periods import week_of
+from bot.services.reports.service import ReportService
 from tests.reports.helpers import at
 from tests.reports.test_figures import fixture
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.calendar import WorkCalendar
-from bot.services.roster import RosterService
-from bot.services.shifts import ShiftConfig
-from bot.services.staff import StaffDirectory
+from bot.services.calendar.work import WorkCalendar
+from bot.services.roster.service import RosterService
+from bot.services.roster.shifts import ShiftConfig
+from bot.services.staff.directory import StaffDirectory
 from models.staff import Role
 
 ADMIN, ZHANG, LI, WANG, ZHAO, LEADER = 1, 2001, 2002, 2003, 4001, 3001

@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import select
 
 from bot.clock import SHANGHAI
-from bot.services.daily import DutyScheduler, build_daily, build_handover, daily_data
-from bot.services.outbox import Outbox
+from bot.services.outbox.store import Outbox
+from bot.services.roster.daily import DutyScheduler, build_daily, build_handover, daily_data
 from models.db import session_scope
 from models.outbox import OutboxMessage
 from tests.roster.conftest import LI, WANG, ZHANG, ZHAO

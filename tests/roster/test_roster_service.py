@@ -8,8 +8,9 @@ import pytest
 from openpyxl import Workbook
 
 from bot.clock import SHANGHAI
-from bot.services.roster import RosterError, RosterImportError, RosterService, split_role
-from bot.services.shifts import ShiftConfig
+from bot.services.roster.model import RosterError, RosterImportError, split_role
+from bot.services.roster.service import RosterService
+from bot.services.roster.shifts import ShiftConfig
 from tests.roster.conftest import LI, WANG, ZHANG, ZHAO
 
 D = date(2026, 11, 26)

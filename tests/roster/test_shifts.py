@@ -7,8 +7,8 @@ from datetime import date, datetime, time
 import pytest
 
 from bot.clock import SHANGHAI
-from bot.services.calendar import WorkCalendar
-from bot.services.shifts import ShiftConfig, ShiftConfigError, classify
+from bot.services.calendar.work import WorkCalendar
+from bot.services.roster.shifts import ShiftConfig, ShiftConfigError, classify
 
 
 def at(y, mo, d, h, mi=0):

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.services.reference import ReferenceDataError
-from bot.services.reference_store import ReferenceStore
+from bot.services.reference.data import ReferenceDataError
+from bot.services.reference.store import ReferenceStore
 
 
 def test_defaults_then_import_then_refresh(engine, clock, tmp_path: Path):

@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.clock import SHANGHAI
-from bot.services.similar import SimilarityIndex
-from bot.services.ticket_search import TicketSearchIndex, search_text
+from bot.services.tickets.search import TicketSearchIndex, search_text
+from bot.services.tickets.similar import SimilarityIndex
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=SHANGHAI)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.services.staff import StaffDirectory, StaffError, parse_role, parse_telegram_id
+from bot.services.staff.directory import StaffDirectory, StaffError, parse_role, parse_telegram_id
 from models.audit import AuditLog
 from models.db import session_scope
 from models.staff import Role

@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.services.reference import Reference
+from bot.services.reference.data import Reference
 from tests.tickets_unit.helpers import NOW, REFERENCE
 
 

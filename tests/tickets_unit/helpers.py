@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from bot.clock import SHANGHAI
-from bot.services.reference import load_reference
+from bot.services.reference.data import load_reference
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)
 REFERENCE = load_reference()

@@ -3,7 +3,8 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.services.ticket_parser import ParseResult, parse_field, parse_ticket_text
+from bot.services.tickets.fields import ParseResult, parse_field
+from bot.services.tickets.paste import parse_ticket_text
 from tests.tickets_unit.helpers import NOW, REFERENCE
 
 PROPS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.services.reference import (
+from bot.services.reference.data import (
     UNIT_KINDS,
     Reference,
     ReferenceDataError,

@@ -3,18 +3,17 @@ from datetime import datetime
 import pytest
 
 from bot.clock import SHANGHAI
-from bot.services.reference import Reference
-from bot.services.ticket_parser import (
+from bot.services.reference.data import Reference
+from bot.services.tickets.fields import ParsedTicket, parse_field
+from bot.services.tickets.labels import (
     FIELD_LABELS_ZH,
     FIELD_PROMPTS_ZH,
     LABEL_SYNONYMS,
     OPTIONAL_FIELDS,
     REQUIRED_FIELDS,
-    ParsedTicket,
-    parse_datetime,
-    parse_field,
-    parse_ticket_text,
 )
+from bot.services.tickets.paste import parse_ticket_text
+from bot.services.tickets.values import parse_datetime
 
 FULL = """工单编号：2026112500123
 来电时间：2026-11-25 09:12
@@ -176,7 +175,7 @@ def test_missing_fields_in_order(ref: Reference, now: datetime) -> None:
     ],
 )
 def test_valid_phones(ref: Reference, now: datetime, raw: str, expected: str) -> None:
-    from bot.services.ticket_parser import normalize_phone
+    from bot.services.tickets.values import normalize_phone
 
     assert normalize_phone(raw) == expected
     assert parse(f"联系电话：{raw}", ref, now).ticket.phone == expected

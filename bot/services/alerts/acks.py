@@ -18,7 +18,7 @@ from bot.services.alerts.common import (
     ref_of,
 )
 from bot.services.alerts.core import AlertCore
-from bot.services.outbox import URGENT, Outgoing
+from bot.services.outbox.store import URGENT, Outgoing
 from bot.services.timefmt import fmt_dt
 from bot.texts import alerts as texts
 from models.alert import Alert, AlertEvent, AlertStatus

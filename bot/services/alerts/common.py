@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.services.outbox import Buttons
-from bot.services.workflow import Status
+from bot.services.outbox.store import Buttons
+from bot.services.tickets.workflow import Status
 from bot.texts import alerts as texts
 from models.alert import Alert
 from models.ticket import Ticket

@@ -12,11 +12,11 @@ from sqlalchemy.engine import Engine
 
 from bot.clock import Clock
 from bot.services.alerts.common import EDIT, SEND, DutyOfficerSource, RosterSource, ref_of
-from bot.services.escalation import EscalationPolicy
-from bot.services.outbox import URGENT, Buttons, Outbox
-from bot.services.reference_store import ReferenceStore
-from bot.services.staff import Member, StaffDirectory
-from bot.services.tickets import TicketService
+from bot.services.alerts.policy import EscalationPolicy
+from bot.services.outbox.store import URGENT, Buttons, Outbox
+from bot.services.reference.store import ReferenceStore
+from bot.services.staff.directory import Member, StaffDirectory
+from bot.services.tickets.service import TicketService
 from models.staff import Role
 
 

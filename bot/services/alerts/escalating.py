@@ -21,7 +21,7 @@ from bot.services.alerts.common import (
     ref_of,
 )
 from bot.services.alerts.recipients import RecipientsMixin
-from bot.services.outbox import URGENT
+from bot.services.outbox.store import URGENT
 from bot.services.timefmt import fmt_duration
 from bot.texts import alerts as texts
 from models.alert import LIVE_STATUSES, Alert, AlertEvent, AlertStatus

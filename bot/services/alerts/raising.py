@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from bot.services.alerts.common import ENDED_TICKET, AlertError, UrgentResult
 from bot.services.alerts.escalating import EscalationMixin
-from bot.services.tickets import ALERT_URGENCIES
+from bot.services.tickets.service import ALERT_URGENCIES
 from bot.texts import alerts as texts
 from models.alert import Alert, AlertEvent, AlertStatus
 from models.db import session_scope

@@ -12,10 +12,10 @@ from datetime import datetime
 
 from sqlmodel import select
 
-from bot.services import audit
 from bot.services.alerts.common import Recipient
 from bot.services.alerts.core import AlertCore
-from bot.services.staff import Member, StaffError
+from bot.services.staff import audit
+from bot.services.staff.directory import Member, StaffError
 from bot.texts import alerts as texts
 from models.alert import Alert
 from models.db import session_scope

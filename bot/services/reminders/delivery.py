@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlmodel import col, select
 
-from bot.services.outbox import NORMAL, URGENT
+from bot.services.outbox.store import NORMAL, URGENT
 from bot.services.reminders.core import ReminderCore, _ids
 from bot.services.reminders.records import ReminderLine
 from bot.services.reminders.steps import SNOOZE_SUFFIX

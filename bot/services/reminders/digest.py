@@ -12,10 +12,10 @@ from sqlalchemy import and_, or_
 from sqlmodel import col, select
 
 from bot.clock import SHANGHAI
-from bot.services.outbox import NORMAL
+from bot.services.outbox.store import NORMAL
 from bot.services.reminders.core import ReminderCore
 from bot.services.reminders.steps import _OPEN, open_milestones
-from bot.services.workflow import Status
+from bot.services.tickets.workflow import Status
 from models.db import session_scope
 from models.ticket import Ticket
 

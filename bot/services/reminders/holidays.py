@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 from sqlmodel import col, select
 
 from bot.clock import SHANGHAI
-from bot.services.calendar import CalendarFileError, WorkCalendar
-from bot.services.outbox import NORMAL
+from bot.services.calendar.work import CalendarFileError, WorkCalendar
+from bot.services.outbox.store import NORMAL
 from bot.services.reminders.core import ReminderCore, _mtime
 from bot.services.reminders.steps import _OPEN
 from models.db import session_scope

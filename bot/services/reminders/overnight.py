@@ -14,12 +14,12 @@ from sqlalchemy import or_
 from sqlmodel import col, select
 
 from bot.clock import SHANGHAI
-from bot.services.outbox import URGENT
+from bot.services.outbox.store import URGENT
 from bot.services.reminders.core import _csv, _ids
 from bot.services.reminders.duty import DutyMixin
 from bot.services.reminders.records import OvernightCounts
 from bot.services.reminders.steps import _OPEN
-from bot.services.workflow import Status
+from bot.services.tickets.workflow import Status
 from models.db import session_scope
 from models.reminder import OvernightItem, OvernightSweep
 from models.staff import Role

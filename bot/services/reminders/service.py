@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from sqlmodel import select
 
@@ -20,6 +21,9 @@ from bot.services.reminders.planning import PlanningMixin
 from bot.services.reminders.records import ScanResult
 from models.db import session_scope
 from models.reminder import ReminderSent
+
+if TYPE_CHECKING:
+    from bot.context import Services
 
 log = logging.getLogger(__name__)
 
@@ -66,3 +70,10 @@ class ReminderService(PlanningMixin, ActionsMixin, OvernightMixin, DigestMixin, 
             log.info("re-enqueuing reminder batch %s after an interruption", b)
             self._deliver_batch(b, now)
         self._repair_sweep()
+
+
+def attach(svc: Services) -> None:
+    """Build the reminder service and run its scan on every tick."""
+    service = ReminderService(svc)
+    svc.reminders = service
+    svc.periodic.append(service.scan)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from bot.services.workflow import OPEN_STATUSES, Status
+from bot.services.tickets.workflow import OPEN_STATUSES, Status
 from models.ticket import Ticket
 
 DAY_MIN = 24 * 60

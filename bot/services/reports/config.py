@@ -8,9 +8,9 @@ from typing import Any
 
 import yaml
 
-from bot.services.configfile import ConfigFileError
+from bot.configfiles.errors import ConfigFileError
 
-PACKAGED_CONFIG = Path(__file__).resolve().parent.parent.parent / "data" / "report_config.yaml"
+PACKAGED_CONFIG = Path(__file__).resolve().parents[2] / "data" / "report_config.yaml"
 BASES = ("callback_at", "received_at")
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
 
 from bot.clock import SHANGHAI
-from bot.services.reference import load_reference
+from bot.services.reference.data import load_reference
 from models.ticket import Ticket
 
 PREFIX = "DEMO"

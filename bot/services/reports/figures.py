@@ -20,7 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from bot.services.reports.clusters import Cluster, ClusterDoc, cluster_tickets
 from bot.services.reports.config import ReportConfig
 from bot.services.reports.periods import Period
-from bot.services.workflow import OPEN_STATUSES, Status
+from bot.services.tickets.workflow import OPEN_STATUSES, Status
 from models.ticket import Ticket
 
 KEY_URGENCIES = ("重点", "紧急", "涉稳")

@@ -24,7 +24,7 @@ KNOWN_FAMILIES = (
     "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei", "PingFang SC",
     "Heiti SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "AR PL UMing CN", "Droid Sans Fallback",
 )
-PACKAGED_DIR = Path(__file__).resolve().parent.parent.parent / "data" / "fonts"
+PACKAGED_DIR = Path(__file__).resolve().parents[2] / "data" / "fonts"
 
 _lock = threading.Lock()
 _found: CjkFont | None = None

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Engine
@@ -23,6 +23,9 @@ from bot.services.reports.figures import AlertStats, FigureBuilder, Figures
 from bot.services.reports.periods import Period
 from bot.services.reports.xlsx import build_xlsx
 from bot.texts import reports as tx
+
+if TYPE_CHECKING:
+    from bot.context import Services
 
 log = logging.getLogger(__name__)
 
@@ -132,3 +135,12 @@ class ReportService:
         timings["total"] = time.perf_counter() - t0
         log.info("report %s %s built in %.2fs", period.kind, period.key, timings["total"])
         return ReportFiles(f, tx.summary(f), png, xlsx, docx, tx.file_stem(f), timings)
+
+
+def attach(svc: Services) -> None:
+    cfg = ReportConfig.load(month_start_day=getattr(svc.settings, "report_month_start_day", 1))
+    svc.reports = ReportService(
+        svc.engine, svc.clock, cfg, tz=svc.settings.tz,
+        alerts_source=lambda: getattr(svc, "alerts", None),
+        kb_source=lambda: getattr(svc, "kb", None),
+    )

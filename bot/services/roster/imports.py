@@ -14,9 +14,8 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from bot.services import audit
-from bot.services.roster_files import read_table, rows_from_table
-from bot.services.roster_model import (
+from bot.services.roster.files import read_table, rows_from_table
+from bot.services.roster.model import (
     ImportResult,
     NewEntry,
     RawRow,
@@ -27,8 +26,9 @@ from bot.services.roster_model import (
     parse_date,
     split_role,
 )
-from bot.services.roster_queries import RosterQueries
-from bot.services.staff import Member
+from bot.services.roster.queries import RosterQueries
+from bot.services.staff import audit
+from bot.services.staff.directory import Member
 from models.db import session_scope
 from models.roster import RosterEntry
 

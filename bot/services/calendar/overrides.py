@@ -17,11 +17,11 @@ from typing import Literal
 
 import yaml
 
-from bot.services.configfile import ConfigFileError
-from bot.services.yaml_source import YamlSource
+from bot.configfiles.errors import ConfigFileError
+from bot.configfiles.yaml_source import YamlSource
 
 #: Shipped defaults (empty unless an official schedule was certain at release time).
-PACKAGED_HOLIDAYS_FILE = Path(__file__).resolve().parent.parent / "data" / "holidays.yaml"
+PACKAGED_HOLIDAYS_FILE = Path(__file__).resolve().parents[2] / "data" / "holidays.yaml"
 #: Default of the ``HOLIDAYS_FILE`` setting: the writable store ``holidays import`` merges into,
 #: relative to the bot's working directory.
 DEFAULT_HOLIDAYS_FILE = Path("data/holidays.yaml")

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.services.reference_match import normalize_name
+from bot.services.reference.match import normalize_name
 
 if TYPE_CHECKING:
-    from bot.services.reference import Reference
+    from bot.services.reference.data import Reference
 
 UNIT_KINDS = ("科室", "医院", "社区卫生服务中心", "监督所", "疾控中心", "其他")
 UNIT_FIELDS = ("name", "kind", "aliases", "contact", "leader", "section")

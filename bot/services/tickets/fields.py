@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.services.reference import Reference
-from bot.services.ticket_labels import (
+from bot.services.reference.data import Reference
+from bot.services.tickets.labels import (
     ALL_FIELDS,
     FIELD_LABELS_ZH,
     MSG_CATEGORY,
@@ -35,10 +35,10 @@ from bot.services.ticket_labels import (
     REQUIRED_FIELDS,
     YES_NO_WORDS,
 )
-from bot.services.ticket_values import extract_phones, normalize_platform_no, parse_datetime
+from bot.services.tickets.values import extract_phones, normalize_platform_no, parse_datetime
 
 # The name the parser has always logged under, so log filters keep matching after the split.
-logger = logging.getLogger("bot.services.ticket_parser")
+logger = logging.getLogger("bot.services.tickets.paste")
 
 
 @dataclass

@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from bot.clock import Clock
-from bot.services import audit
-from bot.services.reference import Reference, load_reference
+from bot.services.reference.data import Reference, load_reference
+from bot.services.staff import audit
 from models.db import session_scope
 from models.ticket import ReferenceData
 

@@ -10,10 +10,10 @@ from datetime import date, datetime
 
 from sqlmodel import col, select
 
-from bot.services import audit
-from bot.services.roster_model import RosterError
-from bot.services.roster_queries import RosterQueries
-from bot.services.shifts import ShiftInstance
+from bot.services.roster.model import RosterError
+from bot.services.roster.queries import RosterQueries
+from bot.services.roster.shifts import ShiftInstance
+from bot.services.staff import audit
 from models.db import session_scope
 from models.roster import HandoverNote, SpecialPeriod
 

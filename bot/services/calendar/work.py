@@ -27,9 +27,9 @@ simply starts counting on the next working day. ``n=0`` means "by the end of the
 day on or after T's date". The file format is described in ``docs/deadlines.md`` and in the
 packaged ``bot/data/holidays.yaml``.
 
-Other pieces: day types in :mod:`bot.services.calendar_days`, the override file model and
-loader in :mod:`bot.services.calendar_overrides`, merging a new schedule into the store in
-:mod:`bot.services.calendar_import`, YAML with line numbers in :mod:`bot.services.yaml_source`.
+Other pieces: day types in :mod:`bot.services.calendar.days`, the override file model and
+loader in :mod:`bot.services.calendar.overrides`, merging a new schedule into the store in
+:mod:`bot.services.calendar.importing`, YAML with line numbers in :mod:`bot.configfiles.yaml_source`.
 Every public name stays importable from here.
 """
 
@@ -43,7 +43,8 @@ from pathlib import Path
 import chinese_calendar
 
 from bot.clock import SHANGHAI
-from bot.services.calendar_days import (
+from bot.configfiles.yaml_source import YamlSource
+from bot.services.calendar.days import (
     END_OF_DAY,
     FALLBACK_FIXED_HOLIDAYS,
     PACKAGE_HOLIDAY_NAMES,
@@ -52,8 +53,8 @@ from bot.services.calendar_days import (
     DaySource,
     WorkdaySpan,
 )
-from bot.services.calendar_import import ImportReport, import_overrides
-from bot.services.calendar_overrides import (
+from bot.services.calendar.importing import ImportReport, import_overrides
+from bot.services.calendar.overrides import (
     DEFAULT_HOLIDAYS_FILE,
     PACKAGED_HOLIDAYS_FILE,
     CalendarFileError,
@@ -65,8 +66,7 @@ from bot.services.calendar_overrides import (
 )
 
 # Re-exported for callers that annotate override kinds (not in __all__, as before the split).
-from bot.services.calendar_overrides import OverrideKind as OverrideKind
-from bot.services.yaml_source import YamlSource
+from bot.services.calendar.overrides import OverrideKind as OverrideKind
 
 __all__ = [
     "DEFAULT_HOLIDAYS_FILE",

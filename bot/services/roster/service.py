@@ -7,57 +7,19 @@ reminders call ``svc.roster.on_duty(now)`` to find "the duty officer now".
 Changes: file import (CSV/XLSX, all-or-nothing), a manager's quick ``set_slot``, swaps
 (offer → take → approve), special periods. Nothing here knows Telegram.
 
-The service is assembled from one module per concern — :mod:`~bot.services.roster_queries`
-(reads), :mod:`~bot.services.roster_import` (file import, ``set_slot``),
-:mod:`~bot.services.roster_swaps`, :mod:`~bot.services.roster_specials` (special periods,
-handover notes) — with the value types in :mod:`~bot.services.roster_model` and the
-spreadsheet reader in :mod:`~bot.services.roster_files`. Every public name stays importable
-from here.
+The service is assembled from one module per concern — ``queries``
+(reads), ``imports`` (file import, ``set_slot``), ``swaps``, ``specials`` (special periods,
+handover notes) — with the value types in ``model`` and the spreadsheet reader in ``files``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.services.roster_files import HEADER, rows_from_table
-from bot.services.roster_import import MAX_IMPORT_ROWS, RosterImport
-from bot.services.roster_model import (
-    LEAD_ROLE,
-    DutyMember,
-    ImportResult,
-    NewEntry,
-    RawRow,
-    RosterError,
-    RosterImportError,
-    Slot,
-    SwapView,
-    normalize_role,
-    parse_date,
-    split_role,
-)
-from bot.services.roster_specials import RosterSpecials
-from bot.services.roster_swaps import RosterSwaps
-from bot.services.shifts import ShiftConfig
-
-__all__ = [
-    "HEADER",
-    "LEAD_ROLE",
-    "MAX_IMPORT_ROWS",
-    "DutyMember",
-    "ImportResult",
-    "NewEntry",
-    "RawRow",
-    "RosterError",
-    "RosterImportError",
-    "RosterService",
-    "Slot",
-    "SwapView",
-    "attach",
-    "normalize_role",
-    "parse_date",
-    "rows_from_table",
-    "split_role",
-]
+from bot.services.roster.imports import RosterImport
+from bot.services.roster.shifts import ShiftConfig
+from bot.services.roster.specials import RosterSpecials
+from bot.services.roster.swaps import RosterSwaps
 
 
 class RosterService(RosterImport, RosterSwaps, RosterSpecials):
@@ -71,7 +33,7 @@ class RosterService(RosterImport, RosterSwaps, RosterSpecials):
 def attach(svc: Any) -> None:
     """Build the roster from the settings, put it on ``svc.roster`` and add the scheduler
     (daily post, handovers, gap report, swap expiry) to the tick."""
-    from bot.services.daily import DutyScheduler
+    from bot.services.roster.daily import DutyScheduler
 
     settings = svc.settings
     config = ShiftConfig.load(settings.shifts_file, tz=settings.tz)

@@ -10,9 +10,9 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from bot.services import audit
-from bot.services.roster_model import NewEntry, RosterError, SwapView
-from bot.services.roster_queries import RosterQueries
+from bot.services.roster.model import NewEntry, RosterError, SwapView
+from bot.services.roster.queries import RosterQueries
+from bot.services.staff import audit
 from models.db import session_scope
 from models.roster import RosterEntry, SwapOffer
 

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.clock import Clock
-from bot.services import audit
+from bot.services.staff import audit
 from models.db import session_scope
 from models.staff import AccessRequest, Role, Staff
 

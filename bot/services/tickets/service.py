@@ -15,13 +15,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.clock import Clock
-from bot.services import workflow
-from bot.services.calendar import WorkCalendar
-from bot.services.deadlines import DeadlinePolicy
-from bot.services.similar import Similar, SimilarityIndex
-from bot.services.ticket_parser import ParsedTicket
-from bot.services.ticket_search import TicketSearchIndex, search_text
-from bot.services.workflow import OPEN_STATUSES, Action, Status
+from bot.services.calendar.work import WorkCalendar
+from bot.services.tickets import workflow
+from bot.services.tickets.deadlines import DeadlinePolicy
+from bot.services.tickets.fields import ParsedTicket
+from bot.services.tickets.search import TicketSearchIndex, search_text
+from bot.services.tickets.similar import Similar, SimilarityIndex
+from bot.services.tickets.workflow import OPEN_STATUSES, Action, Status
 from models.db import session_scope
 from models.ticket import Ticket, TicketEvent
 

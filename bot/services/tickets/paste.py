@@ -1,7 +1,7 @@
 """Reading a ticket pasted from the 12345 platform: labelled lines into a ParsedTicket.
 
-Labels are matched whole against the synonyms in :mod:`bot.services.ticket_labels`; values
-go through :func:`bot.services.ticket_fields.parse_field`. Unknown lines are never dropped:
+Labels are matched whole against the synonyms in :mod:`bot.services.tickets.labels`; values
+go through :func:`bot.services.tickets.fields.parse_field`. Unknown lines are never dropped:
 they end up in the content so nothing the citizen said is lost.
 """
 
@@ -11,15 +11,9 @@ import logging
 import re
 from datetime import datetime
 
-from bot.services.reference import Reference
-from bot.services.ticket_fields import (
-    FieldError,
-    ParsedTicket,
-    ParseResult,
-    parse_field,
-    shorten,
-)
-from bot.services.ticket_labels import (
+from bot.services.reference.data import Reference
+from bot.services.tickets.fields import FieldError, ParsedTicket, ParseResult, parse_field, shorten
+from bot.services.tickets.labels import (
     ALL_FIELDS,
     LABEL_TO_FIELD,
     MSG_DEADLINE_EARLY,
@@ -28,10 +22,10 @@ from bot.services.ticket_labels import (
     OPTIONAL_FIELDS,
     OTHER_PHONES_LABEL,
 )
-from bot.services.ticket_values import extract_phones
+from bot.services.tickets.values import extract_phones
 
 # The name the parser has always logged under, so log filters keep matching after the split.
-logger = logging.getLogger("bot.services.ticket_parser")
+logger = logging.getLogger(__name__)
 
 _LABEL_CHARS = r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z \u3000]{0,11}"
 _BRACKET_LINE = re.compile(r"^\s*[【\[［]\s*(" + _LABEL_CHARS + r")\s*[】\]］]\s*[:：]?\s*(.*)$")

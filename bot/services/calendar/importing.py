@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from bot.services.calendar_overrides import (
+from bot.services.calendar.overrides import (
     DEFAULT_HOLIDAYS_FILE,
     CalendarFileError,
     OverrideSet,

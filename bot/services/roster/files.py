@@ -1,7 +1,7 @@
 """Reading roster spreadsheets (CSV or XLSX) into numbered raw rows.
 
 Only the table shape is checked here (encoding, header); whether a row's date, shift and
-person make sense is decided by :class:`bot.services.roster_import.RosterImport`, so every
+person make sense is decided by :class:`bot.services.roster.imports.RosterImport`, so every
 bad row can be reported at once.
 """
 
@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.services.roster_model import RawRow, RosterImportError
+from bot.services.roster.model import RawRow, RosterImportError
 
 HEADER = ("date", "shift", "staff", "role")
 _HEADER_ALIASES = {"date": "date", "日期": "date", "shift": "shift", "班次": "shift",

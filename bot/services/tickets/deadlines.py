@@ -35,8 +35,8 @@ from typing import Literal
 import yaml
 
 from bot.clock import SHANGHAI
-from bot.services.calendar import WorkCalendar, YamlSource
-from bot.services.configfile import ConfigFileError
+from bot.configfiles.errors import ConfigFileError
+from bot.services.calendar.work import WorkCalendar, YamlSource
 
 __all__ = [
     "PACKAGED_POLICY_FILE",
@@ -52,7 +52,7 @@ __all__ = [
     "PolicyError",
 ]
 
-PACKAGED_POLICY_FILE = Path(__file__).resolve().parent.parent / "data" / "deadline_policy.yaml"
+PACKAGED_POLICY_FILE = Path(__file__).resolve().parents[2] / "data" / "deadline_policy.yaml"
 
 #: Ticket urgencies known to the product.
 URGENCIES: tuple[str, ...] = ("一般", "急", "重点", "紧急", "涉稳")

@@ -19,10 +19,10 @@ from pathlib import Path
 import yaml
 
 from bot.clock import SHANGHAI
-from bot.services.calendar import DayInfo, WorkCalendar
-from bot.services.configfile import ConfigFileError
+from bot.configfiles.errors import ConfigFileError
+from bot.services.calendar.work import DayInfo, WorkCalendar
 
-PACKAGED_SHIFTS_FILE = Path(__file__).resolve().parent.parent / "data" / "shifts.yaml"
+PACKAGED_SHIFTS_FILE = Path(__file__).resolve().parents[2] / "data" / "shifts.yaml"
 
 TEAM_DAILY, TEAM_WEEKEND, TEAM_HOLIDAY = "日常专班", "周末专班", "节假日专班"
 DAY_KIND_ZH = {"workday": "工作日", "makeup_workday": "工作日（调休上班）",

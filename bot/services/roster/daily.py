@@ -22,12 +22,13 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import col, or_, select
 
-from bot.services.outbox import LOW, NORMAL, Outbox
-from bot.services.roster import RosterService, Slot
-from bot.services.shifts import ShiftInstance, parse_hhmm
-from bot.services.staff import StaffDirectory
-from bot.services.tickets import ALERT_URGENCIES
-from bot.services.workflow import OPEN_STATUSES, Status
+from bot.services.outbox.store import LOW, NORMAL, Outbox
+from bot.services.roster.model import Slot
+from bot.services.roster.service import RosterService
+from bot.services.roster.shifts import ShiftInstance, parse_hhmm
+from bot.services.staff.directory import StaffDirectory
+from bot.services.tickets.service import ALERT_URGENCIES
+from bot.services.tickets.workflow import OPEN_STATUSES, Status
 from bot.texts import roster as texts
 from models.db import session_scope
 from models.outbox import OutboxMessage

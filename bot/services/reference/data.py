@@ -4,8 +4,8 @@ The defaults ship in ``bot/data/reference.yaml``; managers may import an edited 
 then kept in the database. Everything here is plain dataclasses (``to_dict``/``from_dict``) and
 pure functions, so the same code validates a file, a database snapshot or a test fixture.
 
-The pieces: :mod:`bot.services.reference_schema` (units, reading a raw mapping, consistency
-checks) and :mod:`bot.services.reference_match` (matching typed text to units, categories and
+The pieces: :mod:`bot.services.reference.schema` (units, reading a raw mapping, consistency
+checks) and :mod:`bot.services.reference.match` (matching typed text to units, categories and
 choices). :class:`Reference` ties them together and every public name stays importable from
 here.
 """
@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from bot.services.reference_match import (
+from bot.services.reference.match import (
     CATEGORY_THRESHOLD,
     MARGIN,
     SUGGESTION_CUTOFF,
@@ -34,7 +34,7 @@ from bot.services.reference_match import (
     normalize_name,
     suggestions_text,
 )
-from bot.services.reference_schema import (
+from bot.services.reference.schema import (
     UNIT_FIELDS,
     UNIT_KINDS,
     ReferenceDataError,

@@ -21,10 +21,10 @@ from pathlib import Path
 import yaml
 
 from bot.clock import SHANGHAI
-from bot.services.calendar import YamlSource
-from bot.services.configfile import ConfigFileError
+from bot.configfiles.errors import ConfigFileError
+from bot.services.calendar.work import YamlSource
 
-PACKAGED_FILE = Path(__file__).resolve().parent.parent / "data" / "escalation.yaml"
+PACKAGED_FILE = Path(__file__).resolve().parents[2] / "data" / "escalation.yaml"
 
 RECIPIENTS = ("section_leaders", "main_leaders", "all_leaders", "managers", "duty_group",
               "leader_group", "duty_officer")

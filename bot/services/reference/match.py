@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 if TYPE_CHECKING:
-    from bot.services.reference import Reference
-    from bot.services.reference_schema import Unit
+    from bot.services.reference.data import Reference
+    from bot.services.reference.schema import Unit
 
 # A fuzzy match is accepted when it scores at least this (rapidfuzz 0–100) …
 UNIT_THRESHOLD = 80.0

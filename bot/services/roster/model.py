@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.services.shifts import DayClass, ShiftInstance
+from bot.services.roster.shifts import DayClass, ShiftInstance
 
 LEAD_ROLE = "带班"
 _ROLE_ALIASES = {"lead": LEAD_ROLE, "leader": LEAD_ROLE, "带班": LEAD_ROLE, "带班长": LEAD_ROLE,

@@ -17,10 +17,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.clock import Clock
-from bot.services.calendar import WorkCalendar
-from bot.services.roster_model import DutyMember, NewEntry, RosterError, Slot
-from bot.services.shifts import DayClass, ShiftConfig, ShiftInstance, classify
-from bot.services.staff import Member, StaffDirectory
+from bot.services.calendar.work import WorkCalendar
+from bot.services.roster.model import DutyMember, NewEntry, RosterError, Slot
+from bot.services.roster.shifts import DayClass, ShiftConfig, ShiftInstance, classify
+from bot.services.staff.directory import Member, StaffDirectory
 from models.db import session_scope
 from models.roster import RosterEntry, SpecialPeriod
 
@@ -32,7 +32,7 @@ class RosterQueries:
                  calendar: WorkCalendar, config: ShiftConfig) -> None:
         self.engine, self.clock, self.staff = engine, clock, staff
         self.calendar, self.config = calendar, config
-        self.scheduler: Any = None  # bot.services.daily.DutyScheduler, set by attach()
+        self.scheduler: Any = None  # bot.services.roster.daily.DutyScheduler, set by attach()
 
     # ================================================================== reads for everyone
     def on_duty(self, at: datetime) -> list[DutyMember]:

@@ -1,0 +1,1 @@
+"""The outbox: every message the bot sends on its own initiative is written here first."""

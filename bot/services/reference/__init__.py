@@ -1,0 +1,2 @@
+"""Reference data: units (with contacts and leaders), categories, industries,
+request types and urgencies, and fuzzy matching of what staff type against them."""
