@@ -1,6 +1,11 @@
-"""`build_application()`: the one place every handler and job is registered.
+"""The composition root: every service built with its collaborators, every handler registered.
 
-Production (`python -m bot`), the console mode, the tests and the benchmarks all call it.
+Production (`python -m bot`), the console mode, the tests and the benchmarks all call
+`build_application()` (or `build_services()` when they need no Telegram). Reading this file
+top to bottom tells who talks to whom: services are constructed in dependency order and
+handed what they use; the few events with listeners are declared in `build_services`; the
+handlers, in dispatch order, are in `bot/routes.py`; the clock-driven producers are the
+`Scheduler` list below.
 """
 
 from __future__ import annotations
@@ -9,61 +14,92 @@ import logging
 import warnings
 
 from sqlalchemy.engine import Engine
-from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import (
-    Application,
-    ApplicationBuilder,
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    Defaults,
-    MessageHandler,
-    TypeHandler,
-    filters,
-)
+from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.warnings import PTBUserWarning
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import CONTEXT_TYPES, BotContext, BotData, Services
 from bot.ratelimit import FanoutRateLimiter
-from bot.services.alerts import service as alerts_service
+from bot.routes import routes
+from bot.scheduler import Producer, Scheduler
+from bot.services.alerts.policy import EscalationPolicy
+from bot.services.alerts.service import AlertService
+from bot.services.alerts.urgent import UrgentDesk
 from bot.services.calendar.work import WorkCalendar
 from bot.services.outbox.store import Outbox
+from bot.services.outbox.wakeup import Wakeup
 from bot.services.reference.store import ReferenceStore
-from bot.services.reminders import service as reminders_service
-from bot.services.reports import service as reports_service
-from bot.services.roster import service as roster_service
+from bot.services.reminders.service import ReminderService
+from bot.services.reports.config import ReportConfig
+from bot.services.reports.service import ReportService
+from bot.services.roster.daily import DutyScheduler
+from bot.services.roster.service import RosterService
+from bot.services.roster.shifts import ShiftConfig
 from bot.services.staff.directory import StaffDirectory
 from bot.services.tickets import similar
 from bot.services.tickets.deadlines import DeadlinePolicy
 from bot.services.tickets.service import TicketService
-from handlers import (
-    access,
-    admin,
-    alerts,
-    delivery,
-    errors,
-    fallback,
-    menus,
-    reminders,
-    start,
-    ticker,
-    ticket_actions,
-    ticket_new,
-    tickets,
-)
-from handlers import daily as daily_handlers
-from handlers import kb as kb_handlers
-from handlers import reports as reports_handlers
-from handlers import roster as roster_handlers
-from knowledge_base import service as kb_service
+from bot.texts.render import Audience
+from handlers import delivery, errors, menus, ticker
+from knowledge_base.service import KnowledgeBase
 from models.db import make_engine
+from models.staff import Role
 
 log = logging.getLogger(__name__)
 
-GATE_GROUP = -1  # runs before every feature handler
+
+def build_services(settings: Settings, *, engine: Engine, clock: Clock,
+                   owns_engine: bool = False) -> Services:
+    """Load the configuration files and build the domain services (no Telegram here).
+
+    A bad configuration file raises ConfigFileError naming the file and line; the command
+    line turns it into one line and exit status 2.
+    """
+    calendar = WorkCalendar.load(settings.holidays_file)
+    wakeup = Wakeup()
+    outbox = Outbox(engine, clock, wakeup)
+    staff = StaffDirectory(engine, clock)
+    reference = ReferenceStore(engine, clock)
+    roster = RosterService(engine, clock, staff, calendar,
+                           ShiftConfig.load(settings.shifts_file, tz=settings.tz))
+    alerts = AlertService(
+        engine=engine, clock=clock, staff=staff, reference=reference, outbox=outbox,
+        policy=EscalationPolicy.load(settings.escalation_policy_file,
+                                     default_wait_minutes=settings.escalate_after_minutes),
+        duty_group_id=settings.duty_group_id, leader_group_id=settings.leader_group_id,
+        ack_timeout_minutes=settings.alert_ack_timeout_minutes,
+        snooze_minutes=settings.alert_snooze_minutes, roster=roster)
+    # Listeners: a ticket logged or re-marked 紧急/涉稳/重点 raises an alert.
+    tickets = TicketService(engine, clock, DeadlinePolicy.load(settings.deadline_policy_file),
+                            calendar, on_urgent=(alerts.raise_for_ticket,))
+    reminders = ReminderService(
+        engine=engine, clock=clock, staff=staff, outbox=outbox, tickets=tickets,
+        calendar=calendar, roster=roster, duty_group_id=settings.duty_group_id,
+        holidays_file=settings.holidays_file, leads=settings.reminder_leads,
+        sweep_at=settings.overnight_sweep_at, digest_at=settings.reminder_digest_at)
+    duty = DutyScheduler(engine=engine, roster=roster, outbox=outbox, staff=staff,
+                         duty_group_id=settings.duty_group_id,
+                         daily_at=settings.daily_summary_at, alerts=alerts, reminders=reminders)
+    kb = KnowledgeBase(engine, clock, seed_starter=settings.kb_seed_starter)
+    reports = ReportService(
+        engine, clock, ReportConfig.load(month_start_day=settings.report_month_start_day),
+        tz=settings.tz, kb=kb)
+    # What runs on the clock, in this order on every tick.
+    scheduler = Scheduler([
+        Producer("reference reload", reference.refresh),  # `python -m bot units import`
+        Producer("alert escalation", alerts.scan),
+        Producer("reminders", reminders.scan),
+        Producer("daily post and handovers", duty.scan),
+        Producer("knowledge-base reload", kb.refresh),  # `python -m bot kb import`
+    ], after=wakeup.ring)
+    return Services(
+        settings=settings, engine=engine, clock=clock, wakeup=wakeup, outbox=outbox,
+        staff=staff, reference=reference, calendar=calendar, roster=roster, alerts=alerts,
+        tickets=tickets, urgent=UrgentDesk(tickets=tickets, alerts=alerts),
+        reminders=reminders, duty=duty, kb=kb, reports=reports, scheduler=scheduler,
+        owns_engine=owns_engine)
 
 
 def build_application(
@@ -72,7 +108,7 @@ def build_application(
     clock: Clock | None = None,
     engine: Engine | None = None,
 ) -> Application:  # type: ignore[type-arg]
-    """Build the Application with every handler, the services and the scheduled jobs."""
+    """Build the Application with every handler, the services and the scheduled tick."""
     clock = clock or Clock(settings.tz)
     owns_engine = engine is None
     engine = engine or make_engine(settings.database_url)
@@ -81,6 +117,7 @@ def build_application(
         .token(settings.token)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .context_types(CONTEXT_TYPES)
+        .rate_limiter(FanoutRateLimiter())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -88,15 +125,21 @@ def build_application(
         base = settings.telegram_api_base_url.rstrip("/")
         file_base = base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base
         builder = builder.base_url(base).base_file_url(file_base)
-    builder = builder.rate_limiter(FanoutRateLimiter())
     app = builder.build()
     # Our dialogues mix message and button steps on purpose (per_message=False); PTB warns
     # about that pattern at construction, which is expected here.
     warnings.filterwarnings("ignore", message=r"If 'per_message=False'", category=PTBUserWarning)
+    svc = build_services(settings, engine=engine, clock=clock, owns_engine=owns_engine)
     data: BotData = app.bot_data
-    data.svc = build_services(settings, engine=engine, clock=clock, owns_engine=owns_engine)
-    data.courier = delivery.Courier(app.bot, data.svc)
-    _register_handlers(app)
+    data.svc = svc
+    data.courier = delivery.Courier(
+        app.bot, outbox=svc.outbox, clock=clock, wakeup=svc.wakeup,
+        audience_of=_audience_resolver(svc),
+        # Listeners: a delivery that failed for good (blocked, rejected, gave up).
+        on_failed=(svc.alerts.on_delivery_failed,),
+        idle_seconds=settings.tick_seconds)
+    for handler, group in routes(dialogue_timeout_minutes=settings.new_ticket_timeout_minutes):
+        app.add_handler(handler, group=group)
     app.add_error_handler(errors.on_error)
     assert app.job_queue is not None
     app.job_queue.run_repeating(ticker.tick, interval=settings.tick_seconds, first=0.1,
@@ -104,103 +147,16 @@ def build_application(
     return app
 
 
-def build_services(settings: Settings, *, engine: Engine, clock: Clock,
-                   owns_engine: bool = False) -> Services:
-    """Load configuration files and build the domain services (no Telegram here).
-
-    A bad deadline-policy or holiday file raises PolicyError/CalendarFileError, whose message
-    names the file and line; the command line turns it into one line and exit status 2.
-    """
-    calendar = WorkCalendar.load(settings.holidays_file)
-    policy = DeadlinePolicy.load(settings.deadline_policy_file)
-    svc = Services(
-        settings=settings, engine=engine, clock=clock, staff=StaffDirectory(engine, clock),
-        reference=ReferenceStore(engine, clock), calendar=calendar,
-        tickets=TicketService(engine, clock, policy, calendar), outbox=Outbox(engine, clock),
-        owns_engine=owns_engine,
-    )
-    svc.periodic.append(svc.reference.refresh)  # imports made by `python -m bot units import`
-    # Feature services: each module's `attach(svc)` builds its service, sets it on `svc`,
-    # and appends its periodic producers to `svc.periodic`. One line per feature.
-    # >>> feature services
-    alerts_service.attach(svc)
-    reminders_service.attach(svc)
-    roster_service.attach(svc)
-    reports_service.attach(svc)
-    kb_service.attach(svc)
-    # <<< feature services
-    return svc
-
-
-def _register_handlers(app: Application) -> None:  # type: ignore[type-arg]
-    # Group -1: the access gate sees every update first and stops strangers and foreign groups.
-    app.add_handler(TypeHandler(Update, access.gate), group=GATE_GROUP)
-
-    # Group 0: features. Within a group the first matching handler wins, so the dialogues
-    # come first: while one runs, its own /cancel and text handlers take precedence.
-    svc = app.bot_data.svc
-    app.add_handler(_new_ticket_dialogue(svc.settings.new_ticket_timeout_minutes))
-    app.add_handler(_ticket_action_dialogue(svc.settings.new_ticket_timeout_minutes))
-    app.add_handler(CommandHandler("start", start.start))
-    app.add_handler(CommandHandler("help", start.help_command))
-    app.add_handler(CommandHandler("adduser", admin.adduser))
-    app.add_handler(CommandHandler("setrole", admin.setrole))
-    app.add_handler(CommandHandler("deluser", admin.deluser))
-    app.add_handler(CommandHandler("staff", admin.staff_list))
-    app.add_handler(CallbackQueryHandler(admin.access_request_button, pattern=r"^ar1:"))
-    app.add_handler(CommandHandler("t", tickets.show_ticket))
-    app.add_handler(CommandHandler("mine", tickets.mine))
-    app.add_handler(CommandHandler("open", tickets.open_tickets))
-    app.add_handler(CommandHandler("overdue", tickets.overdue))
-    app.add_handler(CommandHandler("find", tickets.find))
-    app.add_handler(CommandHandler("complex", tickets.mark_complex))
-    app.add_handler(CallbackQueryHandler(tickets.page_button, pattern=r"^pg1:"))
-    # Feature handlers: each module's `register(app)` adds its handlers. One line per feature.
-    # >>> feature handlers
-    alerts.register(app)
-    reminders.register(app)
-    roster_handlers.register(app)
-    daily_handlers.register(app)
-    reports_handlers.register(app)
-    kb_handlers.register(app)
-    # <<< feature handlers
-    app.add_handler(CommandHandler("cancel", fallback.cancel_nothing))
-
-    # Last in group 0, so they only see what no handler above took.
-    app.add_handler(
-        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, fallback.unknown_command))
-
-
-def _new_ticket_dialogue(timeout_minutes: int) -> ConversationHandler:  # type: ignore[type-arg]
-    text = filters.TEXT & ~filters.COMMAND
-    return ConversationHandler(
-        entry_points=[CommandHandler("new", ticket_new.start_new)],
-        states={
-            ticket_new.ASK: [MessageHandler(text, ticket_new.answer_text),
-                             CallbackQueryHandler(ticket_new.answer_button, pattern=r"^nf1:")],
-            ConversationHandler.TIMEOUT: [TypeHandler(Update, ticket_new.timed_out)],
-        },
-        fallbacks=[CommandHandler("cancel", ticket_new.cancel)],
-        conversation_timeout=timeout_minutes * 60,
-        name="new_ticket",
-    )
-
-
-def _ticket_action_dialogue(timeout_minutes: int) -> ConversationHandler:  # type: ignore[type-arg]
-    text = filters.TEXT & ~filters.COMMAND
-    return ConversationHandler(
-        entry_points=[CallbackQueryHandler(ticket_actions.on_button, pattern=r"^t1:")],
-        states={
-            ticket_actions.TEXT: [MessageHandler(text, ticket_actions.on_text)],
-            ticket_actions.PICK: [CallbackQueryHandler(ticket_actions.on_pick, pattern=r"^td1:"),
-                                  MessageHandler(text, ticket_actions.on_text)],
-        },
-        fallbacks=[CommandHandler("cancel", ticket_actions.cancel),
-                   CallbackQueryHandler(ticket_actions.on_button, pattern=r"^t1:")],
-        conversation_timeout=timeout_minutes * 60,
-        allow_reentry=True,
-        name="ticket_action",
-    )
+def _audience_resolver(svc: Services):  # type: ignore[no-untyped-def]
+    """Who reads a chat decides what they may see: groups and leaders get masked text."""
+    def audience_of(chat_id: int) -> Audience:
+        if chat_id < 0 or chat_id in svc.group_ids:
+            return Audience.GROUP
+        member = svc.staff.get(chat_id)
+        if member is not None and member.role == Role.leader:
+            return Audience.LEADER
+        return Audience.STAFF
+    return audience_of
 
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
@@ -208,9 +164,7 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     svc.staff.ensure_admins(svc.settings.admin_ids)
     similar.warm_up()
     svc.tickets.load_recent()
-    courier = app.bot_data.courier
-    svc.outbox.on_enqueue = courier.kick
-    courier.start()
+    app.bot_data.courier.start()
     await menus.sync_all_menus(app.bot, svc)
     log.info("bot ready: %d active staff", len(svc.staff.active()))
 
@@ -222,4 +176,4 @@ async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
         svc.engine.dispose()
 
 
-__all__ = ["BotContext", "build_application"]
+__all__ = ["BotContext", "build_application", "build_services"]

@@ -2,54 +2,52 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.scheduler import Scheduler
+from bot.services.alerts.service import AlertService
+from bot.services.alerts.urgent import UrgentDesk
 from bot.services.calendar.work import WorkCalendar
 from bot.services.outbox.store import Outbox
+from bot.services.outbox.wakeup import Wakeup
 from bot.services.reference.store import ReferenceStore
+from bot.services.reminders.service import ReminderService
+from bot.services.reports.service import ReportService
+from bot.services.roster.daily import DutyScheduler
+from bot.services.roster.service import RosterService
 from bot.services.staff.directory import StaffDirectory
 from bot.services.tickets.service import TicketService
-
-if TYPE_CHECKING:
-    from bot.services.alerts.service import AlertService
-    from bot.services.reminders.service import ReminderService
-    from bot.services.reports.service import ReportService
-    from bot.services.roster.service import RosterService
-    from knowledge_base.service import KnowledgeBase
+from knowledge_base.service import KnowledgeBase
 
 
-@dataclass
+@dataclass(frozen=True)
 class Services:
-    """Long-lived services built once by `build_application()`."""
+    """Every long-lived service, built once by `bot.app.build_services()`."""
 
     settings: Settings
     engine: Engine
     clock: Clock
+    wakeup: Wakeup
+    outbox: Outbox
     staff: StaffDirectory
     reference: ReferenceStore
-    tickets: TicketService
-    outbox: Outbox
     calendar: WorkCalendar
+    roster: RosterService
+    alerts: AlertService
+    tickets: TicketService
+    urgent: UrgentDesk
+    reminders: ReminderService
+    duty: DutyScheduler
+    kb: KnowledgeBase
+    reports: ReportService
+    scheduler: Scheduler
     owns_engine: bool = False
-    # Called on every scheduler tick with "now"; each enqueues whatever fell due (reminders,
-    # escalations, scheduled posts). Plain functions: no Telegram.
-    periodic: list[Callable[[datetime], object]] = field(default_factory=list)
-    # Feature services, set by each feature's `attach(svc)` (see bot/app.py build_services).
-    # >>> feature service fields
-    alerts: AlertService | None = None
-    reminders: ReminderService | None = None
-    roster: RosterService | None = None
-    reports: ReportService | None = None
-    kb: KnowledgeBase | None = None
-    # <<< feature service fields
     # members whose per-chat command menu Telegram has accepted in this process
     menus_synced: set[int] = field(default_factory=set)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
 from bot.permissions import Perm
@@ -15,13 +14,11 @@ from bot.services.staff.directory import Member, StaffError, parse_telegram_id
 from bot.services.timefmt import fmt_dt, fmt_duration
 from bot.texts import alerts as texts
 from handlers.access import command_args, guard
-from handlers.delivery import Courier
 from handlers.replies import chat_id_of, reply
 from models.alert import Alert, AlertStatus
 
 
 def _service(context: BotContext) -> AlertService:
-    assert context.svc.alerts is not None, "alerts.attach(svc) was not called"
     return context.svc.alerts
 
 
@@ -34,8 +31,8 @@ async def urgent(update: Update, context: BotContext, member: Member) -> None:
         return
     service = _service(context)
     try:
-        result = service.urgent(platform_no=args[0], actor_id=member.telegram_id,
-                                note=" ".join(args[1:]))
+        result = context.svc.urgent.urgent(platform_no=args[0], actor_id=member.telegram_id,
+                                           note=" ".join(args[1:]))
     except AlertError as exc:
         await reply(update, str(exc))
         return
@@ -163,19 +160,3 @@ async def _ask_reason(update: Update, context: BotContext, service: AlertService
     minutes = int(service.snooze_for.total_seconds() // 60)
     await query.message.reply_text(texts.SNOOZE_ASK.format(minutes=minutes),  # type: ignore[union-attr]
                                    reply_markup=markup)
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    """Add the alert commands and buttons; report failed alert deliveries to the service."""
-    app.add_handler(CommandHandler("urgent", urgent))
-    app.add_handler(CommandHandler("alerts", alerts_list))
-    app.add_handler(CommandHandler("setsection", setsection))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^al1:"))
-    courier: Courier = app.bot_data.courier
-    courier.failure_hooks.append(_service_of(app).on_delivery_failed)
-
-
-def _service_of(app: Application) -> AlertService:  # type: ignore[type-arg]
-    service = app.bot_data.svc.alerts
-    assert service is not None
-    return service

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
 from bot.services.roster.daily import build_daily
@@ -22,7 +21,6 @@ async def daily(update: Update, context: BotContext, member: Member) -> None:
     """Today's daily post as of now, or a past day's as of its posting time."""
     svc = context.svc
     roster = svc.roster
-    assert roster is not None, "roster.attach(svc) was not called"
     args = command_args(context)
     now = svc.clock.now().astimezone(roster.config.tz)
     if len(args) > 1:
@@ -42,7 +40,3 @@ async def daily(update: Update, context: BotContext, member: Member) -> None:
                        masked=is_group(update), alerts=getattr(svc, "alerts", None),
                        reminders=getattr(svc, "reminders", None))
     await reply(update, text)
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handler(CommandHandler("daily", daily))

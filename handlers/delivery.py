@@ -1,9 +1,11 @@
 """The courier: sends what the outbox holds, with retries, and records the outcome.
 
-One background task per application. It wakes when something is enqueued (so an urgent
-alert leaves at once) or when a retry falls due, and sends urgent rows first. 429s are
-retried by the rate limiter; timeouts and 5xx back off through the database, so a restart
-resumes them; a user who blocked the bot is recorded and the managers are told.
+One background task per application. It wakes when something is enqueued (the outbox rings
+the shared :class:`Wakeup`, so an urgent alert leaves at once) or when a retry falls due, and
+sends urgent rows first. A row's note is rendered here, at send time, for the audience of the
+chat it goes to (``bot.texts.render``). 429s are retried by the rate limiter; timeouts and 5xx
+back off through the database, so a restart resumes them; a failed delivery is reported to
+the listeners the composition root passed in (e.g. the alert service tells the managers).
 """
 
 from __future__ import annotations
@@ -11,16 +13,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.context import Services
+from bot.clock import Clock
 from bot.ratelimit import BULK, URGENT
 from bot.services.outbox.store import URGENT as URGENT_PRIORITY
-from bot.services.outbox.store import Buttons, Outgoing
+from bot.services.outbox.store import Buttons, Outbox, Outgoing
+from bot.services.outbox.wakeup import Wakeup
+from bot.texts.render import Audience, Rendered, render
 from bot.texts.split import LIMIT, split_message
 
 log = logging.getLogger(__name__)
@@ -36,16 +40,20 @@ def markup(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
 
 
 class Courier:
-    def __init__(self, bot: Any, svc: Services) -> None:
-        self.bot, self.svc = bot, svc
-        self._event = asyncio.Event()
+    def __init__(self, bot: Any, *, outbox: Outbox, clock: Clock, wakeup: Wakeup,
+                 audience_of: Callable[[int], Audience], on_failed: Sequence[FailureHook],
+                 idle_seconds: float) -> None:
+        self.bot, self.outbox, self.clock, self.wakeup = bot, outbox, clock, wakeup
+        self.audience_of = audience_of
+        self.on_failed = tuple(on_failed)
+        self.idle_seconds = idle_seconds
         self._task: asyncio.Task[None] | None = None
-        self.failure_hooks: list[FailureHook] = []
 
     def kick(self) -> None:
-        self._event.set()
+        self.wakeup.ring()
 
     def start(self) -> None:
+        self.wakeup.bind()
         self._task = asyncio.get_running_loop().create_task(self._run(), name="courier")
 
     async def stop(self) -> None:
@@ -56,25 +64,26 @@ class Courier:
             self._task = None
 
     async def _run(self) -> None:
-        tick = self.svc.settings.tick_seconds
         while True:
             try:
                 await self.drain()
             except Exception:  # keep the courier alive whatever one message does
                 log.exception("outbox drain failed")
-            nxt = self.svc.outbox.next_due_at()
-            wait = tick
+            wait = self.idle_seconds
+            try:
+                nxt = self.outbox.next_due_at()
+            except Exception:
+                log.exception("outbox look-up failed")
+                nxt = None
             if nxt is not None:
-                wait = min(tick, max(0.05, (nxt - self.svc.clock.now()).total_seconds()))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._event.wait(), wait)
-            self._event.clear()
+                wait = min(wait, max(0.05, (nxt - self.clock.now()).total_seconds()))
+            await self.wakeup.wait(wait)
 
     async def drain(self) -> int:
         """Send everything due now; returns how many rows were handled."""
         handled = 0
         while True:
-            rows = self.svc.outbox.due(limit=50)
+            rows = self.outbox.due(limit=50)
             if not rows:
                 return handled
             for row in rows:
@@ -90,48 +99,56 @@ class Courier:
         try:
             message_id = await self._send(row, limit_args)
         except Forbidden as exc:
-            self.svc.outbox.mark_failed(row.id, f"forbidden: {exc.message}")
+            self.outbox.mark_failed(row.id, f"forbidden: {exc.message}")
             log.warning("delivery %s to chat %s refused: %s", row.id, row.chat_id, exc.message)
             self._failed(row, "blocked")
         except BadRequest as exc:
             if "not modified" in exc.message:
-                self.svc.outbox.mark_sent(row.id, row.edit_message_id)
+                self.outbox.mark_sent(row.id, row.edit_message_id)
                 return
-            self.svc.outbox.mark_failed(row.id, f"bad request: {exc.message}")
+            self.outbox.mark_failed(row.id, f"bad request: {exc.message}")
             log.error("delivery %s rejected: %s", row.id, exc.message)
             self._failed(row, "rejected")
         except RetryAfter as exc:
             after = exc.retry_after
             seconds = after if isinstance(after, int | float) else after.total_seconds()
-            self.svc.outbox.mark_retry(row.id, "flood limit", after=float(seconds))
+            self.outbox.mark_retry(row.id, "flood limit", after=float(seconds))
         except (NetworkError, TelegramError) as exc:  # timeouts and 5xx
-            if not self.svc.outbox.mark_retry(row.id, f"{type(exc).__name__}: {exc}"):
+            if not self.outbox.mark_retry(row.id, f"{type(exc).__name__}: {exc}"):
                 self._failed(row, "gave up")
         except Exception as exc:  # a bug must not wedge the queue: back off this row only
             log.exception("delivery %s failed unexpectedly", row.id)
-            if not self.svc.outbox.mark_retry(row.id, f"{type(exc).__name__}: {exc}"):
+            if not self.outbox.mark_retry(row.id, f"{type(exc).__name__}: {exc}"):
                 self._failed(row, "gave up")
         else:
-            self.svc.outbox.mark_sent(row.id, message_id)
+            self.outbox.mark_sent(row.id, message_id)
+
+    def _rendered(self, row: Outgoing) -> Rendered:
+        """The row's words for its chat: the note rendered for the chat's audience."""
+        if row.note is None:  # a row written before notes existed
+            return Rendered(row.text, row.buttons)
+        out = render(row.note, self.audience_of(row.chat_id))
+        return out if row.buttons is None else Rendered(out.text, row.buttons)
 
     async def _send(self, row: Outgoing, limit_args: str | None) -> int | None:
+        out = self._rendered(row)
         if row.method == "edit":
-            text = split_message(row.text)[0] if len(row.text) > LIMIT else row.text
+            text = split_message(out.text)[0] if len(out.text) > LIMIT else out.text
             await self.bot.edit_message_text(text, chat_id=row.chat_id,
                                              message_id=row.edit_message_id,
-                                             reply_markup=markup(row.buttons))
+                                             reply_markup=markup(out.buttons))
             return row.edit_message_id
-        chunks = split_message(row.text)
+        chunks = split_message(out.text)
         sent = None
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
             sent = await self.bot.send_message(
-                row.chat_id, chunk, reply_markup=markup(row.buttons) if last else None,
+                row.chat_id, chunk, reply_markup=markup(out.buttons) if last else None,
                 rate_limit_args=limit_args)
         return sent.message_id if sent is not None else None
 
     def _failed(self, row: Outgoing, why: str) -> None:
-        for hook in self.failure_hooks:
+        for hook in self.on_failed:
             try:
                 hook(row, why)
             except Exception:

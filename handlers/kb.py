@@ -20,20 +20,11 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
-    InlineQueryHandler,
-    MessageHandler,
-    filters,
-)
 
 from bot.context import BotContext
 from bot.permissions import Perm
 from bot.services.staff.directory import Member
 from bot.texts import kb as texts
-from handlers import kb_admin
 from handlers.access import command_args, guard
 from handlers.replies import reply
 from knowledge_base.normalize import normalize
@@ -44,7 +35,6 @@ _BY_ID = re.compile(r"#\s*(\d{1,9})")
 
 
 def kb_of(context: BotContext) -> KnowledgeBase:
-    assert context.svc.kb is not None, "knowledge_base.service.attach(svc) was not called"
     return context.svc.kb
 
 
@@ -217,20 +207,3 @@ async def history(update: Update, context: BotContext, member: Member) -> None:
         await reply(update, texts.render_version(e, match[0], now=now, names=names))
         return
     await reply(update, texts.render_history(e, versions, now=now, names=names))
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    """Add the knowledge-base handlers to group 0 (call after the ticket dialogues)."""
-    kb_admin.register_dialogues(app)  # dialogues first: they take text while they run
-    app.add_handler(CommandHandler("kb", kb_command))
-    app.add_handler(CommandHandler("kb_history", history))
-    kb_admin.register_commands(app)
-    app.add_handler(CallbackQueryHandler(open_button, pattern=r"^kb1:o:"))
-    app.add_handler(CallbackQueryHandler(gap_button, pattern=r"^kb1:gap:"))
-    kb_admin.register_buttons(app)
-    app.add_handler(CallbackQueryHandler(stale_button, pattern=r"^kbd?1:"))
-    app.add_handler(InlineQueryHandler(inline_search))
-    # Last: plain text in a private chat is a search — only when no dialogue took it.
-    app.add_handler(MessageHandler(
-        filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE,
-        private_text))

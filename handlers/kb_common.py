@@ -52,7 +52,6 @@ OPTIONAL = ("keywords", "category", "source")  # fields that may be left empty
 
 
 def kb_of(context: BotContext) -> KnowledgeBase:
-    assert context.svc.kb is not None, "knowledge_base.service.attach(svc) was not called"
     return context.svc.kb
 
 

@@ -10,13 +10,7 @@ from html import escape
 
 from telegram import Update
 from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
 )
 
 from bot.context import BotContext
@@ -35,9 +29,7 @@ DEFAULT_DAYS, MAX_DAYS = 30, 120
 
 
 def _service(context: BotContext) -> ReminderService:
-    service = context.svc.reminders
-    assert service is not None, "reminders.attach(svc) was not called"
-    return service
+    return context.svc.reminders
 
 
 def _parse(data: str) -> list[str]:
@@ -129,21 +121,3 @@ async def holidays(update: Update, context: BotContext, member: Member) -> None:
     days = context.svc.calendar.upcoming(today, span)
     await reply(update, texts.holidays_view(days, service.uncovered_years(today), now=now,
                                             span=span))
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    text = filters.TEXT & ~filters.COMMAND
-    app.add_handler(ConversationHandler(
-        entry_points=[CallbackQueryHandler(on_done, pattern=r"^rm1:done:")],
-        states={
-            DONE_TEXT: [MessageHandler(text, on_done_text)],
-            ConversationHandler.TIMEOUT: [TypeHandler(Update, done_timed_out)],
-        },
-        fallbacks=[CommandHandler("cancel", cancel_done),
-                   CallbackQueryHandler(on_done, pattern=r"^rm1:done:")],
-        conversation_timeout=app.bot_data.svc.settings.new_ticket_timeout_minutes * 60,
-        allow_reentry=True,
-        name="reminder_done",
-    ))
-    app.add_handler(CallbackQueryHandler(on_snooze, pattern=r"^rm1:snz:"))
-    app.add_handler(CommandHandler("holidays", holidays))

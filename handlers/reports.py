@@ -14,7 +14,6 @@ from html import escape
 
 from telegram import InputFile, Update
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
 from bot.services.reports.periods import PeriodError
@@ -82,7 +81,7 @@ async def _send(update: Update, context: BotContext, member: Member, kind: str) 
         docx="和 Word 初稿" if files.docx is not None else ""))
 
 
-def _report_command(command: str) -> Callable[[Update, BotContext], Awaitable[None]]:
+def report_command(command: str) -> Callable[[Update, BotContext], Awaitable[None]]:
     """The handler of one report command: the same flow, the period kind differs."""
     kind = COMMAND_KINDS[command]
 
@@ -92,8 +91,3 @@ def _report_command(command: str) -> Callable[[Update, BotContext], Awaitable[No
     handler.__name__ = handler.__qualname__ = f"report_{command}"
     handler.__doc__ = f"Answer /{command}: the summary, the chart and the files."
     return guard(command)(handler)
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    for command in COMMAND_KINDS:
-        app.add_handler(CommandHandler(command, _report_command(command)))

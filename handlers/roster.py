@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext, Services
 from bot.permissions import Perm, allowed
@@ -25,7 +24,6 @@ from models.staff import ROLE_NAMES_ZH, Role
 
 
 def _roster(context: BotContext) -> RosterService:
-    assert context.svc.roster is not None, "roster.attach(svc) was not called"
     return context.svc.roster
 
 
@@ -237,13 +235,3 @@ def _tell_decision(svc: Services, v: SwapView, now: datetime, *, approved: bool,
             svc.outbox.enqueue(key=f"{ref}:rejected:{who}", kind="swap", ref=ref,
                                chat_id=who,  # type: ignore[arg-type]
                                text=texts.swap_rejected_private(v, now))
-
-
-def register(app: Application) -> None:  # type: ignore[type-arg]
-    app.add_handler(CommandHandler("duty", duty))
-    app.add_handler(CommandHandler("roster", roster_week))
-    app.add_handler(CommandHandler("roster_set", roster_set))
-    app.add_handler(CommandHandler("special", special))
-    app.add_handler(CommandHandler("handover", handover))
-    app.add_handler(CommandHandler("swap", swap))
-    app.add_handler(CallbackQueryHandler(swap_button, pattern=r"^sw1:"))

@@ -1,26 +1,17 @@
-"""The scheduler tick: run every periodic producer, then wake the courier.
+"""The scheduler tick: the one PTB job, which runs whatever the scheduler finds due.
 
 Producers find due work through indexed queries against the database, so the tick is cheap
 and a restart loses nothing: whatever fell due while the bot was down is found on the first
-tick after start, and the outbox's dedup keys keep each delivery single.
+tick after start, and the outbox's dedup keys keep each delivery single. Tests do not wait
+for this job: they move the clock and await `svc.scheduler.run_due(now)` themselves.
 """
 
 from __future__ import annotations
 
-import logging
-
 from bot.context import BotContext
-
-log = logging.getLogger(__name__)
 
 
 async def tick(context: BotContext) -> None:
-    """Run each periodic producer with the clock's now; one failing does not stop the rest."""
+    """Run every producer that is due at the clock's now."""
     svc = context.svc
-    now = svc.clock.now()
-    for produce in list(svc.periodic):
-        try:
-            produce(now)
-        except Exception:
-            log.exception("periodic task %s failed", getattr(produce, "__qualname__", produce))
-    context.courier.kick()
+    await svc.scheduler.run_due(svc.clock.now())

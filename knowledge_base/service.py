@@ -16,7 +16,6 @@ No Telegram here: handlers render what these methods return.
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
@@ -43,9 +42,6 @@ from knowledge_base.store.sync import SyncMixin
 from knowledge_base.store.synonyms import SynonymsMixin
 from knowledge_base.store.views import Entry, Gap, ImportReport, SynonymGroup, Version
 
-if TYPE_CHECKING:
-    from bot.context import Services
-
 __all__ = [
     "FIELDS",
     "FIELD_NAMES_ZH",
@@ -56,7 +52,6 @@ __all__ = [
     "KnowledgeBase",
     "SynonymGroup",
     "Version",
-    "attach",
     "check_field",
     "split_keywords",
 ]
@@ -73,11 +68,3 @@ class KnowledgeBase(SyncMixin, EntriesMixin, ImportMixin, SynonymsMixin, GapsMix
         self._synonyms_mark = ()
         self.index = SearchIndex()
         self._reload_all()
-
-
-def attach(svc: Services) -> None:
-    """Build the knowledge base (seeding an empty one), set `svc.kb`, refresh on every tick."""
-    kb = KnowledgeBase(svc.engine, svc.clock,
-                       seed_starter=svc.settings.kb_seed_starter)
-    svc.kb = kb
-    svc.periodic.append(kb.refresh)

@@ -23,7 +23,9 @@ class OutboxMessage(SQLModel, table=True):
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     method: str = Field(default="send", max_length=8)  # send | edit
     edit_of: int | None = Field(default=None, foreign_key="outboxmessage.id")
-    text: str = Field(sa_column=Column(Text, nullable=False))
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))  # legacy, pre-rendered
+    note_kind: str = Field(default="", max_length=48)  # bot.services.outbox.notes.Note.kind
+    payload: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON
     buttons: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # JSON
     priority: int = Field(default=5)  # 0 = urgent … 9 = background
     status: str = Field(default="pending", max_length=12)  # pending/sent/failed/cancelled

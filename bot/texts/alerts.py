@@ -12,7 +12,11 @@ from html import escape
 from bot.services.privacy import mask_text
 from bot.services.tickets.workflow import Status
 from bot.services.timefmt import fmt_dt, fmt_duration
+from bot.texts.render import Renderer
 from models.ticket import Ticket
+
+#: note class → renderer, merged into bot.texts.render's table
+RENDERERS: dict[type, Renderer] = {}
 
 MARK = {"紧急": "🔴", "涉稳": "🟣", "重点": "🟠"}
 CONTENT_CHARS = 120  # a one-line summary

@@ -13,6 +13,10 @@ from typing import TYPE_CHECKING
 
 from bot.services.privacy import mask_text
 from bot.services.timefmt import fmt_date, fmt_dt
+from bot.texts.render import Renderer
+
+#: note class → renderer, merged into bot.texts.render's table
+RENDERERS: dict[type, Renderer] = {}
 
 if TYPE_CHECKING:
     from bot.services.roster.daily import DailyData, HandoverData, TicketLine

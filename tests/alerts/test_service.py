@@ -20,6 +20,7 @@ from bot.services.alerts.common import NOTICE, SEND
 from bot.services.alerts.policy import EscalationPolicy
 from bot.services.alerts.queries import alerts_between
 from bot.services.alerts.service import AlertService
+from bot.services.alerts.urgent import UrgentDesk
 from bot.services.outbox.store import URGENT, Outgoing
 from bot.services.tickets.fields import ParsedTicket
 from bot.services.tickets.service import ActionInput
@@ -48,8 +49,11 @@ def svc(engine: Engine, clock: MovableClock, tmp_path: Path) -> Services:
 
 
 def alerts(svc: Services) -> AlertService:
-    assert svc.alerts is not None
     return svc.alerts
+
+
+def desk(svc: Services) -> UrgentDesk:
+    return UrgentDesk(tickets=svc.tickets, alerts=alerts(svc))
 
 
 def log_ticket(svc: Services, urgency: str = "紧急", no: str = "A1") -> int:
@@ -236,16 +240,15 @@ class _FakeRoster:
 
 def test_duty_officer_comes_from_the_roster(svc: Services, clock: MovableClock):
     service = alerts(svc)
-    service.duty_officer = None  # the roster's own plug-in; test the svc.roster lookup
     roster = _FakeRoster([STAFF2])
-    service.roster = lambda: roster
+    service.roster = roster
     tid = log_ticket(svc)
     t = svc.tickets.get_by_id(tid)
     assert t is not None
     assert service.duty_officer_ids(t, clock.now()) == [STAFF2] and roster.asked
     roster.ids = []  # nobody on the roster now: the ticket's handler
     assert service.duty_officer_ids(t, clock.now()) == ([t.handler_id] if t.handler_id else [])
-    service.roster = lambda: None
+    service.roster = None
     assert service.duty_officer_ids(t, clock.now()) == ([t.handler_id] if t.handler_id else [])
 
 
@@ -350,11 +353,11 @@ def test_alerts_between_counts_and_ack_times(svc: Services, clock: MovableClock)
 def test_urgent_remarks_ordinary_ticket_and_realerts_acknowledged_one(svc: Services):
     log_ticket(svc, "一般")
     service = alerts(svc)
-    first = service.urgent(platform_no="A1", actor_id=STAFF, note="家属情绪激动")
+    first = desk(svc).urgent(platform_no="A1", actor_id=STAFF, note="家属情绪激动")
     assert first.new and first.ticket.urgency == "紧急" and first.alert.note == "家属情绪激动"
     assert {r.chat_id for r in first.recipients} == {LEADER, LEADER2, DUTY_GROUP}
     assert all("家属情绪激动" in r.text for r in sends(svc))
-    assert not service.urgent(platform_no="A1", actor_id=STAFF).new  # still unacknowledged
+    assert not desk(svc).urgent(platform_no="A1", actor_id=STAFF).new  # still unacknowledged
     service.ack(alert_id=first.alert.id, actor_id=LEADER)  # type: ignore[arg-type]
-    again = service.urgent(platform_no="A1", actor_id=STAFF)
+    again = desk(svc).urgent(platform_no="A1", actor_id=STAFF)
     assert again.new and again.alert.id != first.alert.id

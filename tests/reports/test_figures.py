@@ -95,7 +95,7 @@ def test_weekly_figures_by_hand(engine: Engine, service: ReportService):
     assert f.recurring_callers == 1
     assert f.long_open_count == 1 and f.open_overdue_now == 2
     assert [t.urgency for t in f.key_case_list] == ["紧急"]
-    assert f.alerts is None and f.kb_gaps is None
+    assert f.alerts is not None and f.alerts.raised == 0 and f.kb_gaps is None
 
 
 def test_weights_and_basis_come_from_config(engine: Engine, clock: MovableClock):
@@ -150,8 +150,7 @@ def test_alerts_and_kb_gaps_when_those_features_run(engine: Engine, clock: Movab
             assert start == at(2026, 11, 16, 0) and end == at(2026, 11, 23, 0)
             return 3
 
-    svc = ReportService(engine, clock, ReportConfig.load(), alerts_source=lambda: object(),
-                        kb_source=FakeKb)
+    svc = ReportService(engine, clock, ReportConfig.load(), kb=FakeKb())
     f = svc.figures(week_of(at(2026, 11, 18).date()), with_clusters=False)
     assert f.alerts is not None
     assert (f.alerts.raised, f.alerts.acked, f.alerts.unacked) == (3, 2, 1)

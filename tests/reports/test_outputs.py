@@ -70,7 +70,7 @@ def test_xlsx_sheets_and_contents(engine: Engine, service: ReportService):
     overview = {r[0]: r[1] for r in wb["概览"].iter_rows(min_row=2, values_only=True)}
     assert overview["受理总量"] == 6 and overview["上期受理"] == 1
     assert overview["环比（%）"] == 500.0 and overview["超期"] == 2
-    assert overview["紧急提醒（次）"] == "—"
+    assert overview["紧急提醒（次）"] == 0
     rates = {r[0]: r for r in wb["三率"].iter_rows(min_row=2, values_only=True)}
     assert rates["响应率"][1:4] == (4, 5, 80.0)
     assert rates["解决率"][1:4] == (2, 3, 66.67)

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from bot.clock import SHANGHAI
 from bot.services.outbox.store import Outbox
+from bot.services.outbox.wakeup import Wakeup
 from bot.services.roster.daily import DutyScheduler, build_daily, build_handover, daily_data
 from models.db import session_scope
 from models.outbox import OutboxMessage
@@ -102,7 +103,7 @@ def _keys(engine) -> list[str]:
 
 
 def _scheduler(engine, clock, roster, staff, daily_at="08:30"):
-    return DutyScheduler(engine=engine, roster=roster, outbox=Outbox(engine, clock),
+    return DutyScheduler(engine=engine, roster=roster, outbox=Outbox(engine, clock, Wakeup()),
                          staff=staff, duty_group_id=GROUP, daily_at=daily_at)
 
 

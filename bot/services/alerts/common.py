@@ -7,10 +7,10 @@ courier hook parses back cannot drift apart between modules.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Protocol
 
 from bot.services.outbox.store import Buttons
 from bot.services.tickets.workflow import Status
@@ -24,8 +24,16 @@ CLOSING_STATUSES = frozenset({Status.dispatched.value, Status.feedback.value,
                               Status.called_back.value, Status.closed.value,
                               Status.returned.value})
 ENDED_TICKET = frozenset({Status.closed.value, Status.returned.value})
-DutyOfficerSource = Callable[[Ticket, datetime], list[int]]
-RosterSource = Callable[[], Any]  # () -> the roster service (svc.roster) or None
+
+
+class OnDutyMember(Protocol):
+    telegram_id: int
+
+
+class OnDutySource(Protocol):
+    """Who is on duty at a moment: the roster service in production."""
+
+    def on_duty(self, at: datetime) -> Sequence[OnDutyMember]: ...
 
 
 class AlertError(ValueError):

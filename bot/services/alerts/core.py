@@ -11,32 +11,28 @@ from datetime import timedelta
 from sqlalchemy.engine import Engine
 
 from bot.clock import Clock
-from bot.services.alerts.common import EDIT, SEND, DutyOfficerSource, RosterSource, ref_of
+from bot.services.alerts.common import EDIT, SEND, OnDutySource, ref_of
 from bot.services.alerts.policy import EscalationPolicy
 from bot.services.outbox.store import URGENT, Buttons, Outbox
 from bot.services.reference.store import ReferenceStore
 from bot.services.staff.directory import Member, StaffDirectory
-from bot.services.tickets.service import TicketService
 from models.staff import Role
 
 
 class AlertCore:
     def __init__(self, *, engine: Engine, clock: Clock, policy: EscalationPolicy,
-                 staff: StaffDirectory, reference: ReferenceStore, tickets: TicketService,
-                 outbox: Outbox, duty_group_id: int | None = None,
-                 leader_group_id: int | None = None, ack_timeout_minutes: float = 60,
-                 snooze_minutes: float = 30, roster: RosterSource | None = None) -> None:
+                 staff: StaffDirectory, reference: ReferenceStore, outbox: Outbox,
+                 duty_group_id: int | None = None, leader_group_id: int | None = None,
+                 ack_timeout_minutes: float = 60, snooze_minutes: float = 30,
+                 roster: OnDutySource | None = None) -> None:
         self.engine, self.clock, self.policy = engine, clock, policy
-        self.staff, self.reference, self.tickets, self.outbox = staff, reference, tickets, outbox
+        self.staff, self.reference, self.outbox = staff, reference, outbox
         self.duty_group_id, self.leader_group_id = duty_group_id, leader_group_id
         # the "second wait": acknowledged but the ticket still not dispatched after this
         self.ack_timeout = timedelta(minutes=ack_timeout_minutes)
         self.snooze_for = timedelta(minutes=snooze_minutes)
-        # "Who is on duty now": a plugged-in function, else the roster (svc.roster.on_duty),
-        # else the ticket's handler.
-        self.duty_officer: DutyOfficerSource | None = None
+        # "Who is on duty now": the roster, else the ticket's handler.
         self.roster = roster
-        self._pending_note: dict[int, str] = {}
 
     def name_of(self, telegram_id: int | None) -> str:
         m = self.staff.get_any(telegram_id) if telegram_id else None

@@ -62,13 +62,8 @@ class RecipientsMixin(AlertCore):
         """Who is on duty at `at` (the roster), or the ticket's handler when nobody is."""
         ids: list[int] = []
         try:
-            if self.duty_officer is not None:
-                ids = list(self.duty_officer(t, at))
-            else:
-                roster = self.roster() if self.roster is not None else None
-                on_duty = getattr(roster, "on_duty", None)
-                if callable(on_duty):
-                    ids = [m.telegram_id for m in on_duty(at)]
+            if self.roster is not None:
+                ids = [m.telegram_id for m in self.roster.on_duty(at)]
         except Exception:  # the roster must never stop an alert
             log.exception("duty officer lookup failed")
         if not ids and t.handler_id:

@@ -29,8 +29,8 @@ packaged ``bot/data/holidays.yaml``.
 
 Other pieces: day types in :mod:`bot.services.calendar.days`, the override file model and
 loader in :mod:`bot.services.calendar.overrides`, merging a new schedule into the store in
-:mod:`bot.services.calendar.importing`, YAML with line numbers in :mod:`bot.configfiles.yaml_source`.
-Every public name stays importable from here.
+:mod:`bot.services.calendar.importing`, YAML with line numbers in
+:mod:`bot.configfiles.yaml_source`.
 """
 
 from __future__ import annotations
@@ -133,6 +133,13 @@ class WorkCalendar:
         if store.exists():
             merged = merged.merged_with(load_override_set(store))
         return cls.from_override_set(merged)
+
+    def replace_with(self, other: WorkCalendar) -> None:
+        """Take over another calendar's days in place (a reloaded holidays file), so every
+        service holding this object sees the new schedule at once."""
+        self._overrides, self._complete_years = other._overrides, other._complete_years
+        self._package_years = dict(other._package_years)
+        self._cache = {}
 
     # -- single days --------------------------------------------------------------------
 

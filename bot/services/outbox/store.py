@@ -1,13 +1,14 @@
 """Write intended deliveries to the outbox, and the bookkeeping the sender needs.
 
-No Telegram here: the sender (`handlers/delivery.py`) claims due rows, sends them and reports
-back through `mark_sent` / `mark_retry` / `mark_failed`.
+A delivery carries a :class:`~bot.services.outbox.notes.Note` (what happened, as data); the
+courier renders it for the chat's audience at send time. No Telegram here: the sender
+(`handlers/delivery.py`) claims due rows, sends them and reports back through `mark_sent` /
+`mark_retry` / `mark_failed`. Enqueueing rings the :class:`Wakeup` the courier waits on.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from bot.clock import Clock
+from bot.services.outbox.notes import Note, UnknownNote, load_note
+from bot.services.outbox.wakeup import Wakeup
 from models.db import session_scope
 from models.outbox import OutboxMessage
 
@@ -39,20 +42,23 @@ class Outgoing:
     edit_message_id: int | None
     kind: str
     ref: str
+    note: Note | None = None  # None only for rows written before notes existed
 
 
 class Outbox:
-    def __init__(self, engine: Engine, clock: Clock) -> None:
-        self.engine, self.clock = engine, clock
-        self.on_enqueue: Callable[[], None] = lambda: None
+    def __init__(self, engine: Engine, clock: Clock, wakeup: Wakeup) -> None:
+        self.engine, self.clock, self.wakeup = engine, clock, wakeup
 
-    def enqueue(self, *, key: str, kind: str, chat_id: int, text: str, ref: str = "",
-                buttons: Buttons | None = None, priority: int = NORMAL,
-                not_before: datetime | None = None, edit_of: int | None = None) -> int | None:
+    def enqueue(self, *, key: str, kind: str, chat_id: int, note: Note | None = None,
+                text: str = "", ref: str = "", buttons: Buttons | None = None,
+                priority: int = NORMAL, not_before: datetime | None = None,
+                edit_of: int | None = None) -> int | None:
         """Add one delivery unless its key exists already. Returns the new row id or None."""
         now = self.clock.now()
         row = OutboxMessage(
             dedup_key=key[:160], kind=kind, ref=ref, chat_id=chat_id, text=text,
+            note_kind=note.kind if note is not None else "",
+            payload=note.dump() if note is not None else None,
             buttons=json.dumps(buttons, ensure_ascii=False) if buttons is not None else None,
             priority=priority, next_attempt_at=not_before or now, created_at=now,
             method="edit" if edit_of is not None else "send", edit_of=edit_of,
@@ -67,7 +73,7 @@ class Outbox:
                 new_id = row.id
         except IntegrityError:  # a concurrent producer won the race: the delivery exists
             return None
-        self.on_enqueue()
+        self.wakeup.ring()
         return new_id
 
     def enqueue_many(self, items: list[dict[str, Any]]) -> int:
@@ -83,9 +89,12 @@ class Outbox:
         for it in items:
             key = it["key"][:160]
             buttons = it.get("buttons")
+            note: Note | None = it.get("note")
             rows[key] = OutboxMessage(
                 dedup_key=key, kind=it["kind"], ref=it.get("ref", ""), chat_id=it["chat_id"],
-                text=it["text"], priority=it.get("priority", NORMAL),
+                text=it.get("text", ""), priority=it.get("priority", NORMAL),
+                note_kind=note.kind if note is not None else "",
+                payload=note.dump() if note is not None else None,
                 buttons=json.dumps(buttons, ensure_ascii=False) if buttons is not None else None,
                 next_attempt_at=it.get("not_before") or now, created_at=now)
         try:
@@ -97,7 +106,7 @@ class Outbox:
         except IntegrityError:  # a concurrent producer: fall back to one at a time
             return sum(self.enqueue(**it) is not None for it in items)
         if fresh:
-            self.on_enqueue()
+            self.wakeup.ring()
         return len(fresh)
 
     def due(self, *, limit: int = 50) -> list[Outgoing]:
@@ -120,9 +129,15 @@ class Outbox:
                         continue  # not yet: the original is still on its way
                     target = orig.message_id
                 assert r.id is not None
+                try:
+                    note = load_note(r.note_kind, r.payload) if r.payload else None
+                except (UnknownNote, ValueError) as exc:  # code changed under a stored row
+                    r.status, r.last_error = "failed", f"unreadable note: {exc}"[:256]
+                    s.add(r)
+                    continue
                 out.append(Outgoing(r.id, r.chat_id, r.method, r.text,
                                     _load_buttons(r.buttons), r.priority, r.attempts, target,
-                                    r.kind, r.ref))
+                                    r.kind, r.ref, note))
         return out
 
     def next_due_at(self) -> datetime | None:

@@ -12,27 +12,33 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
+from sqlalchemy.engine import Engine
+
+from bot.clock import Clock
+from bot.services.calendar.work import WorkCalendar
+from bot.services.outbox.store import Outbox
 from bot.services.reminders.steps import _hhmm, parse_leads
-
-if TYPE_CHECKING:
-    from bot.context import Services
+from bot.services.staff.directory import StaffDirectory
+from bot.services.tickets.service import TicketService
 
 #: Tickets planned / reminded per scan at most (the rest follow on the next tick).
 BATCH = 200
 
 
 class ReminderCore:
-    def __init__(self, svc: Services) -> None:
-        self.svc = svc
-        self.engine = svc.engine
-        self.clock = svc.clock
-        settings = svc.settings
-        self.leads = parse_leads(getattr(settings, "reminder_leads", "24h,2h,0"))
-        self.sweep_at = _hhmm(getattr(settings, "overnight_sweep_at", "21:00"))
-        self.digest_at = _hhmm(getattr(settings, "reminder_digest_at", "08:00"))
-        self.holidays_file = Path(settings.holidays_file)
+    def __init__(self, *, engine: Engine, clock: Clock, staff: StaffDirectory, outbox: Outbox,
+                 tickets: TicketService, calendar: WorkCalendar, roster: Any,
+                 duty_group_id: int | None, holidays_file: Path, leads: str = "24h,2h,0",
+                 sweep_at: str = "21:00", digest_at: str = "08:00") -> None:
+        self.engine, self.clock, self.staff, self.outbox = engine, clock, staff, outbox
+        self.tickets, self.calendar, self.roster = tickets, calendar, roster
+        self.duty_group_id = duty_group_id
+        self.leads = parse_leads(leads)
+        self.sweep_at = _hhmm(sweep_at)
+        self.digest_at = _hhmm(digest_at)
+        self.holidays_file = Path(holidays_file)
         self._holidays_mtime = _mtime(self.holidays_file)
         self._done_today: dict[str, date] = {}  # daily jobs done in this process
         # look for batches a crash left un-enqueued: at start, and after a failed delivery

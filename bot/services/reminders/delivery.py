@@ -51,7 +51,7 @@ class DeliveryMixin(ReminderCore):
             items.append({"key": f"rm:{batch}:{chat}", "kind": "reminder", "ref": ref,
                           "chat_id": chat, "text": text, "buttons": buttons,
                           "priority": URGENT if urgent else NORMAL})
-        count = self.svc.outbox.enqueue_many(items)
+        count = self.outbox.enqueue_many(items)
         with session_scope(self.engine) as s:
             for r in s.exec(select(ReminderSent).where(
                     ReminderSent.batch == batch, ReminderSent.enqueued == False)).all():  # noqa: E712
@@ -61,7 +61,7 @@ class DeliveryMixin(ReminderCore):
 
     def _line(self, r: ReminderSent, t: Ticket) -> ReminderLine:
         assert t.id is not None
-        member = self.svc.staff.get(t.handler_id) if t.handler_id else None
+        member = self.staff.get(t.handler_id) if t.handler_id else None
         return ReminderLine(
             ticket_id=t.id, platform_no=t.platform_no, status=t.status, urgency=t.urgency,
             category=t.category_l1, unit=t.dispatched_units or t.unit,

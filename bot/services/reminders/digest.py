@@ -27,7 +27,7 @@ class DigestMixin(ReminderCore):
         """Once a day to the duty group: what falls due today (no citizens' data)."""
         from bot.texts import reminders as texts
 
-        group = self.svc.settings.duty_group_id
+        group = self.duty_group_id
         day = now.astimezone(SHANGHAI).date()
         if group is None or self._done_today.get("digest") == day:
             return []
@@ -53,6 +53,6 @@ class DigestMixin(ReminderCore):
         overdue.sort(key=lambda x: x[1])
         text = texts.digest_message(today, overdue, now=now, max_lines=DIGEST_MAX_LINES)
         key = f"rmd:{day.isoformat()}"
-        self.svc.outbox.enqueue(key=key, kind="digest", ref=f"digest:{day.isoformat()}",
+        self.outbox.enqueue(key=key, kind="digest", ref=f"digest:{day.isoformat()}",
                                 chat_id=group, text=text, priority=NORMAL)
         return [key]

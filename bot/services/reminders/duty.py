@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 class DutyMixin(ReminderCore):
     def _on_duty(self, now: datetime) -> tuple[list[int], list[int]]:
         """(staff on duty, shift leads on duty) from the roster feature when it is there."""
-        roster = getattr(self.svc, "roster", None)
+        roster = self.roster
         fn = getattr(roster, "on_duty", None)
         if fn is None:
             return [], []
@@ -32,7 +32,7 @@ class DutyMixin(ReminderCore):
         leads: list[int] = []
         for m in members:
             tid = _member_id(m)
-            if tid is None or self.svc.staff.get(tid) is None:
+            if tid is None or self.staff.get(tid) is None:
                 continue
             (leads if _is_lead(m) else staff).append(tid)
         return list(dict.fromkeys(staff)), list(dict.fromkeys(leads))

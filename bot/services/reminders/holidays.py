@@ -40,8 +40,7 @@ class HolidaysMixin(ReminderCore):
         except CalendarFileError as exc:
             log.error("holidays file not reloaded: %s", exc)
             return False
-        self.svc.calendar = calendar
-        self.svc.tickets.calendar = calendar
+        self.calendar.replace_with(calendar)
         changed = self.recount_provisional()
         log.info("holidays file reloaded; %d provisional ticket(s) re-counted", changed)
         return True
@@ -49,7 +48,7 @@ class HolidaysMixin(ReminderCore):
     def recount_provisional(self) -> int:
         """Re-count the deadlines of open tickets marked provisional (after a schedule
         import). Extended or platform deadlines keep their ``complete_by``."""
-        tickets = self.svc.tickets
+        tickets = self.tickets
         n = 0
         with session_scope(self.engine) as s:
             rows = s.exec(select(Ticket).where(
@@ -75,7 +74,7 @@ class HolidaysMixin(ReminderCore):
         return n
 
     def uncovered_years(self, today: date) -> list[int]:
-        return self.svc.calendar.uncovered_years(today, today + timedelta(days=LOOKAHEAD_DAYS))
+        return self.calendar.uncovered_years(today, today + timedelta(days=LOOKAHEAD_DAYS))
 
     # ------------------------------------------------------------------ holiday notice
     def holiday_notice(self, now: datetime) -> list[str]:
@@ -94,14 +93,14 @@ class HolidaysMixin(ReminderCore):
             provisional = len(s.exec(select(Ticket.id).where(
                 Ticket.deadlines_provisional == True,  # noqa: E712
                 col(Ticket.status).in_(list(_OPEN)))).all())
-        managers = [m.telegram_id for m in self.svc.staff.active(Role.manager)] or [
-            m.telegram_id for m in self.svc.staff.active(Role.admin)]
+        managers = [m.telegram_id for m in self.staff.active(Role.manager)] or [
+            m.telegram_id for m in self.staff.active(Role.admin)]
         text = texts.holiday_notice(years, provisional=provisional,
                                     store=str(self.holidays_file))
         keys = []
         for chat in managers:
             key = f"rmh:{day.isoformat()}:{chat}"
-            if self.svc.outbox.enqueue(key=key, kind="holidays", ref="holidays", chat_id=chat,
+            if self.outbox.enqueue(key=key, kind="holidays", ref="holidays", chat_id=chat,
                                        text=text, priority=NORMAL) is not None:
                 keys.append(key)
         return keys

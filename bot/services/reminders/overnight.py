@@ -49,8 +49,8 @@ class OvernightMixin(DutyMixin):
             recipients = list(dict.fromkeys(on_duty + leads))
             if not recipients:
                 handlers = [t.handler_id for t in rows
-                            if t.handler_id and self.svc.staff.get(t.handler_id)]
-                managers = [m.telegram_id for m in self.svc.staff.active(Role.manager)]
+                            if t.handler_id and self.staff.get(t.handler_id)]
+                managers = [m.telegram_id for m in self.staff.active(Role.manager)]
                 recipients = list(dict.fromkeys([*handlers, *managers]))
             sweep = OvernightSweep(sweep_date=day, ran_at=now, flagged=len(rows),
                                    recipients=_csv(recipients) if rows else "",
@@ -86,14 +86,14 @@ class OvernightMixin(DutyMixin):
             lines = [self._overnight_line(t) for _, t in items]
             text = texts.overnight_message(lines, now=now, sweep_at=self.sweep_at)
             for chat in _ids(sweep.recipients):
-                self.svc.outbox.enqueue(key=f"rmo:{day.isoformat()}:{chat}", kind="overnight",
+                self.outbox.enqueue(key=f"rmo:{day.isoformat()}:{chat}", kind="overnight",
                                         ref=f"overnight:{day.isoformat()}", chat_id=chat,
                                         text=text, priority=URGENT)
             sweep.enqueued = True
             s.add(sweep)
 
     def _overnight_line(self, t: Ticket) -> dict[str, Any]:
-        member = self.svc.staff.get(t.handler_id) if t.handler_id else None
+        member = self.staff.get(t.handler_id) if t.handler_id else None
         return {"platform_no": t.platform_no, "status": t.status, "urgency": t.urgency,
                 "category": t.category_l1, "unit": t.unit, "signed_at": t.signed_at,
                 "handler": member.name if member else ""}

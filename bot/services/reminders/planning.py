@@ -79,7 +79,7 @@ class PlanningMixin(DeliveryMixin, DutyMixin):
         return keys
 
     def _recipients(self, t: Ticket, step: Step, duty: tuple[list[int], list[int]]) -> list[int]:
-        staff = self.svc.staff
+        staff = self.staff
         handler = t.handler_id if t.handler_id and staff.get(t.handler_id) else None
         on_duty, leads = duty
         managers = [m.telegram_id for m in staff.active(Role.manager)]

@@ -23,7 +23,7 @@ from models.db import session_scope
 from models.reminder import ReminderSent
 
 if TYPE_CHECKING:
-    from bot.context import Services
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +70,3 @@ class ReminderService(PlanningMixin, ActionsMixin, OvernightMixin, DigestMixin, 
             log.info("re-enqueuing reminder batch %s after an interruption", b)
             self._deliver_batch(b, now)
         self._repair_sweep()
-
-
-def attach(svc: Services) -> None:
-    """Build the reminder service and run its scan on every tick."""
-    service = ReminderService(svc)
-    svc.reminders = service
-    svc.periodic.append(service.scan)

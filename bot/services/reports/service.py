@@ -6,10 +6,9 @@ import logging
 import statistics
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import Protocol
 
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Engine
@@ -23,9 +22,7 @@ from bot.services.reports.figures import AlertStats, FigureBuilder, Figures
 from bot.services.reports.periods import Period
 from bot.services.reports.xlsx import build_xlsx
 from bot.texts import reports as tx
-
-if TYPE_CHECKING:
-    from bot.context import Services
+from models.alert import Alert
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +38,18 @@ class ReportFiles:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+class GapCounter(Protocol):
+    """Counts knowledge-base searches that found nothing (the knowledge base)."""
+
+    def gap_count(self, *, start: datetime, end: datetime) -> int: ...
+
+
 class ReportService:
     def __init__(self, engine: Engine, clock: Clock, config: ReportConfig, *,
-                 tz: tzinfo = SHANGHAI, alerts_source: Callable[[], Any] | None = None,
-                 kb_source: Callable[[], Any] | None = None) -> None:
+                 tz: tzinfo = SHANGHAI, kb: GapCounter | None = None) -> None:
         self.engine, self.clock, self.config, self.tz = engine, clock, config, tz
         self.builder = FigureBuilder(engine, config)
-        self.alerts_source = alerts_source or (lambda: None)
-        self.kb_source = kb_source or (lambda: None)
+        self.kb = kb
         # One report at a time per process: keeps memory bounded when several people ask.
         self._lock = threading.Lock()
 
@@ -59,13 +60,7 @@ class ReportService:
 
     # ---------------------------------------------------------------- optional sources
     def alert_stats(self, start: datetime, end: datetime) -> AlertStats | None:
-        """Urgent alerts raised in the period; None when the alerts feature is not running."""
-        if self.alerts_source() is None:
-            return None
-        try:
-            from models.alert import Alert
-        except ImportError:
-            return None
+        """Urgent alerts raised in the period; None when they cannot be counted."""
         a = Alert.__table__.c  # type: ignore[attr-defined]
         try:
             with self.engine.connect() as conn:
@@ -81,19 +76,14 @@ class ReportService:
                           unacked=len(rows) - len(waits))
 
     def kb_gaps(self, start: datetime, end: datetime) -> int | None:
-        """Knowledge-base searches that found nothing, when the KB feature can count them."""
-        kb = self.kb_source()
-        if kb is None:
+        """Knowledge-base searches that found nothing, when a knowledge base is connected."""
+        if self.kb is None:
             return None
-        for name in ("gap_count", "count_gaps"):
-            fn = getattr(kb, name, None)
-            if callable(fn):
-                try:
-                    return int(fn(start=start, end=end))
-                except Exception:  # a KB problem must not lose the report
-                    log.exception("knowledge-base gap count failed")
-                    return None
-        return None
+        try:
+            return int(self.kb.gap_count(start=start, end=end))
+        except Exception:  # a KB problem must not lose the report
+            log.exception("knowledge-base gap count failed")
+            return None
 
     # ---------------------------------------------------------------- building
     def figures(self, period: Period, *, with_clusters: bool = True) -> Figures:
@@ -135,12 +125,3 @@ class ReportService:
         timings["total"] = time.perf_counter() - t0
         log.info("report %s %s built in %.2fs", period.kind, period.key, timings["total"])
         return ReportFiles(f, tx.summary(f), png, xlsx, docx, tx.file_stem(f), timings)
-
-
-def attach(svc: Services) -> None:
-    cfg = ReportConfig.load(month_start_day=getattr(svc.settings, "report_month_start_day", 1))
-    svc.reports = ReportService(
-        svc.engine, svc.clock, cfg, tz=svc.settings.tz,
-        alerts_source=lambda: getattr(svc, "alerts", None),
-        kb_source=lambda: getattr(svc, "kb", None),
-    )

@@ -13,7 +13,6 @@ when it comes back within ``catch_up_minutes`` of its time.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -268,11 +267,11 @@ class DutyScheduler:
 
     def __init__(self, *, engine: Engine, roster: RosterService, outbox: Outbox,
                  staff: StaffDirectory, duty_group_id: int | None, daily_at: str,
-                 services: Callable[[], tuple[Any, Any]] = lambda: (None, None)) -> None:
+                 alerts: Any = None, reminders: Any = None) -> None:
         self.engine, self.roster, self.outbox, self.staff = engine, roster, outbox, staff
         self.duty_group_id = duty_group_id
         self.daily_at = parse_hhmm(daily_at)
-        self.services = services  # () -> (alerts, reminders), looked up at run time
+        self.alerts, self.reminders = alerts, reminders  # counts for the daily post
         self._done: set[str] = set()
 
     @property
@@ -316,7 +315,7 @@ class DutyScheduler:
         key = f"daily:{day.isoformat()}"
         if self.duty_group_id is None or not self._due(at, now) or self._exists(key):
             return 0
-        alerts, reminders = self.services()
+        alerts, reminders = self.alerts, self.reminders
         text = build_daily(engine=self.engine, roster=self.roster, day=day, as_of=now,
                            masked=True, alerts=alerts, reminders=reminders)
         return self._send(key, kind="daily", ref=f"daily:{day.isoformat()}",
@@ -346,7 +345,7 @@ class DutyScheduler:
                 if not self._exists(f"{base}:{chat}")]
         if not todo:
             return 0
-        alerts, _ = self.services()
+        alerts = self.alerts
         texts_by_mask: dict[bool, str] = {}
         added = 0
         for chat, masked in todo:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -32,7 +31,6 @@ class RosterQueries:
                  calendar: WorkCalendar, config: ShiftConfig) -> None:
         self.engine, self.clock, self.staff = engine, clock, staff
         self.calendar, self.config = calendar, config
-        self.scheduler: Any = None  # bot.services.roster.daily.DutyScheduler, set by attach()
 
     # ================================================================== reads for everyone
     def on_duty(self, at: datetime) -> list[DutyMember]:

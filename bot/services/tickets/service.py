@@ -6,7 +6,7 @@ Plain functions over the database and a few in-memory indexes; nothing here know
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -53,8 +53,9 @@ class Created:
     raises_alert: bool
 
 
-# Called after a ticket is logged or re-marked urgent; the alert service plugs in here.
-UrgentHook = Callable[[Ticket, int], None]
+# Told when a ticket is logged or re-marked 紧急/涉稳/重点: (ticket, actor id, note).
+# The composition root passes the alert service's `raise_for_ticket`.
+UrgentListener = Callable[[Ticket, int, str], None]
 
 
 @dataclass
@@ -73,11 +74,11 @@ class ActionInput:
 
 class TicketService:
     def __init__(self, engine: Engine, clock: Clock, policy: DeadlinePolicy,
-                 calendar: WorkCalendar) -> None:
+                 calendar: WorkCalendar, *, on_urgent: Sequence[UrgentListener] = ()) -> None:
         self.engine, self.clock, self.policy, self.calendar = engine, clock, policy, calendar
         self.similar_index = SimilarityIndex()
         self.search_index = TicketSearchIndex()
-        self.urgent_hooks: list[UrgentHook] = []
+        self.on_urgent = tuple(on_urgent)
 
     # -------------------------------------------------------------------- start-up
     def load_recent(self) -> int:
@@ -155,7 +156,7 @@ class TicketService:
         self._index(t)
         alert = t.urgency in ALERT_URGENCIES
         if alert:
-            self._fire_urgent(t, actor_id)
+            self._fire_urgent(t, actor_id, "")
         return Created(t, warnings, alert)
 
     def _warnings(self, s: Session, t: Ticket) -> Warnings:
@@ -178,10 +179,10 @@ class TicketService:
         similar += [Similar(0, no, 100.0) for no in same_place if no not in seen]
         return Warnings(repeat, similar, same_place)
 
-    def _fire_urgent(self, t: Ticket, actor_id: int) -> None:
-        for hook in self.urgent_hooks:
+    def _fire_urgent(self, t: Ticket, actor_id: int, note: str) -> None:
+        for listener in self.on_urgent:
             try:
-                hook(t, actor_id)
+                listener(t, actor_id, note)
             except Exception:  # an alert problem must never lose the ticket itself
                 log.exception("urgent hook failed for ticket %s", t.id)
 
@@ -373,8 +374,9 @@ class TicketService:
                               note=f"时限类别 {dl.policy_class}；办结时限 {old_txt} → {new_txt}"))
         return t
 
-    def set_urgency(self, *, ticket_id: int, urgency: str, actor_id: int) -> Ticket:
-        """Re-mark a ticket's urgency; marking it 紧急/涉稳/重点 raises an alert."""
+    def set_urgency(self, *, ticket_id: int, urgency: str, actor_id: int,
+                    note: str = "") -> Ticket:
+        """Re-mark a ticket's urgency; marking it 紧急/涉稳/重点 raises an alert (with `note`)."""
         now = self.clock.now()
         with session_scope(self.engine) as s:
             t = s.get(Ticket, ticket_id)
@@ -388,7 +390,7 @@ class TicketService:
                               from_status=t.status, to_status=t.status,
                               note=f"{old} → {urgency}"))
         if urgency in ALERT_URGENCIES:
-            self._fire_urgent(t, actor_id)
+            self._fire_urgent(t, actor_id, note)
         return t
 
 

@@ -1,0 +1,210 @@
+"""Every Telegram handler, in dispatch order — the one list to read to know what an update hits.
+
+PTB tries the handlers of a group in order and the first that matches wins; groups run in
+ascending order. So:
+
+* group -1 holds the access gate alone: it sees every update first and stops strangers and
+  foreign groups before any feature runs;
+* in group 0, the dialogues (ConversationHandlers) come first: while one runs, its own
+  ``/cancel`` and free-text steps must win over the plain commands and the private-chat
+  knowledge-base search at the end;
+* stale-button catch-alls come after the real button patterns of their prefix;
+* the private-chat text search and the unknown-command answer come last, so they only see
+  what nothing above took.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from handlers import (
+    access,
+    admin,
+    alerts,
+    daily,
+    fallback,
+    kb,
+    kb_admin,
+    reminders,
+    reports,
+    roster,
+    start,
+    ticket_actions,
+    ticket_new,
+    tickets,
+)
+
+GATE_GROUP = -1
+FEATURE_GROUP = 0
+
+Handler = BaseHandler[Update, object, object]
+TEXT = filters.TEXT & ~filters.COMMAND
+
+
+def routes(*, dialogue_timeout_minutes: int) -> list[tuple[Handler, int]]:
+    """(handler, group) pairs in the order they are added to the Application."""
+    timeout = dialogue_timeout_minutes * 60
+    gate: list[Handler] = [TypeHandler(Update, access.gate)]
+    features: list[Handler] = [
+        # --- dialogues first (see the module docstring)
+        _new_ticket_dialogue(timeout),
+        _ticket_action_dialogue(timeout),
+        _reminder_done_dialogue(timeout),
+        _kb_add_dialogue(timeout),
+        _kb_edit_dialogue(timeout),
+        # --- start, help, staff administration
+        CommandHandler("start", start.start),
+        CommandHandler("help", start.help_command),
+        CommandHandler("adduser", admin.adduser),
+        CommandHandler("setrole", admin.setrole),
+        CommandHandler("deluser", admin.deluser),
+        CommandHandler("staff", admin.staff_list),
+        CallbackQueryHandler(admin.access_request_button, pattern=r"^ar1:"),
+        # --- tickets
+        CommandHandler("t", tickets.show_ticket),
+        CommandHandler("mine", tickets.mine),
+        CommandHandler("open", tickets.open_tickets),
+        CommandHandler("overdue", tickets.overdue),
+        CommandHandler("find", tickets.find),
+        CommandHandler("complex", tickets.mark_complex),
+        CallbackQueryHandler(tickets.page_button, pattern=r"^pg1:"),
+        # --- urgent alerts
+        CommandHandler("urgent", alerts.urgent),
+        CommandHandler("alerts", alerts.alerts_list),
+        CommandHandler("setsection", alerts.setsection),
+        CallbackQueryHandler(alerts.on_button, pattern=r"^al1:"),
+        # --- reminders and the holiday calendar
+        CallbackQueryHandler(reminders.on_snooze, pattern=r"^rm1:snz:"),
+        CommandHandler("holidays", reminders.holidays),
+        # --- roster, duty and the daily post
+        CommandHandler("duty", roster.duty),
+        CommandHandler("roster", roster.roster_week),
+        CommandHandler("roster_set", roster.roster_set),
+        CommandHandler("special", roster.special),
+        CommandHandler("handover", roster.handover),
+        CommandHandler("swap", roster.swap),
+        CallbackQueryHandler(roster.swap_button, pattern=r"^sw1:"),
+        CommandHandler("daily", daily.daily),
+        # --- reports
+        *[CommandHandler(command, reports.report_command(command))
+          for command in reports.COMMAND_KINDS],
+        # --- knowledge base
+        CommandHandler("kb", kb.kb_command),
+        CommandHandler("kb_history", kb.history),
+        CommandHandler("kb_del", kb_admin.delete),
+        CommandHandler("kb_gaps", kb_admin.gaps),
+        CommandHandler("kb_syn", kb_admin.synonyms),
+        CallbackQueryHandler(kb.open_button, pattern=r"^kb1:o:"),
+        CallbackQueryHandler(kb.gap_button, pattern=r"^kb1:gap:"),
+        CallbackQueryHandler(kb_admin.delete_button, pattern=r"^kb1:del:\d+$"),
+        CallbackQueryHandler(kb_admin.cancel_button, pattern=r"^kb1:x$"),
+        CallbackQueryHandler(kb_admin.close_gap_button, pattern=r"^kb1:gc:\d+$"),
+        # after every kb1:/kbd1: pattern above: a button of a dialogue that has ended
+        CallbackQueryHandler(kb.stale_button, pattern=r"^kbd?1:"),
+        InlineQueryHandler(kb.inline_search),
+        # --- last: only what nothing above took
+        CommandHandler("cancel", fallback.cancel_nothing),
+        MessageHandler(TEXT & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE,
+                       kb.private_text),
+        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, fallback.unknown_command),
+    ]
+    return [(h, GATE_GROUP) for h in gate] + [(h, FEATURE_GROUP) for h in features]
+
+
+def _new_ticket_dialogue(timeout: float) -> ConversationHandler:  # type: ignore[type-arg]
+    return ConversationHandler(
+        entry_points=[CommandHandler("new", ticket_new.start_new)],
+        states={
+            ticket_new.ASK: [MessageHandler(TEXT, ticket_new.answer_text),
+                             CallbackQueryHandler(ticket_new.answer_button, pattern=r"^nf1:")],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, ticket_new.timed_out)],
+        },
+        fallbacks=[CommandHandler("cancel", ticket_new.cancel)],
+        conversation_timeout=timeout,
+        name="new_ticket",
+    )
+
+
+def _ticket_action_dialogue(timeout: float) -> ConversationHandler:  # type: ignore[type-arg]
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(ticket_actions.on_button, pattern=r"^t1:")],
+        states={
+            ticket_actions.TEXT: [MessageHandler(TEXT, ticket_actions.on_text)],
+            ticket_actions.PICK: [CallbackQueryHandler(ticket_actions.on_pick, pattern=r"^td1:"),
+                                  MessageHandler(TEXT, ticket_actions.on_text)],
+        },
+        fallbacks=[CommandHandler("cancel", ticket_actions.cancel),
+                   CallbackQueryHandler(ticket_actions.on_button, pattern=r"^t1:")],
+        conversation_timeout=timeout,
+        allow_reentry=True,
+        name="ticket_action",
+    )
+
+
+def _reminder_done_dialogue(timeout: float) -> ConversationHandler:  # type: ignore[type-arg]
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(reminders.on_done, pattern=r"^rm1:done:")],
+        states={
+            reminders.DONE_TEXT: [MessageHandler(TEXT, reminders.on_done_text)],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, reminders.done_timed_out)],
+        },
+        fallbacks=[CommandHandler("cancel", reminders.cancel_done),
+                   CallbackQueryHandler(reminders.on_done, pattern=r"^rm1:done:")],
+        conversation_timeout=timeout,
+        allow_reentry=True,
+        name="reminder_done",
+    )
+
+
+def _kb_cancel() -> list[Handler]:
+    return [CommandHandler("cancel", kb_admin.dialogue_cancel),
+            CallbackQueryHandler(kb_admin.dialogue_cancel, pattern=r"^kbd1:no$")]
+
+
+def _kb_add_dialogue(timeout: float) -> ConversationHandler:  # type: ignore[type-arg]
+    skip = r"^kbd1:skip$"
+    return ConversationHandler(
+        entry_points=[CommandHandler("kb_add", kb_admin.add_start)],
+        states={
+            kb_admin.Q: [MessageHandler(TEXT, kb_admin.add_question)],
+            kb_admin.A: [MessageHandler(TEXT, kb_admin.add_answer)],
+            kb_admin.K: [MessageHandler(TEXT, kb_admin.add_keywords),
+                         CallbackQueryHandler(kb_admin.add_keywords_skip, pattern=skip)],
+            kb_admin.C: [MessageHandler(TEXT, kb_admin.add_category),
+                         CallbackQueryHandler(kb_admin.add_category_button,
+                                              pattern=r"^kbd1:(cat:\d+|skip)$")],
+            kb_admin.S: [MessageHandler(TEXT, kb_admin.add_source),
+                         CallbackQueryHandler(kb_admin.add_source_skip, pattern=skip)],
+            kb_admin.CONFIRM: [CallbackQueryHandler(kb_admin.add_save, pattern=r"^kbd1:save$")],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, kb_admin.timed_out)],
+        },
+        fallbacks=_kb_cancel(),
+        conversation_timeout=timeout,
+        allow_reentry=True,
+        name="kb_add",
+    )
+
+
+def _kb_edit_dialogue(timeout: float) -> ConversationHandler:  # type: ignore[type-arg]
+    return ConversationHandler(
+        entry_points=[CommandHandler("kb_edit", kb_admin.edit_start)],
+        states={
+            kb_admin.PICK: [CallbackQueryHandler(kb_admin.edit_pick, pattern=r"^kbd1:f:\w+$")],
+            kb_admin.VALUE: [MessageHandler(TEXT, kb_admin.edit_value)],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, kb_admin.timed_out)],
+        },
+        fallbacks=_kb_cancel(),
+        conversation_timeout=timeout,
+        allow_reentry=True,
+        name="kb_edit",
+    )
