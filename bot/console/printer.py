@@ -73,7 +73,7 @@ class FileSaver:
         self.folder, self._now = folder, now
 
     def save(self, filename: str, content: bytes) -> Path:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # reports name citizens
         name = _safe_name(filename)
         stamp = self._now().strftime("%Y%m%d-%H%M%S")
         candidates = [name, f"{stamp}-{name}"]

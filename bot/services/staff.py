@@ -172,7 +172,7 @@ class StaffDirectory:
                 row.role, row.active, row.updated_at = role.value, True, now
             s.add(row)
             audit.record(session=s, clock=self._clock, actor_id=None, action="console.role",
-                         target=str(telegram_id), detail=f"{before or '-'}->{role.value}")
+                         target=str(telegram_id), detail=f"{before or 'none'}->{role.value}")
             member = _member(row)
         self.reload()
         return member, before

@@ -54,7 +54,7 @@ def no_traceback(proc: ConsoleProcess) -> None:
 
 
 # item 1 + item 4 --------------------------------------------------------------------------
-def test_piped_help_then_quit_are_two_messages_and_quit_ends(console, engine, tmp_path):
+def test_piped_help_then_quit_are_two_messages_and_quit_ends(console):
     proc = console("--role", "staff")
     proc.write("/help\n/quit\n")  # one write: not merged into one message any more
     proc.expect("/new")  # the help was answered ...
@@ -63,7 +63,7 @@ def test_piped_help_then_quit_are_two_messages_and_quit_ends(console, engine, tm
     no_traceback(proc)
 
 
-def test_ctrl_c_ends_the_console_without_traceback(console, engine, tmp_path):
+def test_ctrl_c_ends_the_console_without_traceback(console):
     proc = console()
     proc.write("/start\n")
     proc.expect("您好")
@@ -74,7 +74,7 @@ def test_ctrl_c_ends_the_console_without_traceback(console, engine, tmp_path):
 
 
 # item 1 (Ctrl-D on a terminal) + item 4 (a paste in a terminal) + item 5 (numbers) --------
-def test_terminal_paste_buttons_restart_and_ctrl_d(console, engine, tmp_path):
+def test_terminal_paste_buttons_restart_and_ctrl_d(console):
     proc = console("--role", "staff", tty=True)
     proc.write(PASTE + "\n")  # a terminal hands the paste over line by line
     at = proc.expect("工单已登记")
@@ -98,7 +98,7 @@ def test_terminal_paste_buttons_restart_and_ctrl_d(console, engine, tmp_path):
 
 
 # item 2 -----------------------------------------------------------------------------------
-def test_role_given_is_the_role_used(console, engine, tmp_path):
+def test_role_given_is_the_role_used(console, engine):
     clock = MovableClock(datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI))
     StaffDirectory(engine, clock).ensure_admins((LOCAL,))  # an earlier admin console session
     proc = console("--role", "staff",
@@ -122,7 +122,7 @@ def test_role_given_is_the_role_used(console, engine, tmp_path):
 
 
 # item 3 -----------------------------------------------------------------------------------
-def test_files_keep_their_names_and_are_never_overwritten(console, engine, tmp_path):
+def test_files_keep_their_names_and_are_never_overwritten(console, tmp_path):
     proc = console("--role", "manager")
     paths: list[str] = []
     at = 0
@@ -148,7 +148,7 @@ def test_files_keep_their_names_and_are_never_overwritten(console, engine, tmp_p
 
 
 # item 5 (logs) and the chat itself ---------------------------------------------------------
-def test_chat_buttons_group_and_log_file(console, engine, tmp_path):
+def test_chat_buttons_group_and_log_file(console, tmp_path):
     proc = console()
     log = tmp_path / "data" / "console.log"
     assert "日志写入 data/console.log" in proc.out
@@ -171,6 +171,24 @@ def test_chat_buttons_group_and_log_file(console, engine, tmp_path):
     assert "ERROR" in log.read_text(encoding="utf-8")
     assert "Chat not found" not in proc.out and "ERROR" not in proc.out
     no_traceback(proc)
+
+
+def test_assume_local_role_creates_changes_and_leaves_alone(engine):
+    clock = MovableClock(datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI))
+    staff = StaffDirectory(engine, clock)
+    member, before = staff.assume_local_role(telegram_id=LOCAL, role=Role.leader, name="本地")
+    assert (member.role, member.name, before) == (Role.leader, "本地", None)
+    assert staff.assume_local_role(telegram_id=LOCAL, role=Role.leader, name="别名")[1] == (
+        Role.leader)  # unchanged: not audited again, the name kept
+    staff.add(actor_id=1, telegram_id=2, role=Role.admin, name="管理员")
+    staff.deactivate(actor_id=2, telegram_id=LOCAL)
+    member, before = staff.assume_local_role(telegram_id=LOCAL, role=Role.admin, name="x")
+    assert (member.role, member.name, member.active, before) == (
+        Role.admin, "本地", True, Role.leader)
+    with Session(engine) as s:
+        rows = s.exec(select(AuditLog).where(AuditLog.action == "console.role")
+                      .order_by(AuditLog.id)).all()  # type: ignore[arg-type]
+        assert [r.detail for r in rows] == ["none->leader", "leader->admin"]
 
 
 def test_split_messages_rules():
