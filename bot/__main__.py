@@ -2,6 +2,9 @@
 
 import sys
 
-from bot.cli import main
+try:
+    from bot.cli import main
 
-sys.exit(main())
+    sys.exit(main())
+except KeyboardInterrupt:  # Ctrl-C while still importing: end quietly, as a shell command does
+    sys.exit(130)

@@ -151,6 +151,32 @@ class StaffDirectory:
         self.reload()
         return member
 
+    def assume_local_role(self, *, telegram_id: int, role: Role,
+                          name: str) -> tuple[Member, Role | None]:
+        """Make the console's local user an active member with exactly `role`.
+
+        Whoever runs the console already holds the database, so no admin is asked; the change
+        is audited as `console.role` (no actor) so a later reader sees where it came from.
+        Returns the member and the role it had before (None when it was just created).
+        """
+        now = self._clock.now()
+        with session_scope(self._engine) as s:
+            row = s.exec(select(Staff).where(Staff.telegram_id == telegram_id)).first()
+            before = Role(row.role) if row is not None else None
+            if row is not None and row.active and before == role:
+                return _member(row), before
+            if row is None:
+                row = Staff(telegram_id=telegram_id, name=validate_name(name), role=role.value,
+                            created_at=now, updated_at=now)
+            else:
+                row.role, row.active, row.updated_at = role.value, True, now
+            s.add(row)
+            audit.record(session=s, clock=self._clock, actor_id=None, action="console.role",
+                         target=str(telegram_id), detail=f"{before or 'none'}->{role.value}")
+            member = _member(row)
+        self.reload()
+        return member, before
+
     def deactivate(self, *, actor_id: int, telegram_id: int, chat_id: int | None = None) -> Member:
         if actor_id == telegram_id:
             raise StaffError("不能停用自己。")
