@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 
 from bot.clock import SHANGHAI, MovableClock
 from bot.console.typing_input import split_messages
-from bot.services.staff import StaffDirectory
+from bot.services.staff.directory import StaffDirectory
 from models.audit import AuditLog
 from models.staff import Role
 from tests.e2e.console_process import ConsoleProcess, wait_until
