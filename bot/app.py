@@ -41,7 +41,7 @@ from bot.services.staff.directory import StaffDirectory
 from bot.services.tickets import similar
 from bot.services.tickets.deadlines import DeadlinePolicy
 from bot.services.tickets.service import TicketService
-from bot.texts.render import Audience
+from bot.texts.audience import Audience
 from handlers import delivery, errors, menus, ticker
 from knowledge_base.service import KnowledgeBase
 from models.db import make_engine

@@ -56,13 +56,28 @@ def routes(*, dialogue_timeout_minutes: int) -> list[tuple[Handler, int]]:
     timeout = dialogue_timeout_minutes * 60
     gate: list[Handler] = [TypeHandler(Update, access.gate)]
     features: list[Handler] = [
-        # --- dialogues first (see the module docstring)
+        # dialogues first (see the module docstring)
         _new_ticket_dialogue(timeout),
         _ticket_action_dialogue(timeout),
         _reminder_done_dialogue(timeout),
         _kb_add_dialogue(timeout),
         _kb_edit_dialogue(timeout),
-        # --- start, help, staff administration
+        *_people(),
+        *_tickets_and_alerts(),
+        *_duty(),
+        *_knowledge_base(),
+        # last: only what nothing above took
+        CommandHandler("cancel", fallback.cancel_nothing),
+        MessageHandler(TEXT & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE,
+                       kb.private_text),
+        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, fallback.unknown_command),
+    ]
+    return [(h, GATE_GROUP) for h in gate] + [(h, FEATURE_GROUP) for h in features]
+
+
+def _people() -> list[Handler]:
+    """Start, help and staff administration."""
+    return [
         CommandHandler("start", start.start),
         CommandHandler("help", start.help_command),
         CommandHandler("adduser", admin.adduser),
@@ -70,7 +85,11 @@ def routes(*, dialogue_timeout_minutes: int) -> list[tuple[Handler, int]]:
         CommandHandler("deluser", admin.deluser),
         CommandHandler("staff", admin.staff_list),
         CallbackQueryHandler(admin.access_request_button, pattern=r"^ar1:"),
-        # --- tickets
+    ]
+
+
+def _tickets_and_alerts() -> list[Handler]:
+    return [
         CommandHandler("t", tickets.show_ticket),
         CommandHandler("mine", tickets.mine),
         CommandHandler("open", tickets.open_tickets),
@@ -78,15 +97,18 @@ def routes(*, dialogue_timeout_minutes: int) -> list[tuple[Handler, int]]:
         CommandHandler("find", tickets.find),
         CommandHandler("complex", tickets.mark_complex),
         CallbackQueryHandler(tickets.page_button, pattern=r"^pg1:"),
-        # --- urgent alerts
         CommandHandler("urgent", alerts.urgent),
         CommandHandler("alerts", alerts.alerts_list),
         CommandHandler("setsection", alerts.setsection),
         CallbackQueryHandler(alerts.on_button, pattern=r"^al1:"),
-        # --- reminders and the holiday calendar
         CallbackQueryHandler(reminders.on_snooze, pattern=r"^rm1:snz:"),
+    ]
+
+
+def _duty() -> list[Handler]:
+    """The holiday calendar, the roster, the daily post and the reports."""
+    return [
         CommandHandler("holidays", reminders.holidays),
-        # --- roster, duty and the daily post
         CommandHandler("duty", roster.duty),
         CommandHandler("roster", roster.roster_week),
         CommandHandler("roster_set", roster.roster_set),
@@ -95,10 +117,13 @@ def routes(*, dialogue_timeout_minutes: int) -> list[tuple[Handler, int]]:
         CommandHandler("swap", roster.swap),
         CallbackQueryHandler(roster.swap_button, pattern=r"^sw1:"),
         CommandHandler("daily", daily.daily),
-        # --- reports
         *[CommandHandler(command, reports.report_command(command))
           for command in reports.COMMAND_KINDS],
-        # --- knowledge base
+    ]
+
+
+def _knowledge_base() -> list[Handler]:
+    return [
         CommandHandler("kb", kb.kb_command),
         CommandHandler("kb_history", kb.history),
         CommandHandler("kb_del", kb_admin.delete),
@@ -112,13 +137,7 @@ def routes(*, dialogue_timeout_minutes: int) -> list[tuple[Handler, int]]:
         # after every kb1:/kbd1: pattern above: a button of a dialogue that has ended
         CallbackQueryHandler(kb.stale_button, pattern=r"^kbd?1:"),
         InlineQueryHandler(kb.inline_search),
-        # --- last: only what nothing above took
-        CommandHandler("cancel", fallback.cancel_nothing),
-        MessageHandler(TEXT & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE,
-                       kb.private_text),
-        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, fallback.unknown_command),
     ]
-    return [(h, GATE_GROUP) for h in gate] + [(h, FEATURE_GROUP) for h in features]
 
 
 def _new_ticket_dialogue(timeout: float) -> ConversationHandler:  # type: ignore[type-arg]

@@ -24,7 +24,8 @@ from bot.ratelimit import BULK, URGENT
 from bot.services.outbox.store import URGENT as URGENT_PRIORITY
 from bot.services.outbox.store import Buttons, Outbox, Outgoing
 from bot.services.outbox.wakeup import Wakeup
-from bot.texts.render import Audience, Rendered, render
+from bot.texts.audience import Audience, Rendered
+from bot.texts.render import render
 from bot.texts.split import LIMIT, split_message
 
 log = logging.getLogger(__name__)

@@ -2,16 +2,20 @@
 
 Config files edited by hand (the holidays store, the deadline policy, the escalation rules)
 must report errors with a file name and line number, which ``yaml.safe_load`` loses; this
-keeps the node tree instead and builds plain values on demand.
+keeps the node tree instead and builds plain values on demand. ``validate(Model)`` checks a
+whole document against a pydantic model and maps the first error back to its line.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class YamlSource:
@@ -94,3 +98,42 @@ class YamlSource:
         if not isinstance(node, yaml.SequenceNode):
             raise self.error(f"{what} 应为列表 / {what} must be a list", node)
         return list(node.value)
+
+    # ------------------------------------------------------------------ pydantic models
+    def plain(self, node: yaml.Node | None = None) -> Any:
+        """The whole document (or a node) as plain values, duplicate keys refused."""
+        node = self.root if node is None else node
+        if node is None or self.is_null(node):
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return {k: self.plain(v) for k, v in self.mapping(node, "映射")}
+        if isinstance(node, yaml.SequenceNode):
+            return [self.plain(v) for v in node.value]
+        return self.value(node)
+
+    def node_at(self, loc: tuple[int | str, ...]) -> yaml.Node | None:
+        """The deepest node along a pydantic error location (for its line number)."""
+        node = self.root
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                nxt = next((v for k, v in node.value
+                            if str(getattr(k, "value", "")) == str(part)), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
+                    and 0 <= part < len(node.value):
+                nxt = node.value[part]
+            else:
+                nxt = None
+            if nxt is None:
+                break
+            node = nxt
+        return node
+
+    def validate(self, model: type[M]) -> M:
+        """Build ``model`` from the document; the first problem raises with its line."""
+        try:
+            return model.model_validate(self.plain() or {})
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            loc = tuple(first.get("loc", ()))
+            where = ".".join(str(p) for p in loc) or "文件"
+            raise self.error(f"{where}: {first.get('msg', '')}", self.node_at(loc)) from None

@@ -12,7 +12,7 @@ from html import escape
 from bot.services.privacy import mask_text
 from bot.services.tickets.workflow import Status
 from bot.services.timefmt import fmt_dt, fmt_duration
-from bot.texts.render import Renderer
+from bot.texts.audience import Renderer
 from models.ticket import Ticket
 
 #: note class → renderer, merged into bot.texts.render's table

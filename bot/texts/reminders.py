@@ -12,7 +12,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from bot.services.timefmt import fmt_date, fmt_dt, time_left
-from bot.texts.render import Renderer
+from bot.texts.audience import Renderer
 
 #: note class → renderer, merged into bot.texts.render's table
 RENDERERS: dict[type, Renderer] = {}

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.services.privacy import mask_text
 from bot.services.timefmt import fmt_date, fmt_dt
-from bot.texts.render import Renderer
+from bot.texts.audience import Renderer
 
 #: note class → renderer, merged into bot.texts.render's table
 RENDERERS: dict[type, Renderer] = {}

@@ -1,0 +1,39 @@
+"""Who reads a text, and what a rendered note is (shared by every feature's text module).
+
+* ``STAFF``   — a staff member's, manager's or admin's private chat: the full ticket.
+* ``LEADER``  — a leader's private chat: the case, without the citizen's personal data.
+* ``GROUP``   — the duty group or the leaders' group: masked.
+* ``CHANNEL`` — a third-party service (WeCom, SMS, e-mail…): masked, plain text.
+* ``LOG``     — a log line: masked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from bot.services.outbox.store import Buttons
+
+
+class Audience(StrEnum):
+    STAFF = "staff"
+    LEADER = "leader"
+    GROUP = "group"
+    CHANNEL = "channel"
+    LOG = "log"
+
+    @property
+    def masked(self) -> bool:
+        """Whether the citizen's personal data must be hidden for this audience."""
+        return self is not Audience.STAFF
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    buttons: Buttons | None = None
+
+
+Renderer = Callable[[Any, Audience], Rendered]
