@@ -11,7 +11,13 @@ from collections.abc import Callable, Sequence
 
 from bot.config import Settings, load_settings_or_exit
 from bot.configfiles.errors import ConfigFileError
-from bot.runtime import ALLOWED_UPDATES, dispose_engines, prepare_database, setup_logging
+from bot.runtime import (
+    ALLOWED_UPDATES,
+    DatabaseUnusable,
+    dispose_engines,
+    prepare_database,
+    setup_logging,
+)
 from bot.services.reference.data import ReferenceDataError
 
 log = logging.getLogger("bot")
@@ -119,6 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Subcommand = getattr(args, "func", _run)
     try:
         return func(args)
+    except DatabaseUnusable as exc:
+        print("配置错误: " + str(exc), file=sys.stderr)
+        return 2
     finally:
         dispose_engines()
 

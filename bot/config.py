@@ -80,6 +80,22 @@ class Settings(BaseSettings):
             raise ValueError("must look like 123456789:AA… (from @BotFather)")
         return SecretStr(raw)
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, v: str) -> str:
+        v = v.strip()
+        if not v:
+            raise ValueError("is empty (default: " + DEFAULT_DB_URL + ")")
+        scheme = v.partition("://")[0]
+        if not v.partition("://")[2]:
+            raise ValueError(f"{v!r} is not a database URL (e.g. {DEFAULT_DB_URL})")
+        if scheme in ("postgres", "postgresql", "postgresql+psycopg2"):
+            raise ValueError("use the scheme postgresql+psycopg://user:password@host/db")
+        if scheme not in ("sqlite", "postgresql+psycopg"):
+            raise ValueError(f"unsupported database {scheme!r}: use sqlite:///path or "
+                             "postgresql+psycopg://…")
+        return v
+
     @field_validator("telegram_api_base_url")
     @classmethod
     def _base_url(cls, v: str | None) -> str | None:

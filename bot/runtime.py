@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import ArgumentError, InterfaceError, NoSuchModuleError, OperationalError
 
 from bot.config import Settings
 from models.db import make_engine
@@ -28,16 +29,35 @@ def setup_logging(level: str = "INFO") -> None:
 _ENGINES: list[Engine] = []
 
 
+class DatabaseUnusable(RuntimeError):
+    """DATABASE_URL names a database we cannot open or migrate; ``str()`` is one line that
+    names the setting and the cause (never the URL itself: it may hold a password)."""
+
+
 def prepare_database(settings: Settings) -> Engine:
     """Create the engine and bring the schema up to date (idempotent).
 
     Engines made here are disposed by `dispose_engines()` when a command finishes, so a
     subcommand never leaves connections open (PostgreSQL notices; tests run them in-process).
+    Any reason the database cannot be used raises :class:`DatabaseUnusable`.
     """
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
+    try:
+        engine = make_engine(settings.database_url)
+    except (ArgumentError, NoSuchModuleError, ImportError, OSError) as exc:
+        raise DatabaseUnusable(f"DATABASE_URL: {_cause(exc)}") from None
+    try:
+        upgrade(engine)
+    except (OperationalError, InterfaceError, OSError) as exc:
+        engine.dispose()
+        raise DatabaseUnusable(f"DATABASE_URL: {_cause(exc)}") from None
     _ENGINES.append(engine)
     return engine
+
+
+def _cause(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    text = " ".join(str(orig).split()) or type(orig).__name__
+    return text[:300]
 
 
 def dispose_engines() -> None:
