@@ -12,12 +12,12 @@ from collections.abc import Callable, Sequence
 from bot.config import Settings, load_settings_or_exit
 from bot.configfiles.errors import ConfigFileError
 from bot.runtime import (
-    ALLOWED_UPDATES,
     DatabaseUnusable,
     dispose_engines,
     prepare_database,
     setup_logging,
 )
+from bot.serve import TokenRejected, serve
 from bot.services.reference.data import ReferenceDataError
 
 log = logging.getLogger("bot")
@@ -37,9 +37,11 @@ def _run(args: argparse.Namespace) -> int:
         engine.dispose()
         print("配置错误: " + " ".join(str(exc).split()), file=sys.stderr)
         return 2
-    log.info("starting long polling")
-    app.run_polling(allowed_updates=ALLOWED_UPDATES)
-    return 0
+    try:
+        return asyncio.run(serve(app, settings))
+    except TokenRejected:
+        print("配置错误: TELEGRAM_BOT_TOKEN was rejected by the Bot API", file=sys.stderr)
+        return 2
 
 
 def _console(args: argparse.Namespace) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 ADDUSER_USAGE = (
     "用法：/adduser &lt;TG号&gt; &lt;角色&gt; &lt;姓名&gt;\n"
     "角色可选：staff（值班员）、leader（领导）、manager（项目经理/组长）、admin（管理员）\n"
@@ -28,3 +30,10 @@ REQUEST_IGNORED = "已忽略 {name}（<code>{tid}</code>）的申请（{admin}�
 REQUEST_DONE = "该申请已处理过了。"
 BTN_APPROVE = "登记为{role}"
 BTN_IGNORE = "忽略"
+
+
+def database_lost(problem: str, path: str) -> str:
+    """To the admins when the database file vanished or was replaced under a running bot."""
+    what = "被删除" if problem == "deleted" else "被替换"
+    return (f"⚠️ 数据库文件 <code>{escape(path)}</code> 已{what}，机器人已停止以免丢失数据，"
+            "将由系统服务自动重启。请检查数据文件和备份。")

@@ -1,0 +1,75 @@
+"""Start-up and running faults: an unreachable Bot API is retried quietly; a database file
+that vanishes under the running bot stops it (exit 1) after telling the admins."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.emulator import BotApiEmulator
+from tests.e2e.harness import ADMIN
+from tests.e2e.subprocess_bot import bot_env, start_bot, stop_bot
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def _wait_for(predicate, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.1)
+
+
+async def test_unreachable_bot_api_is_retried_with_one_line_each(tmp_path: Path,
+                                                                  database_url: str) -> None:
+    env = bot_env(_FakeEmu(f"http://127.0.0.1:{_closed_port()}/bot"), database_url, tmp_path,
+                  LOG_LEVEL="INFO")
+    log = tmp_path / "bot.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "bot"], env=env, cwd=tmp_path,
+                                stdout=out, stderr=subprocess.STDOUT)
+    try:
+        await _wait_for(lambda: log.read_text().count("Bot API unreachable") >= 2)
+    finally:
+        stop_bot(proc)
+    text = log.read_text()
+    assert proc.returncode == 0
+    assert "Traceback" not in text and "retrying in" in text
+
+
+async def test_database_file_deleted_stops_the_bot_and_tells_admins(
+        emu: BotApiEmulator, tmp_path: Path) -> None:
+    db = tmp_path / "data" / "hotline.db"
+    proc = start_bot(emu, f"sqlite:///{db}", tmp_path, LOG_LEVEL="INFO")
+    try:
+        await _wait_for(lambda: any(c.method == "getUpdates" for c in emu.calls))
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        message = await emu.wait_for_message(ADMIN, contains="数据库文件", timeout=60)
+        await _wait_for(lambda: proc.poll() is not None)
+    finally:
+        stop_bot(proc)
+    assert proc.returncode == 1 and "已被删除" in message["text"]
+    text = (tmp_path / "bot1.log").read_text()
+    assert "Traceback" not in text and text.count("was deleted") == 1
+
+
+class _FakeEmu:
+    token = "123:abc"
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+
+
+pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
