@@ -23,8 +23,8 @@ def _closed_port() -> int:
         return s.getsockname()[1]
 
 
-async def _wait_for(predicate, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
+async def _wait_for(predicate, within: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + within
     while not predicate():
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
@@ -36,9 +36,7 @@ async def test_unreachable_bot_api_is_retried_with_one_line_each(tmp_path: Path,
     env = bot_env(_FakeEmu(f"http://127.0.0.1:{_closed_port()}/bot"), database_url, tmp_path,
                   LOG_LEVEL="INFO")
     log = tmp_path / "bot.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "bot"], env=env, cwd=tmp_path,
-                                stdout=out, stderr=subprocess.STDOUT)
+    proc = _spawn(env, tmp_path, log)
     try:
         await _wait_for(lambda: log.read_text().count("Bot API unreachable") >= 2)
     finally:
@@ -63,6 +61,12 @@ async def test_database_file_deleted_stops_the_bot_and_tells_admins(
     assert proc.returncode == 1 and "已被删除" in message["text"]
     text = (tmp_path / "bot1.log").read_text()
     assert "Traceback" not in text and text.count("was deleted") == 1
+
+
+def _spawn(env: dict[str, str], cwd: Path, log: Path) -> subprocess.Popen[bytes]:
+    with open(log, "wb") as out:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen([sys.executable, "-m", "bot"], env=env, cwd=cwd, stdout=out,
+                                stderr=subprocess.STDOUT)
 
 
 class _FakeEmu:
