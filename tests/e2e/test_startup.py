@@ -52,8 +52,7 @@ async def test_database_file_deleted_stops_the_bot_and_tells_admins(
     proc = start_bot(emu, f"sqlite:///{db}", tmp_path, LOG_LEVEL="INFO")
     try:
         await _wait_for(lambda: any(c.method == "getUpdates" for c in emu.calls))
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(db) + suffix).unlink(missing_ok=True)
+        _delete_database(db)
         message = await emu.wait_for_message(ADMIN, contains="数据库文件", timeout=60)
         await _wait_for(lambda: proc.poll() is not None)
     finally:
@@ -61,6 +60,11 @@ async def test_database_file_deleted_stops_the_bot_and_tells_admins(
     assert proc.returncode == 1 and "已被删除" in message["text"]
     text = (tmp_path / "bot1.log").read_text()
     assert "Traceback" not in text and text.count("was deleted") == 1
+
+
+def _delete_database(db: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
 
 
 def _spawn(env: dict[str, str], cwd: Path, log: Path) -> subprocess.Popen[bytes]:
