@@ -83,7 +83,8 @@ class Shown:
 
 
 def show(svc: Services, row: OutboxMessage) -> Shown:
-    assert row.payload, "every alert delivery carries a note"
+    if not row.payload:  # written before notes existed: shown as stored
+        return Shown(row, row.text, None)
     if row.chat_id < 0:
         audience = Audience.GROUP
     else:
@@ -135,6 +136,7 @@ def test_logging_urgent_raises_and_sends_first_level_at_once(svc: Services):
     assert set(chats) == {LEADER, LEADER2, DUTY_GROUP}  # no sections set: all leaders
     assert chats[-1] == DUTY_GROUP  # people first
     assert all(r.priority == URGENT and r.ref.startswith("alert:") for r in rows)
+    assert all(r.payload and not r.row.text for r in rows)  # notes, rendered at send time
     group = next(r for r in rows if r.chat_id == DUTY_GROUP)
     assert "张三丰" not in group.text and "13800138000" not in group.text
     private = next(r for r in rows if r.chat_id == LEADER)
@@ -390,3 +392,15 @@ def test_urgent_remarks_ordinary_ticket_and_realerts_acknowledged_one(svc: Servi
     service.ack(alert_id=first.alert.id, actor_id=LEADER)  # type: ignore[arg-type]
     again = desk(svc).urgent(platform_no="A1", actor_id=STAFF)
     assert again.new and again.alert.id != first.alert.id
+
+
+def test_copy_written_before_notes_is_edited_with_its_own_text(svc: Services):
+    log_ticket(svc)
+    a = the_alert(svc)
+    assert a.id is not None
+    # a copy sent by the previous version: text only, no note
+    old_id = svc.outbox.enqueue(key=f"alert:{a.id}:L0:r0:old", kind=SEND, ref=f"alert:{a.id}",
+                                chat_id=LEADER2, text="旧版提醒", priority=URGENT)
+    alerts(svc).ack(alert_id=a.id, actor_id=LEADER)
+    edit = next(r for r in rows_of(svc) if r.edit_of == old_id)
+    assert edit.text.startswith("旧版提醒\n\n✅ 王主任 已于") and edit.buttons is None

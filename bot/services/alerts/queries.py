@@ -67,10 +67,6 @@ class AlertQueries:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def get(self, alert_id: int) -> Alert | None:
-        with session_scope(self.engine) as s:
-            return s.get(Alert, alert_id)
-
     def open_alert(self, ticket_id: int) -> Alert | None:
         """The ticket's alert nobody has acknowledged yet, if any."""
         with session_scope(self.engine) as s:

@@ -105,9 +105,6 @@ class AlertService:
                                          text=text, chat_id=chat_id)
 
     # ------------------------------------------------------------------ reads
-    def get(self, alert_id: int) -> Alert | None:
-        return self.queries.get(alert_id)
-
     def open_alert(self, ticket_id: int) -> Alert | None:
         return self.queries.open_alert(ticket_id)
 
