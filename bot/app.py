@@ -66,7 +66,7 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
                            ShiftConfig.load(settings.shifts_file, tz=settings.tz))
     alerts = AlertService(
         engine=engine, clock=clock, staff=staff, reference=reference, outbox=outbox,
-        policy=EscalationPolicy.load(settings.escalation_policy_file,
+        policy=EscalationPolicy.load(settings.escalation_policy_file, tz=settings.tz,
                                      default_wait_minutes=settings.escalate_after_minutes),
         duty_group_id=settings.duty_group_id, leader_group_id=settings.leader_group_id,
         ack_timeout_minutes=settings.alert_ack_timeout_minutes,

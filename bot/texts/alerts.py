@@ -1,7 +1,10 @@
 """Text for urgent alerts, escalation, 收到/暂缓, /urgent, /alerts and /setsection.
 
-Leaders' private alerts carry no citizen name or phone (not needed to act); group copies are
-masked as well. Everything from users or the database goes through `html.escape`.
+The alert notes (``bot.services.alerts.notes``) are rendered here for the audience of the chat
+they reach. An alert never shows the citizen's phone; group copies (and any outside channel or
+log) also mask the citizen's name in the content, while private copies (leaders, managers, the
+duty officer) keep it as written. Everything from users or the database goes through
+`html.escape`.
 """
 
 from __future__ import annotations
@@ -9,17 +12,43 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from html import escape
 
+from bot.services.alerts import callbacks
+from bot.services.alerts.common import AckResult, Recipient, UrgentResult
+from bot.services.alerts.errors import (
+    AlertEnded,
+    AlertError,
+    AlertGone,
+    AlreadyAcked,
+    MemberNotFound,
+    RaiseFailed,
+    SectionUnknown,
+    TicketEnded,
+    TicketNotFound,
+)
+from bot.services.alerts.notes import (
+    Acked,
+    AlertAckedNotice,
+    AlertAckTimeout,
+    AlertEdited,
+    AlertExhausted,
+    AlertSent,
+    AlertUndelivered,
+    Closed,
+    Snoozed,
+)
+from bot.services.outbox.store import Buttons
 from bot.services.privacy import mask_text
-from bot.services.tickets.workflow import Status
+from bot.services.staff.directory import Member
 from bot.services.timefmt import fmt_dt, fmt_duration
-from bot.texts.audience import Renderer
-from models.ticket import Ticket
-
-#: note class → renderer, merged into bot.texts.render's table
-RENDERERS: dict[type, Renderer] = {}
+from bot.texts.audience import Audience, Rendered, Renderer
+from models.alert import Alert, AlertStatus
 
 MARK = {"紧急": "🔴", "涉稳": "🟣", "重点": "🟠"}
 CONTENT_CHARS = 120  # a one-line summary
+# Private copies keep the citizen's name in the content (the leader acts on the case).
+_NAMES_SHOWN = frozenset({Audience.STAFF, Audience.LEADER})
+GROUP_NAMES = {"duty_group": "值班群", "leader_group": "领导群"}
+RAISER_UNKNOWN = "值班员"
 
 BTN_ACK = "收到"
 BTN_SNOOZE = "暂缓"
@@ -33,47 +62,57 @@ ALERTS_USAGE = ("用法：<code>/alerts</code> 查看未结束的紧急提醒；
                 "<code>/alerts mine</code> 查看我确认过的提醒。")
 
 
-def _content(t: Ticket, *, masked: bool) -> str:
-    names = [t.citizen_name] if masked else []
-    text = mask_text(t.content, names=names, phones=[t.phone])  # phones never needed here
+def alert_buttons(alert_id: int) -> Buttons:
+    return [[(BTN_ACK, callbacks.ack_data(alert_id)),
+             (BTN_SNOOZE, callbacks.snooze_data(alert_id))]]
+
+
+def reason_buttons(alert_id: int) -> Buttons:
+    """The 暂缓 reasons, two a row."""
+    pairs = [(r, callbacks.reason_data(alert_id, i)) for i, r in enumerate(SNOOZE_REASONS)]
+    return [pairs[:2], pairs[2:]]
+
+
+# ---- the alert itself ----
+def _content(n: AlertSent, *, masked: bool) -> str:
+    names = [n.citizen_name] if masked else []
+    text = mask_text(n.content, names=names, phones=[n.phone])  # phones never needed here
     text = " ".join(text.split())
     if len(text) > CONTENT_CHARS:
         text = text[:CONTENT_CHARS] + "…"
     return escape(text)
 
 
-def render_alert(t: Ticket, *, alert_id: int, urgency: str, level: int, level_name: str,
-                 repeat: int, raised_at: datetime, raiser: str, note: str, masked: bool,
-                 waited: str | None, next_wait: str | None, now: datetime,
-                 then: str = "escalate") -> str:
+def _head(n: AlertSent) -> str:
+    waited = fmt_duration(n.waited) if n.waited is not None else None
+    if n.level == 0 and n.repeat == 0:
+        return f"{MARK.get(n.urgency, '🔴')} <b>{escape(n.urgency)}案件提醒</b>"
+    if n.repeat == 0:
+        return f"⏫ <b>升级提醒</b>：{escape(n.urgency)}案件已 {waited} 无人确认"
+    return f"🔁 <b>再次提醒</b>：{escape(n.urgency)}案件已 {waited} 无人确认"
+
+
+def alert_text(n: AlertSent, *, masked: bool) -> str:
     """One alert message. `waited`: how long nobody acknowledged (escalations and repeats);
     `then`: what follows `next_wait` without 收到 (escalate / repeat / exhausted)."""
-    mark = MARK.get(urgency, "🔴")
-    if level == 0 and repeat == 0:
-        head = f"{mark} <b>{escape(urgency)}案件提醒</b>"
-    elif repeat == 0:
-        head = f"⏫ <b>升级提醒</b>：{escape(urgency)}案件已 {waited} 无人确认"
-    else:
-        head = f"🔁 <b>再次提醒</b>：{escape(urgency)}案件已 {waited} 无人确认"
+    category = escape(n.category_l1) + (f"/{escape(n.category_l2)}" if n.category_l2 else "")
     lines = [
-        f"{head}（第{level + 1}级：{escape(level_name)}，提醒#{alert_id}）",
-        f"工单：<code>{escape(t.platform_no)}</code>（{escape(urgency)}，{escape(t.status)}）",
-        f"承办单位：{escape(t.unit)}",
-        f"问题分类：{escape(t.category_l1)}" + (f"/{escape(t.category_l2)}"
-                                            if t.category_l2 else ""),
-        f"诉求：{_content(t, masked=masked)}",
+        f"{_head(n)}（第{n.level + 1}级：{escape(n.level_name)}，提醒#{n.alert_id}）",
+        f"工单：<code>{escape(n.platform_no)}</code>（{escape(n.urgency)}，{escape(n.status)}）",
+        f"承办单位：{escape(n.unit)}",
+        f"问题分类：{category}",
+        f"诉求：{_content(n, masked=masked)}",
     ]
-    limits = [f"{label} {fmt_dt(at, now)}" for label, at in
-              (("签收", t.sign_by if t.status == Status.new.value else None),
-               ("办结", t.complete_by))
-              if at is not None]
+    limits = [f"{label} {fmt_dt(at, n.now)}" for label, at in
+              (("签收", n.sign_by), ("办结", n.complete_by)) if at is not None]
     if limits:
         lines.append("时限：" + " · ".join(limits))
-    lines.append(f"登记：{escape(raiser)} · {fmt_dt(raised_at, now)}")
-    if note:
-        lines.append(f"说明：{escape(note)}")
-    if next_wait:
-        lines.append(f"请点“{BTN_ACK}”确认；{next_wait}内无人确认将{THEN.get(then, '继续升级')}。")
+    lines.append(f"登记：{escape(n.raiser or RAISER_UNKNOWN)} · {fmt_dt(n.raised_at, n.now)}")
+    if n.note:
+        lines.append(f"说明：{escape(n.note)}")
+    if n.next_wait is not None:
+        lines.append(f"请点“{BTN_ACK}”确认；{fmt_duration(n.next_wait)}内无人确认将"
+                     f"{THEN.get(n.then, '继续升级')}。")
     else:
         lines.append(f"请点“{BTN_ACK}”确认。")
     return "\n".join(lines)
@@ -82,57 +121,107 @@ def render_alert(t: Ticket, *, alert_id: int, urgency: str, level: int, level_na
 THEN = {"escalate": "继续升级", "repeat": "再次发送", "exhausted": "通知项目经理"}
 
 
-def acked_line(name: str, at: datetime, took: str, now: datetime) -> str:
-    return f"\n\n✅ {escape(name)} 已于 {fmt_dt(at, now)} 收到（{took}后确认），提醒结束。"
+def render_sent(n: AlertSent, audience: Audience) -> Rendered:
+    return Rendered(alert_text(n, masked=audience not in _NAMES_SHOWN),
+                    alert_buttons(n.alert_id) if n.ackable else None)
 
 
-def snoozed_line(name: str, until: datetime, reason: str, now: datetime) -> str:
-    return f"\n\n⏸ {escape(name)} 暂缓至 {fmt_dt(until, now)}（{escape(reason)}），届时再次提醒。"
+# ---- every copy edited: 收到, 暂缓, closed ----
+def _change_line(c: Acked | Snoozed | Closed) -> str:
+    if isinstance(c, Acked):
+        return (f"\n\n✅ {escape(c.name)} 已于 {fmt_dt(c.at, c.at)} 收到"
+                f"（{fmt_duration(c.took)}后确认），提醒结束。")
+    if isinstance(c, Snoozed):
+        return (f"\n\n⏸ {escape(c.name)} 暂缓至 {fmt_dt(c.until, c.now)}（{escape(c.reason)}），"
+                "届时再次提醒。")
+    return f"\n\n☑️ 工单已{escape(c.status.removeprefix('已'))}，提醒结束。"
 
 
-def closed_line(status: str) -> str:
-    return f"\n\n☑️ 工单已{escape(status.removeprefix('已'))}，提醒结束。"
+def render_edited(n: AlertEdited, audience: Audience) -> Rendered:
+    base = render_sent(n.original, audience).text if n.original is not None else n.legacy_text
+    # 暂缓 keeps the buttons (收到 still expected); 收到 and closing take them away
+    buttons = alert_buttons(n.alert_id) if isinstance(n.change, Snoozed) else None
+    return Rendered(base + _change_line(n.change), buttons)
 
 
-def exhausted_notice(platform_no: str, alert_id: int, minutes: int) -> str:
-    return (f"⌛ <b>紧急提醒无人确认</b>：工单 <code>{escape(platform_no)}</code>"
-            f"（提醒#{alert_id}）已逐级提醒完毕，{minutes} 分钟无领导点“收到”，已停止自动提醒。"
-            "请电话联系领导并跟进。")
+# ---- notices ----
+def render_exhausted(n: AlertExhausted, audience: Audience) -> Rendered:
+    return Rendered(f"⌛ <b>紧急提醒无人确认</b>：工单 <code>{escape(n.platform_no)}</code>"
+                    f"（提醒#{n.alert_id}）已逐级提醒完毕，{n.minutes} 分钟无领导点“收到”，"
+                    "已停止自动提醒。请电话联系领导并跟进。")
 
 
-def acked_notice(platform_no: str, alert_id: int, name: str, at: datetime,
-                 took: str) -> str:
+def render_acked_notice(n: AlertAckedNotice, audience: Audience) -> Rendered:
     """To the person who raised the alert."""
-    return (f"✅ 工单 <code>{escape(platform_no)}</code> 的紧急提醒（#{alert_id}）已由 "
-            f"{escape(name)} 于 {fmt_dt(at, at)} 收到（{took}后确认）。")
+    return Rendered(f"✅ 工单 <code>{escape(n.platform_no)}</code> 的紧急提醒（#{n.alert_id}）"
+                    f"已由 {escape(n.name)} 于 {fmt_dt(n.at, n.at)} 收到"
+                    f"（{fmt_duration(n.took)}后确认）。")
 
 
-def ack_timeout_notice(platform_no: str, alert_id: int, name: str, acked_at: datetime,
-                       status: str, now: datetime) -> str:
+def render_ack_timeout(n: AlertAckTimeout, audience: Audience) -> Rendered:
     """To the acknowledger and the duty officer: acknowledged, still not dispatched."""
-    return (f"⏰ <b>紧急工单仍未派发</b>：工单 <code>{escape(platform_no)}</code>"
-            f"（提醒#{alert_id}）{escape(name)} 已于 {fmt_dt(acked_at, now)} 收到，"
-            f"{fmt_duration(now - acked_at)}后仍为“{escape(status)}”。请尽快派发。")
+    return Rendered(f"⏰ <b>紧急工单仍未派发</b>：工单 <code>{escape(n.platform_no)}</code>"
+                    f"（提醒#{n.alert_id}）{escape(n.name)} 已于 {fmt_dt(n.acked_at, n.now)} "
+                    f"收到，{fmt_duration(n.now - n.acked_at)}后仍为“{escape(n.status)}”。"
+                    "请尽快派发。")
 
 
-TICKET_EVENT_ACK = "领导收到"
+def render_undelivered(n: AlertUndelivered, audience: Audience) -> Rendered:
+    name = n.name or GROUP_NAMES.get(n.group) or str(n.chat_id)
+    return Rendered(f"⚠️ <b>提醒未送达</b>：{escape(name)}（TG号 <code>{n.chat_id}</code>）"
+                    "收不到机器人的消息（已屏蔽或未开启私聊），工单 "
+                    f"<code>{escape(n.platform_no)}</code>（提醒#{n.alert_id}）的紧急提醒未送达。"
+                    "请电话通知，并请其在 Telegram 中重新启动机器人。")
 
 
-def ticket_event_ack(alert_id: int, urgency: str, took: str) -> str:
-    return f"{urgency}提醒#{alert_id}，{took}后确认"
+#: note class → renderer, merged into bot.texts.render's table
+RENDERERS: dict[type, Renderer] = {
+    AlertSent: render_sent,
+    AlertEdited: render_edited,
+    AlertExhausted: render_exhausted,
+    AlertAckedNotice: render_acked_notice,
+    AlertAckTimeout: render_ack_timeout,
+    AlertUndelivered: render_undelivered,
+}
 
 
-def blocked_notice(name: str, telegram_id: int, platform_no: str, alert_id: int) -> str:
-    return (f"⚠️ <b>提醒未送达</b>：{escape(name)}（TG号 <code>{telegram_id}</code>）"
-            f"收不到机器人的消息（已屏蔽或未开启私聊），工单 <code>{escape(platform_no)}</code>"
-            f"（提醒#{alert_id}）的紧急提醒未送达。"
-            "请电话通知，并请其在 Telegram 中重新启动机器人。")
+# ---- refusals ----
+def error(exc: AlertError) -> str:
+    """A refused alert operation, in words: HTML for command replies; the 收到/暂缓 cases
+    also read well as the plain text of a button's answer."""
+    if isinstance(exc, AlreadyAcked):
+        return ACK_ALREADY.format(name=exc.name, at=fmt_dt(exc.at, exc.now))
+    if isinstance(exc, TicketNotFound):
+        return NOT_FOUND.format(no=escape(exc.platform_no))
+    if isinstance(exc, TicketEnded):
+        return URGENT_CLOSED.format(no=escape(exc.platform_no),
+                                    status=exc.status.removeprefix("已"))
+    if isinstance(exc, SectionUnknown):
+        return escape(SECTION_UNKNOWN.format(text=exc.text, options="、".join(exc.options)))
+    if isinstance(exc, MemberNotFound):
+        return escape(f"没有找到 TG号 {exc.telegram_id} 的人员，请先用 /adduser 登记。")
+    if isinstance(exc, RaiseFailed):
+        return "提醒发送失败，请稍后再试或电话联系领导。"
+    if isinstance(exc, AlertGone):
+        return ALERT_GONE
+    assert isinstance(exc, AlertEnded), type(exc)
+    return ACK_ENDED
 
 
 # ---- /urgent replies ----
-def urgent_raised(platform_no: str, urgency: str, names: list[str], groups: list[str],
+def urgent_reply(r: UrgentResult) -> str:
+    if not r.new:
+        state = STATE_OPEN if r.alert.snoozed_until is None else "暂缓中"
+        return URGENT_ALREADY_OPEN.format(no=escape(r.ticket.platform_no), id=r.alert.id,
+                                          level=r.alert.level + 1, state=state)
+    wait = fmt_duration(r.escalates_after) if r.escalates_after is not None else None
+    return urgent_raised(r.ticket.platform_no, r.ticket.urgency, r.recipients, wait)
+
+
+def urgent_raised(platform_no: str, urgency: str, recipients: list[Recipient],
                   wait: str | None) -> str:
-    who = "、".join(escape(n) for n in names) or "（暂无登记的领导）"
+    who = "、".join(escape(r.name) for r in recipients if not r.group) or "（暂无登记的领导）"
+    groups = [GROUP_NAMES[r.group] for r in recipients if r.group]
     lines = [f"🔴 已发出{escape(urgency)}提醒：工单 <code>{escape(platform_no)}</code>",
              f"已提醒：{who}"]
     if groups:
@@ -156,33 +245,64 @@ SNOOZE_ASK = "请选择暂缓原因（暂缓 {minutes} 分钟，期间不再升�
 SNOOZE_DONE = "已暂缓至 {until}（{reason}），届时再次提醒。"
 SNOOZE_EXPIRED = "操作已过期，请重新点“暂缓”。"
 
+
+def ack_answer(r: AckResult, now: datetime) -> str:
+    """The answer to a 收到 press (shown as an alert when it did not acknowledge)."""
+    if r.acknowledged:
+        return ACK_OK
+    if r.alert.acked_by is not None and r.alert.acked_at is not None:
+        return ACK_ALREADY.format(name=r.acker, at=fmt_dt(r.alert.acked_at, now))
+    return ACK_ENDED
+
+
+def snooze_ask(snooze_for: timedelta) -> str:
+    return SNOOZE_ASK.format(minutes=int(snooze_for.total_seconds() // 60))
+
+
+def snooze_done(until: datetime, reason: str, now: datetime) -> str:
+    return SNOOZE_DONE.format(until=fmt_dt(until, now), reason=escape(reason))
+
+
 # ---- /alerts ----
 STATE_OPEN = "未确认"
 STATE_EXPIRED = "逐级提醒完毕，无人确认"
 
 
-def alert_row(*, alert_id: int, platform_no: str, urgency: str, level: int, age: str,
-              state: str) -> str:
-    mark = MARK.get(urgency, "🔴")
-    return (f"{mark} #{alert_id} <code>{escape(platform_no)}</code> {escape(urgency)} · "
-            f"第{level}级 · 已 {age} · {state}")
+def _state(a: Alert, now: datetime) -> str:
+    if a.status == AlertStatus.expired.value:
+        return STATE_EXPIRED
+    if a.snoozed_until is not None:
+        return f"⏸ 暂缓至 {fmt_dt(a.snoozed_until, now)}"
+    return STATE_OPEN
 
 
-def alerts_list(rows: list[str]) -> str:
+def alert_row(a: Alert, platform_no: str, now: datetime) -> str:
+    mark = MARK.get(a.urgency, "🔴")
+    return (f"{mark} #{a.id or 0} <code>{escape(platform_no)}</code> {escape(a.urgency)} · "
+            f"第{max(a.level, 0) + 1}级 · 已 {fmt_duration(now - a.raised_at)} · "
+            f"{_state(a, now)}")
+
+
+def alerts_list(live: list[tuple[Alert, str]], now: datetime) -> str:
+    """Open alerts (acknowledged ones are no longer open: `/alerts mine` shows a leader's)."""
+    rows = [alert_row(a, no, now) for a, no in live if a.status != AlertStatus.acked.value]
     if not rows:
         return "目前没有未结束的紧急提醒。"
     return f"<b>未结束的紧急提醒（{len(rows)}）</b>\n" + "\n".join(rows)
 
 
-def mine_list(rows: list[str]) -> str:
+def mine_row(a: Alert, platform_no: str, now: datetime) -> str:
+    at = fmt_dt(a.acked_at, now) if a.acked_at else "?"
+    took = fmt_duration(a.acked_at - a.raised_at) if a.acked_at else "?"
+    return (f"#{a.id or 0} <code>{escape(platform_no)}</code> {escape(a.urgency)} · {at} 收到"
+            f"（{took}）")
+
+
+def mine_list(mine: list[tuple[Alert, str]], now: datetime) -> str:
+    rows = [mine_row(a, no, now) for a, no in mine]
     if not rows:
         return "您还没有确认过紧急提醒。"
     return f"<b>我确认过的提醒（最近 {len(rows)} 条）</b>\n" + "\n".join(rows)
-
-
-def mine_row(*, alert_id: int, platform_no: str, urgency: str, at: str, took: str) -> str:
-    return (f"#{alert_id} <code>{escape(platform_no)}</code> {escape(urgency)} · {at} 收到"
-            f"（{took}）")
 
 
 # ---- /setsection ----
@@ -191,5 +311,7 @@ SECTION_CLEARED = "已清除：{name}（{tid}）不再归属科室（作为主�
 SECTION_UNKNOWN = "“{text}”不是委机关科室。可选：{options}"
 
 
-def took(seconds: float) -> str:
-    return fmt_duration(timedelta(seconds=seconds))
+def section_done(member: Member, telegram_id: int, section: str | None) -> str:
+    template = SECTION_SET if section else SECTION_CLEARED
+    return template.format(name=escape(member.name), tid=telegram_id,
+                           section=escape(section or ""))

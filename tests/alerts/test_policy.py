@@ -97,3 +97,15 @@ def test_bot_refuses_to_start_with_bad_policy(tmp_path: Path):
     lines = [x for x in proc.stderr.splitlines() if x.strip() and " INFO " not in x]
     assert len(lines) == 1, proc.stderr
     assert str(bad) in lines[0] and "line 2" in lines[0] and "nobody" in lines[0]
+
+
+def test_windows_are_read_in_the_configured_zone(tmp_path: Path):
+    from zoneinfo import ZoneInfo
+    f = tmp_path / "p.yaml"
+    f.write_text("levels:\n  - recipients: [all_leaders]\n"
+                 "  - recipients: [duty_officer]\n    window: \"22:00-06:00\"\n",
+                 encoding="utf-8")
+    assert EscalationPolicy.load(f).applies(1, NIGHT)  # 23:00 in the zone of `at`
+    urumqi = EscalationPolicy.load(f, tz=ZoneInfo("Asia/Urumqi"))
+    assert not urumqi.applies(1, NIGHT)  # 21:00 in Urumqi
+    assert urumqi.applies(1, NIGHT + timedelta(hours=1))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -21,10 +22,13 @@ from bot.services.alerts.policy import EscalationPolicy
 from bot.services.alerts.queries import alerts_between
 from bot.services.alerts.service import AlertService
 from bot.services.alerts.urgent import UrgentDesk
-from bot.services.outbox.store import URGENT, Outgoing
+from bot.services.outbox.notes import load_note
+from bot.services.outbox.store import URGENT, Buttons, Outgoing
 from bot.services.tickets.fields import ParsedTicket
 from bot.services.tickets.service import ActionInput
 from bot.services.tickets.workflow import Action
+from bot.texts.audience import Audience
+from bot.texts.render import render
 from models.alert import Alert, AlertStatus
 from models.db import session_scope
 from models.outbox import OutboxMessage
@@ -66,16 +70,44 @@ def log_ticket(svc: Services, urgency: str = "紧急", no: str = "A1") -> int:
     return created.ticket.id
 
 
-def sends(svc: Services) -> list[OutboxMessage]:
-    with session_scope(svc.engine) as s:
-        return list(s.exec(select(OutboxMessage).where(OutboxMessage.kind == SEND)
-                           .order_by(OutboxMessage.id)).all())
+@dataclass
+class Shown:
+    """An outbox row with its note rendered as the courier would for that chat."""
+
+    row: OutboxMessage
+    text: str
+    buttons: Buttons | None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.row, name)
 
 
-def notices(svc: Services) -> list[OutboxMessage]:
+def show(svc: Services, row: OutboxMessage) -> Shown:
+    if not row.payload:  # written before notes existed: shown as stored
+        return Shown(row, row.text, None)
+    if row.chat_id < 0:
+        audience = Audience.GROUP
+    else:
+        member = svc.staff.get(row.chat_id)
+        audience = Audience.LEADER if member and member.role == Role.leader else Audience.STAFF
+    out = render(load_note(row.note_kind, row.payload), audience)
+    return Shown(row, out.text, out.buttons)
+
+
+def rows_of(svc: Services, kind: str | None = None) -> list[Shown]:
     with session_scope(svc.engine) as s:
-        return list(s.exec(select(OutboxMessage).where(OutboxMessage.kind == NOTICE)
-                           .order_by(OutboxMessage.id)).all())
+        q = select(OutboxMessage).order_by(OutboxMessage.id)
+        if kind is not None:
+            q = q.where(OutboxMessage.kind == kind)
+        return [show(svc, r) for r in s.exec(q).all()]
+
+
+def sends(svc: Services) -> list[Shown]:
+    return rows_of(svc, SEND)
+
+
+def notices(svc: Services) -> list[Shown]:
+    return rows_of(svc, NOTICE)
 
 
 def use_policy(svc: Services, tmp_path: Path, body: str) -> None:
@@ -104,6 +136,7 @@ def test_logging_urgent_raises_and_sends_first_level_at_once(svc: Services):
     assert set(chats) == {LEADER, LEADER2, DUTY_GROUP}  # no sections set: all leaders
     assert chats[-1] == DUTY_GROUP  # people first
     assert all(r.priority == URGENT and r.ref.startswith("alert:") for r in rows)
+    assert all(r.payload and not r.row.text for r in rows)  # notes, rendered at send time
     group = next(r for r in rows if r.chat_id == DUTY_GROUP)
     assert "张三丰" not in group.text and "13800138000" not in group.text
     private = next(r for r in rows if r.chat_id == LEADER)
@@ -161,7 +194,7 @@ def test_crash_between_delivery_and_step_sends_nothing_twice(svc: Services,
     with session_scope(svc.engine) as s:
         ticket = s.get(Ticket, a.ticket_id)
     assert ticket is not None
-    service._deliver(a, ticket, 1, 0, clock.now())  # the deliveries went out, then "crash"
+    service.escalator.deliver(a, ticket, 1, 0, clock.now())  # delivered, then "crash"
     before = len(sends(svc))
     assert service.scan(clock.now()) == 1  # after restart the step runs again …
     assert len(sends(svc)) == before  # … and the keys make it a no-op
@@ -175,8 +208,7 @@ def test_ack_stops_escalation_edits_sent_and_cancels_pending(svc: Services,
     svc.outbox.mark_sent(rows[0].id, 77)  # type: ignore[arg-type]
     result = alerts(svc).ack(alert_id=the_alert(svc).id, actor_id=LEADER)  # type: ignore[arg-type]
     assert result.acknowledged
-    with session_scope(svc.engine) as s:
-        all_rows = s.exec(select(OutboxMessage)).all()
+    all_rows = rows_of(svc)
     edits = [r for r in all_rows if r.method == "edit"]
     assert {e.edit_of for e in edits} == {r.id for r in rows}  # sent and still-pending copies
     assert all("王主任 已于" in e.text and e.buttons is None for e in edits)
@@ -239,7 +271,7 @@ class _FakeRoster:
 
 
 def test_duty_officer_comes_from_the_roster(svc: Services, clock: MovableClock):
-    service = alerts(svc)
+    service = alerts(svc).recipients
     roster = _FakeRoster([STAFF2])
     service.roster = roster
     tid = log_ticket(svc)
@@ -327,9 +359,8 @@ def test_blocked_leader_recorded_and_managers_told(svc: Services):
     alerts(svc).on_delivery_failed(out, "blocked")
     alerts(svc).on_delivery_failed(out, "blocked")  # reported twice: told once
     assert the_alert(svc).undeliverable == str(LEADER)
-    with session_scope(svc.engine) as s:
-        notices = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "alert_notice")).all()
-    assert len(notices) == 1 and notices[0].chat_id == MANAGER and "王主任" in notices[0].text
+    told = notices(svc)
+    assert len(told) == 1 and told[0].chat_id == MANAGER and "王主任" in told[0].text
 
 
 def test_alerts_between_counts_and_ack_times(svc: Services, clock: MovableClock):
@@ -361,3 +392,15 @@ def test_urgent_remarks_ordinary_ticket_and_realerts_acknowledged_one(svc: Servi
     service.ack(alert_id=first.alert.id, actor_id=LEADER)  # type: ignore[arg-type]
     again = desk(svc).urgent(platform_no="A1", actor_id=STAFF)
     assert again.new and again.alert.id != first.alert.id
+
+
+def test_copy_written_before_notes_is_edited_with_its_own_text(svc: Services):
+    log_ticket(svc)
+    a = the_alert(svc)
+    assert a.id is not None
+    # a copy sent by the previous version: text only, no note
+    old_id = svc.outbox.enqueue(key=f"alert:{a.id}:L0:r0:old", kind=SEND, ref=f"alert:{a.id}",
+                                chat_id=LEADER2, text="旧版提醒", priority=URGENT)
+    alerts(svc).ack(alert_id=a.id, actor_id=LEADER)
+    edit = next(r for r in rows_of(svc) if r.edit_of == old_id)
+    assert edit.text.startswith("旧版提醒\n\n✅ 王主任 已于") and edit.buttons is None

@@ -1,20 +1,20 @@
 """The vocabulary shared by every part of the alert service: outbox kinds and keys, the
-ticket statuses that end an alert, the refusal error and the small result records.
+ticket statuses that end an alert, the ticket-history words, and the small result records.
 
 Kept in one place so the outbox keys (``alert:<id>:…``) and the ``alert:<id>`` ref that the
-courier hook parses back cannot drift apart between modules.
+courier's failure listener parses back cannot drift apart between modules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
+from datetime import datetime, timedelta
+from typing import Literal, Protocol
 
-from bot.services.outbox.store import Buttons
+from bot.services.staff.directory import StaffDirectory
 from bot.services.tickets.workflow import Status
-from bot.texts import alerts as texts
+from bot.services.timefmt import fmt_duration
 from models.alert import Alert
 from models.ticket import Ticket
 
@@ -24,6 +24,17 @@ CLOSING_STATUSES = frozenset({Status.dispatched.value, Status.feedback.value,
                               Status.called_back.value, Status.closed.value,
                               Status.returned.value})
 ENDED_TICKET = frozenset({Status.closed.value, Status.returned.value})
+
+# The ticket history stores words (bot/texts/tickets.py shows them as they are): the action a
+# 收到 is recorded under, and its note.
+HISTORY_ACK = "领导收到"
+HISTORY_ACK_NOTE = "{urgency}提醒#{alert_id}，{took}后确认"
+
+GroupKind = Literal["", "duty_group", "leader_group"]
+
+
+def history_ack_note(urgency: str, alert_id: int, took: timedelta) -> str:
+    return HISTORY_ACK_NOTE.format(urgency=urgency, alert_id=alert_id, took=fmt_duration(took))
 
 
 class OnDutyMember(Protocol):
@@ -36,15 +47,11 @@ class OnDutySource(Protocol):
     def on_duty(self, at: datetime) -> Sequence[OnDutyMember]: ...
 
 
-class AlertError(ValueError):
-    """A refused alert operation; the message is Chinese HTML for the user."""
-
-
 @dataclass(frozen=True)
 class Recipient:
     chat_id: int
-    name: str
-    group: bool = False
+    name: str  # a member's name ("" for a group: see `group`)
+    group: GroupKind = ""  # which group chat this is, "" for a person
 
 
 @dataclass(frozen=True)
@@ -53,17 +60,21 @@ class UrgentResult:
     ticket: Ticket
     new: bool  # False: the ticket already had an unacknowledged alert
     recipients: list[Recipient]
+    escalates_after: timedelta | None = None  # None: the policy has a single level
 
 
 @dataclass(frozen=True)
 class AckResult:
     alert: Alert
     acknowledged: bool  # this press acknowledged it (False: already acknowledged or ended)
+    acker: str = ""  # the name of whoever acknowledged it (this press or an earlier one)
 
 
 def ref_of(alert_id: int) -> str:
     return f"alert:{alert_id}"
 
 
-def alert_buttons(alert_id: int) -> Buttons:
-    return [[(texts.BTN_ACK, f"al1:ack:{alert_id}"), (texts.BTN_SNOOZE, f"al1:snz:{alert_id}")]]
+def name_of(staff: StaffDirectory, telegram_id: int | None) -> str:
+    """A member's name, or the id itself when they are not (or no longer) on the staff."""
+    m = staff.get_any(telegram_id) if telegram_id else None
+    return m.name if m else str(telegram_id)

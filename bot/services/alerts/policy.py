@@ -2,12 +2,14 @@
 
 Ordered levels, each with its recipients, a wait (`wait_minutes`, default
 ESCALATE_AFTER_MINUTES), how many times it is sent again before moving up (`repeat`, default
-0) and optionally a time window (`window: "20:00-08:00"`, Asia/Shanghai, may cross midnight)
-outside which the level is skipped. When the last level's repeats are used up and its wait
-has passed, the policy is exhausted and the managers are told nobody answered.
+0) and optionally a daily time window (`window: "20:00-08:00"`, in the configured TIMEZONE,
+may cross midnight) outside which the level is skipped. When the last level's repeats are used
+up and its wait has passed, the policy is exhausted and the managers are told nobody answered.
 
-Loaded once at start from the packaged `bot/data/escalation.yaml` or ESCALATION_POLICY_FILE;
-a bad file raises `EscalationPolicyError`, whose message names the file and line.
+Loaded once at start from the packaged `bot/data/escalation.yaml` or ESCALATION_POLICY_FILE.
+The file is described by the pydantic model :class:`PolicyFile`; a bad file raises
+`EscalationPolicyError`, whose message names the file and line. Unknown and missing keys are
+checked on the YAML tree first, so the error points at the key's own line.
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 from pathlib import Path
+from typing import Annotated, Any
 
 import yaml
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
 
-from bot.clock import SHANGHAI
 from bot.configfiles.errors import ConfigFileError
-from bot.services.calendar.work import YamlSource
+from bot.configfiles.yaml_source import YamlSource
 
 PACKAGED_FILE = Path(__file__).resolve().parents[2] / "data" / "escalation.yaml"
 
@@ -32,6 +36,8 @@ GROUP_RECIPIENTS = frozenset({"duty_group", "leader_group"})
 MAX_MINUTES = 24 * 60
 MAX_REPEAT = 50
 _WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–~]\s*(\d{1,2}):(\d{2})\s*$")
+_TOP_KEYS = frozenset({"levels", "first_level_extra", "main_leaders"})
+_LEVEL_KEYS = frozenset({"name", "recipients", "wait_minutes", "repeat", "window"})
 
 
 class EscalationPolicyError(ConfigFileError):
@@ -40,30 +46,108 @@ class EscalationPolicyError(ConfigFileError):
     prefix = '升级策略配置错误 / escalation policy error: '
 
 
-@dataclass(frozen=True)
-class Window:
-    """A daily time window [start, end) in Asia/Shanghai; end <= start crosses midnight."""
+def _bad(message: str, value: Any) -> PydanticCustomError:
+    # the value goes through the context, so braces in what someone typed stay literal
+    return PydanticCustomError("escalation_policy", message + ": {value}", {"value": repr(value)})
+
+
+class Window(BaseModel):
+    """A daily time window [start, end) in local time; end <= start crosses midnight."""
+
+    model_config = ConfigDict(frozen=True)
 
     start: time
     end: time
 
-    def contains(self, at: datetime) -> bool:
-        t = at.astimezone(SHANGHAI).time().replace(tzinfo=None)
+    def contains(self, local: time) -> bool:
         if self.start < self.end:
-            return self.start <= t < self.end
-        return t >= self.start or t < self.end
+            return self.start <= local < self.end
+        return local >= self.start or local < self.end
 
     def __str__(self) -> str:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
 
-@dataclass(frozen=True)
-class Level:
-    name: str
-    recipients: tuple[str, ...]
-    wait_minutes: float | None = None  # None: ESCALATE_AFTER_MINUTES
-    repeat: int = 0  # times the level is sent again (each after its wait) before moving up
-    window: Window | None = None  # the level only applies inside this daily window
+def _window(value: Any) -> Window | None:
+    if value is None or isinstance(value, Window):
+        return value
+    m = _WINDOW.match(value) if isinstance(value, str) else None
+    if m is not None:
+        h1, m1, h2, m2 = (int(x) for x in m.groups())
+        if h1 < 24 and h2 < 24 and m1 < 60 and m2 < 60 and (h1, m1) != (h2, m2):
+            return Window(start=time(h1, m1), end=time(h2, m2))
+    raise _bad('应为 "HH:MM-HH:MM"（TIMEZONE 时区，可跨午夜，如 "20:00-08:00"，须加引号）'
+               ' / must be "HH:MM-HH:MM" (local time, may cross midnight, quoted)', value)
+
+
+def _recipient(value: Any) -> str:
+    if value not in RECIPIENTS:
+        raise _bad(f"无效的接收对象（可用：{', '.join(RECIPIENTS)}）/ unknown recipient", value)
+    return str(value)
+
+
+def _distinct(values: tuple[str, ...]) -> tuple[str, ...]:
+    if not values:
+        raise _bad("不能为空 / must not be empty", list(values))
+    return tuple(dict.fromkeys(values))
+
+
+def _minutes(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) \
+            or not 0 < value <= MAX_MINUTES:
+        raise _bad(f"应为 0 到 {MAX_MINUTES} 之间的分钟数 / must be minutes in "
+                   f"(0, {MAX_MINUTES}]", value)
+    return float(value)
+
+
+def _repeat(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_REPEAT:
+        raise _bad(f"应为 0 到 {MAX_REPEAT} 之间的整数（重复次数）/ must be a whole number of "
+                   f"repeats in [0, {MAX_REPEAT}]", value)
+    return value
+
+
+def _telegram_id(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise _bad("应为 TG 号 / must be Telegram ids", value)
+    return value
+
+
+Recipients = Annotated[tuple[Annotated[str, BeforeValidator(_recipient)], ...],
+                       AfterValidator(_distinct)]
+
+
+class Level(BaseModel):
+    """One step of the policy (a level's name defaults to its position, see `load`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=True)
+
+    name: str = ""
+    recipients: Recipients
+    wait_minutes: Annotated[float | None, BeforeValidator(_minutes)] = None  # None: default
+    repeat: Annotated[int, BeforeValidator(_repeat)] = 0  # sent again before moving up
+    window: Annotated[Window | None, BeforeValidator(_window)] = None  # applies inside only
+
+
+class PolicyFile(BaseModel):
+    """The escalation YAML file as written."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    levels: list[Level]
+    first_level_extra: dict[str, Recipients] | None = None
+    main_leaders: list[Annotated[int, BeforeValidator(_telegram_id)]] | None = None
+
+    @field_validator("levels")
+    @classmethod
+    def _some_levels(cls, levels: list[Level]) -> list[Level]:
+        if not levels:
+            raise _bad("不能为空 / must not be empty", levels)
+        return levels
 
 
 @dataclass(frozen=True)
@@ -73,6 +157,7 @@ class EscalationPolicy:
     main_leaders: tuple[int, ...]
     default_wait_minutes: float = 10
     source: Path | None = None
+    tz: tzinfo | None = None  # windows are read in this zone (None: the zone of `at`)
 
     @property
     def last(self) -> int:
@@ -87,7 +172,10 @@ class EscalationPolicy:
 
     def applies(self, level: int, at: datetime) -> bool:
         window = self.levels[level].window
-        return window is None or window.contains(at)
+        if window is None:
+            return True
+        local = at.astimezone(self.tz) if self.tz is not None else at
+        return window.contains(local.time().replace(tzinfo=None))
 
     def next_level(self, after: int, at: datetime) -> int | None:
         """The first level after `after` that applies at `at` (levels outside their time
@@ -113,114 +201,49 @@ class EscalationPolicy:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str] | None = None, *,
-             default_wait_minutes: float = 10) -> EscalationPolicy:
+             default_wait_minutes: float = 10, tz: tzinfo | None = None) -> EscalationPolicy:
         src = YamlSource(path if path is not None else PACKAGED_FILE, EscalationPolicyError)
-        if src.root is None or YamlSource.is_null(src.root):
-            raise EscalationPolicyError("文件为空 / the file is empty", path=src.path)
-        top = dict(src.mapping(src.root, "文件顶层 / top level"))
-        allowed = {"levels", "first_level_extra", "main_leaders"}
-        unknown = sorted(set(top) - allowed)
-        if unknown:
-            raise src.error(f"未知字段 {unknown[0]!r}（可用：{', '.join(sorted(allowed))}）"
-                            " / unknown key", src.key_of(top[unknown[0]]))
-        if "levels" not in top:
-            raise src.error("缺少 levels / missing levels", src.root)
-        nodes = src.sequence(top["levels"], "levels")
-        if not nodes:
-            raise src.error("levels 不能为空 / levels must not be empty", top["levels"])
-        levels = [_level(src, n, i) for i, n in enumerate(nodes)]
-        extra: dict[str, tuple[str, ...]] = {}
-        if not YamlSource.is_null(top.get("first_level_extra")):
-            for urgency, node in src.mapping(top["first_level_extra"], "first_level_extra"):
-                extra[urgency] = _recipients(src, node, f"first_level_extra.{urgency}")
-        main: tuple[int, ...] = ()
-        if not YamlSource.is_null(top.get("main_leaders")):
-            ids = []
-            for node in src.sequence(top["main_leaders"], "main_leaders"):
-                value = src.value(node)
-                if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                    raise src.error(f"main_leaders 应为 TG 号 / must be Telegram ids: {value!r}",
-                                    node)
-                ids.append(value)
-            main = tuple(ids)
-        return cls(tuple(levels), extra, main, default_wait_minutes,
-                   Path(src.path) if path is not None else None)
+        _check_keys(src)
+        data = src.validate(PolicyFile)
+        if data.levels[0].window is not None:
+            raise src.error("第 1 级不能设置 window：提醒必须立即送达 / the first level may not "
+                            "have a window: an alert must always reach someone at once",
+                            src.node_at(("levels", 0, "window")))
+        levels = tuple(lv if lv.name else lv.model_copy(update={"name": f"第{i + 1}级"})
+                       for i, lv in enumerate(data.levels))
+        return cls(levels, dict(data.first_level_extra or {}), tuple(data.main_leaders or ()),
+                   default_wait_minutes, Path(src.path) if path is not None else None, tz)
 
 
-def _level(src: YamlSource, node: yaml.Node, index: int) -> Level:
-    what = f"levels[{index + 1}]"
-    fields = dict(src.mapping(node, what))
-    allowed = {"name", "recipients", "wait_minutes", "repeat", "window"}
-    if "repeat_every_minutes" in fields:
-        raise src.error(f"{what}.repeat_every_minutes 已停用，请改用 repeat（重复次数）和 "
-                        "wait_minutes / repeat_every_minutes is gone: use repeat (how many "
-                        "times) and wait_minutes", src.key_of(fields["repeat_every_minutes"]))
+def _check_keys(src: YamlSource) -> None:
+    """Empty file, unknown and missing keys, each at the key's own line (a pydantic error
+    location leads to the value, which for a list starts on the next line)."""
+    if src.root is None or YamlSource.is_null(src.root):
+        raise EscalationPolicyError("文件为空 / the file is empty", path=src.path)
+    top = dict(src.mapping(src.root, "文件顶层 / top level"))
+    _unknown(src, top, _TOP_KEYS, "")
+    if "levels" not in top:
+        raise src.error("缺少 levels / missing levels", src.root)
+    levels = top["levels"]
+    if not isinstance(levels, yaml.SequenceNode):
+        return  # the model says "must be a list"
+    for index, node in enumerate(levels.value):
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        what = f"levels[{index + 1}]"
+        fields = dict(src.mapping(node, what))
+        if "repeat_every_minutes" in fields:
+            raise src.error(f"{what}.repeat_every_minutes 已停用，请改用 repeat（重复次数）和 "
+                            "wait_minutes / repeat_every_minutes is gone: use repeat (how many "
+                            "times) and wait_minutes", src.key_of(fields["repeat_every_minutes"]))
+        _unknown(src, fields, _LEVEL_KEYS, what + " ")
+        if "recipients" not in fields:
+            raise src.error(f"{what} 缺少 recipients / missing recipients", node)
+
+
+def _unknown(src: YamlSource, fields: dict[str, yaml.Node], allowed: frozenset[str],
+             what: str) -> None:
     unknown = sorted(set(fields) - allowed)
     if unknown:
-        raise src.error(f"{what} 未知字段 {unknown[0]!r}（可用：{', '.join(sorted(allowed))}）"
+        raise src.error(f"{what}未知字段 {unknown[0]!r}（可用：{', '.join(sorted(allowed))}）"
                         " / unknown key", src.key_of(fields[unknown[0]]))
-    if "recipients" not in fields:
-        raise src.error(f"{what} 缺少 recipients / missing recipients", node)
-    name = src.value(fields["name"]) if "name" in fields else f"第{index + 1}级"
-    wait = _minutes(src, fields.get("wait_minutes"), f"{what}.wait_minutes")
-    repeat = _repeat(src, fields.get("repeat"), f"{what}.repeat")
-    window = _window(src, fields.get("window"), f"{what}.window")
-    if window is not None and index == 0:
-        raise src.error("第 1 级不能设置 window：提醒必须立即送达 / the first level may not have "
-                        "a window: an alert must always reach someone at once",
-                        fields["window"])
-    return Level(str(name), _recipients(src, fields["recipients"], f"{what}.recipients"),
-                 wait, repeat, window)
-
-
-def _repeat(src: YamlSource, node: yaml.Node | None, what: str) -> int:
-    if YamlSource.is_null(node):
-        return 0
-    assert node is not None
-    value = src.value(node)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_REPEAT:
-        raise src.error(f"{what} 应为 0 到 {MAX_REPEAT} 之间的整数（重复次数）/ must be a "
-                        f"whole number of repeats in [0, {MAX_REPEAT}]: {value!r}", node)
-    return value
-
-
-def _window(src: YamlSource, node: yaml.Node | None, what: str) -> Window | None:
-    if YamlSource.is_null(node):
-        return None
-    assert node is not None
-    # the raw text: unquoted 20:00 would be a YAML 1.1 base-60 number
-    raw = node.value if isinstance(node, yaml.ScalarNode) else None
-    m = _WINDOW.match(str(raw)) if raw is not None else None
-    if m is not None:
-        h1, m1, h2, m2 = (int(x) for x in m.groups())
-        if h1 < 24 and h2 < 24 and m1 < 60 and m2 < 60 and (h1, m1) != (h2, m2):
-            return Window(time(h1, m1), time(h2, m2))
-    raise src.error(f"{what} 应为 \"HH:MM-HH:MM\"（北京时间，可跨午夜，如 \"20:00-08:00\"）"
-                    f" / must be \"HH:MM-HH:MM\" (Asia/Shanghai, may cross midnight): "
-                    f"{raw!r}", node)
-
-
-def _recipients(src: YamlSource, node: yaml.Node, what: str) -> tuple[str, ...]:
-    out: list[str] = []
-    for item in src.sequence(node, what):
-        value = src.value(item)
-        if value not in RECIPIENTS:
-            raise src.error(f"{what} 中的 {value!r} 无效（可用：{', '.join(RECIPIENTS)}）"
-                            " / unknown recipient", item)
-        if value not in out:
-            out.append(value)
-    if not out:
-        raise src.error(f"{what} 不能为空 / must not be empty", node)
-    return tuple(out)
-
-
-def _minutes(src: YamlSource, node: yaml.Node | None, what: str) -> float | None:
-    if YamlSource.is_null(node):
-        return None
-    assert node is not None
-    value = src.value(node)
-    if isinstance(value, bool) or not isinstance(value, int | float) \
-            or not 0 < value <= MAX_MINUTES:
-        raise src.error(f"{what} 应为 0 到 {MAX_MINUTES} 之间的分钟数 / must be minutes in "
-                        f"(0, {MAX_MINUTES}]: {value!r}", node)
-    return float(value)

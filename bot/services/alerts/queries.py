@@ -13,7 +13,6 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from bot.services.alerts.core import AlertCore
 from models.alert import LIVE_STATUSES, Alert, AlertStatus
 from models.db import session_scope
 from models.ticket import Ticket
@@ -64,7 +63,16 @@ def alerts_between(*, engine: Engine, start: datetime, end: datetime) -> AlertSt
     )
 
 
-class QueriesMixin(AlertCore):
+class AlertQueries:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def open_alert(self, ticket_id: int) -> Alert | None:
+        """The ticket's alert nobody has acknowledged yet, if any."""
+        with session_scope(self.engine) as s:
+            return s.exec(select(Alert).where(Alert.ticket_id == ticket_id,
+                                              Alert.status == AlertStatus.open.value)).first()
+
     def live(self, *, limit: int = 30) -> list[tuple[Alert, str]]:
         """Alerts not closed yet (open, acknowledged, expired) with the ticket number."""
         with session_scope(self.engine) as s:
@@ -75,6 +83,7 @@ class QueriesMixin(AlertCore):
         return [(a, no) for a, no in rows]
 
     def acked_by_member(self, telegram_id: int, *, limit: int = 10) -> list[tuple[Alert, str]]:
+        """The alerts a member acknowledged, latest first, with the ticket number."""
         with session_scope(self.engine) as s:
             rows = s.exec(select(Alert, Ticket.platform_no).join(
                 Ticket, col(Ticket.id) == col(Alert.ticket_id)).where(

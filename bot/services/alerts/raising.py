@@ -9,11 +9,13 @@ scan sends it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot.services.alerts.common import Recipient
-from bot.services.alerts.escalating import EscalationMixin
+from bot.clock import Clock
 from models.alert import Alert, AlertEvent, AlertStatus
 from models.db import session_scope
 from models.ticket import Ticket
@@ -21,26 +23,14 @@ from models.ticket import Ticket
 log = logging.getLogger(__name__)
 
 
-class RaisingMixin(EscalationMixin):
-    def raise_for_ticket(self, ticket: Ticket, actor_id: int, note: str = "") -> None:
-        """Told by the ticket service: a ticket was logged or re-marked urgent."""
-        assert ticket.id is not None
-        self._raise(ticket, actor_id, note)
-
-    def open_alert(self, ticket_id: int) -> Alert | None:
-        with session_scope(self.engine) as s:
-            return s.exec(select(Alert).where(Alert.ticket_id == ticket_id,
-                                              Alert.status == AlertStatus.open.value)).first()
-
-    def recipients_of(self, a: Alert, t: Ticket) -> list[Recipient]:
-        """Who the first level of an alert goes to."""
-        return self._resolve(a, t, 0)
+class Raiser:
+    def __init__(self, *, engine: Engine, clock: Clock,
+                 first_step: Callable[[int, datetime], bool]) -> None:
+        self.engine, self.clock = engine, clock
+        self.first_step = first_step  # the escalator's step: sends the first level now
 
     def raise_now(self, t: Ticket, actor_id: int | None, note: str) -> tuple[Alert, bool]:
         """Raise (or return the open) alert for a ticket; True when it is new."""
-        return self._raise(t, actor_id, note)
-
-    def _raise(self, t: Ticket, actor_id: int | None, note: str) -> tuple[Alert, bool]:
         assert t.id is not None
         now = self.clock.now()
         with session_scope(self.engine) as s:
@@ -57,5 +47,5 @@ class RaisingMixin(EscalationMixin):
             assert a.id is not None
             s.add(AlertEvent(alert_id=a.id, at=now, actor_id=actor_id, action="raise"))
         log.info("alert %s raised for ticket %s", a.id, t.id)
-        self._step(a.id, now)
+        self.first_step(a.id, now)
         return a, True

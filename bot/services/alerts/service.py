@@ -1,16 +1,118 @@
-"""The alert service assembled from its parts, and how it is built from the settings."""
+"""The alert service: its parts built and wired in one constructor, and the calls the rest of
+the bot makes (raise, scan, 收到/暂缓, a failed delivery, the lists).
+
+Parts, each with only what it uses: ``Sections`` (leaders' sections), ``RecipientResolver``
+(who gets a level), ``AlertMail`` (what goes in the outbox, under which key), ``Escalator``
+(the periodic scan), ``Raiser``, ``Acks`` (收到/暂缓), ``Undelivered`` (the courier's failures)
+and ``AlertQueries`` (reads).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
 
-from bot.services.alerts.acks import AckMixin
-from bot.services.alerts.queries import QueriesMixin
-from bot.services.alerts.raising import RaisingMixin
+from sqlalchemy.engine import Engine
 
-if TYPE_CHECKING:
-    pass
+from bot.clock import Clock
+from bot.services.alerts.acks import Acks
+from bot.services.alerts.common import AckResult, OnDutySource, Recipient
+from bot.services.alerts.escalation import Escalator
+from bot.services.alerts.mail import AlertMail
+from bot.services.alerts.policy import EscalationPolicy
+from bot.services.alerts.queries import AlertQueries, AlertStats
+from bot.services.alerts.raising import Raiser
+from bot.services.alerts.recipients import RecipientResolver
+from bot.services.alerts.sections import Sections
+from bot.services.alerts.undelivered import Undelivered
+from bot.services.outbox.store import Outbox, Outgoing
+from bot.services.reference.store import ReferenceStore
+from bot.services.staff.directory import Member, StaffDirectory
+from models.alert import Alert
+from models.ticket import Ticket
 
 
-class AlertService(RaisingMixin, AckMixin, QueriesMixin):
-    """Urgent alerts end to end; see the mixin modules for each part."""
+class AlertService:
+    """Urgent alerts end to end; each call goes to the one part that does it."""
+
+    def __init__(self, *, engine: Engine, clock: Clock, policy: EscalationPolicy,
+                 staff: StaffDirectory, reference: ReferenceStore, outbox: Outbox,
+                 duty_group_id: int | None = None, leader_group_id: int | None = None,
+                 ack_timeout_minutes: float = 60, snooze_minutes: float = 30,
+                 roster: OnDutySource | None = None) -> None:
+        self.sections = Sections(engine=engine, clock=clock, staff=staff, reference=reference)
+        self.recipients = RecipientResolver(
+            policy=policy, staff=staff, clock=clock, section_of=self.sections.section_of,
+            roster=roster, duty_group_id=duty_group_id, leader_group_id=leader_group_id)
+        self.mail = AlertMail(outbox, duty_group_id=duty_group_id)
+        self.escalator = Escalator(engine=engine, clock=clock, policy=policy,
+                                   recipients=self.recipients, mail=self.mail, staff=staff)
+        self.raiser = Raiser(engine=engine, clock=clock, first_step=self.escalator.step)
+        self.acks = Acks(engine=engine, clock=clock, staff=staff, mail=self.mail,
+                         ack_timeout=timedelta(minutes=ack_timeout_minutes),
+                         snooze_for=timedelta(minutes=snooze_minutes))
+        self.undelivered = Undelivered(engine=engine, clock=clock, staff=staff,
+                                       recipients=self.recipients, mail=self.mail)
+        self.queries = AlertQueries(engine)
+
+    # ------------------------------------------------------------------ the policy
+    @property
+    def policy(self) -> EscalationPolicy:
+        return self.escalator.policy
+
+    @policy.setter
+    def policy(self, policy: EscalationPolicy) -> None:
+        """Swap the policy (tests use another file); both parts that read it get it."""
+        self.escalator.policy = self.recipients.policy = policy
+
+    @property
+    def snooze_for(self) -> timedelta:
+        return self.acks.snooze_for
+
+    # ------------------------------------------------------------------ raising, the scan
+    def raise_for_ticket(self, ticket: Ticket, actor_id: int, note: str = "") -> None:
+        """Ticket-service listener: a ticket was logged or re-marked urgent."""
+        self.raiser.raise_now(ticket, actor_id, note)
+
+    def raise_now(self, t: Ticket, actor_id: int | None, note: str) -> tuple[Alert, bool]:
+        """Raise (or return the open) alert for a ticket; True when it is new."""
+        return self.raiser.raise_now(t, actor_id, note)
+
+    def recipients_of(self, a: Alert, t: Ticket) -> list[Recipient]:
+        """Who the first level of an alert goes to."""
+        return self.recipients.resolve(a, t, 0)
+
+    def scan(self, now: datetime) -> int:
+        """Scheduler producer: close finished alerts, run every due escalation step."""
+        return self.escalator.scan(now)
+
+    def on_delivery_failed(self, row: Outgoing, why: str) -> None:
+        """Courier listener: a copy did not reach someone; the managers are told."""
+        self.undelivered.on_delivery_failed(row, why)
+
+    # ------------------------------------------------------------------ 收到 / 暂缓
+    def ack(self, *, alert_id: int, actor_id: int) -> AckResult:
+        return self.acks.ack(alert_id=alert_id, actor_id=actor_id)
+
+    def check_snoozable(self, alert_id: int) -> Alert:
+        return self.acks.check_snoozable(alert_id)
+
+    def snooze(self, *, alert_id: int, actor_id: int, reason: str) -> Alert:
+        return self.acks.snooze(alert_id=alert_id, actor_id=actor_id, reason=reason)
+
+    def set_section(self, *, actor_id: int, telegram_id: int, text: str,
+                    chat_id: int | None = None) -> tuple[Member, str | None]:
+        return self.sections.set_section(actor_id=actor_id, telegram_id=telegram_id,
+                                         text=text, chat_id=chat_id)
+
+    # ------------------------------------------------------------------ reads
+    def open_alert(self, ticket_id: int) -> Alert | None:
+        return self.queries.open_alert(ticket_id)
+
+    def live(self, *, limit: int = 30) -> list[tuple[Alert, str]]:
+        return self.queries.live(limit=limit)
+
+    def acked_by_member(self, telegram_id: int, *, limit: int = 10) -> list[tuple[Alert, str]]:
+        return self.queries.acked_by_member(telegram_id, limit=limit)
+
+    def alerts_between(self, start: datetime, end: datetime) -> AlertStats:
+        return self.queries.alerts_between(start, end)

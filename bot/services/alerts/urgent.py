@@ -6,12 +6,12 @@ service only tells its urgent listeners), so it sits beside them rather than ins
 
 from __future__ import annotations
 
-from html import escape
-
-from bot.services.alerts.common import ENDED_TICKET, AlertError, UrgentResult
+from bot.services.alerts.common import ENDED_TICKET, UrgentResult
+from bot.services.alerts.errors import RaiseFailed, TicketEnded, TicketNotFound
 from bot.services.alerts.service import AlertService
 from bot.services.tickets.service import ALERT_URGENCIES, TicketService
-from bot.texts import alerts as texts
+
+URGENT = "紧急"  # the urgency /urgent gives an ordinary ticket
 
 
 class UrgentDesk:
@@ -22,19 +22,20 @@ class UrgentDesk:
         """Mark the ticket 紧急 (if it is not urgent yet) and alert the leaders now."""
         t = self.tickets.get(platform_no)
         if t is None or t.id is None:
-            raise AlertError(texts.NOT_FOUND.format(no=escape(platform_no)))
+            raise TicketNotFound(platform_no)
         if t.status in ENDED_TICKET:
-            raise AlertError(texts.URGENT_CLOSED.format(no=escape(t.platform_no),
-                                                        status=t.status.removeprefix("已")))
+            raise TicketEnded(t.platform_no, t.status)
         existing = self.alerts.open_alert(t.id)
         if existing is not None:
             return UrgentResult(existing, t, False, [])
         if t.urgency not in ALERT_URGENCIES:
-            t = self.tickets.set_urgency(ticket_id=t.id, urgency="紧急", actor_id=actor_id,
+            t = self.tickets.set_urgency(ticket_id=t.id, urgency=URGENT, actor_id=actor_id,
                                          note=note)
             alert = self.alerts.open_alert(t.id or 0)
             if alert is None:
-                raise AlertError("提醒发送失败，请稍后再试或电话联系领导。")
+                raise RaiseFailed()
         else:
             alert, _ = self.alerts.raise_now(t, actor_id, note)
-        return UrgentResult(alert, t, True, self.alerts.recipients_of(alert, t))
+        policy = self.alerts.policy
+        return UrgentResult(alert, t, True, self.alerts.recipients_of(alert, t),
+                            policy.wait(0) if policy.last > 0 else None)

@@ -10,20 +10,17 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from bot.services.alerts.common import (
-    CLOSING_STATUSES,
-    NOTICE,
-    SEND,
-    Recipient,
-    alert_buttons,
-    ref_of,
-)
-from bot.services.alerts.recipients import RecipientsMixin
-from bot.services.outbox.store import URGENT
-from bot.services.timefmt import fmt_duration
-from bot.texts import alerts as texts
+from bot.clock import Clock
+from bot.services.alerts.common import CLOSING_STATUSES, Recipient, name_of
+from bot.services.alerts.mail import AlertMail
+from bot.services.alerts.notes import AlertAckTimeout, AlertExhausted, AlertSent, Closed, Then
+from bot.services.alerts.policy import EscalationPolicy
+from bot.services.alerts.recipients import RecipientResolver
+from bot.services.staff.directory import StaffDirectory
+from bot.services.tickets.workflow import Status
 from models.alert import LIVE_STATUSES, Alert, AlertEvent, AlertStatus
 from models.db import session_scope
 from models.ticket import Ticket
@@ -31,10 +28,16 @@ from models.ticket import Ticket
 log = logging.getLogger(__name__)
 
 
-class EscalationMixin(RecipientsMixin):
+class Escalator:
+    def __init__(self, *, engine: Engine, clock: Clock, policy: EscalationPolicy,
+                 recipients: RecipientResolver, mail: AlertMail,
+                 staff: StaffDirectory) -> None:
+        self.engine, self.clock, self.policy = engine, clock, policy
+        self.recipients, self.mail, self.staff = recipients, mail, staff
+
     def scan(self, now: datetime) -> int:
         """Periodic producer: close alerts whose ticket moved on, then run every due step."""
-        self._close_finished(now)
+        self.close_finished(now)
         with session_scope(self.engine) as s:
             ids = s.exec(select(Alert.id).where(
                 Alert.next_escalation_at != None,  # noqa: E711
@@ -43,12 +46,13 @@ class EscalationMixin(RecipientsMixin):
         done = 0
         for alert_id in ids:
             try:
-                done += self._step(alert_id, now)  # type: ignore[arg-type]
+                done += self.step(alert_id, now)  # type: ignore[arg-type]
             except Exception:  # one broken alert must not stop the others
                 log.exception("alert %s escalation step failed", alert_id)
         return done
 
-    def _step(self, alert_id: int, now: datetime) -> bool:
+    def step(self, alert_id: int, now: datetime) -> bool:
+        """Run the alert's due step, if it is due; True when a step was taken."""
         with session_scope(self.engine) as s:
             a = s.get(Alert, alert_id)
             if a is None or a.next_escalation_at is None or a.next_escalation_at > now:
@@ -59,7 +63,6 @@ class EscalationMixin(RecipientsMixin):
             return self._ack_timeout_reminder(a, t, now)
         if a.status != AlertStatus.open.value:
             return False
-        due = a.next_escalation_at
         if a.snoozed_until is not None:  # a snooze ran out: remind the same level again
             step: tuple[int, int] | None = (max(a.level, 0), a.repeat + 1)
         else:  # repeat this level, or the next level that applies now (windows), or none
@@ -69,63 +72,66 @@ class EscalationMixin(RecipientsMixin):
             return True
         level, repeat = step
         # 1) deliveries first (idempotent keys) ...
-        self._deliver(a, t, level, repeat, now)
+        self.deliver(a, t, level, repeat, now)
         # 2) ... then the step itself; a crash between the two repeats 1) harmlessly.
+        return self._record_step(a, level, repeat, now)
+
+    def _record_step(self, a: Alert, level: int, repeat: int, now: datetime) -> bool:
+        assert a.next_escalation_at is not None
         wait = self.policy.wait(level)
-        nxt = due + wait  # from the scheduled time: a restart does not shift the timetable
+        nxt = a.next_escalation_at + wait  # from the scheduled time: a restart keeps the plan
         if nxt <= now:  # we were down for a while: do not fire the following steps at once
             nxt = now + wait
         with session_scope(self.engine) as s:
-            row = s.get(Alert, alert_id)
+            row = s.get(Alert, a.id)
             if row is None or row.status != AlertStatus.open.value or row.level != a.level \
                     or row.repeat != a.repeat:
                 return False  # someone acknowledged or another process took the step
             row.level, row.repeat, row.next_escalation_at = level, repeat, nxt
             row.snoozed_until = None
             s.add(row)
-            s.add(AlertEvent(alert_id=alert_id, at=now, action="level", level=level,
+            s.add(AlertEvent(alert_id=a.id, at=now, action="level", level=level,
                              note=f"r{repeat}"))
         return True
 
-    def _then(self, level: int, repeat: int, at: datetime) -> str:
+    def _then(self, level: int, repeat: int, at: datetime) -> Then:
         """What happens if nobody acknowledges by `at` (the end of this step's wait)."""
         nxt = self.policy.next_step(level, repeat, at)
         if nxt is None:
             return "exhausted"
         return "repeat" if nxt[0] == level else "escalate"
 
-    def _deliver(self, a: Alert, t: Ticket, level: int, repeat: int,
-                 now: datetime) -> list[Recipient]:
-        assert a.id is not None
-        recipients = self._resolve(a, t, level)
-        raiser = self.staff.get_any(a.raised_by) if a.raised_by else None
-        waited = fmt_duration(now - a.raised_at) if level or repeat else None
-        common = dict(alert_id=a.id, urgency=a.urgency, level=level,
-                      level_name=self.policy.levels[level].name, repeat=repeat,
-                      raised_at=a.raised_at, raiser=raiser.name if raiser else "值班员",
-                      note=a.note, waited=waited,
-                      next_wait=fmt_duration(self.policy.wait(level)),
-                      then=self._then(level, repeat, now + self.policy.wait(level)), now=now)
-        texts_by_mask = {m: texts.render_alert(t, masked=m, **common)  # type: ignore[arg-type]
-                         for m in (False, True)}
-        for r in recipients:
-            # the duty group gets a masked notice; 收到 is for the leaders (and their group)
-            buttons = None if r.chat_id == self.duty_group_id else alert_buttons(a.id)
-            self.outbox.enqueue(
-                key=f"alert:{a.id}:L{level}:r{repeat}:{r.chat_id}", kind=SEND, ref=ref_of(a.id),
-                chat_id=r.chat_id, text=texts_by_mask[r.group], buttons=buttons,
-                priority=URGENT)
+    def deliver(self, a: Alert, t: Ticket, level: int, repeat: int,
+                now: datetime) -> list[Recipient]:
+        """Enqueue one level's copies (idempotent: the keys name alert, level, repeat, chat)."""
+        recipients = self.recipients.resolve(a, t, level)
+        self.mail.send_level(self.level_note(a, t, level, repeat, now), recipients)
         return recipients
+
+    def level_note(self, a: Alert, t: Ticket, level: int, repeat: int,
+                   now: datetime) -> AlertSent:
+        assert a.id is not None
+        raiser = self.staff.get_any(a.raised_by) if a.raised_by else None
+        wait = self.policy.wait(level)
+        return AlertSent(
+            alert_id=a.id, urgency=a.urgency, level=level,
+            level_name=self.policy.levels[level].name, repeat=repeat,
+            platform_no=t.platform_no, status=t.status, unit=t.unit,
+            category_l1=t.category_l1, category_l2=t.category_l2 or "", content=t.content,
+            citizen_name=t.citizen_name or "", phone=t.phone or "",
+            sign_by=t.sign_by if t.status == Status.new.value else None,
+            complete_by=t.complete_by, raised_at=a.raised_at,
+            raiser=raiser.name if raiser else None, note=a.note,
+            waited=now - a.raised_at if level or repeat else None, next_wait=wait,
+            then=self._then(level, repeat, now + wait), now=now)
 
     def _exhausted(self, a: Alert, t: Ticket, now: datetime) -> None:
         """The last level's repeats and wait are used up: tell the managers nobody answered."""
         assert a.id is not None
         minutes = int((now - a.raised_at).total_seconds() // 60)
-        text = texts.exhausted_notice(t.platform_no, a.id, minutes)
-        for m in self._managers():
-            self.outbox.enqueue(key=f"alert:{a.id}:exhausted:{m.telegram_id}", kind=NOTICE,
-                                ref=ref_of(a.id), chat_id=m.telegram_id, text=text,
-                                priority=URGENT)
+        note = AlertExhausted(alert_id=a.id, platform_no=t.platform_no, minutes=minutes)
+        self.mail.notify(a.id, "exhausted", [m.telegram_id for m in self.recipients.managers()],
+                         note)
         with session_scope(self.engine) as s:
             row = s.get(Alert, a.id)
             if row is None or row.status != AlertStatus.open.value:
@@ -141,14 +147,11 @@ class EscalationMixin(RecipientsMixin):
         assert a.id is not None
         if t.status not in CLOSING_STATUSES:
             chats = [a.acked_by] if a.acked_by else []
-            chats += [i for i in self.duty_officer_ids(t, now) if i not in chats]
-            text = texts.ack_timeout_notice(
-                t.platform_no, a.id, self.name_of(a.acked_by),
-                a.acked_at or now, t.status, now)
-            for chat in chats:
-                assert chat is not None
-                self.outbox.enqueue(key=f"alert:{a.id}:acktimeout:{chat}", kind=NOTICE,
-                                    ref=ref_of(a.id), chat_id=chat, text=text, priority=URGENT)
+            chats += [i for i in self.recipients.duty_officer_ids(t, now) if i not in chats]
+            note = AlertAckTimeout(alert_id=a.id, platform_no=t.platform_no,
+                                   name=name_of(self.staff, a.acked_by),
+                                   acked_at=a.acked_at or now, status=t.status, now=now)
+            self.mail.notify(a.id, "acktimeout", [c for c in chats if c is not None], note)
         with session_scope(self.engine) as s:
             row = s.get(Alert, a.id)
             if row is None or row.status != AlertStatus.acked.value \
@@ -160,8 +163,8 @@ class EscalationMixin(RecipientsMixin):
                              note=t.status))
         return True
 
-    # ------------------------------------------------------------------ closing
-    def _close_finished(self, now: datetime) -> int:
+    def close_finished(self, now: datetime) -> int:
+        """Close every live alert whose ticket was handed on (or ended) since it was raised."""
         with session_scope(self.engine) as s:
             rows = s.exec(select(Alert, Ticket.status).join(
                 Ticket, col(Ticket.id) == col(Alert.ticket_id)).where(
@@ -177,6 +180,6 @@ class EscalationMixin(RecipientsMixin):
         for a, status in rows:
             assert a.id is not None
             if a.acked_by is None:  # acknowledged copies already say so
-                self._edit_copies(a.id, "close", texts.closed_line(status), buttons=None)
-            self.outbox.cancel(ref=ref_of(a.id), kind=SEND)
+                self.mail.edit_copies(a.id, "close", Closed(status=status))
+            self.mail.cancel_pending(a.id)
         return len(rows)

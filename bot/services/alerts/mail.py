@@ -1,0 +1,69 @@
+"""Everything the alert service puts in the outbox, under its deterministic keys.
+
+Keys (``alert:<id>:L<level>:r<repeat>:<chat>``, ``alert:<id>:<tag>:<copy>``, …) make a repeated
+step a no-op, which is what makes escalation crash-safe. Every row carries a note from
+``notes``; the courier renders it for the chat's audience.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.services.alerts.common import EDIT, NOTICE, SEND, Recipient, ref_of
+from bot.services.alerts.notes import AlertEdited, AlertSent, Change
+from bot.services.outbox.notes import Note, UnknownNote, load_note
+from bot.services.outbox.store import URGENT, Outbox
+from models.outbox import OutboxMessage
+
+
+class AlertMail:
+    def __init__(self, outbox: Outbox, *, duty_group_id: int | None = None) -> None:
+        self.outbox, self.duty_group_id = outbox, duty_group_id
+
+    def send_level(self, note: AlertSent, recipients: Iterable[Recipient]) -> None:
+        """One copy of a level per recipient; the duty group's copy is a notice (no buttons:
+        收到 is for the leaders and their group)."""
+        a_id = note.alert_id
+        for r in recipients:
+            copy = note if r.chat_id != self.duty_group_id \
+                else note.model_copy(update={"ackable": False})
+            self.outbox.enqueue(
+                key=f"alert:{a_id}:L{note.level}:r{note.repeat}:{r.chat_id}", kind=SEND,
+                ref=ref_of(a_id), chat_id=r.chat_id, note=copy, priority=URGENT)
+
+    def edit_copies(self, alert_id: int, tag: str, change: Change) -> int:
+        """Edit every copy sent (or still on its way) so all recipients see the same state."""
+        n = 0
+        for row in self.outbox.deliveries(ref=ref_of(alert_id), kind=SEND):
+            if row.method != "send" or row.status not in ("sent", "pending"):
+                continue
+            original = _original(row)
+            note = AlertEdited(alert_id=alert_id, original=original,
+                               legacy_text="" if original is not None else row.text,
+                               change=change)
+            self.outbox.enqueue(key=f"alert:{alert_id}:{tag}:{row.id}", kind=EDIT,
+                                ref=ref_of(alert_id), chat_id=row.chat_id, note=note,
+                                priority=URGENT, edit_of=row.id)
+            n += 1
+        return n
+
+    def notify(self, alert_id: int, tag: str, chats: Iterable[int], note: Note) -> None:
+        """A notice about the alert to each chat, once per (tag, chat)."""
+        for chat in chats:
+            self.outbox.enqueue(key=f"alert:{alert_id}:{tag}:{chat}", kind=NOTICE,
+                                ref=ref_of(alert_id), chat_id=chat, note=note,
+                                priority=URGENT)
+
+    def cancel_pending(self, alert_id: int) -> int:
+        """Drop copies not sent yet (the alert was acknowledged or closed)."""
+        return self.outbox.cancel(ref=ref_of(alert_id), kind=SEND)
+
+
+def _original(row: OutboxMessage) -> AlertSent | None:
+    if not row.payload:
+        return None
+    try:
+        note = load_note(row.note_kind, row.payload)
+    except (UnknownNote, ValueError):
+        return None
+    return note if isinstance(note, AlertSent) else None

@@ -1,0 +1,134 @@
+"""Alert notes and their words: each audience sees what it may, a note survives the database,
+every note and refusal has words, and the buttons' data reads back."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.clock import SHANGHAI
+from bot.services.alerts import callbacks
+from bot.services.alerts.errors import (
+    AlertEnded,
+    AlertError,
+    AlertGone,
+    AlreadyAcked,
+    MemberNotFound,
+    RaiseFailed,
+    SectionUnknown,
+    TicketEnded,
+    TicketNotFound,
+)
+from bot.services.alerts.notes import (
+    Acked,
+    AlertAckedNotice,
+    AlertAckTimeout,
+    AlertEdited,
+    AlertExhausted,
+    AlertSent,
+    AlertUndelivered,
+    Closed,
+    Snoozed,
+)
+from bot.services.outbox.notes import Note, load_note
+from bot.texts import alerts as texts
+from bot.texts.audience import Audience
+from bot.texts.render import render
+
+NOW = datetime(2026, 11, 25, 10, 30, tzinfo=SHANGHAI)
+SENT = AlertSent(
+    alert_id=7, urgency="紧急", level=1, level_name="主要领导", repeat=0, platform_no="A<1>",
+    status="待签收", unit="朝阳医院", category_l1="医疗服务", category_l2="服务态度",
+    content="张三丰反映急诊无人接诊，回拨 13800138000", citizen_name="张三丰",
+    phone="13800138000", sign_by=NOW + timedelta(hours=1), complete_by=NOW + timedelta(days=3),
+    raised_at=NOW - timedelta(minutes=10), raiser=None, note="家属<激动>",
+    waited=timedelta(minutes=10), next_wait=timedelta(minutes=10), then="exhausted", now=NOW)
+
+
+def test_groups_mask_the_name_private_copies_keep_it_phones_never_shown():
+    for audience in Audience:
+        text = render(SENT, audience).text
+        assert "13800138000" not in text and "138****8000" in text
+        assert ("张三丰" in text) == (audience in (Audience.STAFF, Audience.LEADER))
+    text = render(SENT, Audience.LEADER).text
+    assert text.startswith("⏫ <b>升级提醒</b>：紧急案件已 10 分钟 无人确认（第2级：主要领导")
+    assert "A&lt;1&gt;" in text and "说明：家属&lt;激动&gt;" in text
+    assert "登记：值班员" in text and "时限：签收 11月25日 11:30 · 办结 11月28日 10:30" in text
+    assert text.endswith("请点“收到”确认；10 分钟内无人确认将通知项目经理。")
+
+
+def test_buttons_only_on_ackable_copies():
+    assert render(SENT, Audience.GROUP).buttons == [[("收到", "al1:ack:7"), ("暂缓", "al1:snz:7")]]
+    notice = SENT.model_copy(update={"ackable": False})
+    assert render(notice, Audience.GROUP).buttons is None
+
+
+@pytest.mark.parametrize("note", [
+    SENT,
+    AlertEdited(alert_id=7, original=SENT, change=Acked(name="王主任", at=NOW,
+                                                        took=timedelta(minutes=3))),
+    AlertEdited(alert_id=7, original=SENT,
+                change=Snoozed(name="王主任", until=NOW, reason="会议中", now=NOW)),
+    AlertEdited(alert_id=7, original=None, legacy_text="旧文本", change=Closed(status="已派发")),
+    AlertAckedNotice(alert_id=7, platform_no="A1", name="王主任", at=NOW,
+                     took=timedelta(minutes=3)),
+    AlertUndelivered(alert_id=7, platform_no="A1", chat_id=-100, group="duty_group"),
+    AlertExhausted(alert_id=7, platform_no="A1", minutes=50),
+    AlertAckTimeout(alert_id=7, platform_no="A1", name="王主任", acked_at=NOW - timedelta(hours=1),
+                    status="待签收", now=NOW),
+], ids=lambda n: n.kind)
+def test_every_note_survives_the_database_and_renders_the_same(note: Note):
+    back = load_note(note.kind, note.dump())
+    assert back == note
+    for audience in Audience:
+        assert render(back, audience) == render(note, audience)
+
+
+def test_an_edit_is_the_original_plus_the_change():
+    acked = AlertEdited(alert_id=7, original=SENT,
+                        change=Acked(name="王<主任>", at=NOW, took=timedelta(minutes=3)))
+    out = render(acked, Audience.GROUP)
+    line = "\n\n✅ 王&lt;主任&gt; 已于 11月25日 10:30 收到（3 分钟后确认），提醒结束。"
+    assert out.text == render(SENT, Audience.GROUP).text + line
+    assert out.buttons is None
+    legacy = AlertEdited(alert_id=7, original=None, legacy_text="旧文本",
+                         change=Closed(status="已派发"))
+    assert render(legacy, Audience.STAFF).text == "旧文本\n\n☑️ 工单已派发，提醒结束。"
+    snoozed = AlertEdited(alert_id=7, original=SENT,
+                          change=Snoozed(name="王主任", until=NOW, reason="会议中", now=NOW))
+    assert render(snoozed, Audience.LEADER).buttons == texts.alert_buttons(7)
+
+
+def test_undelivered_names_the_member_the_group_or_the_chat():
+    def words(**kw: object) -> str:
+        return render(AlertUndelivered(alert_id=7, platform_no="A1", **kw),  # type: ignore[arg-type]
+                      Audience.STAFF).text
+    assert words(chat_id=3001, name="王主任").startswith("⚠️ <b>提醒未送达</b>：王主任（TG号")
+    assert "：领导群（TG号" in words(chat_id=-200, group="leader_group")
+    assert "：-300（TG号" in words(chat_id=-300)
+
+
+@pytest.mark.parametrize(("exc", "words"), [
+    (AlertGone(), "提醒不存在。"),
+    (AlertEnded(), "该提醒已结束。"),
+    (AlreadyAcked(name="王主任", at=NOW, now=NOW), "王主任 已于 11月25日 10:30 确认过。"),
+    (TicketNotFound("9<x>"), "没有找到工单 <code>9&lt;x&gt;</code>。"),
+    (TicketEnded("A1", "已办结"), "工单 <code>A1</code> 已办结，无需提醒。"),
+    (RaiseFailed(), "提醒发送失败"),
+    (SectionUnknown("朝阳<医院>", ["医政医管科", "中医科"]),
+     "“朝阳&lt;医院&gt;”不是委机关科室。可选：医政医管科、中医科"),
+    (MemberNotFound(42), "没有找到 TG号 42 的人员"),
+])
+def test_every_refusal_has_words(exc: AlertError, words: str):
+    assert words in texts.error(exc)
+
+
+def test_button_data_reads_back():
+    assert callbacks.parse(callbacks.ack_data(5)) == callbacks.Press(callbacks.ACK, 5)
+    assert callbacks.parse(callbacks.snooze_data(5)) == callbacks.Press(callbacks.SNOOZE, 5)
+    assert callbacks.parse(callbacks.reason_data(5, 3)) == callbacks.Press(callbacks.REASON, 5, 3)
+    assert [b for row in texts.reason_buttons(5) for b in row][1] == ("会议中", "al1:sr:5:1")
+    for bad in ("al1:ack", "al1:zzz:5", "al2:ack:5", "al1:sr:5", "al1:sr:5:-1", "al1:ack:x"):
+        with pytest.raises(ValueError):
+            callbacks.parse(bad)
