@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 from bot.config import Settings, load_settings_or_exit
 from bot.configfiles.errors import ConfigFileError
 from bot.runtime import ALLOWED_UPDATES, dispose_engines, prepare_database, setup_logging
-from bot.services.reference.data import ReferenceDataError
+from bot.services.reference.problems import ReferenceDataError
+from bot.texts.admin import reference_error
 
 log = logging.getLogger("bot")
 
@@ -29,7 +30,8 @@ def _run(args: argparse.Namespace) -> int:
         app = build_application(settings, engine=engine)
     except (ConfigFileError, ReferenceDataError) as exc:  # names the file and the line
         engine.dispose()
-        print("配置错误: " + " ".join(str(exc).split()), file=sys.stderr)
+        shown = reference_error(exc) if isinstance(exc, ReferenceDataError) else str(exc)
+        print("配置错误: " + " ".join(shown.split()), file=sys.stderr)
         return 2
     log.info("starting long polling")
     app.run_polling(allowed_updates=ALLOWED_UPDATES)
