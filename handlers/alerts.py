@@ -13,6 +13,7 @@ from bot.services.alerts.service import AlertService
 from bot.services.staff.directory import Member, StaffError, parse_telegram_id
 from bot.services.timefmt import fmt_dt, fmt_duration
 from bot.texts import alerts as texts
+from bot.texts.admin import staff_error
 from handlers.access import command_args, guard
 from handlers.replies import chat_id_of, reply
 from models.alert import Alert, AlertStatus
@@ -94,7 +95,7 @@ async def setsection(update: Update, context: BotContext, member: Member) -> Non
             actor_id=member.telegram_id, telegram_id=tid, text=" ".join(args[1:]),
             chat_id=chat_id_of(update))
     except StaffError as exc:
-        await reply(update, escape(str(exc)))
+        await reply(update, staff_error(exc))
         return
     template = texts.SECTION_SET if section else texts.SECTION_CLEARED
     await reply(update, template.format(name=escape(target.name), tid=tid,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from bot.services.reference.problems import Problem, ReferenceDataError, ReferenceProblem
 from bot.services.reference.units import UNIT_KINDS
+from bot.services.staff.directory import StaffError, StaffRefusal
 
 ADDUSER_USAGE = (
     "用法：/adduser &lt;TG号&gt; &lt;角色&gt; &lt;姓名&gt;\n"
@@ -31,6 +34,25 @@ REQUEST_IGNORED = "已忽略 {name}（<code>{tid}</code>）的申请（{admin}�
 REQUEST_DONE = "该申请已处理过了。"
 BTN_APPROVE = "登记为{role}"
 BTN_IGNORE = "忽略"
+
+STAFF_REFUSALS: dict[StaffRefusal, str] = {
+    StaffRefusal.bad_role: "角色“{text}”无效，可选：staff、leader、manager、admin。",
+    StaffRefusal.bad_telegram_id: "“{text}”不是有效的 Telegram 用户 ID（应为纯数字）。",
+    StaffRefusal.name_missing: "请填写姓名。",
+    StaffRefusal.name_too_long: "姓名太长（最多 {limit} 个字）。",
+    StaffRefusal.already_registered: "{name}（{telegram_id}）已登记为该角色，无需重复操作。",
+    StaffRefusal.own_admin_role: "不能取消自己的管理员角色，请让另一位管理员操作。",
+    StaffRefusal.deactivate_self: "不能停用自己。",
+    StaffRefusal.already_inactive: "{name}（{telegram_id}）已是停用状态。",
+    StaffRefusal.not_found: "没有找到 TG号 {telegram_id} 的人员，请先用 /adduser 登记。",
+}
+
+
+def staff_error(exc: StaffError) -> str:
+    """The refusal in words, HTML-escaped (it may quote what the admin typed)."""
+    if not isinstance(exc.code, StaffRefusal):  # a caller still passing its own words
+        return escape(exc.code)
+    return escape(STAFF_REFUSALS[exc.code].format(**exc.fields))
 
 
 # ---------------------------------------------------------------- reference data (plain text)
