@@ -22,8 +22,8 @@ from bot.services.alerts.queries import alerts_between
 from bot.services.alerts.service import AlertService
 from bot.services.alerts.urgent import UrgentDesk
 from bot.services.outbox.store import URGENT, Outgoing
+from bot.services.tickets.actions import ActionInput
 from bot.services.tickets.fields import ParsedTicket
-from bot.services.tickets.service import ActionInput
 from bot.services.tickets.workflow import Action
 from models.alert import Alert, AlertStatus
 from models.db import session_scope

@@ -10,7 +10,8 @@ from html import escape
 
 from bot.services.alerts.common import ENDED_TICKET, AlertError, UrgentResult
 from bot.services.alerts.service import AlertService
-from bot.services.tickets.service import ALERT_URGENCIES, TicketService
+from bot.services.tickets.service import TicketService
+from bot.services.tickets.vocabulary import ALERT_URGENCIES
 from bot.texts import alerts as texts
 
 
