@@ -25,8 +25,8 @@ from bot.services.tickets.history import (
     load_detail,
 )
 from bot.services.tickets.labels import FIELD_LABELS_ZH
+from bot.services.tickets.repeats import Warnings
 from bot.services.tickets.vocabulary import EventName
-from bot.services.tickets.warnings import Warnings
 from bot.services.tickets.workflow import Action, Status
 from bot.services.timefmt import fmt_dt, time_left
 from models.ticket import Ticket, TicketEvent

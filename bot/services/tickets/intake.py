@@ -15,13 +15,13 @@ from bot.services.tickets.fields import ParsedTicket
 from bot.services.tickets.indexes import TicketIndexes
 from bot.services.tickets.listeners import UrgentListeners
 from bot.services.tickets.queries import by_number
+from bot.services.tickets.repeats import WarningFinder, Warnings
 from bot.services.tickets.vocabulary import (
     ALERT_URGENCIES,
     CONSULTATION,
     DEFAULT_URGENCY,
     EventName,
 )
-from bot.services.tickets.warnings import WarningFinder, Warnings
 from bot.services.tickets.workflow import Status
 from models.db import session_scope
 from models.ticket import Ticket, TicketEvent

@@ -24,7 +24,7 @@ from bot.services.tickets.indexes import TicketIndexes
 from bot.services.tickets.intake import Created, TicketIntake
 from bot.services.tickets.listeners import UrgentListener, UrgentListeners
 from bot.services.tickets.queries import Page, TicketQueries
-from bot.services.tickets.warnings import WarningFinder
+from bot.services.tickets.repeats import WarningFinder
 from bot.services.tickets.workflow import Action
 from models.ticket import Ticket, TicketEvent
 
