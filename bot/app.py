@@ -72,8 +72,9 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
         ack_timeout_minutes=settings.alert_ack_timeout_minutes,
         snooze_minutes=settings.alert_snooze_minutes, roster=roster)
     # Listeners: a ticket logged or re-marked 紧急/涉稳/重点 raises an alert.
-    tickets = TicketService(engine, clock, DeadlinePolicy.load(settings.deadline_policy_file),
-                            calendar, on_urgent=(alerts.raise_for_ticket,))
+    tickets = TicketService(
+        engine, clock, DeadlinePolicy.load(settings.deadline_policy_file, tz=settings.tz),
+        calendar, on_urgent=(alerts.raise_for_ticket,))
     reminders = ReminderService(
         engine=engine, clock=clock, staff=staff, outbox=outbox, tickets=tickets,
         calendar=calendar, roster=roster, duty_group_id=settings.duty_group_id,

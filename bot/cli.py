@@ -18,7 +18,8 @@ from bot.runtime import (
     setup_logging,
 )
 from bot.serve import TokenRejected, serve
-from bot.services.reference.data import ReferenceDataError
+from bot.services.reference.problems import ReferenceDataError
+from bot.texts.admin import reference_error
 
 log = logging.getLogger("bot")
 
@@ -35,7 +36,8 @@ def _run(args: argparse.Namespace) -> int:
         app = build_application(settings, engine=engine)
     except (ConfigFileError, ReferenceDataError) as exc:  # names the file and the line
         engine.dispose()
-        print("配置错误: " + " ".join(str(exc).split()), file=sys.stderr)
+        shown = reference_error(exc) if isinstance(exc, ReferenceDataError) else str(exc)
+        print("配置错误: " + " ".join(shown.split()), file=sys.stderr)
         return 2
     try:
         return asyncio.run(serve(app, settings))

@@ -13,8 +13,9 @@ from pathlib import Path
 from bot.clock import Clock
 from bot.config import load_settings_or_exit
 from bot.runtime import prepare_database, setup_logging
-from bot.services.reference.data import ReferenceDataError
+from bot.services.reference.problems import ReferenceDataError
 from bot.services.reference.store import ReferenceStore
+from bot.texts import admin as texts
 
 
 def _store() -> ReferenceStore:
@@ -27,17 +28,17 @@ def _import(args: argparse.Namespace) -> int:
     try:
         ref = _store().import_file(args.file)
     except ReferenceDataError as exc:
-        print(str(exc), file=sys.stderr)
+        print(texts.reference_error(exc), file=sys.stderr)
         return 2
-    cats = sum(len(v) for v in ref.categories.values())
-    print(f"已导入：承办单位 {len(ref.units)} 个，问题分类 {len(ref.categories)} 类 / {cats} 项，"
-          f"行业 {len(ref.industries)} 个。")
+    print(texts.UNITS_IMPORTED.format(
+        units=len(ref.units), categories=len(ref.categories),
+        items=sum(len(v) for v in ref.categories.values()), industries=len(ref.industries)))
     return 0
 
 
 def _export(args: argparse.Namespace) -> int:
     Path(args.file).write_text(_store().export(), encoding="utf-8")
-    print(f"已导出到 {args.file}")
+    print(texts.UNITS_EXPORTED.format(path=args.file))
     return 0
 
 

@@ -37,7 +37,7 @@ async def adduser(update: Update, context: BotContext, member: Member) -> None:
                                                role=role, name=" ".join(args[2:]),
                                                chat_id=chat_id_of(update))
     except StaffError as exc:
-        await reply(update, f"{escape(str(exc))}\n\n{texts.ADDUSER_USAGE}")
+        await reply(update, f"{texts.staff_error(exc)}\n\n{texts.ADDUSER_USAGE}")
         return
     template = texts.ADDED if created else texts.REACTIVATED
     role_zh = ROLE_NAMES_ZH[added.role]
@@ -58,7 +58,7 @@ async def setrole(update: Update, context: BotContext, member: Member) -> None:
                                              telegram_id=parse_telegram_id(args[0]),
                                              role=parse_role(args[1]), chat_id=chat_id_of(update))
     except StaffError as exc:
-        await reply(update, escape(str(exc)))
+        await reply(update, texts.staff_error(exc))
         return
     role_zh = ROLE_NAMES_ZH[changed.role]
     await reply(update, texts.ROLE_SET.format(name=escape(changed.name),
@@ -79,7 +79,7 @@ async def deluser(update: Update, context: BotContext, member: Member) -> None:
                                             telegram_id=parse_telegram_id(args[0]),
                                             chat_id=chat_id_of(update))
     except StaffError as exc:
-        await reply(update, escape(str(exc)))
+        await reply(update, texts.staff_error(exc))
         return
     await reply(update, texts.DEACTIVATED.format(name=escape(gone.name), tid=gone.telegram_id))
     await sync_member_menu(context.bot, gone, context.svc.menus_synced)

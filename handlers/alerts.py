@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from telegram import Update
 
 from bot.context import BotContext
@@ -13,6 +11,7 @@ from bot.services.alerts.errors import AlertError
 from bot.services.alerts.service import AlertService
 from bot.services.staff.directory import Member, StaffError, parse_telegram_id
 from bot.texts import alerts as texts
+from bot.texts.admin import staff_error
 from handlers.access import command_args, guard
 from handlers.delivery import markup
 from handlers.replies import chat_id_of, reply
@@ -64,7 +63,7 @@ async def setsection(update: Update, context: BotContext, member: Member) -> Non
             actor_id=member.telegram_id, telegram_id=tid, text=" ".join(args[1:]),
             chat_id=chat_id_of(update))
     except StaffError as exc:
-        await reply(update, escape(str(exc)))
+        await reply(update, staff_error(exc))
         return
     except AlertError as exc:
         await reply(update, texts.error(exc))

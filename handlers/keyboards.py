@@ -5,6 +5,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.services.tickets.workflow import Action, allowed_actions
+from bot.texts import common as common_texts
+from bot.texts import tickets as ticket_texts
 
 # action → short code used in callback data
 ACTION_CODES: dict[Action, str] = {
@@ -19,8 +21,6 @@ ACTION_CODES: dict[Action, str] = {
     Action.extend: "ex",
 }
 CODE_ACTIONS = {v: k for k, v in ACTION_CODES.items()}
-BUTTON_LABELS: dict[Action, str] = {a: a.value for a in Action}
-BUTTON_LABELS[Action.contact] = "已联系"
 
 
 def ticket_actions(
@@ -28,13 +28,15 @@ def ticket_actions(
 ) -> InlineKeyboardMarkup:
     """Buttons for exactly the actions allowed from this status, three to a row."""
     buttons = [
-        InlineKeyboardButton(BUTTON_LABELS[a], callback_data=f"t1:{ACTION_CODES[a]}:{ticket_id}")
+        InlineKeyboardButton(ticket_texts.ACTION_BUTTONS[a],
+                             callback_data=f"t1:{ACTION_CODES[a]}:{ticket_id}")
         for a in allowed_actions(status)
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    extra = [InlineKeyboardButton("刷新", callback_data=f"t1:rf:{ticket_id}")]
+    extra = [InlineKeyboardButton(ticket_texts.BTN_REFRESH, callback_data=f"t1:rf:{ticket_id}")]
     if with_history:
-        extra.append(InlineKeyboardButton("全部记录", callback_data=f"t1:hi:{ticket_id}"))
+        extra.append(InlineKeyboardButton(ticket_texts.BTN_HISTORY,
+                                          callback_data=f"t1:hi:{ticket_id}"))
     rows.append(extra)
     return InlineKeyboardMarkup(rows)
 
@@ -67,7 +69,7 @@ def multi_select(
     rows.append(
         [
             InlineKeyboardButton(confirm, callback_data=f"{prefix}:ok"),
-            InlineKeyboardButton("取消", callback_data=f"{prefix}:no"),
+            InlineKeyboardButton(common_texts.BTN_CANCEL, callback_data=f"{prefix}:no"),
         ]
     )
     return InlineKeyboardMarkup(rows)
@@ -79,7 +81,9 @@ def pager(kind: str, page: int, pages: int, arg: str = "") -> InlineKeyboardMark
         return None
     row = []
     if page > 1:
-        row.append(InlineKeyboardButton("‹ 上一页", callback_data=f"pg1:{kind}:{page - 1}:{arg}"))
+        row.append(InlineKeyboardButton(common_texts.BTN_PREVIOUS,
+                                        callback_data=f"pg1:{kind}:{page - 1}:{arg}"))
     if page < pages:
-        row.append(InlineKeyboardButton("下一页 ›", callback_data=f"pg1:{kind}:{page + 1}:{arg}"))
+        row.append(InlineKeyboardButton(common_texts.BTN_NEXT,
+                                        callback_data=f"pg1:{kind}:{page + 1}:{arg}"))
     return InlineKeyboardMarkup([row])

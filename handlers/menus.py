@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 from bot.commands import commands_for
 from bot.context import Services
 from bot.services.staff.directory import Member
+from bot.texts import common as texts
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,8 @@ async def ensure_menu(bot: Bot, svc: Services, member: Member) -> None:
 
 async def sync_all_menus(bot: Bot, svc: Services) -> None:
     """At start: strangers see only /start; each member and each group get their own menu."""
-    await bot.set_my_commands([BotCommand("start", "开始使用")], scope=BotCommandScopeDefault())
+    await bot.set_my_commands([BotCommand("start", texts.START_MENU)],
+                              scope=BotCommandScopeDefault())
     for member in svc.staff.active():
         await sync_member_menu(bot, member, svc.menus_synced)
     for chat_id in svc.group_ids:

@@ -16,14 +16,12 @@ from telegram.ext import ConversationHandler
 from bot.context import BotContext
 from bot.permissions import Perm, allowed
 from bot.services.staff.directory import Member
-from bot.services.tickets.service import (
-    SATISFACTION,
-    ActionInput,
-    TicketError,
-    missing_feedback_parts,
-)
+from bot.services.tickets.actions import ActionInput, missing_feedback_parts
+from bot.services.tickets.errors import Refusal, TicketError
 from bot.services.tickets.values import parse_datetime
+from bot.services.tickets.vocabulary import SATISFACTION
 from bot.services.tickets.workflow import Action, check
+from bot.texts import common as common_texts
 from bot.texts import tickets as texts
 from handlers.access import guard
 from handlers.keyboards import CODE_ACTIONS, choices, multi_select
@@ -68,9 +66,9 @@ async def _apply(update: Update, context: BotContext, member: Member, p: Pending
                                   actor_id=member.telegram_id, data=p.data)
     except TicketError as exc:
         if update.callback_query is not None:
-            await update.callback_query.answer(str(exc), show_alert=True)
+            await update.callback_query.answer(texts.refusal(exc), show_alert=True)
         else:
-            await reply(update, escape(str(exc)))
+            await reply(update, escape(texts.refusal(exc)))
         return False
     # The card first, then the answer: when the button stops spinning the card already shows
     # the new status and the next actions.
@@ -100,16 +98,16 @@ async def on_button(update: Update, context: BotContext, member: Member) -> int:
         await _send_history(update, context, ticket_id)
         return ConversationHandler.END
     if not member_may_act(member):
-        await query.answer("您的角色只能查看工单。", show_alert=True)
+        await query.answer(texts.VIEW_ONLY, show_alert=True)
         return ConversationHandler.END
     p.action = CODE_ACTIONS[code]
     t = context.svc.tickets.get_by_id(ticket_id)
     if t is None:
-        await query.answer("工单不存在。", show_alert=True)
+        await query.answer(texts.REFUSALS[Refusal.not_found], show_alert=True)
         return ConversationHandler.END
-    why = check(t.status, p.action)
-    if why:
-        await query.answer(why, show_alert=True)
+    refused = check(t.status, p.action)
+    if refused is not None:
+        await query.answer(texts.refusal(refused), show_alert=True)
         await _refresh_card(context, p)
         return ConversationHandler.END
     if p.action in (Action.sign, Action.contact, Action.close):
@@ -135,12 +133,13 @@ async def _open_dialogue(update: Update, context: BotContext, p: Pending, unit: 
             names.insert(1, section)
         p.options, p.chosen, p.step = names[:10], {0}, "units"
         await reply(update, prompts["dispatch"],
-                    reply_markup=multi_select("td1", p.options, p.chosen, confirm="确定派发"))
+                    reply_markup=multi_select("td1", p.options, p.chosen,
+                                              confirm=texts.BTN_DISPATCH))
         return PICK
     if p.action is Action.callback:
         p.step = "solved"
         await reply(update, prompts["callback_solved"],
-                    reply_markup=choices("td1", ["已解决", "未解决", "未接通"]))
+                    reply_markup=choices("td1", list(texts.CALLBACK_OUTCOMES)))
         return PICK
     p.step = {Action.feedback: "feedback", Action.supervise: "reason",
               Action.give_back: "reason", Action.extend: "date"}[p.action]
@@ -157,57 +156,69 @@ async def on_pick(update: Update, context: BotContext, member: Member) -> int:
     assert query is not None and query.data is not None
     p: Pending | None = context.user_data.get(ACT)  # type: ignore[union-attr]
     if p is None:
-        await query.answer("操作已过期，请重新点选。", show_alert=True)
+        await query.answer(texts.EXPIRED, show_alert=True)
         return ConversationHandler.END
     choice = query.data.split(":")[1]
     if choice == "no":
-        await query.answer(texts.NEW_CANCELLED[:3])
-        await query.edit_message_text("已取消。")
+        await query.answer(texts.CANCELLED_SHORT)
+        await query.edit_message_text(common_texts.CANCELLED)
         return _end(context)
     if p.step == "units":
-        if choice == "ok":
-            if not p.chosen:
-                await query.answer(texts.DISPATCH_NONE, show_alert=True)
-                return PICK
-            ref = context.svc.reference.current
-            p.data.units = [p.options[i] for i in sorted(p.chosen)]
-            units = [ref.unit(name) for name in p.data.units]
-            p.data.copied_to = [f"{u.name}{u.leader}" for u in units if u and u.leader]
-            await query.edit_message_text("派发至：" + escape("、".join(p.data.units)))
-            return await _finish(update, context, member, p)
-        p.chosen ^= {int(choice)}
-        await query.answer()
-        await query.edit_message_reply_markup(
-            multi_select("td1", p.options, p.chosen, confirm="确定派发"))
-        return PICK
+        return await _pick_unit(update, context, member, p, choice)
     if p.step == "solved":
         await query.answer()
         if choice == "2":
             p.data.reached = False
-            await query.edit_message_text("回访：未接通")
+            await query.edit_message_text(
+                texts.CALLBACK_OUTCOME.format(outcome=texts.CALLBACK_OUTCOMES[2]))
             p.step = "note"
             await reply(update, texts.ACTION_PROMPT["callback_note"],
-                        reply_markup=choices("td1", ["跳过"]))
+                        reply_markup=choices("td1", [texts.BTN_SKIP]))
             return PICK
         p.data.solved = choice == "0"
         p.step = "sat"
-        await query.edit_message_text("回访：" + ("已解决" if p.data.solved else "未解决"))
+        await query.edit_message_text(texts.CALLBACK_OUTCOME.format(
+            outcome=texts.CALLBACK_OUTCOMES[0 if p.data.solved else 1]))
         await reply(update, texts.ACTION_PROMPT["callback_sat"],
                     reply_markup=choices("td1", list(SATISFACTION)))
         return PICK
     if p.step == "sat":
         await query.answer()
         p.data.satisfaction = SATISFACTION[int(choice)]
-        await query.edit_message_text("满意度：" + p.data.satisfaction)
+        await query.edit_message_text(
+            texts.SATISFACTION_CHOSEN.format(satisfaction=p.data.satisfaction))
         p.step = "note"
         await reply(update, texts.ACTION_PROMPT["callback_note"],
-                    reply_markup=choices("td1", ["跳过"]))
+                    reply_markup=choices("td1", [texts.BTN_SKIP]))
         return PICK
     if p.step == "note":  # "跳过"
         await query.edit_message_reply_markup(None)
         return await _finish(update, context, member, p)
     await query.answer()
     return PICK
+
+
+async def _pick_unit(update: Update, context: BotContext, member: Member, p: Pending,
+                     choice: str) -> int:
+    """Toggle a unit in the picker, or dispatch to the chosen ones (copying their leaders)."""
+    query = update.callback_query
+    assert query is not None
+    if choice != "ok":
+        p.chosen ^= {int(choice)}
+        await query.answer()
+        await query.edit_message_reply_markup(
+            multi_select("td1", p.options, p.chosen, confirm=texts.BTN_DISPATCH))
+        return PICK
+    if not p.chosen:
+        await query.answer(texts.DISPATCH_NONE, show_alert=True)
+        return PICK
+    ref = context.svc.reference.current
+    p.data.units = [p.options[i] for i in sorted(p.chosen)]
+    units = [ref.unit(name) for name in p.data.units]
+    p.data.copied_to = [f"{u.name}{u.leader}" for u in units if u and u.leader]
+    await query.edit_message_text(
+        texts.DISPATCHED_TO.format(units=escape("、".join(p.data.units))))
+    return await _finish(update, context, member, p)
 
 
 @guard(Perm.tickets)
@@ -239,13 +250,14 @@ async def on_text(update: Update, context: BotContext, member: Member) -> int:
     if p.step == "units":  # a unit typed by name joins the picker
         match = context.svc.reference.current.match_unit(text)
         if match.value is None:
-            await reply(update, "没有找到该单位，请点选或输入准确名称。")
+            await reply(update, texts.UNIT_NOT_FOUND)
             return PICK
         if match.value not in p.options:
             p.options.append(match.value)
         p.chosen.add(p.options.index(match.value))
         await reply(update, texts.ACTION_PROMPT["dispatch"],
-                    reply_markup=multi_select("td1", p.options, p.chosen, confirm="确定派发"))
+                    reply_markup=multi_select("td1", p.options, p.chosen,
+                                              confirm=texts.BTN_DISPATCH))
         return PICK
     p.data.note = text  # reasons and callback notes
     if p.step == "note":
@@ -263,7 +275,7 @@ async def _finish(update: Update, context: BotContext, member: Member, p: Pendin
 async def cancel(update: Update, context: BotContext) -> int:
     """Abandon the action; the ticket is unchanged."""
     _end(context)
-    await reply(update, "已取消，工单未改变。")
+    await reply(update, texts.ACTION_CANCELLED)
     return ConversationHandler.END
 
 
@@ -278,7 +290,5 @@ async def _send_history(update: Update, context: BotContext, ticket_id: int) -> 
     if t is None:
         return
     names = {m.telegram_id: m.name for m in svc.staff.all()}
-    now = svc.clock.now()
-    lines = [texts.HISTORY_HEAD.format(no=escape(t.platform_no))]
-    lines += [texts.event_line(e, now, names) for e in svc.tickets.events(ticket_id, limit=500)]
-    await reply(update, "\n".join(lines))
+    await reply(update, texts.history(t.platform_no, svc.tickets.events(ticket_id, limit=500),
+                                      now=svc.clock.now(), names=names))

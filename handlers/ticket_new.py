@@ -9,10 +9,9 @@ from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
 from bot.services.staff.directory import Member
+from bot.services.tickets.errors import TicketError
 from bot.services.tickets.fields import ParsedTicket, parse_field
-from bot.services.tickets.labels import FIELD_PROMPTS_ZH
 from bot.services.tickets.paste import parse_ticket_text
-from bot.services.tickets.service import TicketError
 from bot.texts import tickets as texts
 from handlers.access import guard
 from handlers.keyboards import choices
@@ -41,7 +40,7 @@ async def start_new(update: Update, context: BotContext, member: Member) -> int:
         result = parse_ticket_text(body, reference=svc.reference.current, now=svc.clock.now())
         draft = result.ticket
         if result.errors:
-            errs = "\n".join(f"• {escape(e.message)}" for e in result.errors)
+            errs = "\n".join(f"• {escape(texts.field_problem(e))}" for e in result.errors)
             await reply(update, texts.NEW_ERRORS.format(errors=errs))
     else:
         await reply(update, texts.NEW_INTRO)
@@ -59,7 +58,7 @@ async def _next(update: Update, context: BotContext, member: Member) -> int:
     try:
         created = context.svc.tickets.create(data=draft, actor_id=member.telegram_id)
     except TicketError as exc:
-        await reply(update, escape(str(exc)))
+        await reply(update, escape(texts.refusal(exc)))
         _clear(context)
         return ConversationHandler.END
     _clear(context)
@@ -86,7 +85,7 @@ async def _ask(update: Update, context: BotContext, field: str) -> None:
     elif field == "unit":
         options = context.svc.tickets.top_units()
     context.user_data[OPTIONS] = options  # type: ignore[index]
-    prompt = FIELD_PROMPTS_ZH[field]
+    prompt = texts.FIELD_PROMPTS_ZH[field]
     if options:
         per_row = 1 if field == "unit" else 3
         await reply(update, prompt + texts.ASK_CHOICE_HINT,
@@ -118,7 +117,8 @@ async def answer_button(update: Update, context: BotContext) -> int:
         context.user_data[FIELD] = "category_l2"  # type: ignore[index]
         context.user_data["new_l1"] = l1  # type: ignore[index]
         context.user_data[OPTIONS] = l2s  # type: ignore[index]
-        await reply(update, f"{escape(l1)}：请选择二级分类", reply_markup=choices("nf1", l2s))
+        await reply(update, texts.PICK_L2.format(l1=escape(l1)),
+                    reply_markup=choices("nf1", l2s))
         return ASK
     if field == "category_l2":
         l1 = context.user_data["new_l1"]  # type: ignore[index]
@@ -140,12 +140,12 @@ async def _take(update: Update, context: BotContext, value: str) -> int:
     parsed, error = parse_field(target, value, reference=svc.reference.current,
                                 now=svc.clock.now())
     if error:
-        await reply(update, escape(error))
+        await reply(update, escape(texts.field_problem(error)))
         if target == "unit":
             suggestions = svc.reference.current.match_unit(value).suggestions
             if suggestions:
                 context.user_data[OPTIONS] = suggestions  # type: ignore[index]
-                await reply(update, FIELD_PROMPTS_ZH["unit"],
+                await reply(update, texts.FIELD_PROMPTS_ZH["unit"],
                             reply_markup=choices("nf1", suggestions, per_row=1))
                 return ASK
         await _ask(update, context, target)

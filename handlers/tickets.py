@@ -9,7 +9,7 @@ from telegram import Update
 from bot.context import BotContext
 from bot.permissions import Perm
 from bot.services.staff.directory import Member
-from bot.services.tickets.service import TicketError
+from bot.services.tickets.errors import TicketError
 from bot.texts import tickets as texts
 from handlers.access import guard
 from handlers.keyboards import pager, ticket_actions
@@ -59,20 +59,15 @@ async def _send_list(update: Update, context: BotContext, kind: str, page: int,
     else:
         total, rows = svc.find(words, offset=offset, limit=PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
-    lines = [texts.LIST_HEAD[kind]]
-    if kind == "open" and page == 1:
-        counts = svc.open_counts()
-        lines.append("　".join(f"{k} {v}" for k, v in counts.items()) or texts.LIST_EMPTY)
-    now = context.svc.clock.now()
-    lines += [texts.list_line(t, now) for t in rows] or [texts.LIST_EMPTY]
-    if total:
-        lines.append(texts.LIST_PAGE.format(page=page, pages=pages, total=total))
+    counts = svc.open_counts() if kind == "open" and page == 1 else None
+    text = texts.list_page(kind, rows, now=context.svc.clock.now(), page=page, pages=pages,
+                           total=total, counts=counts)
     markup = pager(kind, page, pages, "f" if kind == "find" else "")
     if update.callback_query is not None:
         await update.callback_query.answer()
-        await update.callback_query.edit_message_text("\n".join(lines), reply_markup=markup)
+        await update.callback_query.edit_message_text(text, reply_markup=markup)
     else:
-        await reply(update, "\n".join(lines), reply_markup=markup)
+        await reply(update, text, reply_markup=markup)
 
 
 @guard("mine")
@@ -118,7 +113,7 @@ async def page_button(update: Update, context: BotContext, member: Member) -> No
 async def mark_complex(update: Update, context: BotContext, member: Member) -> None:
     """Mark a ticket 复杂疑难 (or undo with 取消): its completion limit is counted again."""
     args = context.args or []
-    if len(args) not in (1, 2) or (len(args) == 2 and args[1] != "取消"):
+    if len(args) not in (1, 2) or (len(args) == 2 and args[1] != texts.COMPLEX_UNDO):
         await reply(update, texts.COMPLEX_USAGE)
         return
     t = context.svc.tickets.get(args[0])
@@ -130,7 +125,7 @@ async def mark_complex(update: Update, context: BotContext, member: Member) -> N
         context.svc.tickets.set_complex(ticket_id=t.id, actor_id=member.telegram_id,
                                         complex_case=len(args) == 1)
     except TicketError as exc:
-        await reply(update, escape(str(exc)))
+        await reply(update, escape(texts.refusal(exc)))
         return
     text, markup = card_for(context, t.id, masked=is_group(update))  # type: ignore[misc]
     await reply(update, text, reply_markup=markup)

@@ -72,7 +72,11 @@ Index("ix_ticket_open_complete", Ticket.status, Ticket.complete_by)  # type: ign
 
 
 class TicketEvent(SQLModel, table=True):
-    """One change to a ticket: who, when, which action, status before and after, a note."""
+    """One change to a ticket: who, when, which action, status before and after, a note.
+
+    `note` is what the person wrote; `detail` (JSON, `bot.services.tickets.history`) what the
+    change carried, such as the units of a dispatch or the deadline an extension moved.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id", index=True)
@@ -82,6 +86,7 @@ class TicketEvent(SQLModel, table=True):
     from_status: str | None = Field(default=None, max_length=8)
     to_status: str | None = Field(default=None, max_length=8)
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    detail: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class ReferenceData(SQLModel, table=True):

@@ -16,6 +16,10 @@ ERROR_ADMIN = "⚠️ 机器人出错：<code>{error}</code>\n更新类型：{ki
 CANCELLED = "已取消。"
 NOTHING_TO_CANCEL = "当前没有进行中的操作。"
 UNKNOWN_COMMAND = "没有这个命令。发送 /help 查看可用功能。"
+START_MENU = "开始使用"  # the only command strangers see in the menu
+BTN_CANCEL = "取消"
+BTN_PREVIOUS = "‹ 上一页"
+BTN_NEXT = "下一页 ›"
 
 START = "您好，{name}（{role}）！\n我是接诉即办值班助手。\n\n{help}"
 HELP_HEAD = "<b>您可以使用：</b>"

@@ -1,16 +1,33 @@
-"""Text for tickets: the card, lists, warnings, prompts and refusals.
+"""Text for tickets: the card, lists, history, warnings, prompts and refusals.
 
 Every value from a citizen or the database goes through `html.escape`. `masked=True` (any
 group chat) replaces the citizen's name and phone, and phone-like numbers in the content.
+Refusals and field problems are returned as plain text (a button's alert shows no HTML);
+handlers escape them for a message.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import datetime, tzinfo
 from html import escape
 
 from bot.services.privacy import mask_name, mask_phone, mask_text
-from bot.services.tickets.service import Warnings
+from bot.services.tickets.errors import Refusal, TicketError
+from bot.services.tickets.fields import FieldProblem, Issue
+from bot.services.tickets.history import (
+    CalledBack,
+    Dispatched,
+    EventDetail,
+    Extended,
+    Reclassified,
+    UrgencyChanged,
+    load_detail,
+)
+from bot.services.tickets.labels import FIELD_LABELS_ZH
+from bot.services.tickets.repeats import Warnings
+from bot.services.tickets.vocabulary import EventName
+from bot.services.tickets.workflow import Action, Status
 from bot.services.timefmt import fmt_dt, time_left
 from models.ticket import Ticket, TicketEvent
 
@@ -52,6 +69,117 @@ COMPLEX_USAGE = ("用法：/complex &lt;工单编号&gt; 标记为复杂疑难�
 FIND_USAGE = "用法：/find 关键词（可多个，用空格分开），例如 /find 朝阳医院 态度"
 URGENT_SET = "已将工单 {no} 标记为“{urgency}”。"
 HISTORY_HEAD = "<b>工单 {no} 全部记录</b>"
+#: What follows the number in /complex to undo the mark (see COMPLEX_USAGE).
+COMPLEX_UNDO = "取消"
+PICK_L2 = "{l1}：请选择二级分类"
+VIEW_ONLY = "您的角色只能查看工单。"
+EXPIRED = "操作已过期，请重新点选。"
+CANCELLED_SHORT = "已取消"
+ACTION_CANCELLED = "已取消，工单未改变。"
+UNIT_NOT_FOUND = "没有找到该单位，请点选或输入准确名称。"
+DISPATCHED_TO = "派发至：{units}"
+CALLBACK_OUTCOMES = ("已解决", "未解决", "未接通")  # button order: td1:0, td1:1, td1:2
+CALLBACK_OUTCOME = "回访：{outcome}"
+SATISFACTION_CHOSEN = "满意度：{satisfaction}"
+BTN_DISPATCH = "确定派发"
+BTN_SKIP = "跳过"
+BTN_REFRESH = "刷新"
+BTN_HISTORY = "全部记录"
+ACTION_BUTTONS: dict[Action, str] = {a: a.value for a in Action} | {Action.contact: "已联系"}
+
+FIELD_PROMPTS_ZH: dict[str, str] = {
+    "platform_no": "请输入工单编号（6–32位数字、字母或“-”）：",
+    "citizen_name": "请输入来电人姓名：",
+    "phone": "请输入联系电话（手机号或北京固话）：",
+    "request_type": "请输入诉求类型（投诉/举报/求助/咨询/建议/表扬）：",
+    "category": "请输入问题分类，格式“一级分类/二级分类”，例如“医疗服务/服务态度”：",
+    "unit": "请输入承办单位名称（可用简称，例如“朝阳医院”）：",
+    "urgency": "请输入紧急程度（一般/急/重点/紧急/涉稳）：",
+    "content": "请输入诉求内容：",
+    "address": "请输入地址：",
+    "received_at": "请输入来电时间，例如“2026-11-25 09:12”：",
+    "industry": "请输入所属行业：",
+    "platform_deadline": "请输入办理时限，例如“2026-12-02 18:00”：",
+    "answered_on_spot": "请输入是否即时办结（咨询已当场答复：是/否）：",
+    "complex_case": "请输入是否复杂疑难（是/否）：",
+}
+
+FIELD_PROBLEMS: dict[Issue, str] = {
+    Issue.required: "{label}不能为空，请重新输入。",
+    Issue.phone: "联系电话“{value}”不是有效的手机号或北京固话，请核对后重新输入。",
+    Issue.platform_no: ("工单编号“{value}”格式不正确：应为6–32位数字、字母或“-”，"
+                        "请核对后重新输入。"),
+    Issue.name_long: "来电人姓名“{value}”过长（最多20个字），请核对后重新输入。",
+    Issue.name_digits: "来电人姓名“{value}”中含有号码，请只填写姓名，电话请填在联系电话中。",
+    Issue.choice: "{label}“{value}”无效，请从以下选项中选择：{options}。",
+    Issue.unit: "承办单位“{value}”未找到。您要找的是不是：{options}？请输入准确的单位名称。",
+    Issue.unit_none: "承办单位“{value}”未找到，请输入准确的单位名称。",
+    Issue.category: ("问题分类“{value}”未找到。相近的分类有：{options}。"
+                     "请按“一级分类/二级分类”输入。"),
+    Issue.category_l2: ("问题分类“{value}”缺少或无法识别二级分类，可选：{options}。"
+                        "请按“一级分类/二级分类”输入。"),
+    Issue.time: "{label}“{value}”无法识别，请按“2026-11-25 09:12”的格式输入。",
+    Issue.time_future: "来电时间“{value}”晚于当前时间，请核对后重新输入。",
+    Issue.deadline_early: "办理时限“{value}”早于来电时间，请核对后重新输入。",
+    Issue.unknown_field: "未知字段：{value}",
+    Issue.yes_no: "{label}“{value}”无法识别，请填写“是”或“否”。",
+    Issue.invalid: "{label}无法识别，请重新输入。",
+    Issue.parse_failed: "工单内容无法解析，请检查后重新粘贴，或逐项输入。",
+}
+
+REFUSALS: dict[Refusal, str] = {
+    Refusal.incomplete: "工单信息不完整，缺少：{missing}。",
+    Refusal.consult_only: "只有“咨询”类工单可以即时办结，请改为“即时办结：否”或核对诉求类型。",
+    Refusal.duplicate: "工单编号 {platform_no} 已登记（{status}），发送 /t {platform_no} 查看。",
+    Refusal.not_found: "工单不存在。",
+    Refusal.not_allowed: "当前状态为“{status}”，{why}。",
+    Refusal.no_units: "请至少选择一个承办单位。",
+    Refusal.feedback_incomplete: ("反馈内容缺少：{missing}。"
+                                  "请按“背景、过程、结果、后续”四部分补全。"),
+    Refusal.callback_incomplete: "请选择是否解决和满意度。",
+    Refusal.reason_required: "请填写原因。",
+    Refusal.extend_incomplete: "请填写新的办结时限和延期原因。",
+    Refusal.extend_not_later: "新的办结时限须晚于当前时限。",
+    Refusal.already_complex: "工单已是“复杂疑难”。",
+    Refusal.not_complex: "工单未标记为“复杂疑难”。",
+    Refusal.reclass_closed: "工单已{status}，不能再修改时限类别。",
+    Refusal.same_urgency: "工单已是“{urgency}”。",
+}
+WHY_NOT: dict[Action, str] = {
+    Action.sign: "只有“待签收”的工单可以签收",
+    Action.contact: "工单签收后、办结前才能记录联系来电人",
+    Action.dispatch: "工单需先签收（或处于督办中）才能派发",
+    Action.feedback: "工单派发后才能录入承办单位反馈",
+    Action.callback: "收到承办单位反馈后才能回访",
+    Action.close: "回访完成后才能办结",
+    Action.supervise: "只有已反馈或已回访的工单可以督办",
+    Action.give_back: "只有待签收或已签收（尚未派发）的工单可以退回",
+    Action.extend: "只有办理中的工单可以申请延期",
+}
+
+# History: what an event's detail says (the person's own note follows where it belongs).
+CONTACTED = "已联系来电人"
+CLOSED_AT_LOGGING = "当场答复，登记即办结"
+NO_DEADLINE = "无"
+SYSTEM = "系统"
+_SHORT_TIME = "%m-%d %H:%M"
+
+
+def field_problem(p: FieldProblem) -> str:
+    """What is wrong with a field's value and how to fix it (plain text)."""
+    options = "、".join(p.options)
+    label = FIELD_LABELS_ZH.get(p.field, p.field)
+    return FIELD_PROBLEMS[p.issue].format(label=label, value=p.value, options=options)
+
+
+def refusal(exc: TicketError) -> str:
+    """Why a ticket operation was refused (plain text)."""
+    fields = dict(exc.fields)
+    if exc.code is Refusal.not_allowed:
+        fields["why"] = WHY_NOT[Action(str(fields["action"]))]
+    if "missing" in fields:
+        fields["missing"] = "、".join(fields["missing"])  # type: ignore[call-overload]
+    return REFUSALS[exc.code].format(**fields)
 
 
 def urgency_label(urgency: str) -> str:
@@ -94,11 +222,11 @@ def render_card(t: Ticket, events: list[TicketEvent], *, now: datetime, masked: 
 
 
 def _deadline_lines(t: Ticket, now: datetime) -> list[str]:
-    if t.status in ("已办结", "退回"):
+    if t.status in (Status.closed, Status.returned):
         return []
     out = []
     mark = "（暂定，节假日安排未导入）" if t.deadlines_provisional else ""
-    if t.status == "待签收" and t.sign_by:
+    if t.status == Status.new and t.sign_by:
         out.append(f"签收时限：{fmt_dt(t.sign_by, now)}（{time_left(t.sign_by, now)}）")
     if t.contacted_at is None and t.contact_by:
         out.append(f"联系时限：{fmt_dt(t.contact_by, now)}（{time_left(t.contact_by, now)}）")
@@ -108,10 +236,64 @@ def _deadline_lines(t: Ticket, now: datetime) -> list[str]:
     return out
 
 
-def event_line(e: TicketEvent, now: datetime, names: dict[int, str]) -> str:
-    who = names.get(e.actor_id or 0, "系统" if e.actor_id is None else str(e.actor_id))
-    note = f"：{escape(e.note[:80])}" if e.note else ""
+def event_line(e: TicketEvent, now: datetime, names: Mapping[int, str]) -> str:
+    who = names.get(e.actor_id or 0, SYSTEM if e.actor_id is None else str(e.actor_id))
+    words = event_words(e, now.tzinfo)
+    note = f"：{escape(words[:80])}" if words else ""
     return f"· {fmt_dt(e.at, now)} {escape(who)} {escape(e.action)}{note}"
+
+
+def event_words(e: TicketEvent, tz: tzinfo | None) -> str:
+    """An event's detail and note in words (older events kept their words in the note)."""
+    detail = load_detail(e.detail)
+    if detail is not None:
+        return _detail_words(detail, e.note, tz)
+    if not e.note and e.action == Action.contact:
+        return CONTACTED
+    if not e.note and e.action == EventName.logged and e.to_status == Status.closed:
+        return CLOSED_AT_LOGGING
+    return e.note
+
+
+def _detail_words(d: EventDetail, note: str, tz: tzinfo | None) -> str:
+    if isinstance(d, Dispatched):
+        cc = f"；抄送：{'、'.join(d.copied_to)}" if d.copied_to else ""
+        return f"派发至：{'、'.join(d.units)}{cc}" + (f"；{note}" if note else "")
+    if isinstance(d, CalledBack):
+        parts = [("已解决" if d.solved else "未解决"), d.satisfaction or ""] if d.reached \
+            else ["未接通"]
+        if d.recording:
+            parts.append(f"录音：{d.recording}")
+        parts.append(note)
+        return "；".join(p for p in parts if p)
+    if isinstance(d, Extended):
+        return f"时限 {_short(d.old, tz)} → {_short(d.new, tz)}；原因：{note}"
+    if isinstance(d, Reclassified):
+        return f"时限类别 {d.policy_class}；办结时限 {_short(d.old, tz)} → {_short(d.new, tz)}"
+    assert isinstance(d, UrgencyChanged)
+    return f"{d.old} → {d.new}"
+
+
+def _short(when: datetime | None, tz: tzinfo | None) -> str:
+    return when.astimezone(tz).strftime(_SHORT_TIME) if when else NO_DEADLINE
+
+
+def list_page(kind: str, rows: list[Ticket], *, now: datetime, page: int, pages: int,
+              total: int, counts: Mapping[str, int] | None = None) -> str:
+    """One page of a list (/mine, /open, /overdue, /find); /open's first page counts first."""
+    lines = [LIST_HEAD[kind]]
+    if counts is not None:
+        lines.append("　".join(f"{k} {v}" for k, v in counts.items()) or LIST_EMPTY)
+    lines += [list_line(t, now) for t in rows] or [LIST_EMPTY]
+    if total:
+        lines.append(LIST_PAGE.format(page=page, pages=pages, total=total))
+    return "\n".join(lines)
+
+
+def history(platform_no: str, events: list[TicketEvent], *, now: datetime,
+            names: Mapping[int, str]) -> str:
+    lines = [HISTORY_HEAD.format(no=escape(platform_no))]
+    return "\n".join(lines + [event_line(e, now, names) for e in events])
 
 
 def list_line(t: Ticket, now: datetime) -> str:

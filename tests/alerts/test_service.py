@@ -24,8 +24,8 @@ from bot.services.alerts.service import AlertService
 from bot.services.alerts.urgent import UrgentDesk
 from bot.services.outbox.notes import load_note
 from bot.services.outbox.store import URGENT, Buttons, Outgoing
+from bot.services.tickets.actions import ActionInput
 from bot.services.tickets.fields import ParsedTicket
-from bot.services.tickets.service import ActionInput
 from bot.services.tickets.workflow import Action
 from bot.texts.audience import Audience
 from bot.texts.render import render

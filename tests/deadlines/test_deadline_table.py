@@ -163,12 +163,19 @@ def test_platform_deadline_wins(policy, calendar) -> None:
     assert d.complete_by == platform
 
 
-def test_results_are_in_shanghai_time(policy, calendar) -> None:
+def test_results_are_in_the_configured_zone(calendar) -> None:
     from datetime import UTC
+    from zoneinfo import ZoneInfo
 
-    d = compute(policy, calendar, datetime(2026, 11, 25, 1, 0, tzinfo=UTC))
-    assert d.sign_by == sh(2026, 11, 25, 11, 0)
-    assert d.sign_by.utcoffset() == timedelta(hours=8)
+    received = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
+    for zone, hours in (("Asia/Shanghai", 8), ("Asia/Urumqi", 6)):
+        d = compute(DeadlinePolicy.load(tz=ZoneInfo(zone)), calendar, received)
+        assert d.sign_by == sh(2026, 11, 25, 11, 0)
+        assert d.sign_by.utcoffset() == timedelta(hours=hours)
+    # Without a configured zone, the zone of the time received.
+    assert DeadlinePolicy.load().compute(
+        received_at=received, urgency="一般", request_type="投诉",
+        calendar=calendar).sign_by.utcoffset() == timedelta(0)
 
 
 def test_naive_times_are_rejected(policy, calendar) -> None:

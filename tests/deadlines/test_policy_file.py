@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.services.calendar.work import WorkCalendar
-from bot.services.tickets.deadlines import PACKAGED_POLICY_FILE, DeadlinePolicy, Limit, PolicyError
+from bot.services.tickets.deadlines import PACKAGED_POLICY_FILE, DeadlinePolicy, Limit
+from bot.services.tickets.policy_file import PolicyError
 
 from .helpers import sh
 

@@ -23,7 +23,7 @@ from bot.emulator import BotApiEmulator
 from bot.runtime import start_app, stop_app
 from bot.services.alerts.policy import EscalationPolicy
 from bot.services.staff.directory import StaffDirectory
-from bot.services.tickets.service import ActionInput
+from bot.services.tickets.actions import ActionInput
 from bot.services.tickets.workflow import Action
 from models.alert import AlertStatus
 from models.staff import Role

@@ -13,7 +13,7 @@ from bot.context import Services
 from bot.services.reminders.records import ReminderError
 from bot.services.reminders.service import ReminderService
 from bot.services.reminders.steps import NEVER, current_step, next_fire, parse_leads
-from bot.services.tickets.service import ActionInput
+from bot.services.tickets.actions import ActionInput
 from bot.services.tickets.workflow import Action
 from models.db import session_scope
 from models.outbox import OutboxMessage

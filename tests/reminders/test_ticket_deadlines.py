@@ -10,7 +10,8 @@ import pytest
 from bot.clock import MovableClock
 from bot.context import Services
 from bot.services.reminders.service import ReminderService
-from bot.services.tickets.service import ActionInput, TicketError
+from bot.services.tickets.actions import ActionInput
+from bot.services.tickets.errors import TicketError
 from bot.services.tickets.workflow import Action
 from tests.reminders.conftest import STAFF, new_ticket, parsed, sh
 

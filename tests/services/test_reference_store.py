@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.services.reference.data import ReferenceDataError
+from bot.services.reference.problems import ReferenceDataError
 from bot.services.reference.store import ReferenceStore
+from bot.texts.admin import reference_error
 
 
 def test_defaults_then_import_then_refresh(engine, clock, tmp_path: Path):
@@ -32,6 +33,9 @@ def test_bad_file_is_refused_and_changes_nothing(engine, clock, tmp_path: Path):
     before = store.export()
     bad = tmp_path / "bad.yaml"
     bad.write_text("units: 5\n", encoding="utf-8")
-    with pytest.raises(ReferenceDataError, match="units"):
+    with pytest.raises(ReferenceDataError) as exc:
         store.import_file(bad)
+    assert reference_error(exc.value) == (
+        "参考数据有误：\n- units：应为承办单位列表（第 1 行）\n"
+        "- categories：应为“一级分类: [二级分类…]”的映射\n- urgencies：应为列表")
     assert store.export() == before and ReferenceStore(engine, clock).export() == before

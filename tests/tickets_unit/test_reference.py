@@ -3,14 +3,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.services.reference.data import (
-    UNIT_KINDS,
-    Reference,
-    ReferenceDataError,
-    Unit,
-    default_reference_path,
-    load_reference,
-)
+from bot.services.reference.data import Reference, default_reference_path, load_reference
+from bot.services.reference.problems import ReferenceDataError
+from bot.services.reference.units import UNIT_KINDS, Unit
+from bot.texts.admin import reference_error
 
 
 def test_packaged_file_loads_and_is_valid(ref: Reference) -> None:
@@ -79,15 +75,16 @@ def test_duplicate_unit_name_is_reported_with_entry() -> None:
     data["units"].append(dict(data["units"][1]))
     with pytest.raises(ReferenceDataError) as exc:
         Reference.from_dict(data)
-    assert "units 第3项“某医院”" in str(exc.value)
-    assert "重复" in str(exc.value)
+    assert "units 第3项“某医院”" in reference_error(exc.value)
+    assert "重复" in reference_error(exc.value)
 
 
 def test_alias_clash_is_reported() -> None:
     data = _minimal()
     data["units"][1]["aliases"] = ["医政科"]
-    with pytest.raises(ReferenceDataError, match="医政科"):
+    with pytest.raises(ReferenceDataError) as exc:
         Reference.from_dict(data)
+    assert "医政科" in reference_error(exc.value)
 
 
 def test_missing_fields_and_bad_kind_are_reported() -> None:
@@ -96,7 +93,7 @@ def test_missing_fields_and_bad_kind_are_reported() -> None:
     data["units"][1]["kind"] = "诊所"
     with pytest.raises(ReferenceDataError) as exc:
         Reference.from_dict(data)
-    text = str(exc.value)
+    text = reference_error(exc.value)
     assert "“某医院”：缺少字段 section" in text
     assert "kind“诊所”无效" in text
 
@@ -107,21 +104,44 @@ def test_unknown_section_and_alias_target_are_reported() -> None:
     data["urgency_aliases"] = {"特急": "非常急"}
     with pytest.raises(ReferenceDataError) as exc:
         Reference.from_dict(data)
-    assert "不存在科" in str(exc.value)
-    assert "urgency_aliases“特急”" in str(exc.value)
+    assert "不存在科" in reference_error(exc.value)
+    assert "urgency_aliases“特急”" in reference_error(exc.value)
 
 
 def test_bad_shapes_are_reported_not_crashing(tmp_path: Path) -> None:
-    with pytest.raises(ReferenceDataError):
-        Reference.from_dict(["not", "a", "mapping"])  # type: ignore[arg-type]
-    with pytest.raises(ReferenceDataError, match="units"):
-        Reference.from_dict({"units": "x", "categories": {"a": "b"}})
+    def problems(call) -> str:  # type: ignore[no-untyped-def]
+        with pytest.raises(ReferenceDataError) as exc:
+            call()
+        return reference_error(exc.value)
+
+    assert "文件顶层应为键值映射" in problems(lambda: Reference.from_dict(["not", "a"]))
+    text = problems(lambda: Reference.from_dict({"units": "x", "categories": {"a": "b"}}))
+    assert "units：应为承办单位列表" in text and "categories“a”：二级分类应为列表" in text
     bad = tmp_path / "bad.yaml"
     bad.write_text("units: [\n", encoding="utf-8")
-    with pytest.raises(ReferenceDataError, match="YAML"):
-        load_reference(bad)
-    with pytest.raises(ReferenceDataError, match="无法读取"):
-        load_reference(tmp_path / "missing.yaml")
+    assert "YAML" in problems(lambda: load_reference(bad))
+    assert "无法读取" in problems(lambda: load_reference(tmp_path / "missing.yaml"))
+
+
+def test_every_problem_of_a_file_names_its_line(tmp_path: Path, ref: Reference) -> None:
+    data = _minimal()
+    data["units"][1]["kind"] = "诊所"
+    data["units"][1]["phone"] = "x"
+    path = tmp_path / "ref.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    line = next(i for i, text in enumerate(path.read_text("utf-8").splitlines(), 1)
+                if "某医院" in text)
+    with pytest.raises(ReferenceDataError) as exc:
+        load_reference(path)
+    assert reference_error(exc.value) == (
+        f"参考数据有误：\n- units 第2项“某医院”：未知字段 phone（第 {line} 行）")
+    del data["units"][1]["phone"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ReferenceDataError) as exc:
+        load_reference(path)
+    assert reference_error(exc.value) == (
+        f"参考数据有误：\n- units 第2项“某医院”：kind“诊所”无效，"
+        f"应为 科室/医院/社区卫生服务中心/监督所/疾控中心/其他（第 {line} 行）")
 
 
 @pytest.mark.parametrize(

@@ -7,13 +7,13 @@ from bot.services.reference.data import Reference
 from bot.services.tickets.fields import ParsedTicket, parse_field
 from bot.services.tickets.labels import (
     FIELD_LABELS_ZH,
-    FIELD_PROMPTS_ZH,
     LABEL_SYNONYMS,
     OPTIONAL_FIELDS,
     REQUIRED_FIELDS,
 )
 from bot.services.tickets.paste import parse_ticket_text
 from bot.services.tickets.values import parse_datetime
+from bot.texts.tickets import FIELD_PROMPTS_ZH, field_problem
 
 FULL = """工单编号：2026112500123
 来电时间：2026-11-25 09:12
@@ -190,7 +190,7 @@ def test_invalid_phones(ref: Reference, now: datetime, raw: str) -> None:
     res = parse(f"联系电话：{raw}", ref, now)
     assert res.ticket.phone is None
     assert [e.field for e in res.errors] == ["phone"]
-    assert res.errors[0].message == \
+    assert field_problem(res.errors[0]) == \
         f"联系电话“{raw}”不是有效的手机号或北京固话，请核对后重新输入。"
     assert "phone" in res.ticket.missing()
     value, error = parse_field("phone", raw, reference=ref, now=now)
@@ -219,7 +219,7 @@ def test_invalid_values_produce_clear_errors(ref: Reference, now: datetime) -> N
     text = "工单编号：12#4\n诉求类型：抱怨\n紧急程度：超级\n问题分类：天气/下雨\n" \
            "承办单位：火星医院\n来电时间：昨天\n行业：航天\n诉求内容：内容"
     res = parse(text, ref, now)
-    fields = {e.field: e.message for e in res.errors}
+    fields = {e.field: field_problem(e) for e in res.errors}
     assert set(fields) == {"platform_no", "request_type", "urgency", "category", "unit",
                            "received_at", "industry"}
     assert "投诉、举报、求助、咨询、建议、表扬" in fields["request_type"]
@@ -239,13 +239,14 @@ def test_unit_error_lists_nearest(ref: Reference, now: datetime) -> None:
     value, error = parse_field("unit", "安贞", reference=ref, now=now)
     assert value is None
     assert error is not None
-    assert "首都医科大学附属北京安贞医院" in error and "安贞社区卫生服务中心" in error
+    words = field_problem(error)
+    assert "首都医科大学附属北京安贞医院" in words and "安贞社区卫生服务中心" in words
 
 
 def test_category_level_two_missing(ref: Reference, now: datetime) -> None:
     value, error = parse_field("category", "医疗服务", reference=ref, now=now)
     assert value is None
-    assert error is not None and "医疗服务/服务态度" in error
+    assert error is not None and "医疗服务/服务态度" in field_problem(error)
 
 
 def test_category_field_returns_tuple(ref: Reference, now: datetime) -> None:
@@ -262,7 +263,7 @@ def test_platform_number(ref: Reference, now: datetime, value: str) -> None:
     if value == "abc-12345":
         assert (result, error) == ("ABC-12345", None)
     else:
-        assert result is None and error and "6–32位" in error
+        assert result is None and error and "6–32位" in field_problem(error)
 
 
 def test_name_validation(ref: Reference, now: datetime) -> None:
@@ -272,10 +273,11 @@ def test_name_validation(ref: Reference, now: datetime) -> None:
 
 
 def test_required_empty_and_optional_empty(ref: Reference, now: datetime) -> None:
-    expected = (None, "诉求内容不能为空，请重新输入。")
-    assert parse_field("content", "  ", reference=ref, now=now) == expected
+    value, error = parse_field("content", "  ", reference=ref, now=now)
+    assert value is None and error and field_problem(error) == "诉求内容不能为空，请重新输入。"
     assert parse_field("address", "", reference=ref, now=now) == (None, None)
-    assert parse_field("nonsense", "x", reference=ref, now=now)[1] == "未知字段：nonsense"
+    error = parse_field("nonsense", "x", reference=ref, now=now)[1]
+    assert error and field_problem(error) == "未知字段：nonsense"
 
 
 def test_empty_label_is_missing_not_error(ref: Reference, now: datetime) -> None:
@@ -332,9 +334,14 @@ def test_year_inference_around_new_year() -> None:
     assert parse_datetime("01-05", now=dec, end_of_day=True) == at(2027, 1, 5, 23, 59)
 
 
-def test_naive_now_is_treated_as_shanghai() -> None:
-    assert parse_datetime("2026-11-25 09:12", now=datetime(2026, 11, 25, 10)) == at(
-        2026, 11, 25, 9, 12)
+def test_times_are_read_in_the_zone_of_now() -> None:
+    from zoneinfo import ZoneInfo
+
+    urumqi = ZoneInfo("Asia/Urumqi")
+    got = parse_datetime("2026-11-25 09:12", now=datetime(2026, 11, 25, 10, tzinfo=urumqi))
+    assert got == datetime(2026, 11, 25, 9, 12, tzinfo=urumqi)
+    with pytest.raises(ValueError, match="aware"):  # no zone to read it in
+        parse_datetime("2026-11-25 09:12", now=datetime(2026, 11, 25, 10))
 
 
 def test_future_received_time_and_early_deadline(ref: Reference, now: datetime) -> None:

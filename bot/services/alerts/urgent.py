@@ -9,7 +9,8 @@ from __future__ import annotations
 from bot.services.alerts.common import ENDED_TICKET, UrgentResult
 from bot.services.alerts.errors import RaiseFailed, TicketEnded, TicketNotFound
 from bot.services.alerts.service import AlertService
-from bot.services.tickets.service import ALERT_URGENCIES, TicketService
+from bot.services.tickets.service import TicketService
+from bot.services.tickets.vocabulary import ALERT_URGENCIES
 
 URGENT = "紧急"  # the urgency /urgent gives an ordinary ticket
 

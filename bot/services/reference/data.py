@@ -1,70 +1,38 @@
 """Reference data: responsible units, problem categories, industries, request types, urgencies.
 
 The defaults ship in ``bot/data/reference.yaml``; managers may import an edited copy, which is
-then kept in the database. Everything here is plain dataclasses (``to_dict``/``from_dict``) and
-pure functions, so the same code validates a file, a database snapshot or a test fixture.
-
-The pieces: :mod:`bot.services.reference.schema` (units, reading a raw mapping, consistency
-checks) and :mod:`bot.services.reference.match` (matching typed text to units, categories and
-choices). :class:`Reference` ties them together and every public name stays importable from
-here.
+then kept in the database. The same code validates a file, a database snapshot or a test
+fixture: :mod:`~bot.services.reference.spec` checks the shape,
+:mod:`~bot.services.reference.checks` the consistency, and every problem is collected
+(:class:`~bot.services.reference.problems.ReferenceDataError`) so a manager fixes a file in
+one pass. Matching typed text is :mod:`~bot.services.reference.match`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
+from pydantic import ValidationError
 
+from bot.configfiles.yaml_source import YamlSource
+from bot.services.reference import checks
 from bot.services.reference.match import (
-    CATEGORY_THRESHOLD,
-    MARGIN,
-    SUGGESTION_CUTOFF,
-    SUGGESTION_LIMIT,
-    UNIT_THRESHOLD,
     CategoryMatch,
     MatchResult,
     match_category,
     match_simple,
     match_unit,
-    normalize_name,
-    suggestions_text,
 )
-from bot.services.reference.schema import (
-    UNIT_FIELDS,
-    UNIT_KINDS,
+from bot.services.reference.problems import (
     ReferenceDataError,
-    Unit,
-    parse_categories,
-    parse_units,
-    parse_urgencies,
-    reference_problems,
-    str_list,
-    str_map,
+    ReferenceFileError,
+    ReferenceProblem,
 )
-
-__all__ = [
-    "CATEGORY_THRESHOLD",
-    "MARGIN",
-    "SUGGESTION_CUTOFF",
-    "SUGGESTION_LIMIT",
-    "UNIT_FIELDS",
-    "UNIT_KINDS",
-    "UNIT_THRESHOLD",
-    "CategoryMatch",
-    "MatchResult",
-    "Reference",
-    "ReferenceDataError",
-    "Unit",
-    "default_reference_path",
-    "load_reference",
-    "normalize_name",
-    "suggestions_text",
-]
+from bot.services.reference.spec import ReferenceSpec, shape_problems
+from bot.services.reference.units import Unit
 
 
 @dataclass
@@ -105,39 +73,46 @@ class Reference:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], *, validate: bool = True) -> Reference:
+    def from_dict(cls, data: Any, *, validate: bool = True) -> Reference:
         """Build from a parsed YAML/JSON mapping; raise ReferenceDataError on any problem."""
-        if not isinstance(data, Mapping):
-            raise ReferenceDataError(["文件顶层应为键值映射（units、categories 等）。"])
-        problems: list[str] = []
-        units = parse_units(data.get("units"), problems)
-        categories = parse_categories(data.get("categories"), problems)
-        urgencies, descriptions, alerts = parse_urgencies(data.get("urgencies"), problems)
+        try:
+            spec = ReferenceSpec.model_validate(data)
+        except ValidationError as exc:
+            raise ReferenceDataError(shape_problems(exc, data)) from None
         ref = cls(
-            units=units,
-            categories=categories,
-            industries=str_list(data.get("industries"), "industries", problems),
-            request_types=str_list(data.get("request_types"), "request_types", problems),
-            urgencies=urgencies,
-            urgency_descriptions=descriptions,
-            alert_urgencies=alerts,
-            category_aliases=str_map(data.get("category_aliases"), "category_aliases", problems),
-            industry_aliases=str_map(data.get("industry_aliases"), "industry_aliases", problems),
-            request_type_aliases=str_map(
-                data.get("request_type_aliases"), "request_type_aliases", problems
-            ),
-            urgency_aliases=str_map(data.get("urgency_aliases"), "urgency_aliases", problems),
+            units=spec.units,
+            categories=spec.categories,
+            industries=spec.industries,
+            request_types=spec.request_types,
+            urgencies=[u.name for u in spec.urgencies],
+            urgency_descriptions={u.name: u.description for u in spec.urgencies},
+            alert_urgencies=[u.name for u in spec.urgencies if u.alert],
+            category_aliases=spec.category_aliases,
+            industry_aliases=spec.industry_aliases,
+            request_type_aliases=spec.request_type_aliases,
+            urgency_aliases=spec.urgency_aliases,
         )
         if validate:
-            problems.extend(ref.problems())
-        if problems:
-            raise ReferenceDataError(problems)
+            ref.validate()
         return ref
 
     # ---- validation ----
-    def problems(self) -> list[str]:
+    def problems(self) -> list[ReferenceProblem]:
         """Every consistency problem, each naming the offending entry (empty when valid)."""
-        return reference_problems(self)
+        return [
+            *checks.unit_problems(self.units),
+            *checks.category_problems(self.categories),
+            *checks.list_problems({"industries": self.industries,
+                                   "request_types": self.request_types,
+                                   "urgencies": self.urgencies}),
+            *checks.alias_problems({
+                "category_aliases": (self.category_aliases, self.categories),
+                "industry_aliases": (self.industry_aliases, self.industries),
+                "request_type_aliases": (self.request_type_aliases, self.request_types),
+                "urgency_aliases": (self.urgency_aliases, self.urgencies),
+            }),
+            *checks.alert_problems(self.alert_urgencies, self.urgencies),
+        ]
 
     def validate(self) -> None:
         problems = self.problems()
@@ -158,7 +133,7 @@ class Reference:
 
     def match_category(self, text: str) -> CategoryMatch:
         """Match "一级/二级" (also "一级-二级", "一级>二级", a unique 二级 name, or fuzzy)."""
-        return match_category(self, text)
+        return match_category(self.categories, self.category_aliases, text)
 
     def match_request_type(self, text: str) -> MatchResult:
         return match_simple(text, self.request_types, self.request_type_aliases)
@@ -178,14 +153,25 @@ def default_reference_path() -> Path:
 
 
 def load_reference(path: str | Path | None = None) -> Reference:
-    """Load and validate a reference YAML file (default: the packaged defaults)."""
+    """Load and validate a reference YAML file (default: the packaged defaults).
+
+    Every problem is reported at once, each with the line of its entry in the file.
+    """
     target = Path(path) if path is not None else default_reference_path()
+    src = YamlSource(target, ReferenceFileError)
+    data = src.plain()
     try:
-        raw = target.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ReferenceDataError([f"无法读取文件 {target}：{exc.strerror or exc}"]) from exc
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise ReferenceDataError([f"{target} 不是有效的 YAML：{exc}"]) from exc
-    return Reference.from_dict(data or {})
+        return Reference.from_dict(data or {})
+    except ReferenceDataError as exc:
+        problems = [replace(p, line=_line(src, p.loc)) for p in exc.problems]
+        raise ReferenceDataError(problems, path=str(target)) from None
+
+
+def _line(src: YamlSource, loc: tuple[str | int, ...]) -> int | None:
+    """The line of the entry at `loc`; None when the document lacks it (a missing list)."""
+    if not loc:
+        return None
+    node = src.node_at(loc)
+    if node is None or node is src.node_at(loc[:-1]):
+        return None
+    return YamlSource.line(node)

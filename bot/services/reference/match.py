@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-if TYPE_CHECKING:
-    from bot.services.reference.data import Reference
-    from bot.services.reference.schema import Unit
+from bot.services.reference.units import Unit
 
 # A fuzzy match is accepted when it scores at least this (rapidfuzz 0–100) …
 UNIT_THRESHOLD = 80.0
@@ -156,26 +153,29 @@ def _suggest(query: str, keys: dict[str, str]) -> list[str]:
     return out
 
 
-def match_category(ref: Reference, text: str) -> CategoryMatch:
+def match_category(categories: Mapping[str, list[str]], aliases: Mapping[str, str],
+                   text: str) -> CategoryMatch:
+    """Match "一级/二级" (also "一级-二级", "一级>二级", a unique 二级 name, or fuzzy);
+    ``aliases`` name level-1 categories."""
     raw = simple_norm(text)
     parts = [p for p in _CATEGORY_SEPARATORS.split(raw) if p]
-    combos = {f"{l1}/{l2}": (l1, l2) for l1, l2s in ref.categories.items() for l2 in l2s}
+    combos = {f"{l1}/{l2}": (l1, l2) for l1, l2s in categories.items() for l2 in l2s}
     if not parts:
         return CategoryMatch(None, None, list(combos)[:SUGGESTION_LIMIT])
-    l1_keys = {normalize_name(k): k for k in ref.categories}
-    for alias, target in ref.category_aliases.items():
+    l1_keys = {normalize_name(k): k for k in categories}
+    for alias, target in aliases.items():
         l1_keys.setdefault(normalize_name(alias), target)
 
     def find_l1(part: str) -> str | None:
-        res = match_name(part, l1_keys, threshold=CATEGORY_THRESHOLD, names=list(ref.categories))
+        res = match_name(part, l1_keys, threshold=CATEGORY_THRESHOLD, names=list(categories))
         return res.value
 
     def find_l2(l1: str, part: str) -> CategoryMatch:
-        l2_keys = {normalize_name(x): x for x in ref.categories[l1]}
-        res = match_name(part, l2_keys, threshold=CATEGORY_THRESHOLD, names=ref.categories[l1])
+        l2_keys = {normalize_name(x): x for x in categories[l1]}
+        res = match_name(part, l2_keys, threshold=CATEGORY_THRESHOLD, names=categories[l1])
         if res.value is not None:
             return CategoryMatch(l1, res.value)
-        return CategoryMatch(l1, None, [f"{l1}/{x}" for x in ref.categories[l1]], l1_only=True)
+        return CategoryMatch(l1, None, [f"{l1}/{x}" for x in categories[l1]], l1_only=True)
 
     if len(parts) >= 2:
         l1 = find_l1(parts[0])
@@ -183,7 +183,7 @@ def match_category(ref: Reference, text: str) -> CategoryMatch:
             return find_l2(l1, "".join(parts[1:]))
     elif (l1 := find_l1(parts[0])) is not None and normalize_name(parts[0]) in l1_keys:
         # Only a level-1 name: the level-2 one must still be chosen.
-        return CategoryMatch(l1, None, [f"{l1}/{x}" for x in ref.categories[l1]], l1_only=True)
+        return CategoryMatch(l1, None, [f"{l1}/{x}" for x in categories[l1]], l1_only=True)
     else:
         # Just a level-2 name, unique across the taxonomy ("收受红包").
         owners = [combo for combo in combos.values() if combo[1] == parts[0]]
@@ -197,8 +197,4 @@ def match_category(ref: Reference, text: str) -> CategoryMatch:
         return CategoryMatch(*combos[res.value])
     if res.score >= SUGGESTION_CUTOFF and res.suggestions:
         return CategoryMatch(None, None, res.suggestions)
-    return CategoryMatch(None, None, list(ref.categories))  # nothing close: list level 1
-
-
-def suggestions_text(names: Iterable[str]) -> str:
-    return "、".join(names)
+    return CategoryMatch(None, None, list(categories))  # nothing close: list level 1

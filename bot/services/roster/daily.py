@@ -26,7 +26,7 @@ from bot.services.roster.model import Slot
 from bot.services.roster.service import RosterService
 from bot.services.roster.shifts import ShiftInstance, parse_hhmm
 from bot.services.staff.directory import StaffDirectory
-from bot.services.tickets.service import ALERT_URGENCIES
+from bot.services.tickets.vocabulary import ALERT_URGENCIES
 from bot.services.tickets.workflow import OPEN_STATUSES, Status
 from bot.texts import roster as texts
 from models.db import session_scope

@@ -6,6 +6,7 @@ per-update access check costs a dict lookup instead of a query.
 
 from __future__ import annotations
 
+import enum
 import threading
 from dataclasses import dataclass
 
@@ -15,11 +16,33 @@ from sqlmodel import Session, select
 from bot.clock import Clock
 from bot.services.staff import audit
 from models.db import session_scope
-from models.staff import AccessRequest, Role, Staff
+from models.staff import ROLE_NAMES_ZH, AccessRequest, Role, Staff
+
+MAX_NAME = 32
+
+
+class StaffRefusal(enum.StrEnum):
+    """Why a staff operation is refused; the fields each carries are listed."""
+
+    bad_role = "bad_role"  # text
+    bad_telegram_id = "bad_telegram_id"  # text
+    name_missing = "name_missing"
+    name_too_long = "name_too_long"  # limit
+    already_registered = "already_registered"  # name, telegram_id
+    own_admin_role = "own_admin_role"
+    deactivate_self = "deactivate_self"
+    already_inactive = "already_inactive"  # name, telegram_id
+    not_found = "not_found"  # telegram_id
 
 
 class StaffError(ValueError):
-    """A staff operation that cannot be done; the message is Chinese and user-facing."""
+    """A refused staff operation: `code` says why, `fields` about what (`bot.texts.admin`
+    words it). A plain message is still accepted from callers not yet converted."""
+
+    def __init__(self, code: StaffRefusal | str, **fields: object) -> None:
+        self.code = code
+        self.fields = fields
+        super().__init__(f"{code}: {fields}" if isinstance(code, StaffRefusal) else code)
 
 
 @dataclass(frozen=True)
@@ -35,31 +58,34 @@ def _member(row: Staff) -> Member:
     return Member(row.telegram_id, row.name, Role(row.role), row.active, row.section)
 
 
+#: What an admin may type for a role (/adduser, /setrole).
+ROLE_WORDS: dict[str, Role] = {
+    "staff": Role.staff, "值班员": Role.staff, "leader": Role.leader, "领导": Role.leader,
+    "manager": Role.manager, "经理": Role.manager, "组长": Role.manager,
+    "项目经理": Role.manager, "admin": Role.admin, "管理员": Role.admin,
+}
+
+
 def parse_role(text: str) -> Role:
-    aliases = {
-        "staff": Role.staff, "值班员": Role.staff, "leader": Role.leader, "领导": Role.leader,
-        "manager": Role.manager, "经理": Role.manager, "组长": Role.manager,
-        "项目经理": Role.manager, "admin": Role.admin, "管理员": Role.admin,
-    }
-    role = aliases.get(text.strip().lower())
+    role = ROLE_WORDS.get(text.strip().lower())
     if role is None:
-        raise StaffError(f"角色“{text}”无效，可选：staff、leader、manager、admin。")
+        raise StaffError(StaffRefusal.bad_role, text=text)
     return role
 
 
 def parse_telegram_id(text: str) -> int:
     t = text.strip()
     if not t.isdigit() or not 0 < int(t) < 10**15:
-        raise StaffError(f"“{t}”不是有效的 Telegram 用户 ID（应为纯数字）。")
+        raise StaffError(StaffRefusal.bad_telegram_id, text=t)
     return int(t)
 
 
 def validate_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
-        raise StaffError("请填写姓名。")
-    if len(name) > 32:
-        raise StaffError("姓名太长（最多 32 个字）。")
+        raise StaffError(StaffRefusal.name_missing)
+    if len(name) > MAX_NAME:
+        raise StaffError(StaffRefusal.name_too_long, limit=MAX_NAME)
     return name
 
 
@@ -107,7 +133,8 @@ class StaffDirectory:
             for tid in admin_ids:
                 row = s.exec(select(Staff).where(Staff.telegram_id == tid)).first()
                 if row is None:
-                    s.add(Staff(telegram_id=tid, name=f"管理员{tid}", role=Role.admin.value,
+                    s.add(Staff(telegram_id=tid, name=f"{ROLE_NAMES_ZH[Role.admin]}{tid}",
+                                role=Role.admin.value,
                                 created_at=now, updated_at=now))
                 elif row.role != Role.admin.value or not row.active:
                     row.role, row.active, row.updated_at = Role.admin.value, True, now
@@ -126,7 +153,8 @@ class StaffDirectory:
                 row = Staff(telegram_id=telegram_id, name=name, role=role.value,
                             created_at=now, updated_at=now)
             elif row.active and row.role == role.value and row.name == name:
-                raise StaffError(f"{name}（{telegram_id}）已登记为该角色，无需重复操作。")
+                raise StaffError(StaffRefusal.already_registered, name=name,
+                                 telegram_id=telegram_id)
             else:
                 row.name, row.role, row.active, row.updated_at = name, role.value, True, now
             s.add(row)
@@ -142,7 +170,7 @@ class StaffDirectory:
         with session_scope(self._engine) as s:
             row = self._require(s, telegram_id)
             if actor_id == telegram_id and role != Role.admin and row.role == Role.admin.value:
-                raise StaffError("不能取消自己的管理员角色，请让另一位管理员操作。")
+                raise StaffError(StaffRefusal.own_admin_role)
             row.role, row.updated_at = role.value, self._clock.now()
             s.add(row)
             audit.record(session=s, clock=self._clock, actor_id=actor_id, chat_id=chat_id,
@@ -179,11 +207,12 @@ class StaffDirectory:
 
     def deactivate(self, *, actor_id: int, telegram_id: int, chat_id: int | None = None) -> Member:
         if actor_id == telegram_id:
-            raise StaffError("不能停用自己。")
+            raise StaffError(StaffRefusal.deactivate_self)
         with session_scope(self._engine) as s:
             row = self._require(s, telegram_id)
             if not row.active:
-                raise StaffError(f"{row.name}（{telegram_id}）已是停用状态。")
+                raise StaffError(StaffRefusal.already_inactive, name=row.name,
+                                 telegram_id=telegram_id)
             row.active, row.updated_at = False, self._clock.now()
             s.add(row)
             audit.record(session=s, clock=self._clock, actor_id=actor_id, chat_id=chat_id,
@@ -195,7 +224,7 @@ class StaffDirectory:
     def _require(self, s: Session, telegram_id: int) -> Staff:
         row = s.exec(select(Staff).where(Staff.telegram_id == telegram_id)).first()
         if row is None:
-            raise StaffError(f"没有找到 TG号 {telegram_id} 的人员，请先用 /adduser 登记。")
+            raise StaffError(StaffRefusal.not_found, telegram_id=telegram_id)
         return row
 
     # access requests -------------------------------------------------------------------

@@ -2,10 +2,13 @@
 
 ``parse_field`` is used both for the lines of a pasted ticket and for the answers the
 dialogue collects for missing fields, so both paths accept and reject exactly the same input.
+A rejected value gives a :class:`FieldProblem` (what is wrong, the value as shown, the
+options); ``bot.texts.tickets.field_problem`` words it.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import re
 import unicodedata
@@ -14,41 +17,45 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.services.reference.data import Reference
-from bot.services.tickets.labels import (
-    ALL_FIELDS,
-    FIELD_LABELS_ZH,
-    MSG_CATEGORY,
-    MSG_CATEGORY_L2,
-    MSG_CHOICE,
-    MSG_INVALID,
-    MSG_NAME_DIGITS,
-    MSG_NAME_LONG,
-    MSG_PHONE,
-    MSG_PLATFORM_NO,
-    MSG_REQUIRED,
-    MSG_TIME,
-    MSG_TIME_FUTURE,
-    MSG_UNIT,
-    MSG_UNIT_NONE,
-    MSG_UNKNOWN_FIELD,
-    MSG_YES_NO,
-    REQUIRED_FIELDS,
-    YES_NO_WORDS,
-)
+from bot.services.tickets.labels import ALL_FIELDS, FIELD_LABELS_ZH, REQUIRED_FIELDS, YES_NO_WORDS
 from bot.services.tickets.values import extract_phones, normalize_platform_no, parse_datetime
 
 # The name the parser has always logged under, so log filters keep matching after the split.
 logger = logging.getLogger("bot.services.tickets.paste")
 
+MAX_NAME = 20
 
-@dataclass
-class FieldError:
+
+class Issue(enum.StrEnum):
+    """What is wrong with a field's value."""
+
+    required = "required"
+    phone = "phone"
+    platform_no = "platform_no"
+    name_long = "name_long"
+    name_digits = "name_digits"
+    choice = "choice"  # options: the allowed values
+    unit = "unit"  # options: the nearest units
+    unit_none = "unit_none"
+    category = "category"  # options: the nearest categories
+    category_l2 = "category_l2"  # options: the level-2 categories of the level 1 recognised
+    time = "time"
+    time_future = "time_future"
+    deadline_early = "deadline_early"
+    unknown_field = "unknown_field"  # value: the field name
+    yes_no = "yes_no"
+    invalid = "invalid"  # the validator itself failed
+    parse_failed = "parse_failed"  # the whole paste could not be read
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """A rejected value: the field, the issue, the value as shown (shortened), options."""
+
     field: str
-    message: str
-
-    @property
-    def message_zh(self) -> str:
-        return self.message
+    issue: Issue
+    value: str = ""
+    options: tuple[str, ...] = ()
 
 
 @dataclass
@@ -94,85 +101,114 @@ class ParsedTicket:
 @dataclass
 class ParseResult:
     ticket: ParsedTicket
-    errors: list[FieldError] = field(default_factory=list)
+    errors: list[FieldProblem] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
         return not self.errors and not self.ticket.missing()
 
 
-def parse_field(
-    field: str, value: str, *, reference: Reference, now: datetime
-) -> tuple[Any, str | None]:
-    """Validate one field's text; return (normalised value, None) or (None, Chinese error)."""
+Parsed = tuple[Any, FieldProblem | None]
+
+
+def parse_field(name: str, value: str, *, reference: Reference, now: datetime) -> Parsed:
+    """Validate one field's text; return (normalised value, None) or (None, the problem)."""
     try:
-        return _parse_field(field, value or "", reference=reference, now=now)
+        return _parse_field(name, value or "", reference=reference, now=now)
     except Exception:  # never let odd input break the dialogue
-        logger.exception("parse_field failed for field %s", field)
-        return None, MSG_INVALID.format(label=FIELD_LABELS_ZH.get(field, field))
+        logger.exception("parse_field failed for field %s", name)
+        return None, FieldProblem(name, Issue.invalid)
 
 
-def _parse_field(
-    name: str, value: str, *, reference: Reference, now: datetime
-) -> tuple[Any, str | None]:
-    label = FIELD_LABELS_ZH.get(name)
-    if label is None:
-        return None, MSG_UNKNOWN_FIELD.format(value=name)
+def _parse_field(name: str, value: str, *, reference: Reference, now: datetime) -> Parsed:
+    if name not in FIELD_LABELS_ZH:
+        return None, FieldProblem(name, Issue.unknown_field, name)
     text = value.strip()
-    shown = shorten(text)
     if not text:
-        return None, (MSG_REQUIRED.format(label=label) if name in REQUIRED_FIELDS else None)
-    if name == "platform_no":
-        number = normalize_platform_no(text)
-        return (number, None) if number else (None, MSG_PLATFORM_NO.format(value=shown))
-    if name == "citizen_name":
-        if re.search(r"\d{5,}", unicodedata.normalize("NFKC", text)):
-            return None, MSG_NAME_DIGITS.format(value=shown)
-        if len(text) > 20:
-            return None, MSG_NAME_LONG.format(value=shown)
+        return None, (FieldProblem(name, Issue.required) if name in REQUIRED_FIELDS else None)
+    parser = _PARSERS.get(name)
+    if parser is None:  # address, content: free text, kept exactly (only outer blanks trimmed)
         return text, None
-    if name == "phone":
-        valid, _ = extract_phones(text)
-        return (valid[0], None) if valid else (None, MSG_PHONE.format(value=shown))
-    if name in ("request_type", "urgency", "industry"):
-        matcher = {
-            "request_type": reference.match_request_type,
-            "urgency": reference.match_urgency,
-            "industry": reference.match_industry,
-        }[name]
-        res = matcher(text)
-        if res.value is not None:
-            return res.value, None
-        options = "、".join(res.suggestions)
-        return None, MSG_CHOICE.format(label=label, value=shown, options=options)
-    if name == "category":
-        cat = reference.match_category(text)
-        if cat.value is not None:
-            return cat.value, None
-        template = MSG_CATEGORY_L2 if cat.l1_only else MSG_CATEGORY
-        return None, template.format(value=shown, options="、".join(cat.suggestions))
-    if name == "unit":
-        unit = reference.match_unit(text)
-        if unit.value is not None:
-            return unit.value, None
-        if not unit.suggestions:
-            return None, MSG_UNIT_NONE.format(value=shown)
-        return None, MSG_UNIT.format(value=shown, options="、".join(unit.suggestions))
-    if name in ("answered_on_spot", "complex_case"):
-        flag = YES_NO_WORDS.get(unicodedata.normalize("NFKC", text).strip().lower())
-        if flag is None:
-            return None, MSG_YES_NO.format(label=label, value=shown)
-        return flag, None
-    if name in ("received_at", "platform_deadline"):
-        when = parse_datetime(text, now=now, end_of_day=name == "platform_deadline")
-        if when is None:
-            return None, MSG_TIME.format(label=label, value=shown)
-        if name == "received_at" and when > now + timedelta(days=1):
-            return None, MSG_TIME_FUTURE.format(value=shown)
-        return when, None
-    return text, None  # address, content: free text, kept exactly (only outer blanks trimmed)
+    return parser(name, text, reference, now)
+
+
+def _problem(name: str, issue: Issue, text: str, options: list[str] | None = None) -> Parsed:
+    return None, FieldProblem(name, issue, shorten(text), tuple(options or ()))
+
+
+def _platform_no(name: str, text: str, _ref: Reference, _now: datetime) -> Parsed:
+    number = normalize_platform_no(text)
+    return (number, None) if number else _problem(name, Issue.platform_no, text)
+
+
+def _citizen_name(name: str, text: str, _ref: Reference, _now: datetime) -> Parsed:
+    if re.search(r"\d{5,}", unicodedata.normalize("NFKC", text)):
+        return _problem(name, Issue.name_digits, text)
+    if len(text) > MAX_NAME:
+        return _problem(name, Issue.name_long, text)
+    return text, None
+
+
+def _phone(name: str, text: str, _ref: Reference, _now: datetime) -> Parsed:
+    valid, _ = extract_phones(text)
+    return (valid[0], None) if valid else _problem(name, Issue.phone, text)
+
+
+def _choice(name: str, text: str, ref: Reference, _now: datetime) -> Parsed:
+    matcher = {"request_type": ref.match_request_type, "urgency": ref.match_urgency,
+               "industry": ref.match_industry}[name]
+    res = matcher(text)
+    if res.value is not None:
+        return res.value, None
+    return _problem(name, Issue.choice, text, res.suggestions)
+
+
+def _category(name: str, text: str, ref: Reference, _now: datetime) -> Parsed:
+    cat = ref.match_category(text)
+    if cat.value is not None:
+        return cat.value, None
+    return _problem(name, Issue.category_l2 if cat.l1_only else Issue.category, text,
+                    cat.suggestions)
+
+
+def _unit(name: str, text: str, ref: Reference, _now: datetime) -> Parsed:
+    unit = ref.match_unit(text)
+    if unit.value is not None:
+        return unit.value, None
+    if not unit.suggestions:
+        return _problem(name, Issue.unit_none, text)
+    return _problem(name, Issue.unit, text, unit.suggestions)
+
+
+def _yes_no(name: str, text: str, _ref: Reference, _now: datetime) -> Parsed:
+    flag = YES_NO_WORDS.get(unicodedata.normalize("NFKC", text).strip().lower())
+    return (flag, None) if flag is not None else _problem(name, Issue.yes_no, text)
+
+
+def _time(name: str, text: str, _ref: Reference, now: datetime) -> Parsed:
+    when = parse_datetime(text, now=now, end_of_day=name == "platform_deadline")
+    if when is None:
+        return _problem(name, Issue.time, text)
+    if name == "received_at" and when > now + timedelta(days=1):
+        return _problem(name, Issue.time_future, text)
+    return when, None
+
+
+_PARSERS = {
+    "platform_no": _platform_no,
+    "citizen_name": _citizen_name,
+    "phone": _phone,
+    "request_type": _choice,
+    "urgency": _choice,
+    "industry": _choice,
+    "category": _category,
+    "unit": _unit,
+    "answered_on_spot": _yes_no,
+    "complex_case": _yes_no,
+    "received_at": _time,
+    "platform_deadline": _time,
+}
 
 
 def shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
-

@@ -12,13 +12,17 @@ import re
 from datetime import datetime
 
 from bot.services.reference.data import Reference
-from bot.services.tickets.fields import FieldError, ParsedTicket, ParseResult, parse_field, shorten
+from bot.services.tickets.fields import (
+    FieldProblem,
+    Issue,
+    ParsedTicket,
+    ParseResult,
+    parse_field,
+    shorten,
+)
 from bot.services.tickets.labels import (
     ALL_FIELDS,
     LABEL_TO_FIELD,
-    MSG_DEADLINE_EARLY,
-    MSG_PARSE_FAILED,
-    MSG_PHONE,
     OPTIONAL_FIELDS,
     OTHER_PHONES_LABEL,
 )
@@ -78,94 +82,113 @@ def parse_ticket_text(text: str, *, reference: Reference, now: datetime) -> Pars
     except Exception:
         logger.exception("parse_ticket_text failed")  # the text itself is never logged
         ticket = ParsedTicket(received_at=now, content=(text or "").strip() or None)
-        return ParseResult(ticket, [FieldError("text", MSG_PARSE_FAILED)])
+        return ParseResult(ticket, [FieldProblem("text", Issue.parse_failed)])
+
+
+class _Lines:
+    """The paste read line by line: labelled values, phones, the content and loose lines."""
+
+    def __init__(self) -> None:
+        self.raw: dict[str, tuple[str, str]] = {}  # field -> (label used, value)
+        self.phones: list[str] = []
+        self.content: list[str] | None = None
+        self.extras: list[str] = []  # unknown "label：value" or loose lines: kept in content
+        self._in_content = False
+        self._pending: str | None = None  # a label whose value is on the next line
+
+    def feed(self, line: str) -> None:
+        found = _label_of(line)
+        if found is not None and found[2]:
+            self._in_content, self._pending = False, None
+            for label, value in _inline_pairs(found[0], found[1]):
+                self._labelled(label, value)
+            return
+        if self._in_content:
+            assert self.content is not None
+            self.content.append(line.rstrip())
+            return
+        stripped = line.strip()
+        if not stripped:
+            return
+        if self._pending == "phone":
+            self.phones.append(stripped)
+        elif self._pending is not None:
+            self.raw[self._pending] = (self.raw[self._pending][0], stripped)
+        else:
+            self.extras.append(stripped)
+        self._pending = None
+
+    def _labelled(self, label: str, value: str) -> None:
+        name = LABEL_TO_FIELD[label]
+        if name == "content":
+            self.content = self.content or []
+            if value:
+                self.content.append(value)
+            self._in_content = True
+        elif name == "phone":
+            self.phones.append(value)
+            if not value:
+                self._pending = name
+        elif name in self.raw and self.raw[name][1]:
+            self.extras.append(f"{label}：{value}")  # a repeated label: keep, do not overwrite
+        else:
+            self.raw[name] = (label, value)
+            if not value:
+                self._pending = name
 
 
 def _parse_ticket_text(text: str, *, reference: Reference, now: datetime) -> ParseResult:
-    text = _COMMAND.sub("", text or "", count=1)
-    raw: dict[str, tuple[str, str]] = {}  # field -> (label used, value)
-    phone_values: list[str] = []
-    content_lines: list[str] | None = None
-    extras: list[str] = []
-    in_content = False
-    pending: str | None = None  # a label whose value is on the next line
-
-    for line in text.splitlines():
-        found = _label_of(line)
-        if found is not None and found[2]:
-            in_content, pending = False, None
-            for label, value in _inline_pairs(found[0], found[1]):
-                name = LABEL_TO_FIELD[label]
-                if name == "content":
-                    content_lines = content_lines or []
-                    if value:
-                        content_lines.append(value)
-                    in_content = True
-                elif name == "phone":
-                    phone_values.append(value)
-                    if not value:
-                        pending = name
-                elif name in raw and raw[name][1]:
-                    extras.append(f"{label}：{value}")  # a repeated label: keep, do not overwrite
-                else:
-                    raw[name] = (label, value)
-                    if not value:
-                        pending = name
-            continue
-        if in_content:
-            assert content_lines is not None
-            content_lines.append(line.rstrip())
-            continue
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if pending is not None:
-            if pending == "phone":
-                phone_values.append(stripped)
-            else:
-                raw[pending] = (raw[pending][0], stripped)
-            pending = None
-            continue
-        extras.append(stripped)  # unknown "label：value" or a loose line: kept in the content
-
+    lines = _Lines()
+    for line in _COMMAND.sub("", text or "", count=1).splitlines():
+        lines.feed(line)
     ticket = ParsedTicket()
-    errors: list[FieldError] = []
-    for name in ALL_FIELDS:
-        if name in ("content", "phone") or name not in raw:
-            continue
-        label, value = raw[name]
-        if not value:
-            continue
-        parsed, error = parse_field(name, value, reference=reference, now=now)
-        if error:
-            errors.append(FieldError(name, error))
-            if name in OPTIONAL_FIELDS:
-                extras.append(f"{label}：{value}")
-        else:
-            ticket.apply(name, parsed)
-
-    phone_text = "，".join(v for v in phone_values if v.strip())
-    if phone_text:
-        valid, invalid = extract_phones(phone_text)
-        if valid:
-            ticket.phone, ticket.extra_phones = valid[0], valid[1:]
-            others = valid[1:] + invalid
-            if others:
-                extras.append(f"{OTHER_PHONES_LABEL}：{'、'.join(others)}")
-        else:
-            errors.append(FieldError("phone", MSG_PHONE.format(value=shorten(phone_text))))
-
+    errors = _apply_fields(lines, ticket, reference=reference, now=now)
+    errors += _apply_phones(lines, ticket)
     if ticket.received_at is None:
         ticket.received_at = now
     deadline = ticket.platform_deadline
     if deadline is not None and deadline < ticket.received_at:
-        errors.append(FieldError("platform_deadline", MSG_DEADLINE_EARLY.format(
-            value=shorten(raw["platform_deadline"][1]))))
+        errors.append(FieldProblem("platform_deadline", Issue.deadline_early,
+                                   shorten(lines.raw["platform_deadline"][1])))
         ticket.platform_deadline = None
-
-    body = _trim_blank_lines(content_lines or [])
-    ticket.content = "\n".join(body + extras).strip() or None
+    body = _trim_blank_lines(lines.content or [])
+    ticket.content = "\n".join(body + lines.extras).strip() or None
     return ParseResult(ticket, errors)
+
+
+def _apply_fields(lines: _Lines, ticket: ParsedTicket, *, reference: Reference,
+                  now: datetime) -> list[FieldProblem]:
+    """Validate each labelled value; a bad optional value is kept in the content instead."""
+    errors: list[FieldProblem] = []
+    for name in ALL_FIELDS:
+        if name in ("content", "phone") or name not in lines.raw:
+            continue
+        label, value = lines.raw[name]
+        if not value:
+            continue
+        parsed, error = parse_field(name, value, reference=reference, now=now)
+        if error:
+            errors.append(error)
+            if name in OPTIONAL_FIELDS:
+                lines.extras.append(f"{label}：{value}")
+        else:
+            ticket.apply(name, parsed)
+    return errors
+
+
+def _apply_phones(lines: _Lines, ticket: ParsedTicket) -> list[FieldProblem]:
+    """The first valid number is the phone; the others are kept in the content."""
+    phone_text = "，".join(v for v in lines.phones if v.strip())
+    if not phone_text:
+        return []
+    valid, invalid = extract_phones(phone_text)
+    if not valid:
+        return [FieldProblem("phone", Issue.phone, shorten(phone_text))]
+    ticket.phone, ticket.extra_phones = valid[0], valid[1:]
+    others = valid[1:] + invalid
+    if others:
+        lines.extras.append(f"{OTHER_PHONES_LABEL}：{'、'.join(others)}")
+    return []
 
 
 def _trim_blank_lines(lines: list[str]) -> list[str]:

@@ -10,8 +10,6 @@ import re
 import unicodedata
 from datetime import datetime, timedelta
 
-from bot.clock import SHANGHAI
-
 _MOBILE = re.compile(r"1[3-9]\d{9}", re.ASCII)
 _LANDLINE = re.compile(r"010[2-9]\d{7}", re.ASCII)
 _LOCAL = re.compile(r"[2-9]\d{7}", re.ASCII)
@@ -83,9 +81,12 @@ def parse_datetime(raw: str, *, now: datetime, end_of_day: bool = False) -> date
     """Read 2026-11-25 09:12, 2026/11/25 9:12, 2026年11月25日 09时12分, 11-25 09:12 …
 
     A missing year is taken from ``now``; a date without time is 00:00 (23:59 when
-    ``end_of_day``). The result is aware, in Asia/Shanghai.
+    ``end_of_day``). ``now`` must be aware: the text is read, and the result given, in its
+    zone (the clock's, which is the configured one).
     """
-    tz = now.tzinfo or SHANGHAI
+    tz = now.tzinfo
+    if tz is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
     s = unicodedata.normalize("NFKC", raw or "").strip()
     if not s:
         return None
@@ -94,15 +95,11 @@ def parse_datetime(raw: str, *, now: datetime, end_of_day: bool = False) -> date
     except ValueError:
         iso = None
     if iso is not None and ("T" in s or iso.tzinfo is not None):
-        return (iso if iso.tzinfo else iso.replace(tzinfo=tz)).astimezone(SHANGHAI)
+        return (iso if iso.tzinfo else iso.replace(tzinfo=tz)).astimezone(tz)
     ampm = _AMPM.search(s)
-    s = _AMPM.sub(" ", s)
-    s = re.sub(r"[时点]半", ":30", s)
-    s = s.replace("年", "-").replace("月", "-").replace("日", " ").replace("号", " ")
-    s = s.replace("时", ":").replace("点", ":").replace("分", ":").replace("秒", "")
-    s = re.sub(r"\s+", " ", s.replace("T", " ")).strip().rstrip(":").strip()
+    s = _plain_digits(s)
     if re.fullmatch(r"\d{1,2}(?::\d{1,2}){1,2}", s):  # a time alone: today
-        s = f"{(now.astimezone(tz) if now.tzinfo else now).strftime('%Y-%m-%d')} {s}"
+        s = f"{now.strftime('%Y-%m-%d')} {s}"
     m = re.fullmatch(
         r"(?:(\d{4})\s*[-/.]\s*)?(\d{1,2})\s*[-/.]\s*(\d{1,2})"
         r"(?:\s*(\d{1,2})\s*(?::\s*(\d{1,2}))?\s*(?::\s*(\d{1,2}))?)?",
@@ -111,8 +108,7 @@ def parse_datetime(raw: str, *, now: datetime, end_of_day: bool = False) -> date
     if not m:
         return None
     year_s, mon, day, hour, minute, second = m.groups()
-    now_local = now.astimezone(tz) if now.tzinfo else now.replace(tzinfo=tz)
-    year = int(year_s) if year_s else now_local.year
+    year = int(year_s) if year_s else now.year
     if hour is None:
         h, mi, sec = (23, 59, 0) if end_of_day else (0, 0, 0)
     else:
@@ -125,11 +121,23 @@ def parse_datetime(raw: str, *, now: datetime, end_of_day: bool = False) -> date
         return None
     if not year_s:
         # "11-25 09:12" pasted early in January means last year (a deadline: next year).
-        if not end_of_day and result > now_local + timedelta(days=1):
+        if not end_of_day and result > now + timedelta(days=1):
             result = _with_year(result, year - 1) or result
-        elif end_of_day and result < now_local - timedelta(days=180):
+        elif end_of_day and result < now - timedelta(days=180):
             result = _with_year(result, year + 1) or result
-    return result.astimezone(SHANGHAI)
+    return result
+
+
+def _plain_digits(s: str) -> str:
+    """Read Chinese date and time words as separators.
+
+    "2026年11月25日 下午3点半" → "2026-11-25 3:30" (下午 is read by the caller).
+    """
+    s = _AMPM.sub(" ", s)
+    s = re.sub(r"[时点]半", ":30", s)
+    s = s.replace("年", "-").replace("月", "-").replace("日", " ").replace("号", " ")
+    s = s.replace("时", ":").replace("点", ":").replace("分", ":").replace("秒", "")
+    return re.sub(r"\s+", " ", s.replace("T", " ")).strip().rstrip(":").strip()
 
 
 def _with_year(value: datetime, year: int) -> datetime | None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from bot.services.tickets.errors import Refusal, TicketError
+
 
 class Status(enum.StrEnum):
     new = "待签收"
@@ -63,18 +65,6 @@ TRANSITIONS: dict[Action, Transition] = {
     )
 }
 
-_WHY_NOT: dict[Action, str] = {
-    Action.sign: "只有“待签收”的工单可以签收",
-    Action.contact: "工单签收后、办结前才能记录联系来电人",
-    Action.dispatch: "工单需先签收（或处于督办中）才能派发",
-    Action.feedback: "工单派发后才能录入承办单位反馈",
-    Action.callback: "收到承办单位反馈后才能回访",
-    Action.close: "回访完成后才能办结",
-    Action.supervise: "只有已反馈或已回访的工单可以督办",
-    Action.give_back: "只有待签收或已签收（尚未派发）的工单可以退回",
-    Action.extend: "只有办理中的工单可以申请延期",
-}
-
 
 def allowed_actions(status: Status | str) -> list[Action]:
     """The actions allowed from a status, in the order the buttons show them."""
@@ -84,12 +74,12 @@ def allowed_actions(status: Status | str) -> list[Action]:
     )
 
 
-def check(status: Status | str, action: Action) -> str | None:
-    """None when the action is allowed, else the Chinese reason it is refused."""
+def check(status: Status | str, action: Action) -> TicketError | None:
+    """None when the action is allowed from this status, else the refusal to raise or show."""
     s = Status(status)
     if s in TRANSITIONS[action].sources:
         return None
-    return f"当前状态为“{s.value}”，{_WHY_NOT[action]}。"
+    return TicketError(Refusal.not_allowed, status=s, action=action)
 
 
 def target(status: Status | str, action: Action) -> Status:
