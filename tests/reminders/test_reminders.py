@@ -186,7 +186,8 @@ def test_snooze_reminds_once_more(svc: Services, rem: ReminderService, clock: Mo
     assert len(outbox(svc, "reminder")) == 1
     until = rem.snoozes.snooze(ticket_id=t.id, kind="complete", chat_id=STAFF)
     assert until == sh(2026, 11, 25, 19, 0)
-    assert rem.snoozes.snooze(ticket_id=t.id, kind="complete", chat_id=STAFF) == until  # no doubles
+    # no doubles
+    assert rem.snoozes.snooze(ticket_id=t.id, kind="complete", chat_id=STAFF) == until
     at(clock, rem, sh(2026, 11, 25, 18, 59))
     assert len(outbox(svc, "reminder")) == 1
     at(clock, rem, sh(2026, 11, 25, 19, 0))

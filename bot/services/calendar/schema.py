@@ -2,9 +2,11 @@
 
 A hand-edited schedule must point at the line to fix, and the loader must say *what* is wrong
 in words an operator understands. So every check raises a ``PydanticCustomError`` whose type
-is a problem code (see ``PROBLEMS`` in :mod:`bot.services.calendar.overrides`) and whose
+is a problem code (see ``PROBLEMS`` in :mod:`bot.services.calendar.errors`) and whose
 context carries the values the message needs; :func:`read_holidays_file` turns the first one
-into a :class:`~bot.services.calendar.overrides.CalendarFileError` with file and line.
+into a :class:`~bot.services.calendar.errors.CalendarFileError` with file and line. (Not
+``YamlSource.validate``: that keeps pydantic's own words, and these messages — checked by the
+tests, shown by ``python -m bot holidays import`` — say exactly what to fix.)
 
 Dates are taken as written (the YAML loader would turn ``2027-13-01`` into an unreadable
 timestamp before any model saw it), so the date rule can name the exact text.
