@@ -31,7 +31,7 @@ from bot.services.calendar.work import WorkCalendar
 from bot.services.outbox.store import Outbox
 from bot.services.outbox.wakeup import Wakeup
 from bot.services.reference.store import ReferenceStore
-from bot.services.reminders.service import ReminderService
+from bot.services.reminders.service import build_reminders
 from bot.services.reports.config import ReportConfig
 from bot.services.reports.service import ReportService
 from bot.services.roster.daily import DutyScheduler
@@ -57,7 +57,7 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
     A bad configuration file raises ConfigFileError naming the file and line; the command
     line turns it into one line and exit status 2.
     """
-    calendar = WorkCalendar.load(settings.holidays_file)
+    calendar = WorkCalendar.load(settings.holidays_file, tz=settings.tz)
     wakeup = Wakeup()
     outbox = Outbox(engine, clock, wakeup)
     staff = StaffDirectory(engine, clock)
@@ -75,10 +75,10 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
     tickets = TicketService(
         engine, clock, DeadlinePolicy.load(settings.deadline_policy_file, tz=settings.tz),
         calendar, on_urgent=(alerts.raise_for_ticket,))
-    reminders = ReminderService(
-        engine=engine, clock=clock, staff=staff, outbox=outbox, tickets=tickets,
+    reminders = build_reminders(
+        engine=engine, clock=clock, staff=staff, outbox=outbox, policy=tickets.policy,
         calendar=calendar, roster=roster, duty_group_id=settings.duty_group_id,
-        holidays_file=settings.holidays_file, leads=settings.reminder_leads,
+        holidays_file=settings.holidays_file, tz=settings.tz, leads=settings.reminder_leads,
         sweep_at=settings.overnight_sweep_at, digest_at=settings.reminder_digest_at)
     duty = DutyScheduler(engine=engine, roster=roster, outbox=outbox, staff=staff,
                          duty_group_id=settings.duty_group_id,

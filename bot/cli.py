@@ -18,8 +18,10 @@ from bot.runtime import (
     setup_logging,
 )
 from bot.serve import TokenRejected, serve
+from bot.services.calendar.errors import CalendarFileError
 from bot.services.reference.problems import ReferenceDataError
 from bot.texts.admin import reference_error
+from bot.texts.holidays import calendar_file_error
 
 log = logging.getLogger("bot")
 
@@ -36,7 +38,9 @@ def _run(args: argparse.Namespace) -> int:
         app = build_application(settings, engine=engine)
     except (ConfigFileError, ReferenceDataError) as exc:  # names the file and the line
         engine.dispose()
-        shown = reference_error(exc) if isinstance(exc, ReferenceDataError) else str(exc)
+        shown = (reference_error(exc) if isinstance(exc, ReferenceDataError)
+                 else calendar_file_error(exc) if isinstance(exc, CalendarFileError)
+                 else str(exc))
         print("配置错误: " + " ".join(shown.split()), file=sys.stderr)
         return 2
     try:

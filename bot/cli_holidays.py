@@ -13,18 +13,20 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.config import load_settings_or_exit
-from bot.services.calendar.work import CalendarFileError, WorkCalendar, import_overrides
+from bot.services.calendar.errors import CalendarFileError
+from bot.services.calendar.importing import import_overrides
+from bot.services.calendar.work import WorkCalendar
 from bot.services.reminders.holidays import LOOKAHEAD_DAYS
-from bot.texts.reminders import import_report_text, show_text
+from bot.texts.holidays import STORE_HEADER, cli_file_error, import_report_text, show_text
 
 
 def _import(args: argparse.Namespace) -> int:
     settings = load_settings_or_exit(require_token=False)
     store = args.store or settings.holidays_file
     try:
-        report = import_overrides(args.file, store)
+        report = import_overrides(args.file, store, header=STORE_HEADER)
     except CalendarFileError as exc:
-        print("节假日文件错误: " + " ".join(str(exc).split()), file=sys.stderr)
+        print(cli_file_error(exc), file=sys.stderr)
         return 2
     print(import_report_text(report))
     return 0
@@ -33,9 +35,9 @@ def _import(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     settings = load_settings_or_exit(require_token=False)
     try:
-        calendar = WorkCalendar.load(args.store or settings.holidays_file)
+        calendar = WorkCalendar.load(args.store or settings.holidays_file, tz=settings.tz)
     except CalendarFileError as exc:
-        print("节假日文件错误: " + " ".join(str(exc).split()), file=sys.stderr)
+        print(cli_file_error(exc), file=sys.stderr)
         return 2
     today = Clock(settings.tz).today()
     days = calendar.upcoming(today, args.days)

@@ -9,16 +9,13 @@ from __future__ import annotations
 from html import escape
 
 from telegram import Update
-from telegram.ext import (
-    ConversationHandler,
-)
+from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
 from bot.permissions import Perm
 from bot.services.reminders.records import ReminderError
-from bot.services.reminders.service import ReminderService
 from bot.services.staff.directory import Member
-from bot.services.timefmt import fmt_dt
+from bot.texts import holidays as holiday_texts
 from bot.texts import reminders as texts
 from handlers.access import command_args, guard
 from handlers.replies import reply
@@ -26,10 +23,6 @@ from handlers.replies import reply
 DONE_TEXT = 0
 PENDING = "reminder_done_ticket"
 DEFAULT_DAYS, MAX_DAYS = 30, 120
-
-
-def _service(context: BotContext) -> ReminderService:
-    return context.svc.reminders
 
 
 def _parse(data: str) -> list[str]:
@@ -63,10 +56,10 @@ async def on_done_text(update: Update, context: BotContext, member: Member) -> i
     if msg is None or ticket_id is None:
         return ConversationHandler.END
     try:
-        t = _service(context).record_done(ticket_id=ticket_id, actor_id=member.telegram_id,
-                                          note=msg.text or "")
+        t = context.svc.reminders.done.record(ticket_id=ticket_id, actor_id=member.telegram_id,
+                                              note=msg.text or "")
     except ReminderError as exc:
-        await reply(update, escape(str(exc)))
+        await reply(update, escape(texts.reminder_error(exc)))
         return DONE_TEXT
     context.user_data.pop(PENDING, None)  # type: ignore[union-attr]
     await reply(update, texts.DONE_RECORDED.format(no=escape(t.platform_no)))
@@ -95,13 +88,12 @@ async def on_snooze(update: Update, context: BotContext, member: Member) -> None
         await query.answer(texts.STALE, show_alert=True)
         return
     try:
-        until = _service(context).snooze(ticket_id=int(parts[2]), kind=parts[3],
-                                         chat_id=query.from_user.id)
+        until = context.svc.reminders.snoozes.snooze(ticket_id=int(parts[2]), kind=parts[3],
+                                                     chat_id=query.from_user.id)
     except ReminderError as exc:
-        await query.answer(str(exc), show_alert=True)
+        await query.answer(texts.reminder_error(exc), show_alert=True)
         return
-    now = context.svc.clock.now()
-    await query.answer(texts.SNOOZED.format(until=fmt_dt(until, now)))
+    await query.answer(texts.snoozed(until, context.svc.clock.now()))
 
 
 @guard("holidays")
@@ -111,13 +103,13 @@ async def holidays(update: Update, context: BotContext, member: Member) -> None:
     span = DEFAULT_DAYS
     if args:
         if len(args) != 1 or not args[0].isdigit() or not 1 <= int(args[0]) <= MAX_DAYS:
-            await reply(update, texts.HOLIDAYS_USAGE)
+            await reply(update, holiday_texts.HOLIDAYS_USAGE)
             return
         span = int(args[0])
-    service = _service(context)
-    service.reload_calendar_if_changed()
+    watch = context.svc.reminders.holidays
+    watch.reload_if_changed()
     now = context.svc.clock.now()
     today = now.date()
     days = context.svc.calendar.upcoming(today, span)
-    await reply(update, texts.holidays_view(days, service.uncovered_years(today), now=now,
-                                            span=span))
+    await reply(update, holiday_texts.holidays_view(days, watch.uncovered_years(today), now=now,
+                                                    span=span))

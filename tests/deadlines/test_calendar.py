@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from bot.services.calendar.work import DayOverride, WorkCalendar
+from bot.services.calendar.overrides import DayOverride
+from bot.services.calendar.work import WorkCalendar
 
 from .helpers import eod, sh
 
@@ -107,12 +108,31 @@ def test_add_workdays_rule(calendar: WorkCalendar) -> None:
     assert calendar.add_workdays(sh(2026, 11, 28, 9), 0) == eod(2026, 11, 30)
 
 
-def test_add_workdays_uses_shanghai_date(calendar: WorkCalendar) -> None:
-    # 2026-11-24 20:00 UTC is 2026-11-25 04:00 in Shanghai
+def test_add_workdays_counts_in_the_calendars_zone() -> None:
+    # 2026-11-24 17:00 UTC: 01:00 on the 25th in Shanghai, still 23:00 on the 24th in Urumqi
     from datetime import UTC
+    from zoneinfo import ZoneInfo
 
-    start = datetime(2026, 11, 24, 20, tzinfo=UTC)
-    assert calendar.add_workdays(start, 1) == eod(2026, 11, 26)
+    start = datetime(2026, 11, 24, 17, tzinfo=UTC)
+    shanghai = WorkCalendar(tz=ZoneInfo("Asia/Shanghai"))
+    assert shanghai.add_workdays(start, 1) == eod(2026, 11, 26)
+    urumqi = ZoneInfo("Asia/Urumqi")
+    end = WorkCalendar(tz=urumqi).add_workdays(start, 1)
+    assert end == datetime(2026, 11, 25, 23, 59, 59, tzinfo=urumqi)
+    # a calendar built without a zone counts in the zone of the start it is given
+    assert WorkCalendar().add_workdays(start.astimezone(urumqi), 1) == end
+
+
+def test_reloaded_calendar_keeps_its_zone_and_takes_the_new_days() -> None:
+    from zoneinfo import ZoneInfo
+
+    urumqi = ZoneInfo("Asia/Urumqi")
+    cal = WorkCalendar(tz=urumqi)
+    holder = cal  # e.g. the ticket service holds the same object
+    assert holder.day_info(date(2027, 1, 2)).kind == "weekend"
+    cal.replace_with(WorkCalendar(FAKE_2027, complete_years=[2027]))
+    assert holder.day_info(date(2027, 1, 2)).kind == "makeup_workday"
+    assert holder.tz is urumqi
 
 
 def test_add_workdays_rejects_bad_input(calendar: WorkCalendar) -> None:

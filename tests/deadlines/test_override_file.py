@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.calendar.work import (
+from bot.services.calendar.errors import CalendarFileError
+from bot.services.calendar.importing import YearWarning, import_overrides
+from bot.services.calendar.overrides import (
     PACKAGED_HOLIDAYS_FILE,
-    CalendarFileError,
     DayOverride,
-    WorkCalendar,
-    import_overrides,
     load_override_set,
     load_overrides,
 )
+from bot.services.calendar.work import WorkCalendar
 
 from .helpers import eod, sh
 
@@ -152,7 +152,7 @@ def test_import_warns_about_incomplete_year(write, tmp_path: Path) -> None:
         write("partial.yaml", "days:\n  - {date: 2027-01-01, kind: holiday, name: 元旦}\n"),
         store)
     assert report.complete_years == ()
-    assert any("not declared complete" in w for w in report.warnings)
+    assert report.warnings == (YearWarning(2027, "incomplete"),)
     assert WorkCalendar.load(store).uncovered_years(date(2027, 1, 1), date(2027, 1, 1)) == [
         2027]
 

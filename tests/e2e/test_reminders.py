@@ -225,7 +225,8 @@ async def test_sigkill_restart_sends_due_reminders_once_coalesced(
         reminders = svc.reminders
         assert reminders is not None
         for t in (first, b, c, d):
-            sent = [(r.kind, r.lead) for r in reminders.ledger(t.id) if r.status == "sent"]
+            sent = [(r.kind, r.lead) for r in reminders.delivery.ledger(t.id)
+                    if r.status == "sent"]
             assert sent == [("complete", 0)], (t.platform_no, sent)
     finally:
         stop_bot(proc)

@@ -39,6 +39,7 @@ def test_import_then_show(env: Path, tmp_path: Path, capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert str(env) in out and "2027" in out and "新增 3 条" in out
     assert env.exists() and "2027-01-04" in env.read_text(encoding="utf-8")
+    assert env.read_text(encoding="utf-8").startswith("# 节假日覆盖文件 / holiday override store.")
     assert main(["holidays", "show", "--days", "60"]) == 0
     out = capsys.readouterr().out
     assert "调休上班" in out or "放假" in out or "周末" in out
@@ -52,6 +53,7 @@ def test_import_bad_file_names_the_line(env: Path, tmp_path: Path,
     assert main(["holidays", "import", str(src)]) == 2
     err = capsys.readouterr().err
     assert "第 2 行" in err and "holliday" in err and err.strip().count("\n") == 0
+    assert err.startswith("节假日文件错误: ") and "kind 必须是 holiday 或 workday" in err
     assert not env.exists()  # nothing written
 
 

@@ -3,6 +3,7 @@ the 21:00 sweep, the digest, the holiday notice and crash repair."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
@@ -10,23 +11,42 @@ from sqlmodel import select
 
 from bot.clock import MovableClock
 from bot.context import Services
+from bot.services.outbox.notes import load_note
 from bot.services.reminders.records import ReminderError
 from bot.services.reminders.service import ReminderService
 from bot.services.reminders.steps import NEVER, current_step, next_fire, parse_leads
 from bot.services.tickets.actions import ActionInput
 from bot.services.tickets.workflow import Action
+from bot.texts.audience import Audience
+from bot.texts.render import render
 from models.db import session_scope
 from models.outbox import OutboxMessage
 from models.reminder import ReminderSent
 from tests.reminders.conftest import DUTY_GROUP, MANAGER, STAFF, STAFF2, new_ticket, sh
 
 
-def outbox(svc: Services, kind: str | None = None) -> list[OutboxMessage]:
+@dataclass(frozen=True)
+class Queued:
+    """An outbox row as its reader will see it (the note rendered for the chat's audience)."""
+
+    chat_id: int
+    text: str
+    buttons: list[str]  # labels
+
+
+def outbox(svc: Services, kind: str | None = None) -> list[Queued]:
     with session_scope(svc.engine) as s:
         q = select(OutboxMessage).order_by(OutboxMessage.id)  # type: ignore[arg-type]
         if kind is not None:
             q = q.where(OutboxMessage.kind == kind)
-        return list(s.exec(q).all())
+        rows = list(s.exec(q).all())
+    out = []
+    for m in rows:
+        assert m.payload and not m.text, "reminder rows carry a note, not a text"
+        audience = Audience.GROUP if m.chat_id < 0 else Audience.STAFF
+        r = render(load_note(m.note_kind, m.payload), audience)
+        out.append(Queued(m.chat_id, r.text, [b[0] for row in r.buttons or [] for b in row]))
+    return out
 
 
 def at(clock: MovableClock, rem: ReminderService, when: datetime, times: int = 3) -> None:
@@ -37,7 +57,7 @@ def at(clock: MovableClock, rem: ReminderService, when: datetime, times: int = 3
 
 
 def sent_steps(rem: ReminderService, ticket_id: int) -> list[tuple[str, int, str]]:
-    return [(r.kind, r.lead, r.status) for r in rem.ledger(ticket_id)]
+    return [(r.kind, r.lead, r.status) for r in rem.delivery.ledger(ticket_id)]
 
 
 def working(svc: Services, t) -> None:  # type: ignore[no-untyped-def]
@@ -154,7 +174,7 @@ def test_extension_gets_fresh_reminders(svc: Services, rem: ReminderService,
     at(clock, rem, sh(2026, 11, 30, 16, 0))
     msgs = outbox(svc, "reminder")
     assert len(msgs) == 2 and "11月30日 18:00" in msgs[-1].text
-    leads = [(r.lead, r.due_at) for r in rem.ledger(t.id) if r.kind == "complete"]
+    leads = [(r.lead, r.due_at) for r in rem.delivery.ledger(t.id) if r.kind == "complete"]
     assert (120, sh(2026, 11, 26, 18, 0)) in leads and (120, sh(2026, 11, 30, 18, 0)) in leads
 
 
@@ -164,9 +184,10 @@ def test_snooze_reminds_once_more(svc: Services, rem: ReminderService, clock: Mo
     at(clock, rem, sh(2026, 11, 25, 10, 0))
     at(clock, rem, sh(2026, 11, 25, 18, 0))
     assert len(outbox(svc, "reminder")) == 1
-    until = rem.snooze(ticket_id=t.id, kind="complete", chat_id=STAFF)
+    until = rem.snoozes.snooze(ticket_id=t.id, kind="complete", chat_id=STAFF)
     assert until == sh(2026, 11, 25, 19, 0)
-    assert rem.snooze(ticket_id=t.id, kind="complete", chat_id=STAFF) == until  # no doubles
+    # no doubles
+    assert rem.snoozes.snooze(ticket_id=t.id, kind="complete", chat_id=STAFF) == until
     at(clock, rem, sh(2026, 11, 25, 18, 59))
     assert len(outbox(svc, "reminder")) == 1
     at(clock, rem, sh(2026, 11, 25, 19, 0))
@@ -174,16 +195,16 @@ def test_snooze_reminds_once_more(svc: Services, rem: ReminderService, clock: Mo
     msgs = outbox(svc, "reminder")
     assert len(msgs) == 2 and msgs[-1].chat_id == STAFF and "稍后提醒" in msgs[-1].text
     with pytest.raises(ReminderError):
-        rem.snooze(ticket_id=t.id, kind="sign-ish", chat_id=STAFF)
+        rem.snoozes.snooze(ticket_id=t.id, kind="sign-ish", chat_id=STAFF)
 
 
 def test_record_done_writes_an_event(svc: Services, rem: ReminderService):
     t = new_ticket(svc)
-    rem.record_done(ticket_id=t.id, actor_id=STAFF, note="  已电话催办  朝阳医院 ")
+    rem.done.record(ticket_id=t.id, actor_id=STAFF, note="  已电话催办  朝阳医院 ")
     ev = svc.tickets.events(t.id)[-1]
     assert ev.action == "提醒已处理" and ev.note == "已电话催办 朝阳医院"
     with pytest.raises(ReminderError):
-        rem.record_done(ticket_id=t.id, actor_id=STAFF, note="   ")
+        rem.done.record(ticket_id=t.id, actor_id=STAFF, note="   ")
 
 
 def test_overnight_sweep_and_counts(svc: Services, rem: ReminderService, clock: MovableClock):
@@ -205,7 +226,7 @@ def test_overnight_sweep_and_counts(svc: Services, rem: ReminderService, clock: 
     clock.set(sh(2026, 11, 25, 23, 0))
     svc.tickets.apply(ticket_id=later.id, action=Action.dispatch, actor_id=STAFF,
                       data=ActionInput(units=["朝阳医院"]))
-    report = rem.overnight_report(sh(2026, 11, 25).date())
+    report = rem.sweep.overnight_report(sh(2026, 11, 25).date())
     assert (report.flagged, report.left) == (2, 1)
     assert report.platform_nos == (signed.platform_no,)
     assert rem.overnight_left(sh(2026, 11, 26).date()) == 1
@@ -235,12 +256,13 @@ def test_holiday_notice_once_a_day_while_uncovered(svc: Services, rem: ReminderS
     assert len(msgs) == 1 and msgs[0].chat_id == MANAGER and "2027" in msgs[0].text
     at(clock, rem, sh(2026, 11, 26, 8, 5))
     assert len(outbox(svc, "holidays")) == 2
-    rem._done_today.clear()  # a restart the same morning: the outbox key stops a repeat
+    rem.holidays._noticed_on = None  # a restart the same morning: the outbox key stops a
+    rem.digest._posted_on = None  # repeat
     at(clock, rem, sh(2026, 11, 26, 8, 6))
     assert len(outbox(svc, "holidays")) == 2
     clock.set(sh(2026, 9, 1, 8, 0))  # the next 60 days are all known: no notice
-    rem._done_today.clear()
-    assert rem.holiday_notice(clock.now()) == []
+    rem.holidays._noticed_on = None
+    assert rem.holidays.notice(clock.now()) == []
 
 
 def test_crash_between_ledger_and_outbox_is_repaired(svc: Services, rem: ReminderService,
@@ -266,7 +288,7 @@ def test_crash_between_ledger_and_outbox_is_repaired(svc: Services, rem: Reminde
     at(clock, rem, sh(2026, 11, 25, 18, 1))
     msgs = outbox(svc, "reminder")
     assert len(msgs) == 1 and "还剩 23 小时" in msgs[0].text
-    assert all(r.enqueued for r in rem.ledger(t.id))
+    assert all(r.enqueued for r in rem.delivery.ledger(t.id))
 
 
 def test_scan_reads_only_due_tickets(svc: Services, rem: ReminderService, clock: MovableClock):

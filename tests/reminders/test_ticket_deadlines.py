@@ -76,18 +76,18 @@ def test_unknown_year_with_override_file(engine, clock: MovableClock, tmp_path: 
 
 def test_import_recounts_open_provisional_tickets(svc: Services, rem: ReminderService,
                                                   tmp_path: Path):
-    from bot.services.calendar.work import import_overrides
+    from bot.services.calendar.importing import import_overrides
 
     t = new_ticket(svc, received=sh(2026, 12, 31, 10, 0))
     assert t.deadlines_provisional
     src = tmp_path / "official.yaml"
     src.write_text(SCHEDULE_2027, encoding="utf-8")
     import_overrides(src, tmp_path / "holidays.yaml")
-    assert rem.reload_calendar_if_changed()
+    assert rem.holidays.reload_if_changed()
     t = svc.tickets.get_by_id(t.id)
     assert t.contact_by == eod(2027, 1, 5) and t.deadlines_provisional is False
     assert t.next_reminder_at is None  # re-planned on the next scan
-    assert rem.uncovered_years(sh(2026, 12, 1).date()) == []
+    assert rem.holidays.uncovered_years(sh(2026, 12, 1).date()) == []
 
 
 def test_platform_deadline_wins(svc: Services):

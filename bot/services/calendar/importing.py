@@ -11,16 +11,24 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
-from bot.services.calendar.overrides import (
-    DEFAULT_HOLIDAYS_FILE,
-    CalendarFileError,
-    OverrideSet,
-    load_override_set,
-)
+from bot.services.calendar.errors import calendar_problem
+from bot.services.calendar.overrides import DEFAULT_HOLIDAYS_FILE, OverrideSet, load_override_set
+
+
+@dataclass(frozen=True)
+class YearWarning:
+    """Something to check about an imported year (rendered by ``bot.texts.holidays``).
+
+    ``incomplete``: not declared ``complete: true``, so unlisted days stay provisional where
+    the package lacks data; ``no_holidays``: declared complete but lists no holiday.
+    """
+
+    year: int
+    problem: Literal["incomplete", "no_holidays"]
 
 
 @dataclass(frozen=True)
@@ -33,19 +41,11 @@ class ImportReport:
     added: int
     replaced: int
     removed: int
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[YearWarning, ...] = ()
 
 
-_STORE_HEADER = """\
-# 节假日覆盖文件 / holiday override store.
-# Written by `python -m bot holidays import FILE`; safe to edit by hand (see docs/deadlines.md).
-#   years: 声明某年已按国务院办公厅通知完整录入 (complete: true + source)。
-#   days:  每条一个日期；kind: holiday（放假）或 workday（调休上班）。
-"""
-
-
-def _dump_set(overrides: OverrideSet) -> str:
-    lines = [_STORE_HEADER.rstrip("\n")]
+def _dump_set(overrides: OverrideSet, header: str) -> str:
+    lines = [header.rstrip("\n")] if header.strip() else []
     if overrides.years:
         lines.append("years:")
         for year in sorted(overrides.years):
@@ -85,13 +85,15 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def import_overrides(source: str | os.PathLike[str],
-                     store: str | os.PathLike[str] = DEFAULT_HOLIDAYS_FILE) -> ImportReport:
+                     store: str | os.PathLike[str] = DEFAULT_HOLIDAYS_FILE, *,
+                     header: str = "") -> ImportReport:
     """Merge a new official schedule file into the override store (``HOLIDAYS_FILE``).
 
     Both files are validated first (nothing is written on error). For every year the new file
     mentions — under ``years:`` or through a dated entry — the new file's entries replace the
     store's entries of that year (an official notice supersedes earlier guesses for the whole
-    year); other years are kept. The store is written atomically.
+    year); other years are kept. The store is written atomically, starting with the comment
+    lines of ``header`` (the command line passes an explanation for whoever opens the file).
     """
     new = load_override_set(source)
     store_path = Path(store)
@@ -99,8 +101,7 @@ def import_overrides(source: str | os.PathLike[str],
 
     years = set(new.years) | {o.date.year for o in new.days}
     if not years:
-        raise CalendarFileError("文件中没有任何年份或日期 / the file has no years or dates",
-                                path=source)
+        raise calendar_problem("no_years", path=source)
     kept = [o for o in old.days if o.date.year not in years]
     old_in_years = {o.date: o for o in old.days if o.date.year in years}
     new_by_date = {o.date: o for o in new.days}
@@ -113,19 +114,15 @@ def import_overrides(source: str | os.PathLike[str],
     merged = OverrideSet(
         tuple(sorted([*kept, *new.days], key=lambda o: o.date)), merged_years)
 
-    warnings: list[str] = []
+    warnings: list[YearWarning] = []
     for year in sorted(years):
         cov = merged.years.get(year)
         holidays = [o for o in merged.days if o.date.year == year and o.kind == "holiday"]
         if cov is None or not cov.complete:
-            warnings.append(
-                f"{year} 年未声明 complete: true，未列出的日期仍按暂定日历计算 / {year} is not "
-                "declared complete; unlisted days stay provisional where the package lacks data")
+            warnings.append(YearWarning(year, "incomplete"))
         elif not holidays:
-            warnings.append(
-                f"{year} 年声明为完整但没有任何放假日期，请核对 / {year} is declared complete "
-                "but lists no holidays; please check")
-    _write_atomic(store_path, _dump_set(merged))
+            warnings.append(YearWarning(year, "no_holidays"))
+    _write_atomic(store_path, _dump_set(merged, header))
     return ImportReport(
         store=store_path,
         years=tuple(sorted(years)),

@@ -19,30 +19,33 @@ Where a day's status comes from, in order of precedence:
 Counting working days (:meth:`WorkCalendar.add_workdays`), following 《民法典》第二百零一条
 (the starting day is not counted) and 第二百零三条 (the period ends at 24:00 of its last day)::
 
-    N working days after T = 23:59:59 (Asia/Shanghai) on the N-th working day strictly
+    N working days after T = 23:59:59 (local time) on the N-th working day strictly
     after T's calendar date.
 
-So the time of day of T does not matter, and a ticket received on a Saturday or a holiday
+"Local" is the calendar's ``tz`` (the ``TIMEZONE`` setting, passed in by the composition
+root). So the time of day of T does not matter, and a ticket received on a Saturday or a holiday
 simply starts counting on the next working day. ``n=0`` means "by the end of the first working
 day on or after T's date". The file format is described in ``docs/deadlines.md`` and in the
 packaged ``bot/data/holidays.yaml``.
 
-Other pieces: day types in :mod:`bot.services.calendar.days`, the override file model and
-loader in :mod:`bot.services.calendar.overrides`, merging a new schedule into the store in
-:mod:`bot.services.calendar.importing`, YAML with line numbers in
-:mod:`bot.configfiles.yaml_source`.
+Other pieces: day types in :mod:`bot.services.calendar.days`, the override file's data in
+:mod:`bot.services.calendar.overrides` and its schema in :mod:`bot.services.calendar.schema`,
+the error type in :mod:`bot.services.calendar.errors`, merging a new schedule into the store
+in :mod:`bot.services.calendar.importing`.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 
 import chinese_calendar
 
-from bot.clock import SHANGHAI
+# YamlSource and CalendarFileError are still imported from here by other features (alerts,
+# tickets, cli_roster); they are defined in bot.configfiles.yaml_source and
+# bot.services.calendar.errors.
 from bot.configfiles.yaml_source import YamlSource
 from bot.services.calendar.days import (
     END_OF_DAY,
@@ -53,37 +56,16 @@ from bot.services.calendar.days import (
     DaySource,
     WorkdaySpan,
 )
-from bot.services.calendar.importing import ImportReport, import_overrides
+from bot.services.calendar.errors import CalendarFileError, calendar_problem
 from bot.services.calendar.overrides import (
     DEFAULT_HOLIDAYS_FILE,
     PACKAGED_HOLIDAYS_FILE,
-    CalendarFileError,
     DayOverride,
     OverrideSet,
-    YearCoverage,
     load_override_set,
-    load_overrides,
 )
 
-# Re-exported for callers that annotate override kinds (not in __all__, as before the split).
-from bot.services.calendar.overrides import OverrideKind as OverrideKind
-
-__all__ = [
-    "DEFAULT_HOLIDAYS_FILE",
-    "PACKAGED_HOLIDAYS_FILE",
-    "CalendarFileError",
-    "DayInfo",
-    "DayOverride",
-    "ImportReport",
-    "OverrideSet",
-    "WorkCalendar",
-    "WorkdaySpan",
-    "YamlSource",
-    "YearCoverage",
-    "import_overrides",
-    "load_override_set",
-    "load_overrides",
-]
+__all__ = ["CalendarFileError", "DayInfo", "WorkCalendar", "YamlSource"]
 
 # A scan for the next working day never needs this many days; more means a broken file
 # (e.g. a year of "holiday" entries).
@@ -106,7 +88,10 @@ class WorkCalendar:
     enough (the cache only ever gains identical values)."""
 
     def __init__(self, overrides: Iterable[DayOverride] = (), *,
-                 complete_years: Iterable[int] = ()) -> None:
+                 complete_years: Iterable[int] = (), tz: tzinfo | None = None) -> None:
+        #: The zone whose calendar days are counted (the ``TIMEZONE`` setting); None counts in
+        #: the zone of each start time given (calendars built by hand in tests).
+        self.tz = tz
         self._overrides: dict[date, DayOverride] = {}
         for o in overrides:
             self._overrides[o.date] = o  # later entries win
@@ -117,12 +102,13 @@ class WorkCalendar:
     # -- construction -------------------------------------------------------------------
 
     @classmethod
-    def from_override_set(cls, overrides: OverrideSet) -> WorkCalendar:
-        return cls(overrides.days, complete_years=overrides.complete_years)
+    def from_override_set(cls, overrides: OverrideSet, *,
+                          tz: tzinfo | None = None) -> WorkCalendar:
+        return cls(overrides.days, complete_years=overrides.complete_years, tz=tz)
 
     @classmethod
     def load(cls, holidays_file: str | os.PathLike[str] | None = None, *,
-             include_packaged: bool = True) -> WorkCalendar:
+             include_packaged: bool = True, tz: tzinfo | None = None) -> WorkCalendar:
         """The calendar the bot uses: packaged defaults, then the ``HOLIDAYS_FILE`` store
         (default ``data/holidays.yaml``; a missing store is fine — nothing imported yet).
         Invalid files raise :class:`CalendarFileError`."""
@@ -132,11 +118,11 @@ class WorkCalendar:
         store = Path(holidays_file) if holidays_file is not None else DEFAULT_HOLIDAYS_FILE
         if store.exists():
             merged = merged.merged_with(load_override_set(store))
-        return cls.from_override_set(merged)
+        return cls.from_override_set(merged, tz=tz)
 
     def replace_with(self, other: WorkCalendar) -> None:
         """Take over another calendar's days in place (a reloaded holidays file), so every
-        service holding this object sees the new schedule at once."""
+        service holding this object sees the new schedule at once. The zone stays."""
         self._overrides, self._complete_years = other._overrides, other._complete_years
         self._package_years = dict(other._package_years)
         self._cache = {}
@@ -205,27 +191,26 @@ class WorkCalendar:
             if info.is_workday:
                 return info, provisional
             day += timedelta(days=1)
-        raise CalendarFileError(
-            f"{d} 之后 {_MAX_SCAN_DAYS} 天内没有工作日，请检查节假日文件 / no working day within "
-            f"{_MAX_SCAN_DAYS} days after {d}; check the holidays file")
+        raise calendar_problem("no_workday", date=d, days=_MAX_SCAN_DAYS)
 
     # -- counting -----------------------------------------------------------------------
 
     def count_workdays(self, start: datetime, n: int) -> WorkdaySpan:
         """:meth:`add_workdays` plus whether any day it looked at was provisional."""
         if start.tzinfo is None:
-            raise ValueError("start must be timezone-aware (Asia/Shanghai)")
+            raise ValueError("start must be timezone-aware")
         if n < 0:
             raise ValueError(f"n must be >= 0, got {n}")
-        day = start.astimezone(SHANGHAI).date()
+        tz = self.tz if self.tz is not None else start.tzinfo
+        day = start.astimezone(tz).date()
         info, provisional = self._next_workday_info(day, inclusive=n == 0)
         for _ in range(max(n - 1, 0)):
             info, more = self._next_workday_info(info.date, inclusive=False)
             provisional = provisional or more
-        return WorkdaySpan(datetime.combine(info.date, END_OF_DAY, tzinfo=SHANGHAI), provisional)
+        return WorkdaySpan(datetime.combine(info.date, END_OF_DAY, tzinfo=tz), provisional)
 
     def add_workdays(self, start: datetime, n: int) -> datetime:
-        """23:59:59 on the ``n``-th working day strictly after ``start``'s date (Shanghai).
+        """23:59:59 on the ``n``-th working day strictly after ``start``'s local date.
         ``n=0``: end of the first working day on or after that date."""
         return self.count_workdays(start, n).end
 

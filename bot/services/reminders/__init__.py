@@ -1,7 +1,8 @@
 """Deadline reminders, the 21:00 案件不过夜 sweep, the morning digest and the holiday notice.
 
-Nothing here knows Telegram: every message goes through the outbox. One periodic producer,
-:meth:`ReminderService.scan`, runs on every scheduler tick.
+Nothing here knows Telegram or writes a sentence: every message is a typed note
+(``notes``) put in the outbox and rendered by ``bot.texts.reminders`` at send time. One
+periodic producer, :meth:`ReminderService.scan`, runs on every scheduler tick.
 
 How a reminder goes out exactly once, across restarts:
 
@@ -22,8 +23,9 @@ How a reminder goes out exactly once, across restarts:
 * When a ticket is (re)planned because someone just logged or acted on it, lead steps that
   are already past are recorded as ``skipped`` rather than sent: the person is on it.
 
-The code is split by responsibility: ``steps`` (the timetable rules), ``planning`` (the
-ticket scan), ``delivery`` (ledger to outbox), ``actions`` (snooze, 已处理), ``overnight``
-(the sweep), ``digest`` and ``holidays`` (morning posts, calendar reload), ``service`` (the
-assembled :class:`ReminderService`).
+The code is split into small collaborators, composed in ``service.build_reminders``:
+``steps`` (the timetable rules, pure), ``planner`` (the ticket scan), ``ledger`` (ledger to
+outbox, crash repair), ``duty`` (who is on duty), ``actions`` (snooze, 已处理), ``overnight``
+(the sweep), ``digest`` (the morning post), ``holidays`` (calendar reload, the import
+reminder); ``notes`` and ``records`` are the values they hand out.
 """

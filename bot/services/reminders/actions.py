@@ -8,11 +8,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from bot.services.reminders.core import BATCH, _batch_id
-from bot.services.reminders.delivery import DeliveryMixin
-from bot.services.reminders.records import ReminderError, ScanResult
+from bot.clock import Clock
+from bot.services.reminders.ledger import BATCH, ReminderDelivery, batch_id
+from bot.services.reminders.records import (
+    DONE_EVENT,
+    DONE_NOTE_MAX,
+    ReminderError,
+    ScanResult,
+)
 from bot.services.reminders.steps import KINDS, SNOOZE_SUFFIX, open_milestones
 from models.db import session_scope
 from models.reminder import ReminderSent, ReminderSnooze
@@ -21,20 +27,25 @@ from models.ticket import Ticket, TicketEvent
 SNOOZE = timedelta(hours=1)
 
 
-class ActionsMixin(DeliveryMixin):
-    # ------------------------------------------------------------------ snoozes
+class Snoozes:
+    """`1小时后提醒` rows, and turning the due ones into ledger steps."""
+
+    def __init__(self, *, engine: Engine, clock: Clock, delivery: ReminderDelivery) -> None:
+        self.engine, self.clock, self.delivery = engine, clock, delivery
+
     def snooze(self, *, ticket_id: int, kind: str, chat_id: int) -> datetime:
-        """`1小时后提醒`: remind this chat of this deadline once more in an hour."""
+        """Remind this chat of this deadline once more in an hour (once: a second press
+        returns the pending time)."""
         kind = kind.removesuffix(SNOOZE_SUFFIX)
         if kind not in KINDS:
-            raise ReminderError("提醒类型无效。")
+            raise ReminderError("bad_kind")
         now = self.clock.now()
         with session_scope(self.engine) as s:
             t = s.get(Ticket, ticket_id)
             if t is None:
-                raise ReminderError("工单不存在。")
+                raise ReminderError("no_ticket")
             if kind not in dict(open_milestones(t)):
-                raise ReminderError("这一环节已完成，无需再提醒。")
+                raise ReminderError("stage_done")
             pending = s.exec(select(ReminderSnooze).where(
                 ReminderSnooze.ticket_id == ticket_id, ReminderSnooze.kind == kind,
                 ReminderSnooze.chat_id == chat_id,
@@ -46,8 +57,8 @@ class ActionsMixin(DeliveryMixin):
                                  created_at=now))
         return until
 
-    def _scan_snoozes(self, now: datetime, result: ScanResult) -> None:
-        batch = _batch_id(now) + "z"
+    def scan(self, now: datetime, result: ScanResult) -> None:
+        batch = batch_id(now) + "z"
         sent = False
         with session_scope(self.engine) as s:
             rows = s.exec(select(ReminderSnooze).where(
@@ -67,21 +78,26 @@ class ActionsMixin(DeliveryMixin):
                 result.snoozes += 1
                 sent = True
         if sent:
-            result.messages += self._deliver_batch(batch, now)
+            result.messages += self.delivery.deliver(batch, now)
 
-    # ------------------------------------------------------------------ 已处理
-    def record_done(self, *, ticket_id: int, actor_id: int, note: str) -> Ticket:
-        """`已处理`: write what was done into the ticket's history."""
+
+class DoneNotes:
+    """`已处理`: what someone did about a reminder, written into the ticket's history."""
+
+    def __init__(self, *, engine: Engine, clock: Clock) -> None:
+        self.engine, self.clock = engine, clock
+
+    def record(self, *, ticket_id: int, actor_id: int, note: str) -> Ticket:
         note = " ".join(note.split())
         if not note:
-            raise ReminderError("请简要写明做了什么处理。")
-        if len(note) > 500:
-            raise ReminderError("内容太长（最多 500 字），请简要说明。")
+            raise ReminderError("empty_note")
+        if len(note) > DONE_NOTE_MAX:
+            raise ReminderError("note_too_long", limit=DONE_NOTE_MAX)
         now = self.clock.now()
         with session_scope(self.engine) as s:
             t = s.get(Ticket, ticket_id)
             if t is None:
-                raise ReminderError("工单不存在。")
-            s.add(TicketEvent(ticket_id=ticket_id, at=now, actor_id=actor_id, action="提醒已处理",
+                raise ReminderError("no_ticket")
+            s.add(TicketEvent(ticket_id=ticket_id, at=now, actor_id=actor_id, action=DONE_EVENT,
                               from_status=t.status, to_status=t.status, note=note))
         return t

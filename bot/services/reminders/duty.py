@@ -1,8 +1,8 @@
-"""Who is on duty now, as far as the reminder service can tell.
+"""Who is on duty now, as far as the reminder feature can tell.
 
-The roster feature is optional and its members come in several shapes, so this reads it
-defensively: a missing or failing roster means "nobody known", and the callers fall back to
-handlers and managers rather than dropping a reminder.
+The roster's members come in several shapes, so this reads it defensively: a missing or
+failing roster means "nobody known", and the callers fall back to handlers and managers
+rather than dropping a reminder.
 """
 
 from __future__ import annotations
@@ -11,16 +11,20 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from bot.services.reminders.core import ReminderCore
+from bot.services.reminders.records import LEAD_ROLES, TUPLE_LEAD_ROLES
+from bot.services.staff.directory import StaffDirectory
 
 log = logging.getLogger(__name__)
 
 
-class DutyMixin(ReminderCore):
-    def _on_duty(self, now: datetime) -> tuple[list[int], list[int]]:
-        """(staff on duty, shift leads on duty) from the roster feature when it is there."""
-        roster = self.roster
-        fn = getattr(roster, "on_duty", None)
+class DutyLookup:
+    """(staff on duty, shift leads on duty) at a moment, active staff only."""
+
+    def __init__(self, *, roster: Any, staff: StaffDirectory) -> None:
+        self.roster, self.staff = roster, staff
+
+    def on_duty(self, now: datetime) -> tuple[list[int], list[int]]:
+        fn = getattr(self.roster, "on_duty", None)
         if fn is None:
             return [], []
         try:
@@ -56,8 +60,8 @@ def _is_lead(m: Any) -> bool:
     for name in ("duty_role", "role", "shift_role"):
         value = getattr(m, name, None)
         text = str(getattr(value, "value", value) or "").lower()
-        if text in ("lead", "shift_lead", "leader", "带班", "值班长", "组长", "shift lead"):
+        if text in LEAD_ROLES:
             return True
     if isinstance(m, tuple) and len(m) > 1:
-        return str(m[1]).lower() in ("lead", "shift_lead", "带班", "值班长")
+        return str(m[1]).lower() in TUPLE_LEAD_ROLES
     return False

@@ -8,15 +8,19 @@ nags the managers each morning while the coming weeks fall in a year the file do
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
+from pathlib import Path
 
+from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from bot.clock import SHANGHAI
-from bot.services.calendar.work import CalendarFileError, WorkCalendar
-from bot.services.outbox.store import NORMAL
-from bot.services.reminders.core import ReminderCore, _mtime
+from bot.services.calendar.errors import CalendarFileError
+from bot.services.calendar.work import WorkCalendar
+from bot.services.outbox.store import NORMAL, Outbox
+from bot.services.reminders.notes import HolidaysMissing
 from bot.services.reminders.steps import _OPEN
+from bot.services.staff.directory import StaffDirectory
+from bot.services.tickets.deadlines import DeadlinePolicy
 from models.db import session_scope
 from models.staff import Role
 from models.ticket import Ticket
@@ -26,21 +30,38 @@ log = logging.getLogger(__name__)
 LOOKAHEAD_DAYS = 60
 
 
-class HolidaysMixin(ReminderCore):
-    # ------------------------------------------------------------------ calendar
-    def reload_calendar_if_changed(self) -> bool:
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
+
+
+class HolidayWatch:
+    """Reloads the holidays file when it changes; reminds the managers to import a year."""
+
+    def __init__(self, *, engine: Engine, staff: StaffDirectory, outbox: Outbox,
+                 calendar: WorkCalendar, policy: DeadlinePolicy, holidays_file: Path,
+                 tz: tzinfo) -> None:
+        self.engine, self.staff, self.outbox = engine, staff, outbox
+        self.calendar, self.policy, self.tz = calendar, policy, tz
+        self.holidays_file = Path(holidays_file)
+        self._mtime = _mtime(self.holidays_file)
+        self._noticed_on: date | None = None  # in this process
+
+    def reload_if_changed(self) -> bool:
         """Pick up `holidays import` done on the server while the bot runs; re-count the
         provisional deadlines of open tickets with the new calendar."""
         mtime = _mtime(self.holidays_file)
-        if mtime == self._holidays_mtime:
+        if mtime == self._mtime:
             return False
-        self._holidays_mtime = mtime
+        self._mtime = mtime
         try:
-            calendar = WorkCalendar.load(self.holidays_file)
+            calendar = WorkCalendar.load(self.holidays_file, tz=self.calendar.tz)
         except CalendarFileError as exc:
             log.error("holidays file not reloaded: %s", exc)
             return False
-        self.calendar.replace_with(calendar)
+        self.calendar.replace_with(calendar)  # every holder of the calendar sees it
         changed = self.recount_provisional()
         log.info("holidays file reloaded; %d provisional ticket(s) re-counted", changed)
         return True
@@ -48,7 +69,6 @@ class HolidaysMixin(ReminderCore):
     def recount_provisional(self) -> int:
         """Re-count the deadlines of open tickets marked provisional (after a schedule
         import). Extended or platform deadlines keep their ``complete_by``."""
-        tickets = self.tickets
         n = 0
         with session_scope(self.engine) as s:
             rows = s.exec(select(Ticket).where(
@@ -56,9 +76,9 @@ class HolidaysMixin(ReminderCore):
                 col(Ticket.status).in_(list(_OPEN)))).all()
             for t in rows:
                 try:
-                    dl = tickets.policy.compute(
-                        received_at=t.received_at, urgency=t.urgency,
-                        request_type=t.request_type, calendar=tickets.calendar,
+                    dl = self.policy.compute(
+                        received_at=t.received_at.astimezone(self.tz), urgency=t.urgency,
+                        request_type=t.request_type, calendar=self.calendar,
                         complex_case=t.complex_case, platform_deadline=t.platform_deadline)
                 except ValueError:
                     log.exception("cannot re-count deadlines of ticket %s", t.id)
@@ -74,18 +94,16 @@ class HolidaysMixin(ReminderCore):
         return n
 
     def uncovered_years(self, today: date) -> list[int]:
+        """Years of the coming weeks that only the provisional calendar covers."""
         return self.calendar.uncovered_years(today, today + timedelta(days=LOOKAHEAD_DAYS))
 
-    # ------------------------------------------------------------------ holiday notice
-    def holiday_notice(self, now: datetime) -> list[str]:
+    def notice(self, now: datetime) -> list[str]:
         """Once a day to the managers while the coming 60 days touch a year that only the
-        provisional calendar covers."""
-        from bot.texts import reminders as texts
-
-        day = now.astimezone(SHANGHAI).date()
-        if self._done_today.get("holidays") == day:
+        provisional calendar covers; returns the outbox keys queued."""
+        day = now.astimezone(self.tz).date()
+        if self._noticed_on == day:
             return []
-        self._done_today["holidays"] = day
+        self._noticed_on = day
         years = self.uncovered_years(day)
         if not years:
             return []
@@ -95,12 +113,12 @@ class HolidaysMixin(ReminderCore):
                 col(Ticket.status).in_(list(_OPEN)))).all())
         managers = [m.telegram_id for m in self.staff.active(Role.manager)] or [
             m.telegram_id for m in self.staff.active(Role.admin)]
-        text = texts.holiday_notice(years, provisional=provisional,
-                                    store=str(self.holidays_file))
+        note = HolidaysMissing(years=years, provisional=provisional,
+                               store=str(self.holidays_file))
         keys = []
         for chat in managers:
             key = f"rmh:{day.isoformat()}:{chat}"
             if self.outbox.enqueue(key=key, kind="holidays", ref="holidays", chat_id=chat,
-                                       text=text, priority=NORMAL) is not None:
+                                   note=note, priority=NORMAL) is not None:
                 keys.append(key)
         return keys

@@ -2,23 +2,24 @@
 
 The sweep is recorded per date (``OvernightSweep`` and its items) before anything is sent,
 so it runs once an evening across restarts, a crash before delivery is repaired by re-sending
-the recorded message, and the daily post can later count what was left overnight.
+the recorded list, and the daily post can later count what was left overnight.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import or_
+from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from bot.clock import SHANGHAI
-from bot.services.outbox.store import URGENT
-from bot.services.reminders.core import _csv, _ids
-from bot.services.reminders.duty import DutyMixin
+from bot.services.outbox.store import URGENT, Outbox
+from bot.services.reminders.duty import DutyLookup
+from bot.services.reminders.ledger import csv, ids
+from bot.services.reminders.notes import OvernightList, SweepItem
 from bot.services.reminders.records import OvernightCounts
 from bot.services.reminders.steps import _OPEN
+from bot.services.staff.directory import StaffDirectory
 from bot.services.tickets.workflow import Status
 from models.db import session_scope
 from models.reminder import OvernightItem, OvernightSweep
@@ -28,75 +29,90 @@ from models.ticket import Ticket
 #: Statuses the evening sweep looks for: signed (or sent back for a second handling) but not
 #: dispatched yet.
 UNDISPATCHED = (Status.signed.value, Status.supervised.value)
+#: Tickets listed in the message (the rest are counted).
+SWEEP_MAX_LINES = 50
 
 
-class OvernightMixin(DutyMixin):
-    def overnight_sweep(self, now: datetime) -> str | None:
-        """At ``OVERNIGHT_SWEEP_AT``: every ticket signed but not dispatched goes to the staff
-        on duty and the shift lead. Once per evening (a row per date survives restarts)."""
-        local = now.astimezone(SHANGHAI)
+class EveningSweep:
+    """Once an evening at ``sweep_at`` (local time in ``tz``): every ticket signed but not
+    dispatched goes to the staff on duty and the shift lead."""
+
+    def __init__(self, *, engine: Engine, staff: StaffDirectory, duty: DutyLookup,
+                 outbox: Outbox, sweep_at: time, tz: tzinfo) -> None:
+        self.engine, self.staff, self.duty = engine, staff, duty
+        self.outbox, self.sweep_at, self.tz = outbox, sweep_at, tz
+        self._swept_on: date | None = None  # in this process
+        self._needs_repair = True  # look for a recorded sweep left unsent: at start
+
+    def run(self, now: datetime) -> str | None:
+        """Sweep if it is time and this evening has no sweep yet; returns its key."""
+        local = now.astimezone(self.tz)
         day = local.date()
-        if self._done_today.get("sweep") == day or local.time() < self.sweep_at:
+        if self._swept_on == day or local.time() < self.sweep_at:
             return None
         with session_scope(self.engine) as s:
             if s.exec(select(OvernightSweep.id).where(
                     OvernightSweep.sweep_date == day)).first() is not None:
-                self._done_today["sweep"] = day
+                self._swept_on = day
                 return None
             rows = s.exec(select(Ticket).where(col(Ticket.status).in_(UNDISPATCHED))
                           .order_by(col(Ticket.signed_at))).all()
-            on_duty, leads = self._on_duty(now)
-            recipients = list(dict.fromkeys(on_duty + leads))
-            if not recipients:
-                handlers = [t.handler_id for t in rows
-                            if t.handler_id and self.staff.get(t.handler_id)]
-                managers = [m.telegram_id for m in self.staff.active(Role.manager)]
-                recipients = list(dict.fromkeys([*handlers, *managers]))
-            sweep = OvernightSweep(sweep_date=day, ran_at=now, flagged=len(rows),
-                                   recipients=_csv(recipients) if rows else "",
-                                   enqueued=not rows)
-            s.add(sweep)
+            recipients = self._recipients(rows, now)
+            s.add(OvernightSweep(sweep_date=day, ran_at=now, flagged=len(rows),
+                                 recipients=csv(recipients) if rows else "", enqueued=not rows))
             for t in rows:
                 assert t.id is not None
                 s.add(OvernightItem(sweep_date=day, ticket_id=t.id, status=t.status))
-        self._done_today["sweep"] = day
+        self._swept_on = day
         if rows:
             try:
-                self._deliver_sweep(day, now)
+                self._deliver(day, now)
             except BaseException:
                 self._needs_repair = True
                 raise
         return f"sweep:{day.isoformat()}:{len(rows)}"
 
-    def _repair_sweep(self) -> None:
+    def repair(self, now: datetime) -> None:
+        """Send the recorded sweeps a crash left unsent."""
+        if not self._needs_repair:
+            return
+        self._needs_repair = False
         with session_scope(self.engine) as s:
             pending = s.exec(select(OvernightSweep.sweep_date).where(
                 OvernightSweep.enqueued == False)).all()  # noqa: E712
         for day in pending:
-            self._deliver_sweep(day, self.clock.now())
+            self._deliver(day, now)
 
-    def _deliver_sweep(self, day: date, now: datetime) -> None:
-        from bot.texts import reminders as texts
+    def _recipients(self, rows: list[Ticket], now: datetime) -> list[int]:
+        on_duty, leads = self.duty.on_duty(now)
+        recipients = list(dict.fromkeys(on_duty + leads))
+        if recipients:
+            return recipients
+        handlers = [t.handler_id for t in rows if t.handler_id and self.staff.get(t.handler_id)]
+        managers = [m.telegram_id for m in self.staff.active(Role.manager)]
+        return list(dict.fromkeys([*handlers, *managers]))
 
+    def _deliver(self, day: date, now: datetime) -> None:
         with session_scope(self.engine) as s:
             sweep = s.exec(select(OvernightSweep).where(OvernightSweep.sweep_date == day)).one()
             items = s.exec(select(OvernightItem, Ticket).join(
                 Ticket, col(Ticket.id) == col(OvernightItem.ticket_id)).where(
                 OvernightItem.sweep_date == day).order_by(col(OvernightItem.id))).all()
-            lines = [self._overnight_line(t) for _, t in items]
-            text = texts.overnight_message(lines, now=now, sweep_at=self.sweep_at)
-            for chat in _ids(sweep.recipients):
+            note = OvernightList(
+                at=now, sweep_at=self.sweep_at, total=len(items),
+                items=[self._item(t) for _, t in items[:SWEEP_MAX_LINES]])
+            for chat in ids(sweep.recipients):
                 self.outbox.enqueue(key=f"rmo:{day.isoformat()}:{chat}", kind="overnight",
-                                        ref=f"overnight:{day.isoformat()}", chat_id=chat,
-                                        text=text, priority=URGENT)
+                                    ref=f"overnight:{day.isoformat()}", chat_id=chat,
+                                    note=note, priority=URGENT)
             sweep.enqueued = True
             s.add(sweep)
 
-    def _overnight_line(self, t: Ticket) -> dict[str, Any]:
+    def _item(self, t: Ticket) -> SweepItem:
         member = self.staff.get(t.handler_id) if t.handler_id else None
-        return {"platform_no": t.platform_no, "status": t.status, "urgency": t.urgency,
-                "category": t.category_l1, "unit": t.unit, "signed_at": t.signed_at,
-                "handler": member.name if member else ""}
+        return SweepItem(platform_no=t.platform_no, status=t.status, urgency=t.urgency,
+                         category=t.category_l1, unit=t.unit, signed_at=t.signed_at,
+                         handler=member.name if member else "")
 
     # ------------------------------------------------------------------ reads
     def overnight_left(self, day: date) -> int:
@@ -107,7 +123,7 @@ class OvernightMixin(DutyMixin):
         report = self.overnight_report(day - timedelta(days=1))
         if report.swept:
             return report.left
-        midnight = datetime.combine(day, time(0), tzinfo=SHANGHAI)
+        midnight = datetime.combine(day, time(0), tzinfo=self.tz)
         with session_scope(self.engine) as s:
             rows = s.exec(select(Ticket).where(
                 col(Ticket.signed_at) < midnight, col(Ticket.status).in_(list(_OPEN)),
@@ -120,7 +136,7 @@ class OvernightMixin(DutyMixin):
         """What the sweep on the evening of ``sweep_date`` flagged, and how many of those were
         still not dispatched (nor closed/returned) at the following midnight."""
         day = sweep_date
-        midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=SHANGHAI)
+        midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=self.tz)
         with session_scope(self.engine) as s:
             sweep = s.exec(select(OvernightSweep).where(OvernightSweep.sweep_date == day)).first()
             if sweep is None:

@@ -1,18 +1,39 @@
-"""The values the reminder service hands out: its refusal error, what a scan did, what an
-evening sweep found, and one line of a reminder message.
+"""The values the reminder service hands out (its refusal error, what a scan did, what an
+evening sweep found) and the feature's vocabulary that is data, not wording.
 
-They live apart from the service so the wording module (``bot.texts.reminders``) and the
-handlers can name them without pulling in the scan machinery.
+They live apart from the collaborators so the wording module (``bot.texts.reminders``) and
+the handlers can name them without pulling in the scan machinery.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
+from typing import Any, Literal
+
+#: The ticket-history action written by the `已处理` button (shown in the history as is).
+DONE_EVENT = "提醒已处理"
+#: Longest note the `已处理` button accepts.
+DONE_NOTE_MAX = 500
+#: Duty-role names (as the roster may spell them) that mean "shift lead".
+LEAD_ROLES = ("lead", "shift_lead", "leader", "带班", "值班长", "组长", "shift lead")
+#: The same, for roster members given as (id, role) tuples.
+TUPLE_LEAD_ROLES = ("lead", "shift_lead", "带班", "值班长")
+
+ReminderProblem = Literal["bad_kind", "no_ticket", "stage_done", "empty_note", "note_too_long"]
 
 
 class ReminderError(ValueError):
-    """A refused reminder action; the message is Chinese and user-facing."""
+    """A refused reminder action; ``bot.texts.reminders.reminder_error`` says it in words.
+
+    ``code``: ``bad_kind`` (not a deadline kind), ``no_ticket``, ``stage_done`` (nothing left
+    to remind of), ``empty_note``, ``note_too_long`` (``limit``).
+    """
+
+    def __init__(self, code: ReminderProblem, **fields: Any) -> None:
+        super().__init__(code)
+        self.code: ReminderProblem = code
+        self.fields = fields
 
 
 @dataclass
@@ -34,21 +55,3 @@ class OvernightCounts:
     flagged: int  # signed but not dispatched at the sweep
     left: int  # of those, still not dispatched (nor closed/returned) at midnight
     platform_nos: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ReminderLine:
-    """One item of a reminder message (rendered by ``bot.texts.reminders``)."""
-
-    ticket_id: int
-    platform_no: str
-    status: str
-    urgency: str
-    category: str
-    unit: str
-    kind: str  # base kind: sign/contact/feedback/complete
-    lead: int
-    due_at: datetime
-    provisional: bool
-    snoozed: bool
-    handler_name: str

@@ -1,55 +1,71 @@
-"""The reminder service as one object, and its periodic entry point.
+"""The reminder feature's collaborators, composed, and its one periodic entry point.
 
-Each responsibility lives in its own mixin module; this class only puts them together and
-decides, per scheduler tick, which of them has something due.
+:func:`build_reminders` constructs each part with only what it uses; :class:`ReminderService`
+holds them and decides, per scheduler tick, which of them has something due. Handlers and
+other features use the parts directly (``svc.reminders.snoozes.snooze(…)``).
 """
 
 from __future__ import annotations
 
-import logging
-from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
 
-from sqlmodel import select
+from sqlalchemy.engine import Engine
 
-from bot.clock import SHANGHAI
-from bot.services.reminders.actions import ActionsMixin
-from bot.services.reminders.digest import DigestMixin
-from bot.services.reminders.holidays import HolidaysMixin
-from bot.services.reminders.overnight import OvernightMixin
-from bot.services.reminders.planning import PlanningMixin
+from bot.clock import Clock
+from bot.services.calendar.work import WorkCalendar
+from bot.services.outbox.store import Outbox
+from bot.services.reminders.actions import DoneNotes, Snoozes
+from bot.services.reminders.digest import MorningDigest
+from bot.services.reminders.duty import DutyLookup
+from bot.services.reminders.holidays import HolidayWatch
+from bot.services.reminders.ledger import ReminderDelivery
+from bot.services.reminders.overnight import EveningSweep
+from bot.services.reminders.planner import TicketPlanner
 from bot.services.reminders.records import ScanResult
-from models.db import session_scope
-from models.reminder import ReminderSent
-
-if TYPE_CHECKING:
-    pass
-
-log = logging.getLogger(__name__)
+from bot.services.reminders.steps import parse_hhmm, parse_leads
+from bot.services.staff.directory import StaffDirectory
+from bot.services.tickets.deadlines import DeadlinePolicy
 
 #: A morning post missed while the bot was down is still sent this long after its time.
 CATCH_UP = timedelta(hours=1)
 
 
-class ReminderService(PlanningMixin, ActionsMixin, OvernightMixin, DigestMixin, HolidaysMixin):
-    # ------------------------------------------------------------------ periodic entry
+@dataclass(frozen=True)
+class ReminderService:
+    """Deadline reminders, snoozes, 已处理, the evening sweep, the digest, the holiday watch."""
+
+    delivery: ReminderDelivery  # ledger batches → outbox, crash repair, ledger reads
+    planner: TicketPlanner
+    snoozes: Snoozes
+    done: DoneNotes
+    sweep: EveningSweep
+    digest: MorningDigest
+    holidays: HolidayWatch
+    digest_at: time
+    tz: tzinfo
+
     def scan(self, now: datetime) -> ScanResult:
         """Everything due at ``now``: reminders, snoozes, sweep, digest, holiday notice."""
         result = ScanResult()
-        self.reload_calendar_if_changed()
-        if self._needs_repair:
-            self._repair(now)
-        self._scan_tickets(now, result)
-        self._scan_snoozes(now, result)
-        local = now.astimezone(SHANGHAI)
-        if local.time() >= self.sweep_at:
-            key = self.overnight_sweep(now)
-            if key:
-                result.extra.append(key)
-        if self._in_window(local, self.digest_at):
-            result.extra += self.due_digest(now)
-            result.extra += self.holiday_notice(now)
+        self.holidays.reload_if_changed()
+        self.delivery.repair(now)
+        self.sweep.repair(now)
+        self.planner.scan(now, result)
+        self.snoozes.scan(now, result)
+        key = self.sweep.run(now)
+        if key:
+            result.extra.append(key)
+        if self._in_window(now.astimezone(self.tz), self.digest_at):
+            result.extra += self.digest.post(now)
+            result.extra += self.holidays.notice(now)
         return result
+
+    def overnight_left(self, day: date) -> int:
+        """For the daily post (``DutyScheduler`` asks): see :meth:`EveningSweep.overnight_left`."""
+        return self.sweep.overnight_left(day)
 
     @staticmethod
     def _in_window(local: datetime, at: time) -> bool:
@@ -58,15 +74,24 @@ class ReminderService(PlanningMixin, ActionsMixin, OvernightMixin, DigestMixin, 
         start = datetime.combine(local.date(), at, tzinfo=local.tzinfo)
         return start <= local < start + CATCH_UP
 
-    # ------------------------------------------------------------------ crash repair
-    def _repair(self, now: datetime) -> None:
-        """Enqueue ledger batches and sweeps a crash left un-enqueued (at start, or after a
-        delivery failed in this process)."""
-        self._needs_repair = False
-        with session_scope(self.engine) as s:
-            batches = s.exec(select(ReminderSent.batch).where(
-                ReminderSent.enqueued == False).distinct().limit(50)).all()  # noqa: E712
-        for b in batches:
-            log.info("re-enqueuing reminder batch %s after an interruption", b)
-            self._deliver_batch(b, now)
-        self._repair_sweep()
+
+def build_reminders(*, engine: Engine, clock: Clock, staff: StaffDirectory, outbox: Outbox,
+                    policy: DeadlinePolicy, calendar: WorkCalendar, roster: Any,
+                    duty_group_id: int | None, holidays_file: Path, tz: tzinfo,
+                    leads: str = "24h,2h,0", sweep_at: str = "21:00",
+                    digest_at: str = "08:00") -> ReminderService:
+    """The reminder feature, each part given only what it uses."""
+    duty = DutyLookup(roster=roster, staff=staff)
+    delivery = ReminderDelivery(engine=engine, staff=staff, outbox=outbox)
+    return ReminderService(
+        delivery=delivery,
+        planner=TicketPlanner(engine=engine, staff=staff, duty=duty, delivery=delivery,
+                              leads=parse_leads(leads)),
+        snoozes=Snoozes(engine=engine, clock=clock, delivery=delivery),
+        done=DoneNotes(engine=engine, clock=clock),
+        sweep=EveningSweep(engine=engine, staff=staff, duty=duty, outbox=outbox,
+                           sweep_at=parse_hhmm(sweep_at), tz=tz),
+        digest=MorningDigest(engine=engine, outbox=outbox, duty_group_id=duty_group_id, tz=tz),
+        holidays=HolidayWatch(engine=engine, staff=staff, outbox=outbox, calendar=calendar,
+                              policy=policy, holidays_file=holidays_file, tz=tz),
+        digest_at=parse_hhmm(digest_at), tz=tz)

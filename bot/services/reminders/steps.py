@@ -53,7 +53,8 @@ def parse_leads(text: str) -> tuple[int, ...]:
     return tuple(sorted(out, reverse=True))
 
 
-def _hhmm(text: str) -> time:
+def parse_hhmm(text: str) -> time:
+    """``"21:00"`` → 21:00 (the settings are validated as HH:MM already)."""
     hh, _, mm = text.partition(":")
     return time(int(hh), int(mm))
 
