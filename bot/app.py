@@ -127,7 +127,9 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
     reminders_service.attach(svc)
     roster_service.attach(svc)
     reports_service.attach(svc)
-    kb_service.attach(svc)
+    svc.kb = kb_service.build_knowledge_base(engine, clock,
+                                              seed_starter=settings.kb_seed_starter)
+    svc.periodic.append(svc.kb.refresh)
     # <<< feature services
     return svc
 

@@ -1,5 +1,5 @@
 """Knowledge-base upkeep (managers and admins): /kb_add and /kb_edit dialogues, /kb_del,
-/kb_gaps, /kb_syn.
+/kb_gaps, /kb_syn, /kb_stats.
 
 Dialogue buttons use `kbd1:` (only meaningful while the dialogue runs; afterwards the stale
 handler answers them); standalone buttons use `kb1:` — `kb1:del:<id>` / `kb1:x` (confirm or
@@ -57,7 +57,7 @@ from handlers.kb_edit import (
     edit_start,
     edit_value,
 )
-from handlers.kb_upkeep import GAPS_SHOWN, close_gap_button, gaps, synonyms
+from handlers.kb_upkeep import GAPS_SHOWN, close_gap_button, gaps, stats, synonyms
 
 __all__ = [
     "CONFIRM",
@@ -92,6 +92,7 @@ __all__ = [
     "register_buttons",
     "register_commands",
     "register_dialogues",
+    "stats",
     "synonyms",
     "timed_out",
 ]
@@ -140,6 +141,7 @@ def register_commands(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CommandHandler("kb_del", delete))
     app.add_handler(CommandHandler("kb_gaps", gaps))
     app.add_handler(CommandHandler("kb_syn", synonyms))
+    app.add_handler(CommandHandler("kb_stats", stats))
 
 
 def register_buttons(app: Application) -> None:  # type: ignore[type-arg]

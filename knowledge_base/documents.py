@@ -30,6 +30,7 @@ class KbDoc:
     keywords: tuple[str, ...] = ()
     category: str = ""
     source: str = ""
+    similar: tuple[str, ...] = ()  # similar phrasings (相似问法): searched like the question
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +45,9 @@ class AnalysedField:
 @dataclass(slots=True)
 class Prepared:
     doc: KbDoc
-    fields: tuple[AnalysedField, ...]  # question first (if it has any content), then keywords
+    fields: tuple[AnalysedField, ...]  # question, similar phrasings, then keywords
     qterms: frozenset[str]  # the question's terms of classes c/w/s (for question coverage)
+    n_questions: int = 1  # how many of ``fields`` are the question and its phrasings
 
     def head(self) -> set[str]:
         out: set[str] = set()
@@ -95,9 +97,12 @@ class DocumentAnalyzer:
         """The prepared entry, its head terms (question / keywords) and its body-only terms."""
         question = self.field(doc.question)
         fields = [question] if question is not None else []
+        fields.extend(f for f in map(self.field, doc.similar) if f is not None)
+        n_questions = max(1, len(fields))
         fields.extend(f for f in map(self.field, doc.keywords) if f is not None)
         qterms = frozenset(t for t in question.terms if t[0] in "cws") if question else frozenset()
-        prepared = Prepared(doc=doc, fields=tuple(fields) or (NO_FIELD,), qterms=qterms)
+        prepared = Prepared(doc=doc, fields=tuple(fields) or (NO_FIELD,), qterms=qterms,
+                            n_questions=n_questions)
         head = prepared.head()
         body = body_terms(nz.normalize(doc.answer), self.syn) - head
         return prepared, head, body

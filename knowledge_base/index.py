@@ -42,6 +42,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from knowledge_base.candidates import BODY_WEIGHT, CANDIDATES
 from knowledge_base.documents import DocumentAnalyzer, KbDoc
@@ -53,6 +54,7 @@ from knowledge_base.scoring import (
     WEAK_THRESHOLD,
     SearchHit,
     rank,
+    scored,
 )
 from knowledge_base.synonyms import SynonymTable
 
@@ -63,9 +65,19 @@ __all__ = [
     "STRONG_THRESHOLD",
     "WEAK_THRESHOLD",
     "KbDoc",
+    "LexicalScores",
     "SearchHit",
     "SearchIndex",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class LexicalScores:
+    """Raw lexical candidates of a query (no threshold): ``(id, question, 0..100 score)``,
+    best first; ``latin`` when the query was read as pinyin / initials / latin letters."""
+
+    items: list[tuple[int, str, float]]
+    latin: bool
 
 
 class SearchIndex:
@@ -160,3 +172,17 @@ class SearchIndex:
             if plan is None:
                 return []
             return rank(self._store, plan, limit)
+
+    def scored(self, query: str, *, limit: int = 30) -> LexicalScores | None:
+        """The best ``limit`` candidates with their raw scores, for fusion (None: nothing to
+        search — empty or garbage query)."""
+        if not isinstance(query, str) or limit <= 0:
+            return None
+        with self._lock:
+            plan = plan_query(query, self._syn)
+            if plan is None:
+                return None
+            if not self._store.id2slot:
+                return LexicalScores([], plan.latin)
+            best = scored(self._store, plan, limit)
+            return LexicalScores([(p.doc.id, p.doc.question, s) for p, s in best], plan.latin)
