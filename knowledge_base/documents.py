@@ -100,7 +100,8 @@ class DocumentAnalyzer:
         fields.extend(f for f in map(self.field, doc.similar) if f is not None)
         n_questions = max(1, len(fields))
         fields.extend(f for f in map(self.field, doc.keywords) if f is not None)
-        qterms = frozenset(t for t in question.terms if t[0] in "cws") if question else frozenset()
+        qterms = frozenset(t for t in question.terms if t[0] in "cwsf") if question \
+            else frozenset()
         prepared = Prepared(doc=doc, fields=tuple(fields) or (NO_FIELD,), qterms=qterms,
                             n_questions=n_questions)
         head = prepared.head()
