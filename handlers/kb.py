@@ -10,6 +10,7 @@ search last, so a running dialogue keeps its text.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from html import escape
 
@@ -73,7 +74,8 @@ async def search_reply(update: Update, context: BotContext, member: Member, quer
     or the candidates ("都相符" / "可能相关") with the gap button, or nothing with the gap
     button. Pressing a candidate records the pick (see knowledge_base/store/learning.py)."""
     kb = kb_of(context)
-    out = kb.lookup(query, limit=MAX_RESULTS)
+    # off the event loop: the query embedding and the ranking take tens of milliseconds
+    out = await asyncio.to_thread(kb.lookup, query, limit=MAX_RESULTS)
     by_id = _BY_ID.fullmatch(query.strip())
     if out.mode == "id" and by_id is not None:
         await _show_entry(update, context, int(by_id.group(1)))
@@ -137,9 +139,9 @@ async def open_button(update: Update, context: BotContext, member: Member) -> No
                                            names=staff_names(context)))
     asked = kb.tokens.get(parts[3]) if len(parts) > 3 else None
     if asked:
-        outcome = kb.learning.record_pick(query=asked, entry_id=entry_id,
-                                          actor=member.telegram_id,
-                                          by_manager=allowed(member.role, Perm.manage_kb))
+        outcome = await asyncio.to_thread(
+            kb.learning.record_pick, query=asked, entry_id=entry_id, actor=member.telegram_id,
+            by_manager=allowed(member.role, Perm.manage_kb))
         if outcome.status == "learned":
             await reply(update, texts.render_pick(outcome, asked, entry_id))
 
@@ -184,7 +186,7 @@ async def inline_search(update: Update, context: BotContext, member: Member) -> 
         await iq.answer([], cache_time=0, is_personal=True)
         return
     kb = kb_of(context)
-    hits = kb.lookup(query, limit=MAX_RESULTS).hits
+    hits = (await asyncio.to_thread(kb.lookup, query, limit=MAX_RESULTS)).hits
     entries = kb.entries.get_many([h.id for h in hits])
     now = context.svc.clock.now()
     results = []

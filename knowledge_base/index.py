@@ -111,7 +111,7 @@ class SearchIndex:
     # -- bookkeeping -------------------------------------------------------------------
     def _reset(self) -> None:
         self._store = Postings()
-        self._analyzer = DocumentAnalyzer(self._syn)
+        self._analyzer = DocumentAnalyzer(self._syn, self._store.vocab)
 
     def __len__(self) -> int:
         with self._lock:
@@ -157,7 +157,13 @@ class SearchIndex:
         self._store.insert(prepared, head, body)
 
     def _remove(self, doc_id: int) -> None:
-        if self._store.remove(doc_id) and not self._store.id2slot:
+        slot = self._store.id2slot.get(doc_id)
+        if slot is None:
+            return
+        prepared = self._store.slots[slot]
+        assert prepared is not None
+        head = self._analyzer.head_terms(prepared.doc)
+        if self._store.remove(doc_id, head) and not self._store.id2slot:
             self._reset()  # empty again: drop the tombstones
 
     # -- query -------------------------------------------------------------------------

@@ -27,6 +27,7 @@ class Postings:
 
     def __init__(self) -> None:
         self.slots: list[Prepared | None] = []
+        self.vocab: dict[str, str] = {}  # one string object per term (see DocumentAnalyzer)
         self.id2slot: dict[int, int] = {}
         self.alive = np.zeros(1024, dtype=bool)
         # term -> slots having it in question/keywords (head) or only in the answer (body)
@@ -54,23 +55,22 @@ class Postings:
             grown[: len(self.alive)] = self.alive
             self.alive = grown
         self.alive[slot] = True
-        post = self.head
+        post, vocab = self.head, self.vocab
         for term in head:
-            post[term].append(slot)
+            post[vocab.setdefault(term, term)].append(slot)
         post = self.body
         for term in body:
-            post[term].append(slot)
+            post[vocab.setdefault(term, term)].append(slot)
 
-    def remove(self, doc_id: int) -> bool:
-        """Tombstone the entry ``doc_id``; False when it is not indexed."""
+    def remove(self, doc_id: int, head: set[str]) -> bool:
+        """Tombstone the entry ``doc_id`` (``head``: its head terms); False when it is not
+        indexed."""
         slot = self.id2slot.pop(doc_id, None)
         if slot is None:
             return False
-        prepared = self.slots[slot]
         self.slots[slot] = None
         self.alive[slot] = False  # postings keep the slot until compacted (see postings)
-        assert prepared is not None
-        for term in prepared.head():  # reconverted (and compacted) on next use
+        for term in head:  # reconverted (and compacted) on next use
             self._np_head.pop(term, None)
         return True
 

