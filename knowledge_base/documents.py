@@ -96,15 +96,6 @@ class DocumentAnalyzer:
             self._fields[text] = out
         return out
 
-    def head_terms(self, doc: KbDoc) -> set[str]:
-        """The terms of the question, phrasings and keywords (re-analysed on removal)."""
-        head: set[str] = set()
-        for text, cache in self._texts(doc):
-            got = self.field(text, cache=cache)
-            if got is not None:
-                head |= got[1]
-        return head
-
     @staticmethod
     def _texts(doc: KbDoc) -> list[tuple[str, bool]]:
         return ([(doc.question, False)] + [(t, False) for t in doc.similar]

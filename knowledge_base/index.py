@@ -157,13 +157,7 @@ class SearchIndex:
         self._store.insert(prepared, head, body)
 
     def _remove(self, doc_id: int) -> None:
-        slot = self._store.id2slot.get(doc_id)
-        if slot is None:
-            return
-        prepared = self._store.slots[slot]
-        assert prepared is not None
-        head = self._analyzer.head_terms(prepared.doc)
-        if self._store.remove(doc_id, head) and not self._store.id2slot:
+        if self._store.remove(doc_id) and not self._store.id2slot:
             self._reset()  # empty again: drop the tombstones
 
     # -- query -------------------------------------------------------------------------

@@ -85,16 +85,19 @@ def _question_coverage(store: Postings, found: Candidates) -> np.ndarray:
     """Share (IDF-weighted) of each candidate question's own terms that the query has."""
     n_live, term_w = found.n_live, found.term_w
     qcover = np.empty(len(found.slots))
+    idf: dict[str, float] = {}  # candidates share most question terms: one IDF each
     for i, p in enumerate(found.prepared):
         assert p is not None
         tot = 0.0
         hit = 0.0
         for t in p.qterms:
-            df = max(1, store.raw_df(t))
-            idf = math.log(1.0 + (n_live - df + 0.5) / (df + 0.5))
-            tot += idf
+            w = idf.get(t)
+            if w is None:
+                df = max(1, store.raw_df(t))
+                w = idf[t] = math.log(1.0 + (n_live - df + 0.5) / (df + 0.5))
+            tot += w
             if t in term_w:
-                hit += idf
+                hit += w
         qcover[i] = hit / tot if tot > 0 else 0.0
     return qcover
 
