@@ -22,6 +22,8 @@ from bot.clock import Clock
 from bot.config import load_settings_or_exit
 from bot.runtime import prepare_database, setup_logging
 
+_UNIT = {"row": "行", "entry": "条"}  # how a file's rows are counted: sheet rows, YAML items
+
 
 def _kb():  # -> KnowledgeBase (imported lazily: jieba, the model & co. are heavy)
     settings = load_settings_or_exit(require_token=False)
@@ -54,13 +56,13 @@ def _import(args: argparse.Namespace) -> int:
         synonyms = kb.synonyms.import_groups(parsed.synonyms, actor=None)
     head = "检查结果（未写入）" if args.dry_run else "已导入"
     print(f"{head}：新增 {report.added} 条，更新 {report.updated} 条，未变 {report.unchanged} 条，"
-          f"有误 {len(errors)} {parsed.row_word}"
+          f"有误 {len(errors)} {_UNIT[parsed.row_unit]}"
           f"（added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
           f"bad rows {len(errors)}）")
     if synonyms:
         print(f"新增同义词组 {synonyms} 组。")
     for row_no, message in errors:
-        print(f"第 {row_no} {parsed.row_word}：{message}", file=sys.stderr)
+        print(f"第 {row_no} {_UNIT[parsed.row_unit]}：{message}", file=sys.stderr)
     return 1 if errors else 0
 
 

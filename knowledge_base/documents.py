@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from knowledge_base import normalize as nz
+import knowledge_base.normalize as nz
 from knowledge_base.synonyms import SynonymTable
 from knowledge_base.terms import body_terms, fuzzy_py, head_terms
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from knowledge_base import normalize as nz
+import knowledge_base.normalize as nz
 
 __all__ = ["FRAMES", "split_tokens"]
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from knowledge_base import normalize as nz
+import knowledge_base.normalize as nz
 from knowledge_base.dense import DenseIndex
 from knowledge_base.documents import KbDoc
 from knowledge_base.embedder import Embedder
@@ -36,7 +36,7 @@ from knowledge_base.fusion import (
     fuse,
     semantic_score,
 )
-from knowledge_base.index import SearchIndex
+from knowledge_base.index import LexicalScores, SearchIndex
 from knowledge_base.scoring import SearchHit
 from knowledge_base.vectors import VectorStore, embed_texts, text_hash
 
@@ -298,11 +298,12 @@ class HybridIndex:
             return hits, conf, "lexical"
         return self._fused(query, lex, limit)
 
-    def _fused(self, query: str, lex: object, limit: int) -> tuple[list[SearchHit], str, str]:
+    def _fused(self, query: str, lex: LexicalScores | None,
+               limit: int) -> tuple[list[SearchHit], str, str]:
         assert self.dense is not None and self.embedder is not None
         qvec = self.embedder.queries([query[:200]])[0]
         ids, sims = self.dense.search(qvec, DENSE_K)
-        lexical = {i: (q, s) for i, q, s in lex.items} if lex is not None else {}  # type: ignore[attr-defined]
+        lexical = {i: (q, s) for i, q, s in lex.items} if lex is not None else {}
         cos = dict(zip(ids.tolist(), sims.tolist(), strict=True))
         missing = [i for i in lexical if i not in cos]
         cos.update(self.dense.scores(qvec, missing))

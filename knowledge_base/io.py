@@ -54,7 +54,7 @@ class KbFile:
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     errors: list[tuple[int, Exception]] = field(default_factory=list)
     synonyms: list[list[str]] = field(default_factory=list)
-    row_word: str = "行"  # "条" for YAML (entries are not lines)
+    row_unit: str = "row"  # "entry" for YAML (its items are entries, not lines)
 
 
 def file_format(path: str | Path) -> str:
@@ -166,7 +166,7 @@ def _read_yaml(p: Path) -> KbFile:
         mark = getattr(exc, "problem_mark", None)
         raise KbFileError("bad_yaml", line=mark.line + 1 if mark is not None else None) \
             from exc
-    out = KbFile(row_word="条")
+    out = KbFile(row_unit="entry")
     if isinstance(data, Mapping):
         entries = data.get("entries", [])
         synonyms = data.get("synonyms") or []

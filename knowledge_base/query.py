@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from knowledge_base import normalize as nz
+import knowledge_base.normalize as nz
 from knowledge_base.query_weights import CLASS_WEIGHT, cjk_query_weights
 from knowledge_base.synonyms import SynonymTable
 from knowledge_base.terms import fuzzy_py, lenient_split

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 
-from knowledge_base import normalize as nz
+import knowledge_base.normalize as nz
 from knowledge_base.frames import split_tokens
 from knowledge_base.synonyms import SynonymTable
 from knowledge_base.terms import bigrams, fuzzy_py, sub_words

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 
-from knowledge_base import normalize as nz
+import knowledge_base.normalize as nz
 from knowledge_base.frames import split_tokens
 from knowledge_base.synonyms import SynonymTable
 

@@ -76,7 +76,7 @@ def test_yaml_list_and_bad_items(tmp_path: Path):
     assert parsed.rows == [(1, {"question": "甲", "answer": "乙", "keywords": "丙、丁"})]
     assert [(n, e.code) for n, e in parsed.errors] == [(2, "row_not_mapping")]  # type: ignore[attr-defined]
     assert kb_error(parsed.errors[0][1]) == "不是“字段: 值”形式的条目"
-    assert parsed.row_word == "条"
+    assert parsed.row_unit == "entry"
 
 
 def test_xlsx_numbers_and_extra_columns(tmp_path: Path):
