@@ -9,6 +9,7 @@ which keeps the categories from fragmenting into spelling variants.
 
 from __future__ import annotations
 
+import asyncio
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -163,7 +164,8 @@ async def add_save(update: Update, context: BotContext) -> int:
     if member is None:
         return ConversationHandler.END
     try:
-        e = kb_of(context).entries.add(
+        e = await asyncio.to_thread(  # off the event loop: the entry is embedded
+            kb_of(context).entries.add,
             actor=member.telegram_id, question=values.get("question", ""),
             answer=values.get("answer", ""), keywords=values.get("keywords", ()),
             category=values.get("category", ""), source=values.get("source", ""))

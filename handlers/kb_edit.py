@@ -8,6 +8,7 @@ stays for /kb_history.
 
 from __future__ import annotations
 
+import asyncio
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -101,8 +102,9 @@ async def edit_value(update: Update, context: BotContext) -> int:
     kb = kb_of(context)
     before = kb.entries.get(int(values["id"]))
     try:
-        e = kb.entries.edit(actor=member.telegram_id, entry_id=int(values["id"]),
-                            **{name: value})
+        e = await asyncio.to_thread(  # off the event loop: the entry is re-embedded
+            kb.entries.edit, actor=member.telegram_id, entry_id=int(values["id"]),
+            **{name: value})
     except KbError as exc:
         await reply(update, texts.RETRY_OR_CANCEL.format(error=texts.kb_error(exc)))
         return VALUE

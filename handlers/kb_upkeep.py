@@ -8,6 +8,7 @@ Synonym groups change how every entry is indexed, so they are edited here by com
 
 from __future__ import annotations
 
+import asyncio
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -54,7 +55,9 @@ async def gaps(update: Update, context: BotContext, member: Member) -> None:
     gap_id = int(args[1].lstrip("#"))
     entry_id = int(args[2].lstrip("#")) if len(args) == 3 else None
     try:
-        kb_of(context).gaps.close(actor=member.telegram_id, gap_id=gap_id, entry_id=entry_id)
+        await asyncio.to_thread(  # naming an entry teaches it the phrasing (re-embedding)
+            kb_of(context).gaps.close, actor=member.telegram_id, gap_id=gap_id,
+            entry_id=entry_id)
     except KbError as exc:
         await reply(update, texts.kb_error(exc))
         return

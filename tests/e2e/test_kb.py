@@ -204,8 +204,12 @@ async def test_kb_add_dialogue(team: Harness):
     confirm = (await team.press(MANAGER, src, "跳过"))[-1]
     assert "献血证丢了&lt;怎么&gt;补办" not in confirm["text"]  # rendered, not double-escaped
     assert "献血证丢了<怎么>补办" in confirm["text"] and buttons(confirm) == ["保存", "取消"]
-    done = text_of(await team.press(MANAGER, confirm, "保存"))
-    assert "已保存为知识条目 #" in done
+    mark = team.emu.mark()
+    await team.press(MANAGER, confirm, "保存")
+    # saving embeds the new entry (semantic search): wait for the reply, not for a quiet spell
+    await team.emu.wait_for_call(lambda c: c.method == "sendMessage"
+                                 and "已保存为知识条目 #" in str(c.params.get("text", "")),
+                                 after=mark, timeout=10)
     new_id = entry_id(team, "献血证丢了<怎么>补办？")
     e = kb(team).entries.get(new_id)
     assert e is not None and e.keywords == ("献血证", "补办", "无偿献血")
