@@ -62,25 +62,27 @@ class E5Embedder:
         self._lock = threading.Lock()
         # recently embedded texts: re-seeding, re-importing or re-indexing the same text
         # (and the test suite's many fresh databases) costs nothing the second time
-        self._cache: OrderedDict[tuple[bool, str], np.ndarray] = OrderedDict()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()  # passages only
 
     def _encode(self, texts: Sequence[str], query: bool) -> np.ndarray:
         items = [t if t.strip() else "-" for t in texts]
         out = np.zeros((len(items), self.dim), dtype=np.float32)
         with self._lock:  # the C engine keeps per-model scratch buffers
-            todo = [i for i, t in enumerate(items) if (query, t) not in self._cache]
+            if query:  # a search embeds its query every time (what the latency figures say)
+                raw = self._model.query(items)
+                return np.asarray(raw, dtype=np.float32).reshape(len(items), -1)
+            todo = [i for i, t in enumerate(items) if t not in self._cache]
             if todo:
                 batch = [items[i] for i in todo]
-                raw = self._model.query(batch) if query else self._model.passage(batch)
-                vecs = np.asarray(raw, dtype=np.float32).reshape(len(batch), -1)
-                for i, v in zip(todo, vecs, strict=True):
-                    self._remember((query, items[i]), v)
+                vecs = np.asarray(self._model.passage(batch), dtype=np.float32)
+                for i, v in zip(todo, vecs.reshape(len(batch), -1), strict=True):
+                    self._remember(items[i], v)
             for i, t in enumerate(items):
-                out[i] = self._cache[(query, t)]
-                self._cache.move_to_end((query, t))
+                out[i] = self._cache[t]
+                self._cache.move_to_end(t)
         return out
 
-    def _remember(self, key: tuple[bool, str], vec: np.ndarray) -> None:
+    def _remember(self, key: str, vec: np.ndarray) -> None:
         self._cache[key] = vec.copy()
         while len(self._cache) > _CACHE_MAX:
             self._cache.popitem(last=False)

@@ -294,9 +294,15 @@ class HybridIndex:
                 self._ready.wait()  # lexical-only and still building: wait for it
                 return self._search(query, limit, dense_ok=dense_ok)
             letters = dense_ok and self.dense is not None and latin and not _is_pinyin(query)
+            if letters and any(self._initials_of(i, query) for i, _, _ in lex.items[:limit]):
+                letters = False  # ytw: the initials of a word of a candidate (医调委)
             hits, conf = classify(lex.items, limit, LATIN if letters else LEXICAL)
             return hits, conf, "lexical"
         return self._fused(query, lex, limit)
+
+    def _initials_of(self, doc_id: int, query: str) -> bool:
+        letters = "".join(ch for ch in nz.normalize(query[:200]) if ch.isalpha())
+        return 2 <= len(letters) <= 6 and self._lexical.has_term(doc_id, "n:" + letters)
 
     def _fused(self, query: str, lex: LexicalScores | None,
                limit: int) -> tuple[list[SearchHit], str, str]:

@@ -186,3 +186,13 @@ class SearchIndex:
                 return LexicalScores([], plan.latin)
             best = scored(self._store, plan, limit)
             return LexicalScores([(p.doc.id, p.doc.question, s) for p, s in best], plan.latin)
+
+    def has_term(self, doc_id: int, term: str) -> bool:
+        """Whether the entry's question / phrasings / keywords have ``term`` (e.g. the word
+        initials ``n:ytw``): evidence that a string of letters was meant for this entry."""
+        with self._lock:
+            slot = self._store.id2slot.get(doc_id)
+            posting = self._store.head.get(term)
+            if slot is None or posting is None:
+                return False
+            return slot in posting

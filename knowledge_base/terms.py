@@ -132,8 +132,22 @@ def head_terms(text_norm: str, syn: SynonymTable, out: set[str]) -> str:
     out.update("f:" + intent for intent in intents)
     for word in words:  # word initials (疫苗 → n:ym) for short initials queries
         if len(word) >= 2 and nz.is_cjk(word[0]) and word not in nz.STOPWORDS:
-            out.add("n:" + word_initials(word))
+            out.update("n:" + w for w in _initials_readings(word))
     return content
+
+
+def _initials_readings(word: str) -> set[str]:
+    """Initials of a word under each reading of its 多音字 (医调委 → ydw, ytw), at most 4."""
+    opts = nz.syllable_options(word)
+    if len(opts) != len(word):
+        return {word_initials(word)}
+    firsts = [tuple(dict.fromkeys(o[0] for o in opt if o)) or ("",) for opt in opts]
+    out: set[str] = set()
+    for combo in itertools.product(*firsts):
+        out.add("".join(combo))
+        if len(out) >= 4:
+            break
+    return out
 
 
 def body_terms(answer_norm: str, syn: SynonymTable) -> set[str]:
