@@ -1,12 +1,19 @@
-"""In-memory search index over knowledge-base entries (pure Python + rapidfuzz + numpy).
+"""The lexical search index over knowledge-base entries (pure Python + rapidfuzz + numpy).
+
+The bot searches through :class:`knowledge_base.hybrid.HybridIndex`, which fuses this index with
+the semantic one; :meth:`SearchIndex.scored` is what it asks for, and :meth:`SearchIndex.search`
+is the lexical engine on its own (lexical-only mode's thresholds are in
+:mod:`knowledge_base.fusion`).
 
 How a query is answered
 -----------------------
-1. **Analysis.** The query is normalised (:mod:`knowledge_base.normalize`) and turned into
-   weighted *terms*: character bigrams and unigrams, jieba words, synonym-group ids, pinyin
-   syllable bigrams and word pinyin (with 模糊音 folding so 出身/出生 meet), initials trigrams
-   (``csyxzm``) and latin tokens (``hpv``, ``120``). A query typed in latin letters is read as
-   pinyin (``chusheng zhengming``, ``chushengzhengming``) and/or as initials (``csyxzm``).
+1. **Analysis.** The query is normalised (:mod:`knowledge_base.normalize`), its question frames
+   become intent terms and its stop words go (:mod:`knowledge_base.frames`), and every content
+   word becomes weighted *terms* sharing one budget (:mod:`knowledge_base.query_weights`):
+   character bigrams and unigrams, jieba words, synonym-group ids, pinyin syllable bigrams and
+   word pinyin (with 模糊音 folding so 出身/出生 meet) and latin tokens (``hpv``, ``120``). A
+   query typed in latin letters is read as pinyin (``chusheng zhengming``), initials trigrams
+   (``csyxzm``) and word initials (``ym``, ``ymjz``).
 2. **Candidates.** An inverted index maps each term to the entries having it in their question
    or keywords (weight 1) or only in their answer (weight ``BODY_WEIGHT``). A vectorised
    (numpy) IDF-weighted sum gives every entry its *coverage*: the share of the query's
