@@ -43,7 +43,7 @@ from bot.services.tickets.deadlines import DeadlinePolicy
 from bot.services.tickets.service import TicketService
 from bot.texts.audience import Audience
 from handlers import delivery, errors, menus, ticker
-from knowledge_base.service import KnowledgeBase
+from knowledge_base.service import build_knowledge_base
 from models.db import make_engine
 from models.staff import Role
 
@@ -83,7 +83,7 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
     duty = DutyScheduler(engine=engine, roster=roster, outbox=outbox, staff=staff,
                          duty_group_id=settings.duty_group_id,
                          daily_at=settings.daily_summary_at, alerts=alerts, reminders=reminders)
-    kb = KnowledgeBase(engine, clock, seed_starter=settings.kb_seed_starter)
+    kb = build_knowledge_base(engine, clock, seed_starter=settings.kb_seed_starter)
     reports = ReportService(
         engine, clock, ReportConfig.load(month_start_day=settings.report_month_start_day),
         tz=settings.tz, kb=kb)

@@ -73,6 +73,7 @@ COMMANDS: list[CommandSpec] = [
     CommandSpec("kb_del", "/kb_del <编号>", "删除知识条目（保留修改记录）", Perm.manage_kb),
     CommandSpec("kb_gaps", "/kb_gaps", "待补充的知识库缺口", Perm.manage_kb),
     CommandSpec("kb_syn", "/kb_syn [add|del …]", "检索用的同义词表", Perm.manage_kb),
+    CommandSpec("kb_stats", "/kb_stats", "知识库状态：检索方式、索引、学习情况", Perm.manage_kb),
 ]
 
 _BY_NAME = {c.name: c for c in COMMANDS}

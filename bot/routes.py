@@ -129,6 +129,7 @@ def _knowledge_base() -> list[Handler]:
         CommandHandler("kb_del", kb_admin.delete),
         CommandHandler("kb_gaps", kb_admin.gaps),
         CommandHandler("kb_syn", kb_admin.synonyms),
+        CommandHandler("kb_stats", kb_admin.stats),
         CallbackQueryHandler(kb.open_button, pattern=r"^kb1:o:"),
         CallbackQueryHandler(kb.gap_button, pattern=r"^kb1:gap:"),
         CallbackQueryHandler(kb_admin.delete_button, pattern=r"^kb1:del:\d+$"),

@@ -1,14 +1,16 @@
 """Knowledge-base search: /kb, plain text in a private chat, inline mode, result buttons, gaps.
 
-Buttons (`kb1:`): `kb1:o:<id>` opens an entry's full answer; `kb1:gap:<token>` records the
-search as a knowledge-base gap (the query is kept server-side under the token: callback data
-is limited to 64 bytes). Maintenance (/kb_add, /kb_edit, /kb_del, /kb_gaps, /kb_syn) lives in
+Buttons (`kb1:`): `kb1:o:<id>:<token>` opens an entry's full answer and records the pick
+against the query (the learning loop); `kb1:gap:<token>` records the search as a knowledge-base
+gap (the query is kept server-side, masked, under the token: callback data is limited to 64
+bytes). Maintenance (/kb_add, /kb_edit, /kb_del, /kb_gaps, /kb_syn) lives in
 `handlers/kb_admin.py`; `register(app)` adds both, the dialogues first and the plain-text
 search last, so a running dialogue keeps its text.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from html import escape
 
@@ -22,24 +24,18 @@ from telegram import (
 from telegram.constants import ParseMode
 
 from bot.context import BotContext
-from bot.permissions import Perm
+from bot.permissions import Perm, allowed
 from bot.services.staff.directory import Member
 from bot.texts import kb as texts
 from handlers.access import command_args, guard
+from handlers.kb_common import kb_of, staff_names
 from handlers.replies import reply
+from knowledge_base.fusion import Confidence
 from knowledge_base.normalize import normalize
-from knowledge_base.service import KnowledgeBase
+from knowledge_base.scoring import SearchHit
 
 MAX_RESULTS = 5
 _BY_ID = re.compile(r"#\s*(\d{1,9})")
-
-
-def kb_of(context: BotContext) -> KnowledgeBase:
-    return context.svc.kb
-
-
-def staff_names(context: BotContext) -> dict[int, str]:
-    return {m.telegram_id: m.name for m in context.svc.staff.all()}
 
 
 def _text_after_command(update: Update) -> str:
@@ -50,7 +46,7 @@ def _text_after_command(update: Update) -> str:
 
 
 async def _show_entry(update: Update, context: BotContext, entry_id: int) -> None:
-    e = kb_of(context).get(entry_id)
+    e = kb_of(context).entries.get(entry_id)
     if e is None or not e.active:
         await reply(update, texts.NOT_FOUND_ID.format(id=entry_id))
         return
@@ -58,31 +54,36 @@ async def _show_entry(update: Update, context: BotContext, entry_id: int) -> Non
                                            names=staff_names(context)))
 
 
+def _hit_button(pos: int, hit: SearchHit, token: str) -> list[InlineKeyboardButton]:
+    # the token lets the pick be recorded against the query (the learning loop)
+    return [InlineKeyboardButton(texts.result_button(pos, hit.question),
+                                 callback_data=f"kb1:o:{hit.id}:{token}")]
+
+
 async def search_reply(update: Update, context: BotContext, member: Member, query: str) -> None:
     """Answer a search: a strong match with its full answer (and the other hits as buttons),
-    or the weak hits as "可能相关" with the gap button, or nothing found with the gap button."""
+    or the candidates ("都相符" / "可能相关") with the gap button, or nothing with the gap
+    button. Pressing a candidate records the pick (see knowledge_base/store/learning.py)."""
     kb = kb_of(context)
-    by_id = _BY_ID.fullmatch(query)
-    if by_id:
+    # off the event loop: the query embedding and the ranking take tens of milliseconds
+    out = await asyncio.to_thread(kb.lookup, query, limit=MAX_RESULTS)
+    by_id = _BY_ID.fullmatch(query.strip())
+    if out.mode == "id" and by_id is not None:
         await _show_entry(update, context, int(by_id.group(1)))
         return
-    hits = kb.search(query, limit=MAX_RESULTS)
-    entries = kb.get_many([h.id for h in hits])
-    hits = [h for h in hits if h.id in entries]
-    rows: list[list[InlineKeyboardButton]] = []
+    entries = kb.entries.get_many([h.id for h in out.hits])
+    hits = [h for h in out.hits if h.id in entries]
+    token = kb.tokens.remember(query)
     if hits and hits[0].strong:
         top, others = hits[0], hits[1:]
         text = texts.render_strong(query, entries[top.id], top.score, others,
                                    now=context.svc.clock.now(), names=staff_names(context))
-        rows = [[InlineKeyboardButton(texts.result_button(i, h.question),
-                                      callback_data=f"kb1:o:{h.id}")]
-                for i, h in enumerate(others, start=2)]
+        rows = [_hit_button(i, h, token) for i, h in enumerate(others, start=2)]
     else:
-        text = texts.render_weak(query, hits) if hits else texts.render_none(query)
-        rows = [[InlineKeyboardButton(texts.result_button(i, h.question),
-                                      callback_data=f"kb1:o:{h.id}")]
-                for i, h in enumerate(hits, start=1)]
-        token = kb.remember_query(query)
+        several = out.confidence == Confidence.SEVERAL
+        text = texts.render_weak(query, hits, several=several) if hits \
+            else texts.render_none(query)
+        rows = [_hit_button(i, h, token) for i, h in enumerate(hits, start=1)]
         rows.append([InlineKeyboardButton(texts.BTN_GAP, callback_data=f"kb1:gap:{token}")])
     await reply(update, text, reply_markup=InlineKeyboardMarkup(rows) if rows else None)
 
@@ -110,21 +111,30 @@ async def private_text(update: Update, context: BotContext, member: Member) -> N
 
 @guard(Perm.kb)
 async def open_button(update: Update, context: BotContext, member: Member) -> None:
-    """`kb1:o:<id>`: send the entry's full answer."""
+    """`kb1:o:<id>[:<token>]`: send the entry's full answer; record the pick for the query."""
     query = update.callback_query
     assert query is not None and query.data is not None
+    parts = query.data.split(":")
     try:
-        entry_id = int(query.data.split(":")[2])
+        entry_id = int(parts[2])
     except (IndexError, ValueError):
         await query.answer(texts.STALE)
         return
-    e = kb_of(context).get(entry_id)
+    kb = kb_of(context)
+    e = kb.entries.get(entry_id)
     if e is None or not e.active:
         await query.answer(texts.ENTRY_GONE, show_alert=True)
         return
     await query.answer()
     await reply(update, texts.render_entry(e, now=context.svc.clock.now(),
                                            names=staff_names(context)))
+    asked = kb.tokens.get(parts[3]) if len(parts) > 3 else None
+    if asked:
+        outcome = await asyncio.to_thread(
+            kb.learning.record_pick, query=asked, entry_id=entry_id, actor=member.telegram_id,
+            by_manager=allowed(member.role, Perm.manage_kb))
+        if outcome.status == "learned":
+            await reply(update, texts.render_pick(outcome, asked, entry_id))
 
 
 @guard(Perm.kb)
@@ -133,11 +143,11 @@ async def gap_button(update: Update, context: BotContext, member: Member) -> Non
     query = update.callback_query
     assert query is not None and query.data is not None
     kb = kb_of(context)
-    text = kb.pending_query(query.data.split(":", 2)[-1])
+    text = kb.tokens.get(query.data.split(":", 2)[-1])
     if text is None:
         await query.answer(texts.GAP_EXPIRED, show_alert=True)
         return
-    gap, created = kb.record_gap(text, member.telegram_id)
+    gap, created = kb.gaps.record(text, member.telegram_id)
     await query.answer()
     markup = query.message.reply_markup if query.message is not None else None
     if markup is not None:  # the gap button has done its job: drop it, keep the results
@@ -167,8 +177,8 @@ async def inline_search(update: Update, context: BotContext, member: Member) -> 
         await iq.answer([], cache_time=0, is_personal=True)
         return
     kb = kb_of(context)
-    hits = kb.search(query, limit=MAX_RESULTS)
-    entries = kb.get_many([h.id for h in hits])
+    hits = (await asyncio.to_thread(kb.lookup, query, limit=MAX_RESULTS)).hits
+    entries = kb.entries.get_many([h.id for h in hits])
     now = context.svc.clock.now()
     results = []
     for i, hit in enumerate(h for h in hits if h.id in entries):
@@ -192,11 +202,11 @@ async def history(update: Update, context: BotContext, member: Member) -> None:
         return
     entry_id = int(args[0].lstrip("#"))
     kb = kb_of(context)
-    e = kb.get(entry_id)
+    e = kb.entries.get(entry_id)
     if e is None:
         await reply(update, texts.NOT_FOUND_ID.format(id=entry_id))
         return
-    versions = kb.history(entry_id)
+    versions = kb.entries.history(entry_id)
     now, names = context.svc.clock.now(), staff_names(context)
     if len(args) == 2:
         wanted = int(args[1])

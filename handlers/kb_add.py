@@ -9,6 +9,7 @@ which keeps the categories from fragmenting into spelling variants.
 
 from __future__ import annotations
 
+import asyncio
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -64,7 +65,7 @@ async def _take(update: Update, context: BotContext, name: str, value: object) -
     try:
         draft(context)[name] = check_field(name, value)
     except KbError as exc:
-        await reply(update, escape(str(exc)) + "，请重新发送：")
+        await reply(update, texts.RETRY.format(error=texts.kb_error(exc)))
         return False
     return True
 
@@ -73,10 +74,10 @@ async def add_question(update: Update, context: BotContext) -> int:
     text = message_text(update)
     if not await _take(update, context, "question", text):
         return Q
-    same = kb_of(context).find_question(draft(context)["question"])
+    same = kb_of(context).entries.find_question(draft(context)["question"])
     if same is not None:
-        await reply(update, f"已有相同的问题：#{same.id} {escape(same.question)}\n"
-                    f"修改请用 /kb_edit {same.id}；或发送另一个问题：")
+        await reply(update, texts.DUPLICATE_IN_DIALOGUE.format(id=same.id,
+                                                                question=escape(same.question)))
         return Q
     await reply(update, texts.ADD_ANSWER)
     return A
@@ -90,7 +91,7 @@ async def add_answer(update: Update, context: BotContext) -> int:
 
 
 async def _ask_category(update: Update, context: BotContext) -> int:
-    cats = kb_of(context).categories()
+    cats = kb_of(context).entries.categories()
     context.user_data["kb_cats"] = cats  # type: ignore[index]
     rows = [[InlineKeyboardButton(c, callback_data=f"kbd1:cat:{i}") for i, c in
              enumerate(cats) if i // 3 == r] for r in range((len(cats) + 2) // 3)]
@@ -163,13 +164,13 @@ async def add_save(update: Update, context: BotContext) -> int:
     if member is None:
         return ConversationHandler.END
     try:
-        e = kb_of(context).add(actor=member.telegram_id, question=values.get("question", ""),
-                               answer=values.get("answer", ""),
-                               keywords=values.get("keywords", ()),
-                               category=values.get("category", ""),
-                               source=values.get("source", ""))
+        e = await asyncio.to_thread(  # off the event loop: the entry is embedded
+            kb_of(context).entries.add,
+            actor=member.telegram_id, question=values.get("question", ""),
+            answer=values.get("answer", ""), keywords=values.get("keywords", ()),
+            category=values.get("category", ""), source=values.get("source", ""))
     except KbError as exc:
-        await reply(update, escape(str(exc)))
+        await reply(update, texts.kb_error(exc))
         return ConversationHandler.END
     await reply(update, texts.ADD_DONE.format(id=e.id))
     return ConversationHandler.END

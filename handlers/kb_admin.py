@@ -1,5 +1,5 @@
 """Knowledge-base upkeep (managers and admins): /kb_add and /kb_edit dialogues, /kb_del,
-/kb_gaps, /kb_syn.
+/kb_gaps, /kb_syn, /kb_stats.
 
 Dialogue buttons use `kbd1:` (only meaningful while the dialogue runs; afterwards the stale
 handler answers them); standalone buttons use `kb1:` — `kb1:del:<id>` / `kb1:x` (confirm or
@@ -46,7 +46,7 @@ from handlers.kb_edit import (
     edit_start,
     edit_value,
 )
-from handlers.kb_upkeep import GAPS_SHOWN, close_gap_button, gaps, synonyms
+from handlers.kb_upkeep import GAPS_SHOWN, close_gap_button, gaps, stats, synonyms
 
 __all__ = [
     "CONFIRM",
@@ -78,6 +78,7 @@ __all__ = [
     "edit_start",
     "edit_value",
     "gaps",
+    "stats",
     "synonyms",
     "timed_out",
 ]

@@ -48,10 +48,11 @@ __all__ = [
 # dialogue states
 Q, A, K, C, S, CONFIRM, PICK, VALUE = range(8)
 DRAFT = "kb_draft"
-OPTIONAL = ("keywords", "category", "source")  # fields that may be left empty
+OPTIONAL = ("keywords", "category", "source", "similar")  # fields that may be left empty
 
 
 def kb_of(context: BotContext) -> KnowledgeBase:
+    assert context.svc.kb is not None, "build_services() builds the knowledge base"
     return context.svc.kb
 
 

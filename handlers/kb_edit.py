@@ -8,6 +8,7 @@ stays for /kb_history.
 
 from __future__ import annotations
 
+import asyncio
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -47,7 +48,7 @@ async def edit_start(update: Update, context: BotContext, member: Member) -> int
     if entry_id is None:
         await reply(update, texts.EDIT_USAGE)
         return ConversationHandler.END
-    e = kb_of(context).get(entry_id)
+    e = kb_of(context).entries.get(entry_id)
     if e is None or not e.active:
         await reply(update, texts.NOT_FOUND_ID.format(id=entry_id))
         return ConversationHandler.END
@@ -69,7 +70,7 @@ async def edit_pick(update: Update, context: BotContext) -> int:
     await end_buttons(update)
     name = query.data.rsplit(":", 1)[1]
     values = draft(context)
-    e = kb_of(context).get(int(values.get("id", 0)))
+    e = kb_of(context).entries.get(int(values.get("id", 0)))
     if name not in FIELDS or e is None or not e.active:
         clear_draft(context)
         await reply(update, texts.STALE)
@@ -77,9 +78,11 @@ async def edit_pick(update: Update, context: BotContext) -> int:
     values["field"] = name
     current = e.fields()[name]
     if isinstance(current, list):
-        current = "、".join(current)
+        current = ("｜" if name == "similar" else "、").join(current)
     prompt = texts.EDIT_ASK.format(field=FIELD_NAMES_ZH[name],
                                    current=escape(str(current)) or "—")
+    if name == "similar":
+        prompt += "\n" + texts.EDIT_ASK_SIMILAR
     if name in OPTIONAL:
         prompt += "\n" + texts.EDIT_ASK_CLEAR
     await reply(update, prompt, reply_markup=buttons((texts.BTN_CANCEL, "kbd1:no")))
@@ -97,11 +100,13 @@ async def edit_value(update: Update, context: BotContext) -> int:
     if name in OPTIONAL and value in texts.CLEAR_WORDS:
         value = ""
     kb = kb_of(context)
-    before = kb.get(int(values["id"]))
+    before = kb.entries.get(int(values["id"]))
     try:
-        e = kb.edit(actor=member.telegram_id, entry_id=int(values["id"]), **{name: value})
+        e = await asyncio.to_thread(  # off the event loop: the entry is re-embedded
+            kb.entries.edit, actor=member.telegram_id, entry_id=int(values["id"]),
+            **{name: value})
     except KbError as exc:
-        await reply(update, escape(str(exc)) + "，请重新发送（/cancel 取消）：")
+        await reply(update, texts.RETRY_OR_CANCEL.format(error=texts.kb_error(exc)))
         return VALUE
     clear_draft(context)
     if before is not None and e.version == before.version:
@@ -120,7 +125,7 @@ async def delete(update: Update, context: BotContext, member: Member) -> None:
     if entry_id is None:
         await reply(update, texts.DEL_USAGE)
         return
-    e = kb_of(context).get(entry_id)
+    e = kb_of(context).entries.get(entry_id)
     if e is None or not e.active:
         await reply(update, texts.NOT_FOUND_ID.format(id=entry_id))
         return
@@ -136,9 +141,9 @@ async def delete_button(update: Update, context: BotContext, member: Member) -> 
     assert query is not None and query.data is not None
     entry_id = int(query.data.rsplit(":", 1)[1])
     try:
-        kb_of(context).delete(actor=member.telegram_id, entry_id=entry_id)
+        kb_of(context).entries.delete(actor=member.telegram_id, entry_id=entry_id)
     except KbError as exc:
-        await query.answer(str(exc), show_alert=True)
+        await query.answer(texts.kb_error(exc, html=False), show_alert=True)
         await query.edit_message_reply_markup(None)
         return
     await query.answer()

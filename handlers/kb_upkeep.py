@@ -1,4 +1,5 @@
-"""/kb_gaps and /kb_syn: tending what search learns from — its gaps and its synonyms.
+"""/kb_gaps, /kb_syn and /kb_stats: tending what search learns from — gaps, synonyms — and
+seeing how it runs.
 
 Gaps are the searches staff marked as unanswered; a maintainer closes one (optionally naming
 the entry that now answers it) from the list's buttons (``kb1:gc:<gap id>``) or by command.
@@ -7,6 +8,7 @@ Synonym groups change how every entry is indexed, so they are edited here by com
 
 from __future__ import annotations
 
+import asyncio
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -20,7 +22,7 @@ from handlers.kb_common import kb_of, staff_names
 from handlers.replies import reply
 from knowledge_base.service import KbError
 
-__all__ = ["GAPS_SHOWN", "close_gap_button", "gaps", "synonyms"]
+__all__ = ["GAPS_SHOWN", "close_gap_button", "gaps", "stats", "synonyms"]
 
 GAPS_SHOWN = 10
 
@@ -28,8 +30,8 @@ GAPS_SHOWN = 10
 # ----------------------------------------------------------------------------- /kb_gaps
 def _gaps_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup | None]:
     kb = kb_of(context)
-    gaps = kb.open_gaps(limit=GAPS_SHOWN)
-    total = kb.count_open_gaps()
+    gaps = kb.gaps.open(limit=GAPS_SHOWN)
+    total = kb.gaps.count_open()
     text = texts.render_gaps(gaps, total, now=context.svc.clock.now(), names=staff_names(context))
     buttons = [InlineKeyboardButton(texts.BTN_CLOSE_GAP.format(id=g.id),
                                     callback_data=f"kb1:gc:{g.id}") for g in gaps]
@@ -53,9 +55,11 @@ async def gaps(update: Update, context: BotContext, member: Member) -> None:
     gap_id = int(args[1].lstrip("#"))
     entry_id = int(args[2].lstrip("#")) if len(args) == 3 else None
     try:
-        kb_of(context).close_gap(actor=member.telegram_id, gap_id=gap_id, entry_id=entry_id)
+        await asyncio.to_thread(  # naming an entry teaches it the phrasing (re-embedding)
+            kb_of(context).gaps.close, actor=member.telegram_id, gap_id=gap_id,
+            entry_id=entry_id)
     except KbError as exc:
-        await reply(update, escape(str(exc)))
+        await reply(update, texts.kb_error(exc))
         return
     done = texts.GAP_CLOSED_WITH.format(id=gap_id, entry=entry_id) if entry_id is not None \
         else texts.GAP_CLOSED.format(id=gap_id)
@@ -68,9 +72,9 @@ async def close_gap_button(update: Update, context: BotContext, member: Member) 
     assert query is not None and query.data is not None
     gap_id = int(query.data.rsplit(":", 1)[1])
     try:
-        kb_of(context).close_gap(actor=member.telegram_id, gap_id=gap_id)
+        kb_of(context).gaps.close(actor=member.telegram_id, gap_id=gap_id)
     except KbError as exc:
-        await query.answer(str(exc), show_alert=True)
+        await query.answer(texts.kb_error(exc, html=False), show_alert=True)
     else:
         await query.answer(texts.GAP_CLOSED.format(id=gap_id))
     text, markup = _gaps_view(context)
@@ -85,17 +89,17 @@ async def synonyms(update: Update, context: BotContext, member: Member) -> None:
     kb = kb_of(context)
     try:
         if not args:
-            await reply(update, texts.render_synonyms(kb.synonyms()))
+            await reply(update, texts.render_synonyms(kb.synonyms.list()))
             return
         verb = args[0].lower()
         if verb in ("add", "新增") and len(args) >= 2:
-            group = kb.add_synonyms(actor=member.telegram_id, members=args[1:])
+            group = kb.synonyms.add(actor=member.telegram_id, members=args[1:])
             await reply(update, texts.SYN_ADDED.format(
                 id=group.id, members=texts.join_members(group.members)))
             return
         if verb in ("del", "删除") and len(args) in (2, 3) and args[1].lstrip("#").isdigit():
             group_id = int(args[1].lstrip("#"))
-            left = kb.remove_synonyms(actor=member.telegram_id, group_id=group_id,
+            left = kb.synonyms.remove(actor=member.telegram_id, group_id=group_id,
                                       member=args[2] if len(args) == 3 else None)
             if left is None:
                 await reply(update, texts.SYN_DELETED.format(id=group_id))
@@ -105,6 +109,13 @@ async def synonyms(update: Update, context: BotContext, member: Member) -> None:
                     members=texts.join_members(left.members)))
             return
     except KbError as exc:
-        await reply(update, escape(str(exc)))
+        await reply(update, texts.kb_error(exc))
         return
     await reply(update, texts.SYN_USAGE)
+
+
+# ----------------------------------------------------------------------------- /kb_stats
+@guard("kb_stats")
+async def stats(update: Update, context: BotContext, member: Member) -> None:
+    """/kb_stats: size, whether semantic search runs (and why not), index state, learning."""
+    await reply(update, texts.render_stats(kb_of(context).stats()))

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from knowledge_base import normalize as nz
+import knowledge_base.normalize as nz
 from knowledge_base.synonyms import SynonymTable
 from knowledge_base.terms import body_terms, fuzzy_py, head_terms
 
 __all__ = ["NO_FIELD", "AnalysedField", "DocumentAnalyzer", "KbDoc", "Prepared"]
 
-_FIELD_CACHE_MAX = 200_000
+_FIELD_CACHE_MAX = 10_000  # keywords; bounded: a keyword analysis holds its term set
 
 
 @dataclass(frozen=True)
@@ -30,12 +30,15 @@ class KbDoc:
     keywords: tuple[str, ...] = ()
     category: str = ""
     source: str = ""
+    similar: tuple[str, ...] = ()  # similar phrasings (相似问法): searched like the question
 
 
 @dataclass(frozen=True, slots=True)
 class AnalysedField:
-    terms: frozenset[str]
-    text: str  # stop-word-free, synonyms canonicalised (for character fuzzy matching)
+    """What fuzzy re-scoring compares of a question / phrasing / keyword (its terms go to the
+    postings and are not kept here: per-entry term sets were most of the index's memory)."""
+
+    text: str  # content words, synonyms canonicalised (for character fuzzy matching)
     plain: str  # toneless pinyin (for latin queries)
     pinyin: str  # folded pinyin of ``text`` (for homophones)
     initials: str
@@ -44,29 +47,30 @@ class AnalysedField:
 @dataclass(slots=True)
 class Prepared:
     doc: KbDoc
-    fields: tuple[AnalysedField, ...]  # question first (if it has any content), then keywords
-    qterms: frozenset[str]  # the question's terms of classes c/w/s (for question coverage)
-
-    def head(self) -> set[str]:
-        out: set[str] = set()
-        for f in self.fields:
-            out |= f.terms
-        return out
+    fields: tuple[AnalysedField, ...]  # question, similar phrasings, then keywords
+    qterms: tuple[str, ...]  # the question's terms of classes c/w/s/f (question coverage)
+    n_questions: int = 1  # how many of ``fields`` are the question and its phrasings
 
 
-NO_FIELD = AnalysedField(terms=frozenset(), text="", plain="", pinyin="", initials="")
+NO_FIELD = AnalysedField(text="", plain="", pinyin="", initials="")
 
 
 class DocumentAnalyzer:
-    """Turns :class:`KbDoc` entries into :class:`Prepared` ones under one synonym table."""
+    """Turns :class:`KbDoc` entries into :class:`Prepared` ones under one synonym table.
 
-    def __init__(self, syn: SynonymTable) -> None:
+    ``intern`` maps a term to one shared string object (the postings' vocabulary), so the
+    question terms an entry keeps cost a pointer each."""
+
+    def __init__(self, syn: SynonymTable, intern: dict[str, str] | None = None) -> None:
         self.syn = syn
-        self._fields: dict[str, AnalysedField] = {}  # memoised analysis of questions / keywords
+        self.intern = intern if intern is not None else {}
+        # memoised analysis of keywords (they repeat across entries); questions are unique
+        self._fields: dict[str, tuple[AnalysedField, frozenset[str]]] = {}
 
-    def field(self, text: str) -> AnalysedField | None:
-        """Analysis of one question / keyword, memoised (keywords repeat across entries)."""
-        cached = self._fields.get(text)
+    def field(self, text: str, *,
+              cache: bool = False) -> tuple[AnalysedField, frozenset[str]] | None:
+        """Analysis of one question / phrasing / keyword: its fuzzy strings and its terms."""
+        cached = self._fields.get(text) if cache else None
         if cached is not None:
             return cached
         norm = nz.normalize(text)
@@ -80,24 +84,42 @@ class DocumentAnalyzer:
         plain_syls = nz.syllables(content)
         canon_syls = plain_syls if canonical == content else nz.syllables(canonical)
         field = AnalysedField(
-            terms=frozenset(terms),
             text=canonical,
             plain="".join(plain_syls) + latin,
             pinyin="".join(fuzzy_py(canon_syls)) + latin,
             initials=nz.initials(content),
         )
-        if len(self._fields) >= _FIELD_CACHE_MAX:
-            self._fields.clear()
-        self._fields[text] = field
-        return field
+        out = (field, frozenset(terms))
+        if cache:
+            if len(self._fields) >= _FIELD_CACHE_MAX:
+                self._fields.clear()
+            self._fields[text] = out
+        return out
+
+    @staticmethod
+    def _texts(doc: KbDoc) -> list[tuple[str, bool]]:
+        return ([(doc.question, False)] + [(t, False) for t in doc.similar]
+                + [(k, True) for k in doc.keywords])
 
     def prepare(self, doc: KbDoc) -> tuple[Prepared, set[str], set[str]]:
         """The prepared entry, its head terms (question / keywords) and its body-only terms."""
-        question = self.field(doc.question)
-        fields = [question] if question is not None else []
-        fields.extend(f for f in map(self.field, doc.keywords) if f is not None)
-        qterms = frozenset(t for t in question.terms if t[0] in "cws") if question else frozenset()
-        prepared = Prepared(doc=doc, fields=tuple(fields) or (NO_FIELD,), qterms=qterms)
-        head = prepared.head()
+        fields: list[AnalysedField] = []
+        head: set[str] = set()
+        qterms: tuple[str, ...] = ()
+        n_questions = 1
+        for n, (text, cache) in enumerate(self._texts(doc)):
+            if n == 1 + len(doc.similar):
+                n_questions = max(1, len(fields))
+            got = self.field(text, cache=cache)
+            if got is None:
+                continue
+            fields.append(got[0])
+            head |= got[1]
+            if n == 0:
+                qterms = tuple(self.intern.setdefault(t, t) for t in got[1] if t[0] in "cwsf")
+        if not doc.keywords:
+            n_questions = max(1, len(fields))
+        prepared = Prepared(doc=doc, fields=tuple(fields) or (NO_FIELD,), qterms=qterms,
+                            n_questions=n_questions)
         body = body_terms(nz.normalize(doc.answer), self.syn) - head
         return prepared, head, body

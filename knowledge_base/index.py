@@ -1,12 +1,19 @@
-"""In-memory search index over knowledge-base entries (pure Python + rapidfuzz + numpy).
+"""The lexical search index over knowledge-base entries (pure Python + rapidfuzz + numpy).
+
+The bot searches through :class:`knowledge_base.hybrid.HybridIndex`, which fuses this index with
+the semantic one; :meth:`SearchIndex.scored` is what it asks for, and :meth:`SearchIndex.search`
+is the lexical engine on its own (lexical-only mode's thresholds are in
+:mod:`knowledge_base.fusion`).
 
 How a query is answered
 -----------------------
-1. **Analysis.** The query is normalised (:mod:`knowledge_base.normalize`) and turned into
-   weighted *terms*: character bigrams and unigrams, jieba words, synonym-group ids, pinyin
-   syllable bigrams and word pinyin (with 模糊音 folding so 出身/出生 meet), initials trigrams
-   (``csyxzm``) and latin tokens (``hpv``, ``120``). A query typed in latin letters is read as
-   pinyin (``chusheng zhengming``, ``chushengzhengming``) and/or as initials (``csyxzm``).
+1. **Analysis.** The query is normalised (:mod:`knowledge_base.normalize`), its question frames
+   become intent terms and its stop words go (:mod:`knowledge_base.frames`), and every content
+   word becomes weighted *terms* sharing one budget (:mod:`knowledge_base.query_weights`):
+   character bigrams and unigrams, jieba words, synonym-group ids, pinyin syllable bigrams and
+   word pinyin (with 模糊音 folding so 出身/出生 meet) and latin tokens (``hpv``, ``120``). A
+   query typed in latin letters is read as pinyin (``chusheng zhengming``), initials trigrams
+   (``csyxzm``) and word initials (``ym``, ``ymjz``).
 2. **Candidates.** An inverted index maps each term to the entries having it in their question
    or keywords (weight 1) or only in their answer (weight ``BODY_WEIGHT``). A vectorised
    (numpy) IDF-weighted sum gives every entry its *coverage*: the share of the query's
@@ -42,6 +49,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from knowledge_base.candidates import BODY_WEIGHT, CANDIDATES
 from knowledge_base.documents import DocumentAnalyzer, KbDoc
@@ -53,6 +61,7 @@ from knowledge_base.scoring import (
     WEAK_THRESHOLD,
     SearchHit,
     rank,
+    scored,
 )
 from knowledge_base.synonyms import SynonymTable
 
@@ -63,9 +72,19 @@ __all__ = [
     "STRONG_THRESHOLD",
     "WEAK_THRESHOLD",
     "KbDoc",
+    "LexicalScores",
     "SearchHit",
     "SearchIndex",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class LexicalScores:
+    """Raw lexical candidates of a query (no threshold): ``(id, question, 0..100 score)``,
+    best first; ``latin`` when the query was read as pinyin / initials / latin letters."""
+
+    items: list[tuple[int, str, float]]
+    latin: bool
 
 
 class SearchIndex:
@@ -99,7 +118,7 @@ class SearchIndex:
     # -- bookkeeping -------------------------------------------------------------------
     def _reset(self) -> None:
         self._store = Postings()
-        self._analyzer = DocumentAnalyzer(self._syn)
+        self._analyzer = DocumentAnalyzer(self._syn, self._store.vocab)
 
     def __len__(self) -> int:
         with self._lock:
@@ -160,3 +179,27 @@ class SearchIndex:
             if plan is None:
                 return []
             return rank(self._store, plan, limit)
+
+    def scored(self, query: str, *, limit: int = 30) -> LexicalScores | None:
+        """The best ``limit`` candidates with their raw scores, for fusion (None: nothing to
+        search — empty or garbage query)."""
+        if not isinstance(query, str) or limit <= 0:
+            return None
+        with self._lock:
+            plan = plan_query(query, self._syn)
+            if plan is None:
+                return None
+            if not self._store.id2slot:
+                return LexicalScores([], plan.latin)
+            best = scored(self._store, plan, limit)
+            return LexicalScores([(p.doc.id, p.doc.question, s) for p, s in best], plan.latin)
+
+    def has_term(self, doc_id: int, term: str) -> bool:
+        """Whether the entry's question / phrasings / keywords have ``term`` (e.g. the word
+        initials ``n:ytw``): evidence that a string of letters was meant for this entry."""
+        with self._lock:
+            slot = self._store.id2slot.get(doc_id)
+            posting = self._store.head.get(term)
+            if slot is None or posting is None:
+                return False
+            return slot in posting

@@ -1,9 +1,10 @@
 """Knowledge-base files: read and write YAML, CSV and XLSX (chosen by the file extension).
 
 Columns (CSV header row / XLSX first row / YAML keys): ``question``, ``answer`` and the optional
-``keywords``, ``category``, ``source``; the Chinese headers 问题、答复口径（答复）、关键词、分类、
-来源 are accepted too. Keywords are one cell separated by 、,，;； or spaces (YAML: a list or
-such a string).
+``keywords``, ``category``, ``source``, ``similar``; the Chinese headers 问题、答复口径（答复）、
+关键词、分类、来源、相似问法 are accepted too. Keywords are one cell separated by 、,，;； or
+spaces (YAML: a list or such a string); similar phrasings (相似问法) one per line in the cell,
+or separated by ｜ or ；(YAML: a list).
 
 Row numbers are what a person sees: in CSV and XLSX the sheet row (the header is row 1, so the
 first entry is row 2); in YAML the entry's position in the list (1 = the first entry).
@@ -25,9 +26,13 @@ from typing import Any
 
 import yaml
 
-__all__ = ["COLUMNS", "FORMATS", "KbFile", "KbFileError", "read_file", "write_file"]
+from knowledge_base.errors import KbFileError
 
-COLUMNS = ("question", "answer", "keywords", "category", "source")
+__all__ = [
+    "COLUMNS", "FORMATS", "KbFile", "KbFileError", "file_format", "read_file", "write_file",
+]
+
+COLUMNS = ("question", "answer", "keywords", "category", "source", "similar")
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".xlsx": "xlsx"}
 _HEADER_ALIASES = {
     "question": "question", "问题": "question", "标准问题": "question", "标题": "question",
@@ -35,12 +40,11 @@ _HEADER_ALIASES = {
     "keywords": "keywords", "keyword": "keywords", "关键词": "keywords", "关键字": "keywords",
     "category": "category", "分类": "category", "类别": "category",
     "source": "source", "来源": "source", "依据": "source",
+    "similar": "similar", "相似问法": "similar", "相似问题": "similar",
 }
 _SYNONYM_SHEETS = ("synonyms", "同义词")
 
 
-class KbFileError(ValueError):
-    """The file as a whole cannot be read (the message is Chinese and names the problem)."""
 
 
 @dataclass
@@ -48,17 +52,16 @@ class KbFile:
     """What a file holds: entries as ``(row number, fields)``, bad rows, synonym groups."""
 
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[tuple[int, Exception]] = field(default_factory=list)
     synonyms: list[list[str]] = field(default_factory=list)
-    row_word: str = "行"  # "条" for YAML (entries are not lines)
+    row_unit: str = "row"  # "entry" for YAML (its items are entries, not lines)
 
 
 def file_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     fmt = FORMATS.get(suffix)
     if fmt is None:
-        raise KbFileError(f"不支持的文件类型“{suffix or '无扩展名'}”："
-                          "请用 .yaml/.yml、.csv 或 .xlsx")
+        raise KbFileError("bad_extension", suffix=suffix or "-")
     return fmt
 
 
@@ -68,7 +71,7 @@ def read_file(path: str | Path) -> KbFile:
     fmt = file_format(path)
     p = Path(path)
     if not p.is_file():
-        raise KbFileError(f"找不到文件：{p}")
+        raise KbFileError("missing_file", path=str(p))
     if fmt == "yaml":
         return _read_yaml(p)
     if fmt == "csv":
@@ -85,8 +88,7 @@ def _header_map(cells: Sequence[object]) -> dict[int, str]:
             out[i] = key
     missing = [c for c in ("question", "answer") if c not in out.values()]
     if missing:
-        raise KbFileError("第 1 行（表头）缺少列：" + "、".join(missing)
-                          + "。表头应为 question,answer,keywords,category,source")
+        raise KbFileError("missing_columns", names=missing)
     return out
 
 
@@ -106,13 +108,13 @@ def _read_csv(p: Path) -> KbFile:
         try:  # Excel on Chinese Windows saves "CSV" as GBK
             text = raw.decode("gb18030")
         except UnicodeDecodeError as exc:
-            raise KbFileError("CSV 文件编码无法识别，请另存为 UTF-8") from exc
+            raise KbFileError("bad_csv_encoding") from exc
     try:
         lines = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        raise KbFileError(f"CSV 格式错误：{exc}") from exc
+        raise KbFileError("bad_csv", detail=str(exc)) from exc
     if not lines or _blank(lines[0]):
-        raise KbFileError("文件是空的（第 1 行应为表头 question,answer,…）")
+        raise KbFileError("empty_file")
     header = _header_map(lines[0])
     out = KbFile()
     # csv.reader yields one list per record; a quoted cell may span lines, so count records
@@ -128,17 +130,17 @@ def _read_xlsx(p: Path) -> KbFile:
     try:
         wb = load_workbook(p, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise KbFileError(f"无法读取 XLSX 文件：{type(exc).__name__}") from exc
+        raise KbFileError("bad_xlsx", detail=type(exc).__name__) from exc
     try:
         sheets = list(wb.worksheets)
         entries = next((ws for ws in sheets if ws.title.strip().lower() not in _SYNONYM_SHEETS),
                        None)
         if entries is None:
-            raise KbFileError("XLSX 文件里没有知识条目工作表")
+            raise KbFileError("no_entries_sheet")
         rows = entries.iter_rows(values_only=True)
         first = next(rows, None)
         if first is None or _blank(first):
-            raise KbFileError("工作表是空的（第 1 行应为表头 question,answer,…）")
+            raise KbFileError("empty_sheet")
         header = _header_map(first)
         out = KbFile()
         for row_no, cells in enumerate(rows, start=2):
@@ -159,17 +161,17 @@ def _read_yaml(p: Path) -> KbFile:
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise KbFileError("YAML 文件不是 UTF-8 编码") from exc
+        raise KbFileError("bad_yaml_encoding") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行" if mark is not None else ""
-        raise KbFileError(f"YAML 格式错误{where}") from exc
-    out = KbFile(row_word="条")
+        raise KbFileError("bad_yaml", line=mark.line + 1 if mark is not None else None) \
+            from exc
+    out = KbFile(row_unit="entry")
     if isinstance(data, Mapping):
         entries = data.get("entries", [])
         synonyms = data.get("synonyms") or []
         if not isinstance(synonyms, list):
-            raise KbFileError("YAML 的 synonyms 应为列表（每组一个列表）")
+            raise KbFileError("bad_yaml_synonyms")
         for group in synonyms:
             if isinstance(group, list):
                 out.synonyms.append([str(m).strip() for m in group if str(m).strip()])
@@ -178,10 +180,10 @@ def _read_yaml(p: Path) -> KbFile:
     if entries is None:
         entries = []
     if not isinstance(entries, list):
-        raise KbFileError("YAML 应为条目列表，或含 entries: 列表的映射")
+        raise KbFileError("bad_yaml_shape")
     for no, item in enumerate(entries, start=1):
         if not isinstance(item, Mapping):
-            out.errors.append((no, "不是“字段: 值”形式的条目"))
+            out.errors.append((no, KbFileError("row_not_mapping")))
             continue
         keys = {str(k).strip().lower(): v for k, v in item.items()}
         row = {_HEADER_ALIASES[k]: v for k, v in keys.items() if k in _HEADER_ALIASES}
@@ -190,9 +192,10 @@ def _read_yaml(p: Path) -> KbFile:
 
 
 # ----------------------------------------------------------------------------- writing
-def _cell(value: object) -> str:
+def _cell(value: object, column: str = "") -> str:
     if isinstance(value, list | tuple):
-        return "、".join(str(v) for v in value)
+        # similar phrasings are sentences: one per line in the cell
+        return ("\n" if column == "similar" else "、").join(str(v) for v in value)
     return "" if value is None else str(value)
 
 
@@ -211,7 +214,8 @@ def write_file(path: str | Path, entries: Iterable[Mapping[str, Any]],
         data: dict[str, Any] = {"entries": [
             {"question": r["question"], "answer": r["answer"],
              "keywords": list(r["keywords"] or []), "category": r["category"] or "",
-             "source": r["source"] or ""} for r in rows]}
+             "source": r["source"] or "", "similar": list(r["similar"] or [])}
+            for r in rows]}
         if groups:
             data["synonyms"] = groups
         p.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000),
@@ -221,7 +225,7 @@ def write_file(path: str | Path, entries: Iterable[Mapping[str, Any]],
         writer = csv.writer(buf)
         writer.writerow(COLUMNS)
         for r in rows:
-            writer.writerow([_cell(r[c]) for c in COLUMNS])
+            writer.writerow([_cell(r[c], c) for c in COLUMNS])
         # BOM: Excel then opens the Chinese text correctly
         p.write_text(buf.getvalue(), encoding="utf-8-sig", newline="")
     else:
@@ -241,8 +245,8 @@ def _write_xlsx(p: Path, rows: list[dict[str, Any]], groups: list[list[str]]) ->
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for r in rows:
-        ws.append([_cell(r[c]) for c in COLUMNS])
-    for letter, width in zip("ABCDE", (36, 80, 30, 16, 40), strict=True):
+        ws.append([_cell(r[c], c) for c in COLUMNS])
+    for letter, width in zip("ABCDEF", (36, 80, 30, 16, 40, 40), strict=True):
         ws.column_dimensions[letter].width = width
     wrap = Alignment(wrap_text=True, vertical="top")
     for row in ws.iter_rows(min_row=2):

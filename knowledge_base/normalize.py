@@ -7,7 +7,8 @@ tokenizer with its user dictionary) are created once, lazily, behind a lock.
   punctuation / whitespace / emoji removed.  ``"ＨＰＶ疫苗，預約！"`` → ``"hpv疫苗预约"``.
 * :func:`segment` — jieba "search mode" segmentation (long words also yield their sub-words),
   with the domain user dictionary ``knowledge_base/user_dict.txt`` loaded.
-* :func:`content_tokens` — segmentation with the stop words (怎么、如何、在哪里…) removed.
+* :func:`precise_tokens` — jieba precise-mode tokens (frames and stop words are applied to
+  them in :mod:`knowledge_base.frames`).
 * :func:`syllables` / :func:`initials` — toneless pinyin, ``出生医学证明`` →
   ``["chu", "sheng", "yi", "xue", "zheng", "ming"]`` and ``"csyxzm"``.
 * :func:`fuzzy_syllable` — 模糊音 folding (zh/ch/sh → z/c/s, -ng → -n) so near homophones such as
@@ -33,12 +34,12 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "STOPWORDS",
     "cjk_runs",
-    "content_tokens",
     "fuzzy_syllable",
     "initials",
     "is_cjk",
     "latin_chunks",
     "normalize",
+    "precise_tokens",
     "segment",
     "split_pinyin",
     "split_pinyin_lenient",
@@ -201,18 +202,6 @@ def precise_tokens(text: str) -> list[str]:
     if not text:
         return []
     return list(_precise_cached(text))
-
-
-def content_tokens(text: str) -> list[str]:
-    """Precise-mode tokens without stop words (a partition of the text minus stop words)."""
-    return [w for w in precise_tokens(text) if w not in STOPWORDS]
-
-
-def strip_stopwords(text: str) -> str:
-    """The text with stop-word tokens removed (怎么/如何/在哪里…); the text itself if that
-    would leave nothing."""
-    kept = "".join(content_tokens(text))
-    return kept or text
 
 
 # ----------------------------------------------------------------------------- pinyin

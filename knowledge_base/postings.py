@@ -2,12 +2,11 @@
 
 Every indexed entry gets a *slot* (its position in ``slots``). A term's posting list holds the
 slots of the entries having it in their question or keywords (``head``) or only in their
-answer (``body``). Lists grow while entries are added and are turned into compact int32 arrays
-(half the memory of lists, and numpy reads them directly) after a bulk build; the numpy array
-of a posting is cached until the list grows again.
+answer (``body``). Postings are int32 arrays (numpy reads them without copying); the numpy
+array of a posting is cached until the posting grows again.
 
-A removal costs no list rewrite: the slot is masked out in ``alive`` and stays in the posting
-lists (a *tombstone*) until the list is next converted to numpy, which compacts it.
+A removal costs no rewrite: the slot is masked out in ``alive`` and stays in the postings (a
+*tombstone*) until a search reads the posting, which compacts it.
 """
 
 from __future__ import annotations
@@ -22,28 +21,31 @@ from knowledge_base.documents import Prepared
 __all__ = ["Postings"]
 
 
+_EMPTY = np.zeros(0, dtype=np.int32)
+
+
+def _new_posting() -> array:
+    return array("i")
+
+
 class Postings:
     """Slots and posting lists of the indexed entries (not thread-safe: the index locks)."""
 
     def __init__(self) -> None:
         self.slots: list[Prepared | None] = []
+        self.vocab: dict[str, str] = {}  # one string object per term (see DocumentAnalyzer)
         self.id2slot: dict[int, int] = {}
         self.alive = np.zeros(1024, dtype=bool)
         # term -> slots having it in question/keywords (head) or only in the answer (body)
         # (lists of slots while building, then int32 arrays; removed entries stay until the
         # posting is next converted to numpy)
-        self.head: defaultdict[str, list[int] | array] = defaultdict(list)
-        self.body: defaultdict[str, list[int] | array] = defaultdict(list)
-        # term -> (posting length when converted, numpy array of live slots)
-        self._np_head: dict[str, tuple[int, np.ndarray]] = {}
-        self._np_body: dict[str, tuple[int, np.ndarray]] = {}
+        self.head: defaultdict[str, array] = defaultdict(_new_posting)
+        self.body: defaultdict[str, array] = defaultdict(_new_posting)
+        self.dead = 0  # removed slots still in some posting
 
     def compact_lists(self) -> None:
-        """Turn the posting lists built so far into int32 arrays (after a bulk build)."""
-        for post in (self.head, self.body):
-            for term, posting in post.items():
-                if isinstance(posting, list):
-                    post[term] = array("i", posting)
+        """Nothing to do any more: postings are int32 arrays from the start (a list of int
+        objects took nine times the memory, and the freed objects kept the process large)."""
 
     def insert(self, prepared: Prepared, head: set[str], body: set[str]) -> None:
         slot = len(self.slots)
@@ -54,50 +56,42 @@ class Postings:
             grown[: len(self.alive)] = self.alive
             self.alive = grown
         self.alive[slot] = True
-        post = self.head
+        post, vocab = self.head, self.vocab
         for term in head:
-            post[term].append(slot)
+            post[vocab.setdefault(term, term)].append(slot)
         post = self.body
         for term in body:
-            post[term].append(slot)
+            post[vocab.setdefault(term, term)].append(slot)
 
     def remove(self, doc_id: int) -> bool:
         """Tombstone the entry ``doc_id``; False when it is not indexed."""
         slot = self.id2slot.pop(doc_id, None)
         if slot is None:
             return False
-        prepared = self.slots[slot]
         self.slots[slot] = None
         self.alive[slot] = False  # postings keep the slot until compacted (see postings)
-        assert prepared is not None
-        for term in prepared.head():  # reconverted (and compacted) on next use
-            self._np_head.pop(term, None)
+        self.dead += 1
         return True
 
     def postings(self, term: str, head: bool) -> np.ndarray | None:
-        """Slots having ``term`` as a numpy array, cached until the posting list grows.
+        """Live slots having ``term`` as a numpy array (a view of the posting: use it before
+        the index changes again — the index's lock sees to that).
 
-        Removed entries stay in posting lists (their slot is masked out by ``alive``) and
-        are dropped when the list is next converted, so a removal costs no list rewrite."""
-        posting = (self.head if head else self.body).get(term)
+        Removed entries stay in postings (masked out by ``alive``) until a search meets them:
+        then the posting is rewritten without them, so a removal costs no rewrite up front."""
+        store = self.head if head else self.body
+        posting = store.get(term)
         if posting is None:
             return None
-        cache = self._np_head if head else self._np_body
-        cached = cache.get(term)
-        if cached is not None and cached[0] == len(posting):
-            return cached[1]
-        if isinstance(posting, array):
-            arr = np.frombuffer(posting, dtype=np.int32)
-        else:
-            arr = np.array(posting, dtype=np.int32)
+        arr = np.frombuffer(posting, dtype=np.int32) if len(posting) else _EMPTY
+        if not self.dead:
+            return arr
         live = arr[self.alive[arr]]
         if len(live) != len(arr):  # compact: drop removed entries for good
-            posting = array("i", live.tobytes())
-            if posting:
-                (self.head if head else self.body)[term] = posting
+            if len(live):
+                store[term] = array("i", live.tobytes())
             else:
-                del (self.head if head else self.body)[term]
-        cache[term] = (len(posting), live)
+                del store[term]
         return live
 
     def raw_df(self, term: str) -> int:

@@ -21,7 +21,9 @@ from knowledge_base.documents import Prepared
 from knowledge_base.postings import Postings
 from knowledge_base.query import QueryPlan
 
-__all__ = ["STRONG_MARGIN", "STRONG_THRESHOLD", "WEAK_THRESHOLD", "SearchHit", "rank"]
+__all__ = [
+    "STRONG_MARGIN", "STRONG_THRESHOLD", "WEAK_THRESHOLD", "SearchHit", "rank", "scored",
+]
 
 #: A hit is a confident match (``SearchHit.strong``) when it scores at least this (0..100)
 #: *and* beats the next hit by ``STRONG_MARGIN`` (an ambiguous query such as "医院" or "疫苗"
@@ -46,8 +48,9 @@ class SearchHit:
     strong: bool
 
 
-def rank(store: Postings, plan: QueryPlan, limit: int) -> list[SearchHit]:
-    """The best ``limit`` hits for ``plan``, best first (ties: the entry indexed first)."""
+def scored(store: Postings, plan: QueryPlan, limit: int) -> list[tuple[Prepared, float]]:
+    """The best ``limit`` candidates with their 0..100 scores, best first (no threshold;
+    ties: the entry indexed first)."""
     found = find_candidates(store, plan)
     if found is None:
         return []
@@ -56,14 +59,22 @@ def rank(store: Postings, plan: QueryPlan, limit: int) -> list[SearchHit]:
     fuzzy = _fuzzy(plan, prepared)
     final = 100.0 * (_W_COVERAGE * found.coverage + _W_FUZZY * fuzzy + _W_QCOVER * qcover)
     order = np.lexsort((cand, -final))
-    ranked = [float(round(final[i], 2)) for i in order[: limit + 1]]
-    hits: list[SearchHit] = []
-    for pos, i in enumerate(order[:limit]):
-        score = ranked[pos]
-        if score < WEAK_THRESHOLD:
-            break
+    out: list[tuple[Prepared, float]] = []
+    for i in order[:limit]:
         p = prepared[int(i)]
         assert p is not None
+        out.append((p, float(round(final[i], 2))))
+    return out
+
+
+def rank(store: Postings, plan: QueryPlan, limit: int) -> list[SearchHit]:
+    """The best ``limit`` hits for ``plan``, best first (ties: the entry indexed first)."""
+    best = scored(store, plan, limit + 1)
+    ranked = [score for _, score in best]
+    hits: list[SearchHit] = []
+    for pos, (p, score) in enumerate(best[:limit]):
+        if score < WEAK_THRESHOLD:
+            break
         runner_up = ranked[pos + 1] if pos + 1 < len(ranked) else 0.0
         strong = score >= STRONG_THRESHOLD and score - runner_up >= STRONG_MARGIN
         hits.append(SearchHit(p.doc.id, score, p.doc.question, strong))
@@ -74,16 +85,19 @@ def _question_coverage(store: Postings, found: Candidates) -> np.ndarray:
     """Share (IDF-weighted) of each candidate question's own terms that the query has."""
     n_live, term_w = found.n_live, found.term_w
     qcover = np.empty(len(found.slots))
+    idf: dict[str, float] = {}  # candidates share most question terms: one IDF each
     for i, p in enumerate(found.prepared):
         assert p is not None
         tot = 0.0
         hit = 0.0
         for t in p.qterms:
-            df = max(1, store.raw_df(t))
-            idf = math.log(1.0 + (n_live - df + 0.5) / (df + 0.5))
-            tot += idf
+            w = idf.get(t)
+            if w is None:
+                df = max(1, store.raw_df(t))
+                w = idf[t] = math.log(1.0 + (n_live - df + 0.5) / (df + 0.5))
+            tot += w
             if t in term_w:
-                hit += idf
+                hit += w
         qcover[i] = hit / tot if tot > 0 else 0.0
     return qcover
 
@@ -94,8 +108,9 @@ def _fuzzy(plan: QueryPlan, prepared: list[Prepared | None]) -> np.ndarray:
     factors: list[float] = []
     for p in prepared:
         assert p is not None
-        factors.append(1.0)
-        factors.extend([_KEYWORD_FUZZY] * (len(p.fields) - 1))
+        n_q = min(p.n_questions, len(p.fields))
+        factors.extend([1.0] * n_q)
+        factors.extend([_KEYWORD_FUZZY] * (len(p.fields) - n_q))
     if plan.latin:
         full: list[str] = []
         whole: list[str] = []

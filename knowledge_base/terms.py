@@ -16,7 +16,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 
-from knowledge_base import normalize as nz
+import knowledge_base.normalize as nz
+from knowledge_base.frames import split_tokens
 from knowledge_base.synonyms import SynonymTable
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "fuzzy_py",
     "head_terms",
     "lenient_split",
+    "sub_words",
+    "word_initials",
 ]
 
 
@@ -95,25 +98,56 @@ def cjk_terms(
         out.add("l:" + chunk)
 
 
-def content_words(text_norm: str) -> tuple[str, list[str]]:
-    """Stop-word-free text and its words: the precise-mode tokens that are not stop words,
-    plus the search-mode sub-words of each (出生医学证明 → 出生, 医学, 证明)."""
-    tokens = nz.content_tokens(text_norm)
-    if not tokens:  # only stop words: keep them rather than nothing
-        tokens = nz.precise_tokens(text_norm)
+def content_words(text_norm: str) -> tuple[str, list[str], set[str]]:
+    """Frame- and stop-word-free text, its words and its intents: the precise-mode tokens
+    that are content (:func:`knowledge_base.frames.split_tokens`), plus the search-mode
+    sub-words of each (出生医学证明 → 出生, 医学, 证明)."""
+    tokens = nz.precise_tokens(text_norm)
+    content, intents = split_tokens(tokens)
+    if not content and not intents:  # only stop words: keep them rather than nothing
+        content = tokens
     words: list[str] = []
-    for tok in tokens:
+    for tok in content:
         words.append(tok)
-        if len(tok) > 2:
-            words.extend(w for w in nz.segment(tok) if w != tok)
-    return "".join(tokens), words
+        words.extend(sub_words(tok))
+    return "".join(content), words, intents
+
+
+def sub_words(token: str) -> list[str]:
+    """The search-mode sub-words of a long token (出生医学证明 → 出生, 医学, 证明)."""
+    if len(token) <= 2:
+        return []
+    return [w for w in nz.segment(token) if w != token]
+
+
+def word_initials(word: str) -> str:
+    """``疫苗`` → ``ym``: what a caller types for a word with the IME off."""
+    return "".join(s[0] for s in nz.word_syllables(word) if s)
 
 
 def head_terms(text_norm: str, syn: SynonymTable, out: set[str]) -> str:
-    """Add the terms of a question / keyword to ``out``; returns its stop-word-free text."""
-    content, words = content_words(text_norm)
+    """Add the terms of a question / keyword to ``out``; returns its content text."""
+    content, words, intents = content_words(text_norm)
     cjk_terms(content, words, syn, out, initials=True, raw=text_norm)
+    out.update("f:" + intent for intent in intents)
+    for word in words:  # word initials (疫苗 → n:ym) for short initials queries
+        if len(word) >= 2 and nz.is_cjk(word[0]) and word not in nz.STOPWORDS:
+            out.update("n:" + w for w in _initials_readings(word))
     return content
+
+
+def _initials_readings(word: str) -> set[str]:
+    """Initials of a word under each reading of its 多音字 (医调委 → ydw, ytw), at most 4."""
+    opts = nz.syllable_options(word)
+    if len(opts) != len(word):
+        return {word_initials(word)}
+    firsts = [tuple(dict.fromkeys(o[0] for o in opt if o)) or ("",) for opt in opts]
+    out: set[str] = set()
+    for combo in itertools.product(*firsts):
+        out.add("".join(combo))
+        if len(out) >= 4:
+            break
+    return out
 
 
 def body_terms(answer_norm: str, syn: SynonymTable) -> set[str]:

@@ -2,7 +2,7 @@
 
 from models.alert import Alert, AlertEvent
 from models.audit import AuditLog
-from models.kb import KbEntry, KbGap, KbSynonym, KbVersion
+from models.kb import KbEntry, KbGap, KbPick, KbSynonym, KbVector, KbVersion
 from models.outbox import OutboxMessage
 from models.reminder import OvernightItem, OvernightSweep, ReminderSent, ReminderSnooze
 from models.report_indexes import IX_CALLBACK_AT, IX_CONTACT_BY, IX_STATUS_RECEIVED
@@ -21,7 +21,9 @@ __all__ = [
     "HandoverNote",
     "KbEntry",
     "KbGap",
+    "KbPick",
     "KbSynonym",
+    "KbVector",
     "KbVersion",
     "OutboxMessage",
     "OvernightItem",

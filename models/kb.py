@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import AwareDateTime
@@ -34,6 +34,8 @@ class KbEntry(SQLModel, table=True):
     question_key: str = Field(max_length=256, index=True)  # normalised, for idempotent import
     answer: str = Field(sa_column=Column(Text, nullable=False))
     keywords: str = Field(default="", sa_column=Column(Text, nullable=False))  # "、"-joined
+    # similar phrasings (相似问法), one per line: searched like the question
+    similar: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     category: str = Field(default="", max_length=64, index=True)
     source: str = Field(default="", max_length=512)
     status: str = Field(default=KbStatus.active.value, max_length=8, index=True)
@@ -80,3 +82,46 @@ class KbGap(SQLModel, table=True):
     closed_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     closed_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
     resolution_entry_id: int | None = Field(default=None, foreign_key="kbentry.id")
+
+
+class KbVector(SQLModel, table=True):
+    """The embedding vectors of an entry under one model (semantic search).
+
+    ``data`` holds ``rows`` float32 vectors of ``dim`` numbers (row-major): the question with
+    its keywords, then each similar phrasing. ``text_hash`` is the hash of the texts embedded,
+    so an edit (or a different model) is noticed and the entry re-embedded.
+    """
+
+    __table_args__ = (UniqueConstraint("entry_id", "model", name="uq_kbvector_entry_model"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="kbentry.id", index=True)
+    model: str = Field(max_length=64)
+    model_version: str = Field(max_length=32)
+    text_hash: str = Field(max_length=64)
+    dim: int
+    rows: int
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class PickStatus(enum.StrEnum):
+    pending = "pending"  # waiting for a second, independent pick (or a manager)
+    promoted = "promoted"  # became a similar phrasing of the entry
+    superseded = "superseded"  # the entry already had it, or was deleted
+
+
+class KbPick(SQLModel, table=True):
+    """A staff member picked ``entry_id`` from the candidates shown for ``query`` (masked).
+
+    Kept after promotion: the history of what the search learned, from whom, and when.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="kbentry.id", index=True)
+    query: str = Field(max_length=256)  # masked (no phone / ID numbers)
+    query_key: str = Field(max_length=256, index=True)  # normalised
+    picked_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    picked_at: datetime = Field(sa_type=AwareDateTime, index=True)
+    by_manager: bool = Field(default=False)
+    status: str = Field(default=PickStatus.pending.value, max_length=12, index=True)
+    decided_at: datetime | None = Field(default=None, sa_type=AwareDateTime)

@@ -11,8 +11,17 @@ from html import escape
 
 from bot.services.timefmt import fmt_dt
 from bot.texts.split import LIMIT
-from knowledge_base.index import SearchHit
-from knowledge_base.service import FIELD_NAMES_ZH, Entry, Gap, SynonymGroup, Version
+from knowledge_base.errors import KbError, KbFileError
+from knowledge_base.scoring import SearchHit
+from knowledge_base.service import (
+    FIELD_NAMES_ZH,
+    Entry,
+    Gap,
+    KbStats,
+    PickOutcome,
+    SynonymGroup,
+    Version,
+)
 
 # ----------------------------------------------------------------------------- search
 USAGE = ("用法：/kb &lt;关键词或问题&gt;，例如 <code>/kb 出生证丢了怎么补办</code>\n"
@@ -21,6 +30,8 @@ PRIVATE_HINT = ("直接发送问题或关键词即可检索知识库（支持错
                 "/help 查看全部功能。")
 NO_HITS = "🔎 “{q}”：知识库里没有找到相符的答复口径。"
 WEAK_HEAD = "🔎 “{q}”：没有把握的匹配，<b>可能相关：</b>"
+SEVERAL_HEAD = "🔎 “{q}”：以下几条都相符，<b>请选择：</b>"
+SEVERAL_FOOT = "点按钮看完整答复口径。"
 WEAK_FOOT = "点按钮看完整答复口径。都不对的话，请点“记录为知识库缺口”，项目经理会补充。"
 NO_HITS_FOOT = "请换个说法再试（关键词、拼音都可以）；如确实缺少，请点“记录为知识库缺口”。"
 OTHERS_HEAD = "<b>其他可能相关：</b>"
@@ -67,6 +78,8 @@ def render_entry(e: Entry, *, now: datetime, score: float | None = None,
         tags.append("关键词：" + escape("、".join(e.keywords)))
     if tags:
         meta.append("　".join(tags))
+    if e.similar:
+        meta.append("相似问法：" + escape("；".join(e.similar)))
     who = _name(e.updated_by, names)
     verb = "录入" if e.version == 1 else "更新"
     meta.append(f"第 {e.version} 版 · {fmt_dt(e.updated_at, now)} {escape(who)}{verb}")
@@ -91,11 +104,14 @@ def render_strong(q: str, e: Entry, score: float, others: Sequence[SearchHit], *
     return text
 
 
-def render_weak(q: str, hits: Sequence[SearchHit]) -> str:
-    lines = [WEAK_HEAD.format(q=escape(_short(q, 60)))]
+def render_weak(q: str, hits: Sequence[SearchHit], *, several: bool = False) -> str:
+    """The candidates when none is sure; ``several``: they are all good matches (a broad
+    query such as "疫苗"), so the reply says so rather than "没有把握"."""
+    head = SEVERAL_HEAD if several else WEAK_HEAD
+    lines = [head.format(q=escape(_short(q, 60)))]
     lines += [f"{i}. {escape(h.question)}（{score_label(h.score)}）"
               for i, h in enumerate(hits, start=1)]
-    lines.append(WEAK_FOOT)
+    lines.append(SEVERAL_FOOT if several else WEAK_FOOT)
     return "\n".join(lines)
 
 
@@ -144,7 +160,7 @@ def render_version(e: Entry, v: Version, *, now: datetime, names: Mapping[int, s
     snap = v.snapshot
     lines = [f"<b>#{e.id} 第 {v.version} 版</b>（{fmt_dt(v.at, now)} · {escape(v.summary)} · "
              f"{escape(_name(v.actor_id, names))}）"]
-    for key in ("question", "answer", "keywords", "category", "source"):
+    for key in ("question", "answer", "keywords", "category", "source", "similar"):
         value = snap.get(key) or ""
         if isinstance(value, list):
             value = "、".join(str(x) for x in value)
@@ -159,7 +175,7 @@ GAPS_EMPTY = "目前没有待补充的知识库缺口。"
 GAPS_USAGE = ("用法：/kb_gaps 查看待补充的缺口；/kb_gaps close &lt;缺口编号&gt; [条目编号] "
               "关闭缺口（可注明补充的条目）")
 GAP_CLOSED = "已关闭缺口 #{id}。"
-GAP_CLOSED_WITH = "已关闭缺口 #{id}，对应条目 #{entry}。"
+GAP_CLOSED_WITH = "已关闭缺口 #{id}，对应条目 #{entry}。这个问法已记为该条目的相似问法。"
 BTN_CLOSE_GAP = "关闭 #{id}"
 
 
@@ -233,9 +249,116 @@ CLEAR_WORDS = ("无", "清空", "-", "—")
 
 def render_draft(values: Mapping[str, object]) -> str:
     lines = []
-    for key in ("question", "answer", "keywords", "category", "source"):
+    for key in ("question", "answer", "keywords", "category", "source", "similar"):
         value = values.get(key) or ""
         if isinstance(value, list | tuple):
             value = "、".join(str(v) for v in value)
         lines.append(f"<b>{FIELD_NAMES_ZH[key]}：</b>{escape(str(value)) or '—'}")
     return "\n".join(lines)
+
+
+EDIT_ASK_SIMILAR = "（相似问法每行一条，也可用“｜”分隔）"
+RETRY = "{error}，请重新发送："
+RETRY_OR_CANCEL = "{error}，请重新发送（/cancel 取消）："
+DUPLICATE_IN_DIALOGUE = ("已有相同的问题：#{id} {question}\n"
+                         "修改请用 /kb_edit {id}；或发送另一个问题：")
+
+# ----------------------------------------------------------------------------- learning
+PICK_LEARNED = "📚 已把“{q}”记为 #{id} 的相似问法，以后这样问能直接找到。"
+PICK_PENDING = "已记下：“{q}”对应 #{id}（再有一位同事这样选就会记为相似问法）。"
+
+
+def render_pick(outcome: PickOutcome, query: str, entry_id: int) -> str | None:
+    """What a pick taught the search (None: nothing worth saying)."""
+    q = escape(_short(query, 40))
+    if outcome.status == "learned":
+        return PICK_LEARNED.format(q=q, id=entry_id)
+    if outcome.status == "pending":
+        return PICK_PENDING.format(q=q, id=entry_id)
+    return None
+
+
+# ----------------------------------------------------------------------------- stats
+STATS_USAGE = "用法：/kb_stats"
+
+
+def render_stats(st: KbStats) -> str:
+    lines = ["<b>知识库状态</b>", f"条目：{st.entries} 条；待补充缺口：{st.open_gaps} 条"]
+    if st.semantic:
+        lines.append(f"检索方式：关键词 + 语义（{escape(st.model or '')}）")
+        lines.append(f"已有语义向量：{st.vectors} 条"
+                     + (f"，后台计算中 {st.embedding_backlog} 条" if st.embedding_backlog else ""))
+    else:
+        lines.append("检索方式：<b>仅关键词</b>（语义模型不可用："
+                     f"{escape(st.semantic_reason or '未加载')}）")
+    lines.append("关键词索引：" + ("已就绪" if st.lexical_ready else "后台构建中")
+                 + (f"（用时 {st.build_seconds:.1f} 秒）" if st.build_seconds else ""))
+    picks = st.picks
+    lines.append(f"学习：已记为相似问法 {picks.get('promoted', 0)} 条，"
+                 f"待确认 {picks.get('pending', 0)} 条")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- errors
+_ERRORS = {
+    "question_empty": "问题不能为空",
+    "question_no_text": "问题里没有文字",
+    "question_too_long": "问题太长（{n} 字，最多 {max} 字）",
+    "answer_empty": "答复口径不能为空",
+    "answer_too_long": "答复口径太长（{n} 字，最多 {max} 字）",
+    "keywords_too_many": "关键词太多（{n} 个，最多 {max} 个）",
+    "keyword_too_long": "关键词“{keyword}”太长（最多 {max} 字）",
+    "similar_too_many": "相似问法太多（{n} 条，最多 {max} 条）",
+    "similar_too_long": "相似问法“{text}”太长（最多 {max} 字）",
+    "category_too_long": "分类太长（最多 {max} 字）",
+    "source_too_long": "来源太长（最多 {max} 字）",
+    "duplicate_question": "已有相同的问题：#{id}（可用 /kb_edit {id} 修改）",
+    "duplicate_row": "问题与第 {row} 行重复",
+    "unknown_fields": "未知字段：{names}",
+    "no_entry": "没有编号为 {id} 的知识条目",
+    "no_active_entry": "没有编号为 {id} 的知识条目（或已删除）",
+    "synonym_too_long": "同义词“{term}”太长（最多 {max} 字）",
+    "synonym_no_text": "同义词“{term}”里没有文字",
+    "synonym_group_small": "一组同义词至少要有两个不同的词",
+    "no_synonym_group": "没有编号为 {id} 的同义词组",
+    "synonym_not_in_group": "同义词组 {id} 里没有“{term}”",
+    "empty_query": "检索内容为空",
+    "no_gap": "没有编号为 {id} 的知识库缺口",
+    "gap_closed": "缺口 #{id} 已经关闭",
+    # files (python -m bot kb import)
+    "bad_extension": "不支持的文件类型“{suffix}”：请用 .yaml/.yml、.csv 或 .xlsx",
+    "missing_file": "找不到文件：{path}",
+    "missing_columns": ("第 1 行（表头）缺少列：{names}。"
+                        "表头应为 question,answer,keywords,category,source,similar"),
+    "empty_file": "文件是空的（第 1 行应为表头 question,answer,…）",
+    "bad_csv_encoding": "CSV 文件编码无法识别，请另存为 UTF-8",
+    "bad_csv": "CSV 格式错误：{detail}",
+    "bad_xlsx": "无法读取 XLSX 文件：{detail}",
+    "no_entries_sheet": "XLSX 文件里没有知识条目工作表",
+    "empty_sheet": "工作表是空的（第 1 行应为表头 question,answer,…）",
+    "bad_yaml_encoding": "YAML 文件不是 UTF-8 编码",
+    "bad_yaml": "YAML 格式错误{line}",
+    "bad_yaml_synonyms": "YAML 的 synonyms 应为列表（每组一个列表）",
+    "bad_yaml_shape": "YAML 应为条目列表，或含 entries: 列表的映射",
+    "row_not_mapping": "不是“字段: 值”形式的条目",
+}
+
+
+def kb_error(exc: Exception, *, html: bool = True) -> str:
+    """The Chinese sentence for a knowledge-base error (escaped for HTML unless ``html`` is
+    False, e.g. for the command line)."""
+    if not isinstance(exc, KbError | KbFileError):
+        return escape(str(exc)) if html else str(exc)
+    fields = dict(exc.fields)
+    if exc.code == "unknown_fields":
+        fields["names"] = "、".join(fields.get("names", ()))
+    if exc.code == "missing_columns":
+        fields["names"] = "、".join(fields.get("names", ()))
+    if exc.code == "bad_yaml":
+        fields["line"] = f"第 {fields['line']} 行" if fields.get("line") else ""
+    template = _ERRORS.get(exc.code, exc.code)
+    try:
+        text = template.format(**fields)
+    except (KeyError, IndexError):
+        text = template
+    return escape(text) if html else text

@@ -15,7 +15,12 @@ import yaml
 if TYPE_CHECKING:
     from knowledge_base.index import KbDoc
 
-__all__ = ["load_default_synonyms", "load_starter_docs", "load_starter_entries"]
+__all__ = [
+    "load_default_synonyms",
+    "load_starter_docs",
+    "load_starter_entries",
+    "load_variant_lexicon",
+]
 
 _FIELDS = ("question", "answer", "keywords", "category", "source")
 
@@ -45,9 +50,18 @@ def load_starter_entries() -> list[dict[str, Any]]:
 
 
 def load_default_synonyms() -> list[list[str]]:
-    """The default synonym groups (``knowledge_base/synonyms.yaml``) as lists of strings."""
+    """The default synonym groups as lists of strings: ``knowledge_base/synonyms.yaml`` (the
+    hotline's own terms), then the health variant lexicon (:func:`load_variant_lexicon`)."""
     data = _read_yaml("knowledge_base", "synonyms.yaml")
-    return [[str(m) for m in group] for group in data["groups"] if group]
+    return [[str(m) for m in group] for group in data["groups"] if group] + load_variant_lexicon()
+
+
+def load_variant_lexicon() -> list[list[str]]:
+    """The health-domain variant groups (``knowledge_base/variants.yaml``: taken from the
+    HIT IR-Lab Tongyici Cilin (Extended), plus a few marked additions)."""
+    data = _read_yaml("knowledge_base", "variants.yaml")
+    groups = list(data.get("cilin") or []) + list(data.get("additions") or [])
+    return [[str(m) for m in group] for group in groups if group]
 
 
 def load_starter_docs() -> list[KbDoc]:

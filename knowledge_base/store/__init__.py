@@ -1,7 +1,7 @@
-"""The database side of the knowledge base, one concern per module.
+"""The database side of the knowledge base, one small collaborator per concern.
 
-:class:`knowledge_base.service.KnowledgeBase` is assembled from the mixins here — entries
-(:mod:`.entries`), import (:mod:`.importing`), synonyms (:mod:`.synonyms`), gaps (:mod:`.gaps`)
-and start-up / refresh (:mod:`.sync`) — over the shared row-writing and index-syncing primitives
-of :class:`.core.KbCore`. Import the public names from :mod:`knowledge_base.service`.
+:mod:`.entries` (read, add, edit, delete), :mod:`.importing` (files), :mod:`.synonyms`,
+:mod:`.gaps`, :mod:`.learning` (picks → similar phrasings) and :mod:`.sync` (seed, load,
+refresh), over :mod:`.rows` (versioned writes), :mod:`.fields` (validation) and :mod:`.views`
+(what they hand out). :func:`knowledge_base.service.build_knowledge_base` composes them.
 """

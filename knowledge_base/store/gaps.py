@@ -1,56 +1,48 @@
 """Knowledge-base gaps: searches that found no good answer, recorded for the maintainers.
 
 A gap's query is a citizen's words and may hold personal data, so it is masked before it is
-kept anywhere — in the database and already in the short-lived token store behind the
-"记录为知识库缺口" button (whose callback data, limited to 64 bytes, cannot carry the text).
+kept anywhere. A gap that a manager closes by naming the entry that answers it teaches the
+search (:meth:`~knowledge_base.store.learning.Learning.add_phrasing`): the query becomes one of
+the entry's similar phrasings, so the next caller who says it that way finds it.
 """
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from sqlalchemy import func
+from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from bot.clock import Clock
 from bot.services.privacy import mask_text
 from bot.services.staff import audit
 from knowledge_base.normalize import normalize
-from knowledge_base.store.core import KbCore
 from knowledge_base.store.fields import KbError
+from knowledge_base.store.learning import Learning
+from knowledge_base.store.tokens import MAX_QUERY
 from knowledge_base.store.views import Gap, to_gap
 from models.db import session_scope
 from models.kb import GapStatus, KbEntry, KbGap, KbStatus
 
-__all__ = ["MAX_GAP_QUERY", "GapsMixin"]
+__all__ = ["MAX_GAP_QUERY", "Gaps"]
 
-MAX_GAP_QUERY = 200
-_PENDING_MAX = 2000  # remembered queries for the "记录为知识库缺口" button
+MAX_GAP_QUERY = MAX_QUERY
 
 
-class GapsMixin(KbCore):
-    """Recording gaps (via the button's token), listing, closing and counting them."""
+class Gaps:
+    """Recording gaps, listing, closing (and learning from the closure) and counting them."""
 
-    def remember_query(self, query: str) -> str:
-        """A short token for a query (the gap button's callback data cannot hold the text).
+    def __init__(self, engine: Engine, clock: Clock, learning: Learning) -> None:
+        self.engine, self.clock, self.learning = engine, clock, learning
 
-        The query is masked here already: the token store never holds a phone number."""
-        token = secrets.token_hex(4)
-        self._pending[token] = mask_text(query.strip())[:MAX_GAP_QUERY]
-        while len(self._pending) > _PENDING_MAX:
-            self._pending.popitem(last=False)
-        return token
-
-    def pending_query(self, token: str) -> str | None:
-        return self._pending.get(token)
-
-    def record_gap(self, query: str, actor: int | None) -> tuple[Gap, bool]:
+    def record(self, query: str, actor: int | None) -> tuple[Gap, bool]:
         """Record a search that found no good answer (masked); an open gap with the same
         question is counted again instead of doubled. Returns (gap, newly created)."""
         text = " ".join(mask_text(query or "").split())[:MAX_GAP_QUERY]
         key = (normalize(text) or text)[:256]
         if not key:
-            raise KbError("检索内容为空")
+            raise KbError("empty_query")
         now = self.clock.now()
         with session_scope(self.engine) as s:
             row = s.exec(select(KbGap).where(KbGap.query_key == key,
@@ -64,7 +56,7 @@ class GapsMixin(KbCore):
             s.flush()
             return to_gap(row), created
 
-    def open_gaps(self, limit: int | None = None) -> list[Gap]:
+    def open(self, limit: int | None = None) -> list[Gap]:
         """Open gaps, oldest first."""
         with session_scope(self.engine) as s:
             q = select(KbGap).where(KbGap.status == GapStatus.open.value) \
@@ -73,24 +65,24 @@ class GapsMixin(KbCore):
                 q = q.limit(limit)
             return [to_gap(r) for r in s.exec(q).all()]
 
-    def count_open_gaps(self) -> int:
+    def count_open(self) -> int:
         with session_scope(self.engine) as s:
             return int(s.exec(select(func.count()).select_from(KbGap)
                               .where(KbGap.status == GapStatus.open.value)).one())
 
-    def close_gap(self, *, actor: int | None, gap_id: int,
-                  entry_id: int | None = None) -> Gap:
-        """Close a gap, optionally naming the entry that now answers it."""
+    def close(self, *, actor: int | None, gap_id: int, entry_id: int | None = None) -> Gap:
+        """Close a gap, optionally naming the entry that now answers it (which learns the
+        gap's query as a similar phrasing)."""
         with session_scope(self.engine) as s:
             row = s.get(KbGap, gap_id)
             if row is None:
-                raise KbError(f"没有编号为 {gap_id} 的知识库缺口")
+                raise KbError("no_gap", id=gap_id)
             if row.status != GapStatus.open.value:
-                raise KbError(f"缺口 #{gap_id} 已经关闭")
+                raise KbError("gap_closed", id=gap_id)
             if entry_id is not None:
                 entry = s.get(KbEntry, entry_id)
                 if entry is None or entry.status != KbStatus.active.value:
-                    raise KbError(f"没有编号为 {entry_id} 的知识条目")
+                    raise KbError("no_entry", id=entry_id)
             row.status = GapStatus.closed.value
             row.closed_by, row.closed_at = actor, self.clock.now()
             row.resolution_entry_id = entry_id
@@ -98,9 +90,12 @@ class GapsMixin(KbCore):
             audit.record(session=s, clock=self.clock, actor_id=actor, action="kb.gap.close",
                          target=f"kbgap:{gap_id}",
                          detail=f"entry {entry_id}" if entry_id is not None else None)
-            return to_gap(row)
+            gap = to_gap(row)
+        if entry_id is not None:
+            self.learning.add_phrasing(entry_id=entry_id, query=gap.query, actor=actor)
+        return gap
 
-    def gaps_between(self, start: datetime, end: datetime) -> list[Gap]:
+    def between(self, start: datetime, end: datetime) -> list[Gap]:
         """Gaps first recorded in [start, end), open or closed (for the reports)."""
         with session_scope(self.engine) as s:
             rows = s.exec(select(KbGap).where(col(KbGap.asked_at) >= start,
@@ -108,7 +103,7 @@ class GapsMixin(KbCore):
                           .order_by(col(KbGap.asked_at), col(KbGap.id))).all()
             return [to_gap(r) for r in rows]
 
-    def gap_count(self, *, start: datetime, end: datetime) -> int:
+    def count(self, *, start: datetime, end: datetime) -> int:
         """How many gaps were recorded in [start, end) (the weekly report's figure)."""
         with session_scope(self.engine) as s:
             return int(s.exec(select(func.count()).select_from(KbGap).where(

@@ -3,7 +3,8 @@
 An import is idempotent: rows are matched on the normalised question, so importing the same
 file twice changes nothing the second time, and an edited file updates rather than doubles
 (a deleted entry with that question is restored). Bad rows are reported by number and skipped
-so one typo does not hold back a whole file.
+so one typo does not hold back a whole file. The imported entries are embedded here, in the
+importing process, and their vectors stored: a running bot picks them up without embedding.
 """
 
 from __future__ import annotations
@@ -11,21 +12,30 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlmodel import col, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 
+from bot.clock import Clock
 from bot.services.staff import audit
+from knowledge_base.hybrid import HybridIndex
 from knowledge_base.normalize import normalize
-from knowledge_base.store.core import KbCore
-from knowledge_base.store.fields import FIELD_NAMES_ZH, KbError, changed_fields, clean
+from knowledge_base.store.feed import feed_rows
+from knowledge_base.store.fields import KbError, changed_fields, clean
+from knowledge_base.store.rows import RowWriter
 from knowledge_base.store.views import ImportReport
+from knowledge_base.vocabulary import SUMMARY, changed_summary
 from models.db import session_scope
 from models.kb import KbEntry, KbStatus
 
-__all__ = ["ImportMixin"]
+__all__ = ["Importer"]
 
 
-class ImportMixin(KbCore):
+class Importer:
     """:meth:`import_rows`: add, update or restore entries matched on their question."""
+
+    def __init__(self, engine: Engine, clock: Clock, rows: RowWriter,
+                 index: HybridIndex) -> None:
+        self.engine, self.clock, self.rows, self.index = engine, clock, rows, index
 
     def import_rows(self, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
                     actor: int | None = None, dry_run: bool = False) -> ImportReport:
@@ -36,47 +46,22 @@ class ImportMixin(KbCore):
         report = ImportReport()
         touched: list[KbEntry] = []
         with session_scope(self.engine) as s:
-            existing: dict[str, KbEntry] = {}
-            for row in s.exec(select(KbEntry).order_by(col(KbEntry.id))).all():
-                have = existing.get(row.question_key)
-                # prefer the active entry, then the latest deleted one
-                if have is None or row.status == KbStatus.active.value or \
-                        have.status != KbStatus.active.value:
-                    existing[row.question_key] = row
+            existing = _existing(s)
             seen: dict[str, int] = {}
-            now = self.clock.now()
             for row_no, raw in rows:
                 try:
                     values = clean(raw)
                 except KbError as exc:
-                    report.errors.append((row_no, str(exc)))
+                    report.errors.append((row_no, exc))
                     continue
                 key = normalize(values["question"])[:256]
                 if key in seen:
-                    report.errors.append((row_no, f"问题与第 {seen[key]} 行重复"))
+                    report.errors.append((row_no, KbError("duplicate_row", row=seen[key])))
                     continue
                 seen[key] = row_no
-                current = existing.get(key)
-                if current is None:
-                    entry = self._insert(s, values, actor=actor, summary="导入新增", now=now)
-                    existing[key] = entry
-                    touched.append(entry)
-                    report.added += 1
-                    continue
-                # the same question as typed differently (punctuation, width) is not a change
-                values = {k: v for k, v in values.items() if k != "question"}
-                names = changed_fields(current, values)
-                restore = current.status != KbStatus.active.value
-                if not names and not restore:
-                    report.unchanged += 1
-                    continue
-                parts = [FIELD_NAMES_ZH[n] for n in names]
-                summary = ("导入恢复" if restore else "导入更新") + (
-                    "：" + "、".join(parts) if parts else "")
-                self._touch(s, current, {k: values[k] for k in names}, actor=actor,
-                            summary=summary, status=KbStatus.active.value)
-                touched.append(current)
-                report.updated += 1
+                row = self._one(s, existing, key, values, actor, report)
+                if row is not None:
+                    touched.append(row)
             if dry_run:
                 s.rollback()
                 return report
@@ -84,6 +69,40 @@ class ImportMixin(KbCore):
                 audit.record(session=s, clock=self.clock, actor_id=actor, action="kb.import",
                              detail=f"added {report.added}, updated {report.updated}, "
                                     f"bad rows {len(report.errors)}")
-        for row in touched:
-            self._index_row(row)
+        feed_rows(self.index, touched)
         return report
+
+    def _one(self, s: Session, existing: dict[str, KbEntry], key: str,
+             values: dict[str, Any], actor: int | None, report: ImportReport) -> KbEntry | None:
+        """Add or update one row; None when nothing changed."""
+        current = existing.get(key)
+        if current is None:
+            entry = self.rows.insert(s, values, actor=actor, summary=SUMMARY["import_add"],
+                                     now=self.clock.now())
+            existing[key] = entry
+            report.added += 1
+            return entry
+        # the same question as typed differently (punctuation, width) is not a change
+        values = {k: v for k, v in values.items() if k != "question"}
+        names = changed_fields(current, values)
+        restore = current.status != KbStatus.active.value
+        if not names and not restore:
+            report.unchanged += 1
+            return None
+        prefix = SUMMARY["import_restore" if restore else "import_update"]
+        summary = changed_summary(prefix + "：", names) if names else prefix
+        self.rows.touch(s, current, {k: values[k] for k in names}, actor=actor,
+                        summary=summary, status=KbStatus.active.value)
+        report.updated += 1
+        return current
+
+
+def _existing(s: Session) -> dict[str, KbEntry]:
+    """Entries by normalised question: the active one, else the latest deleted one."""
+    existing: dict[str, KbEntry] = {}
+    for row in s.exec(select(KbEntry).order_by(col(KbEntry.id))).all():
+        have = existing.get(row.question_key)
+        if have is None or row.status == KbStatus.active.value or \
+                have.status != KbStatus.active.value:
+            existing[row.question_key] = row
+    return existing

@@ -13,13 +13,14 @@ from datetime import datetime
 from typing import Any
 
 from knowledge_base.index import KbDoc
-from knowledge_base.store.fields import keywords_of
-from models.kb import KbEntry, KbGap, KbStatus
+from knowledge_base.store.fields import keywords_of, similar_of
+from models.kb import KbEntry, KbGap, KbPick, KbStatus
 
 __all__ = [
     "Entry",
     "Gap",
     "ImportReport",
+    "Pick",
     "SynonymGroup",
     "Version",
     "members_of",
@@ -27,6 +28,7 @@ __all__ = [
     "to_doc",
     "to_entry",
     "to_gap",
+    "to_pick",
 ]
 
 
@@ -44,6 +46,7 @@ class Entry:
     created_by: int | None
     updated_at: datetime
     updated_by: int | None
+    similar: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:
@@ -52,7 +55,7 @@ class Entry:
     def fields(self) -> dict[str, Any]:
         return {"question": self.question, "answer": self.answer,
                 "keywords": list(self.keywords), "category": self.category,
-                "source": self.source}
+                "source": self.source, "similar": list(self.similar)}
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,19 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class Pick:
+    """A query that staff answered by picking an entry (see ``store/learning.py``)."""
+
+    id: int
+    entry_id: int
+    query: str
+    picked_by: int | None
+    picked_at: datetime
+    by_manager: bool
+    status: str
+
+
+@dataclass(frozen=True)
 class SynonymGroup:
     id: int
     members: tuple[str, ...]
@@ -86,12 +102,12 @@ class SynonymGroup:
 
 @dataclass
 class ImportReport:
-    """Outcome of an import: counts, and each bad row as ``(row number, Chinese message)``."""
+    """Outcome of an import: counts, and each bad row as ``(row number, error)``."""
 
     added: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[tuple[int, Exception]] = field(default_factory=list)  # KbError / KbFileError
     synonyms_added: int = 0
 
     @property
@@ -105,13 +121,14 @@ def to_entry(row: KbEntry) -> Entry:
                  keywords=keywords_of(row), category=row.category, source=row.source,
                  status=row.status, version=row.version, created_at=row.created_at,
                  created_by=row.created_by, updated_at=row.updated_at,
-                 updated_by=row.updated_by)
+                 updated_by=row.updated_by, similar=similar_of(row))
 
 
 def to_doc(row: KbEntry) -> KbDoc:
     assert row.id is not None
     return KbDoc(id=row.id, question=row.question, answer=row.answer,
-                 keywords=keywords_of(row), category=row.category, source=row.source)
+                 keywords=keywords_of(row), category=row.category, source=row.source,
+                 similar=similar_of(row))
 
 
 def to_gap(row: KbGap) -> Gap:
@@ -121,11 +138,18 @@ def to_gap(row: KbGap) -> Gap:
                closed_at=row.closed_at, resolution_entry_id=row.resolution_entry_id)
 
 
+def to_pick(row: KbPick) -> Pick:
+    assert row.id is not None
+    return Pick(id=row.id, entry_id=row.entry_id, query=row.query, picked_by=row.picked_by,
+                picked_at=row.picked_at, by_manager=row.by_manager, status=row.status)
+
+
 def snapshot(row: KbEntry) -> str:
     """The row's content as stored in a version (JSON)."""
     return json.dumps({"question": row.question, "answer": row.answer,
                        "keywords": list(keywords_of(row)), "category": row.category,
-                       "source": row.source, "status": row.status}, ensure_ascii=False)
+                       "source": row.source, "similar": list(similar_of(row)),
+                       "status": row.status}, ensure_ascii=False)
 
 
 def members_of(raw: str) -> tuple[str, ...]:

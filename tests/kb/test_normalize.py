@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from knowledge_base import normalize as nz
+from knowledge_base.frames import split_tokens
 
 
 def test_full_width_becomes_half_width_and_lower_case() -> None:
@@ -34,8 +35,11 @@ def test_segmentation_uses_domain_dictionary() -> None:
 
 
 def test_stop_words_removed() -> None:
-    assert nz.content_tokens("孩子打疫苗在哪里预约") == ["孩子", "打疫苗", "预约"]
-    assert nz.strip_stopwords("怎么办") == "怎么办"  # nothing left: keep the text
+    # issue 15: question frames are intents, not stop words (frames.split_tokens)
+    assert split_tokens(nz.precise_tokens("孩子打疫苗在哪里预约")) == (
+        ["孩子", "打疫苗", "预约"], {"where"})
+    assert split_tokens(nz.precise_tokens("怎么办")) == ([], {"remedy"})
+    assert split_tokens(nz.precise_tokens("想吐")) == (["想", "吐"], set())  # whole tokens
 
 
 def test_pinyin_and_initials() -> None:
