@@ -32,7 +32,7 @@ from sqlalchemy import insert
 
 from bot.clock import SHANGHAI, MovableClock
 from bot.services.calendar.work import WorkCalendar
-from bot.services.roster.daily import build_daily, build_handover
+from bot.services.roster.digest import build_daily, build_handover
 from bot.services.roster.service import RosterService
 from bot.services.roster.shifts import ShiftConfig
 from bot.services.staff.directory import StaffDirectory

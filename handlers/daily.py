@@ -7,7 +7,7 @@ from datetime import datetime
 from telegram import Update
 
 from bot.context import BotContext
-from bot.services.roster.daily import build_daily
+from bot.services.roster.digest import build_daily
 from bot.services.roster.model import RosterError, parse_date
 from bot.services.roster.shifts import parse_hhmm
 from bot.services.staff.directory import Member

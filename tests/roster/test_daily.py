@@ -10,7 +10,8 @@ from sqlmodel import select
 from bot.clock import SHANGHAI
 from bot.services.outbox.store import Outbox
 from bot.services.outbox.wakeup import Wakeup
-from bot.services.roster.daily import DutyScheduler, build_daily, build_handover, daily_data
+from bot.services.roster.daily import DutyScheduler
+from bot.services.roster.digest import build_daily, build_handover, daily_data
 from models.db import session_scope
 from models.outbox import OutboxMessage
 from tests.roster.conftest import LI, WANG, ZHANG, ZHAO
