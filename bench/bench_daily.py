@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     staff = StaffDirectory(engine, clock)
     for i in range(8):
         staff.add(actor_id=1, telegram_id=5000 + i, role=Role.staff, name=f"值班员{i}")
-    roster = RosterService(engine, clock, staff, WorkCalendar(), ShiftConfig.load())
+    roster = RosterService(engine, clock, staff, WorkCalendar(), ShiftConfig.load(tz=SHANGHAI))
     roster.set_slot(d=DAY, shift_name="白班", people=["值班员0:带班", "值班员1", "值班员2"],
                     actor_id=1)
     roster.set_slot(d=DAY, shift_name="夜班", people=["值班员3:带班", "值班员4"], actor_id=1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import warnings
 
+from pydantic import TypeAdapter
 from sqlalchemy.engine import Engine
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
@@ -20,6 +21,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.configfiles.types import HHMM
 from bot.context import CONTEXT_TYPES, BotContext, BotData, Services
 from bot.ratelimit import FanoutRateLimiter
 from bot.routes import routes
@@ -81,7 +83,8 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
         sweep_at=settings.overnight_sweep_at, digest_at=settings.reminder_digest_at)
     duty = DutyScheduler(engine=engine, roster=roster, outbox=outbox, staff=staff,
                          duty_group_id=settings.duty_group_id,
-                         daily_at=settings.daily_summary_at, alerts=alerts, reminders=reminders)
+                         daily_at=TypeAdapter(HHMM).validate_python(settings.daily_summary_at),
+                         alerts=alerts, reminders=reminders)
     kb = KnowledgeBase(engine, clock, seed_starter=settings.kb_seed_starter)
     reports = ReportService(
         engine, clock, ReportConfig.load(month_start_day=settings.report_month_start_day),

@@ -9,7 +9,6 @@ from telegram import Update
 from bot.context import BotContext
 from bot.services.roster.digest import build_daily
 from bot.services.roster.model import RosterError, parse_date
-from bot.services.roster.shifts import parse_hhmm
 from bot.services.staff.directory import Member
 from bot.texts import roster as texts
 from handlers.access import command_args, guard
@@ -35,7 +34,7 @@ async def daily(update: Update, context: BotContext, member: Member) -> None:
         await reply(update, texts.DAILY_FUTURE)
         return
     as_of = now if day == now.date() else datetime.combine(
-        day, parse_hhmm(svc.settings.daily_summary_at), tzinfo=roster.config.tz)
+        day, svc.duty.daily_at, tzinfo=roster.config.tz)
     text = build_daily(engine=svc.engine, roster=roster, day=day, as_of=as_of,
                        masked=is_group(update), alerts=getattr(svc, "alerts", None),
                        reminders=getattr(svc, "reminders", None))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.clock import SHANGHAI
 from bot.services.calendar.work import WorkCalendar
 from bot.services.roster.service import RosterService
 from bot.services.roster.shifts import ShiftConfig
@@ -31,7 +32,7 @@ def calendar() -> WorkCalendar:
 
 @pytest.fixture
 def config() -> ShiftConfig:
-    return ShiftConfig.load()
+    return ShiftConfig.load(tz=SHANGHAI)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlmodel import select
@@ -103,7 +103,7 @@ def _keys(engine) -> list[str]:
         return sorted(s.exec(select(OutboxMessage.dedup_key)).all())
 
 
-def _scheduler(engine, clock, roster, staff, daily_at="08:30"):
+def _scheduler(engine, clock, roster, staff, daily_at=time(8, 30)):
     return DutyScheduler(engine=engine, roster=roster, outbox=Outbox(engine, clock, Wakeup()),
                          staff=staff, duty_group_id=GROUP, daily_at=daily_at)
 

@@ -82,7 +82,7 @@ def test_overlapping_shifts_are_refused(engine, clock, staff, calendar, tmp_path
     f.write_text("shifts:\n  - {name: 白班, start: '08:00', end: '20:00'}\n"
                  "  - {name: 夜班, start: '20:00', end: '08:00'}\n"
                  "  - {name: 中班, start: '12:00', end: '21:00'}\n", encoding="utf-8")
-    roster = RosterService(engine, clock, staff, calendar, ShiftConfig.load(f))
+    roster = RosterService(engine, clock, staff, calendar, ShiftConfig.load(f, tz=SHANGHAI))
     ok = "date,shift,staff\n2026-11-26,白班,张值班\n2026-11-26,夜班,张值班\n"
     roster.import_file(write_csv(tmp_path, ok), actor_id=1)  # back to back: 24 h duty is fine
     with pytest.raises(RosterImportError, match="时间重叠") as exc:

@@ -12,7 +12,7 @@ when it comes back within ``catch_up_minutes`` of its time. What the posts say i
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -21,7 +21,7 @@ from sqlmodel import select
 from bot.services.outbox.store import LOW, NORMAL, Outbox
 from bot.services.roster.digest import build_daily, build_handover
 from bot.services.roster.service import RosterService
-from bot.services.roster.shifts import ShiftInstance, parse_hhmm
+from bot.services.roster.shifts import ShiftInstance
 from bot.services.staff.directory import StaffDirectory
 from bot.texts import daily as daily_texts
 from bot.texts import roster as texts
@@ -39,11 +39,11 @@ class DutyScheduler:
     """Periodic producer for the daily post, handovers, the gap report and swap expiry."""
 
     def __init__(self, *, engine: Engine, roster: RosterService, outbox: Outbox,
-                 staff: StaffDirectory, duty_group_id: int | None, daily_at: str,
+                 staff: StaffDirectory, duty_group_id: int | None, daily_at: time,
                  alerts: Any = None, reminders: Any = None) -> None:
         self.engine, self.roster, self.outbox, self.staff = engine, roster, outbox, staff
         self.duty_group_id = duty_group_id
-        self.daily_at = parse_hhmm(daily_at)
+        self.daily_at = daily_at
         self.alerts, self.reminders = alerts, reminders  # counts for the daily post
         self._done: set[str] = set()
 
