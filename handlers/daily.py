@@ -8,7 +8,8 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.services.roster.digest import build_daily
-from bot.services.roster.model import RosterError, parse_date
+from bot.services.roster.errors import RosterError
+from bot.services.roster.model import parse_date
 from bot.services.staff.directory import Member
 from bot.texts import roster as texts
 from handlers.access import command_args, guard
@@ -28,7 +29,7 @@ async def daily(update: Update, context: BotContext, member: Member) -> None:
     try:
         day = parse_date(args[0], now.date()) if args else now.date()
     except RosterError as exc:
-        await reply(update, f"{exc}\n{texts.DAILY_USAGE}")
+        await reply(update, f"{texts.error(exc)}\n{texts.DAILY_USAGE}")
         return
     if day > now.date():
         await reply(update, texts.DAILY_FUTURE)

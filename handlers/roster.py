@@ -13,7 +13,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import BotContext, Services
 from bot.permissions import Perm, allowed
-from bot.services.roster.model import RosterError, SwapView, parse_date
+from bot.services.roster.errors import Refusal, RosterError
+from bot.services.roster.model import SwapView, parse_date
 from bot.services.roster.service import RosterService
 from bot.services.staff.directory import Member
 from bot.texts import common as common_texts
@@ -42,13 +43,12 @@ async def duty(update: Update, context: BotContext, member: Member) -> None:
 async def roster_week(update: Update, context: BotContext, member: Member) -> None:
     """This week's roster (Monday–Sunday); `/roster next` for next week."""
     args = command_args(context)
-    if len(args) > 1 or (args and args[0].lower() not in ("next", "下周")):
+    if len(args) > 1 or (args and args[0].lower() not in texts.NEXT_WEEK_ARGS):
         await reply(update, texts.ROSTER_USAGE)
         return
     today = _today(context)
     monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1 if args else 0)
-    title = ("下周排班" if args else "本周排班") + f"（{monday:%m-%d} 至 " \
-        f"{monday + timedelta(days=6):%m-%d}）"
+    title = texts.week_title(monday, next_week=bool(args))
     slots = _roster(context).slots(monday, monday + timedelta(days=6))
     await reply(update, texts.render_week(slots, title, context.svc.clock.now()))
 
@@ -67,7 +67,7 @@ async def roster_set(update: Update, context: BotContext, member: Member) -> Non
                                                actor_id=member.telegram_id,
                                                chat_id=chat_id_of(update))
     except RosterError as exc:
-        await reply(update, str(exc))
+        await reply(update, texts.error(exc))
         return
     stamp = now.isoformat()
     for ids, was_added in ((added, True), (removed, False)):
@@ -90,9 +90,9 @@ async def special(update: Update, context: BotContext, member: Member) -> None:
             await reply(update, texts.specials_list(
                 [(r.id or 0, r.start_date, r.end_date, r.name) for r in rows], now))
             return
-        if args[0].lower() in ("del", "删除") and len(args) == 2 and args[1].isdigit():
+        if args[0].lower() in texts.DELETE_ARGS and len(args) == 2 and args[1].isdigit():
             row = roster.remove_special(special_id=int(args[1]), actor_id=member.telegram_id)
-            await reply(update, f"已删除特殊时段 #{row.id}。")
+            await reply(update, texts.special_removed(row.id or 0))
             return
         if len(args) < 3:
             await reply(update, texts.SPECIAL_USAGE)
@@ -101,7 +101,7 @@ async def special(update: Update, context: BotContext, member: Member) -> None:
         row = roster.declare_special(start=start, end=end, name=" ".join(args[2:]),
                                      actor_id=member.telegram_id, chat_id=chat_id_of(update))
     except RosterError as exc:
-        await reply(update, str(exc))
+        await reply(update, texts.error(exc))
         return
     await reply(update, texts.special_done(row.id or 0, row.start_date, row.end_date, row.name,
                                            now))
@@ -121,7 +121,7 @@ async def handover(update: Update, context: BotContext, member: Member) -> None:
     try:
         inst = _roster(context).add_note(author_id=member.telegram_id, text=note, at=now)
     except RosterError as exc:
-        await reply(update, str(exc))
+        await reply(update, texts.error(exc))
         return
     await reply(update, texts.handover_noted(inst, now))
 
@@ -141,7 +141,7 @@ async def swap(update: Update, context: BotContext, member: Member) -> None:
         await reply(update, texts.SWAP_NONE)
         return
     rows = [[InlineKeyboardButton(
-        f"{sl.instance.date:%m-%d} {sl.instance.name} {sl.instance.shift.hours}",
+        texts.swap_pick_label(sl.instance),
         callback_data=f"sw1:pk:{sl.instance.date:%Y%m%d}:{sl.instance.shift.order}")]
         for sl in mine[:10]]
     await reply(update, texts.SWAP_PICK, reply_markup=InlineKeyboardMarkup(rows))
@@ -179,9 +179,9 @@ async def swap_button(update: Update, context: BotContext, member: Member) -> No
             await query.edit_message_text(done)
             _tell_decision(svc, v, now, approved=action == "ok", group_text=done)
         else:
-            await query.answer("按钮已失效。", show_alert=True)
+            await query.answer(texts.BUTTON_STALE, show_alert=True)
     except RosterError as exc:
-        await query.answer(str(exc), show_alert=True)
+        await query.answer(texts.error(exc, html=False), show_alert=True)
 
 
 async def _pick(update: Update, svc: Services, roster: RosterService, member: Member,
@@ -190,7 +190,7 @@ async def _pick(update: Update, svc: Services, roster: RosterService, member: Me
     assert query is not None
     d = date(int(ymd[:4]), int(ymd[4:6]), int(ymd[6:8]))
     if not 0 <= order < len(roster.config.shifts) or svc.settings.duty_group_id is None:
-        raise RosterError("班次不存在。")
+        raise RosterError(Refusal.no_such_shift)
     v = roster.offer(staff_id=member.telegram_id, d=d,
                      shift_name=roster.config.shifts[order].name, now=now)
     out_id = svc.outbox.enqueue(key=f"swap:{v.id}:offer", kind="swap", ref=f"swap:{v.id}",

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bot.services.privacy import mask_text
 from bot.services.timefmt import fmt_date, fmt_dt
-from bot.texts.roster import _shift, people
+from bot.texts.roster import _shift, day_label, people, shift_hours
 
 if TYPE_CHECKING:
     from bot.services.roster.digest import DailyData, HandoverData, TicketLine
@@ -47,11 +47,12 @@ def _more(total: int, shown: int) -> list[str]:
 
 def render_daily(d: DailyData, *, masked: bool) -> str:
     now = d.as_of
-    day_label = d.slots[0].day.label if d.slots else ""
-    out = [f"📋 <b>值班日报 · {fmt_date(d.day, now)}</b> {escape(day_label)}", "",
+    label = day_label(d.slots[0].day) if d.slots else ""
+    out = [f"📋 <b>值班日报 · {fmt_date(d.day, now)}</b> {escape(label)}", "",
            "<b>今日值班</b>"]
     for sl in d.slots:
-        out.append(f"  {escape(sl.instance.name)} {sl.instance.shift.hours}：{people(sl.members)}")
+        out.append(f"  {escape(sl.instance.name)} {shift_hours(sl.instance.shift)}："
+                   f"{people(sl.members)}")
     out += ["", "<b>昨日受理</b>",
             f"  新受理 {d.intake_total} 件；派发 {d.dispatched} 件；办结 {d.closed} 件",
             f"  按类型：{_counts(d.by_type)}", f"  按紧急程度：{_counts(d.by_urgency)}"]
@@ -85,7 +86,7 @@ def render_daily(d: DailyData, *, masked: bool) -> str:
 def render_handover(h: HandoverData, *, as_of: datetime) -> str:
     now = as_of
     inc = h.incoming
-    out = [f"🔁 <b>交接班 · {_shift(inc.instance, now)}</b> {escape(inc.day.label)}"]
+    out = [f"🔁 <b>交接班 · {_shift(inc.instance, now)}</b> {escape(day_label(inc.day))}"]
     out.append(f"接班：{people(inc.members)}" + (f"（带班 {escape(inc.lead.name)}）"
                                                if inc.lead else ""))
     if h.outgoing is not None:
@@ -110,6 +111,6 @@ def render_handover(h: HandoverData, *, as_of: datetime) -> str:
 
 def render_gaps(day: date, gaps: Sequence[ShiftInstance], cls: DayClass, *,
                 now: datetime) -> str:
-    names = "、".join(f"{escape(g.name)}（{g.shift.hours}）" for g in gaps)
-    return (f"⚠️ <b>排班缺口</b>：明天 {fmt_date(day, now)}（{escape(cls.label)}）"
+    names = "、".join(f"{escape(g.name)}（{shift_hours(g.shift)}）" for g in gaps)
+    return (f"⚠️ <b>排班缺口</b>：明天 {fmt_date(day, now)}（{escape(day_label(cls))}）"
             f"以下班次无人值班：{names}。\n请用 /roster_set 安排。")

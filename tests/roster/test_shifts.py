@@ -9,6 +9,7 @@ import pytest
 from bot.clock import SHANGHAI
 from bot.services.calendar.work import WorkCalendar
 from bot.services.roster.shifts import ShiftConfig, ShiftConfigError, classify
+from bot.texts.roster import day_label, shift_hours
 
 
 def at(y, mo, d, h, mi=0):
@@ -19,7 +20,7 @@ def test_packaged_config_is_day_and_night(config):
     assert config.names == ["白班", "夜班"]
     day, night = config.shifts
     assert (day.start, day.end) == (time(8), time(20)) and not day.crosses_midnight
-    assert night.crosses_midnight and night.hours == "20:00–次日08:00"
+    assert night.crosses_midnight and shift_hours(night) == "20:00–次日08:00"
     assert config.gap_report_at == time(16) and config.swap_offer_hours == 24
 
 
@@ -91,12 +92,12 @@ def test_day_classes():
     assert classify(cal, date(2026, 11, 26)).team == "日常专班"
     assert classify(cal, date(2026, 11, 28)).team == "周末专班"
     national = classify(cal, date(2026, 10, 1))
-    assert national.team == "节假日专班" and "国庆节" in national.label
+    assert national.team == "节假日专班" and "国庆节" in day_label(national)
     makeup = classify(cal, date(2026, 10, 10))  # Saturday, make-up working day
     assert makeup.team == "日常专班" and "调休" in makeup.kind
     special = classify(cal, date(2026, 11, 26), "重大任务：进博会保障")
-    assert special.team == "节假日专班" and "进博会" in special.label
-    assert "暂定" in classify(cal, date(2031, 3, 3)).label  # beyond the package: provisional
+    assert special.team == "节假日专班" and "进博会" in day_label(special)
+    assert "暂定" in day_label(classify(cal, date(2031, 3, 3)))  # beyond the package: provisional
 
 
 def test_shift_times_are_in_the_configured_zone():

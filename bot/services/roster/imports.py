@@ -14,25 +14,26 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from bot.services.roster.errors import Refusal, RosterError, RosterImportError, file_error
 from bot.services.roster.files import read_table, rows_from_table
 from bot.services.roster.model import (
     ImportResult,
     NewEntry,
     RawRow,
-    RosterError,
-    RosterImportError,
     Slot,
     normalize_role,
     parse_date,
     split_role,
 )
 from bot.services.roster.queries import RosterQueries
+from bot.services.roster.vocab import CLEAR_WORDS
 from bot.services.staff import audit
 from bot.services.staff.directory import Member
 from models.db import session_scope
 from models.roster import RosterEntry
 
 MAX_IMPORT_ROWS = 5000
+MAX_ROLE = 16  # characters
 
 
 class RosterImport(RosterQueries):
@@ -43,7 +44,7 @@ class RosterImport(RosterQueries):
         """Rows of a CSV or XLSX roster file; header errors raise RosterImportError."""
         p = Path(path)
         if not p.exists():
-            raise RosterImportError([(None, f"文件不存在：{p}")])
+            raise file_error(Refusal.file_missing, path=str(p))
         return rows_from_table(read_table(p))
 
     def import_file(self, path: str | os.PathLike[str], *, actor_id: int | None,
@@ -55,45 +56,48 @@ class RosterImport(RosterQueries):
         """Validate every row; refuse the whole file if any row is bad (listing every bad
         row); otherwise replace the team of every (date, shift) the file names."""
         if not rows:
-            raise RosterImportError([(None, "文件中没有排班数据（表头之后没有内容）。")])
+            raise file_error(Refusal.no_rows)
         if len(rows) > MAX_IMPORT_ROWS:
-            raise RosterImportError([(None, f"一次最多导入 {MAX_IMPORT_ROWS} 行。")])
-        errors: list[tuple[int | None, str]] = []
+            raise file_error(Refusal.too_many_rows, limit=MAX_IMPORT_ROWS)
+        errors: list[tuple[int | None, RosterError]] = []
         entries: list[NewEntry] = []
         seen: dict[tuple[date, str, int], int] = {}
         for r in rows:
-            problems: list[str] = []
+            problems: list[RosterError] = []
             d: date | None = None
             try:
                 d = parse_date(r.date)
-            except RosterError:
-                problems.append(f"日期“{r.date}”无效，应为 YYYY-MM-DD")
+            except RosterError as exc:
+                problems.append(exc)
             shift = self.config.get(r.shift) if r.shift else None
             if shift is None:
-                problems.append(f"班次“{r.shift}”不存在（可用：{'、'.join(self.config.names)}）"
-                                if r.shift else "缺少班次")
+                problems.append(RosterError(Refusal.unknown_shift, name=r.shift,
+                                            names=self.config.names) if r.shift
+                                else RosterError(Refusal.missing_shift))
             member: Member | None = None
             if not r.staff:
-                problems.append("缺少值班人员")
+                problems.append(RosterError(Refusal.missing_staff))
             else:
                 try:
                     member = self.resolve_staff(r.staff)
                 except RosterError as exc:
-                    problems.append(str(exc).rstrip("。"))
+                    problems.append(exc)
             role = normalize_role(r.role)
-            if len(role) > 16:
-                problems.append("角色太长（最多 16 个字）")
+            if len(role) > MAX_ROLE:
+                problems.append(RosterError(Refusal.role_too_long, limit=MAX_ROLE))
             if not problems and d is not None and shift is not None and member is not None:
                 key = (d, shift.name, member.telegram_id)
                 if key in seen:
-                    problems.append(f"与第 {seen[key]} 行重复（{member.name} 同一班次出现两次）")
+                    problems.append(RosterError(Refusal.duplicate_row, first_row=seen[key],
+                                                name=member.name))
                 else:
                     seen[key] = r.row
                     entries.append(NewEntry(d, shift.name, member.telegram_id, role, r.row))
             errors += [(r.row, p) for p in problems]
         if entries:
             with session_scope(self.engine) as s:
-                errors += self._overlaps(s, entries, replace_slots=True)
+                errors += [(row, RosterError(Refusal.overlap, overlap=o))
+                           for row, o in self._overlaps(s, entries, replace_slots=True)]
         if errors:
             raise RosterImportError(sorted(errors, key=lambda e: (e[0] or 0)))
         slots = {(e.d, e.shift) for e in entries}
@@ -134,21 +138,21 @@ class RosterImport(RosterQueries):
         an empty list (or 无) clears it. Returns (slot, added ids, removed ids)."""
         shift = self.config.get(shift_name)
         if shift is None:
-            raise RosterError(f"班次“{shift_name}”不存在，可用：{'、'.join(self.config.names)}。")
-        specs = [p for p in people if p.strip() and p.strip() not in ("无", "-", "空")]
+            raise RosterError(Refusal.unknown_shift, name=shift_name, names=self.config.names)
+        specs = [p for p in people if p.strip() and p.strip() not in CLEAR_WORDS]
         entries: list[NewEntry] = []
         for spec in specs:
             name, role = split_role(spec)
             m = self.resolve_staff(name)
             if any(e.staff_id == m.telegram_id for e in entries):
-                raise RosterError(f"{m.name} 写了两次。")
+                raise RosterError(Refusal.named_twice, name=m.name)
             entries.append(NewEntry(d, shift.name, m.telegram_id, normalize_role(role)))
         before = {m.telegram_id for m in self.members(d, shift.name)}
         if entries:
             with session_scope(self.engine) as s:
                 problems = self._overlaps(s, entries, replace_slots=True)
             if problems:
-                raise RosterError("；".join(p for _, p in problems) + "。")
+                raise RosterError(Refusal.overlaps, overlaps=[o for _, o in problems])
         self._write(entries, {(d, shift.name)}, actor_id=actor_id, source="set", chat_id=chat_id)
         after = {e.staff_id for e in entries}
         return (self.slot(self.config.instance(d, shift.name)), sorted(after - before),

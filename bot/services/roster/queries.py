@@ -17,7 +17,8 @@ from sqlmodel import Session, col, select
 
 from bot.clock import Clock
 from bot.services.calendar.work import WorkCalendar
-from bot.services.roster.model import DutyMember, NewEntry, RosterError, Slot
+from bot.services.roster.errors import Overlap, Refusal, RosterError
+from bot.services.roster.model import DutyMember, NewEntry, Slot
 from bot.services.roster.shifts import DayClass, ShiftConfig, ShiftInstance, classify
 from bot.services.staff.directory import Member, StaffDirectory
 from models.db import session_scope
@@ -131,18 +132,18 @@ class RosterQueries:
         if t.isdigit():
             m = self.staff.get(int(t))
             if m is None:
-                raise RosterError(f"TG号 {t} 不是在册人员。")
+                raise RosterError(Refusal.unknown_staff_id, text=t)
             return m
         found = self.staff.find_by_name(t)
         if not found:
-            raise RosterError(f"“{t}”不是在册人员（请先用 /adduser 登记，或写 TG号）。")
+            raise RosterError(Refusal.unknown_staff, text=t)
         if len(found) > 1:
-            ids = "、".join(str(m.telegram_id) for m in found)
-            raise RosterError(f"“{t}”有重名（TG号 {ids}），请改写 TG号。")
+            raise RosterError(Refusal.ambiguous_staff, text=t,
+                              ids=[m.telegram_id for m in found])
         return found[0]
 
     def _overlaps(self, s: Session, entries: list[NewEntry], *,
-                  replace_slots: bool) -> list[tuple[int | None, str]]:
+                  replace_slots: bool) -> list[tuple[int | None, Overlap]]:
         """Errors for anyone who would be on two overlapping shifts after the change."""
         staff_ids = {e.staff_id for e in entries}
         first = min(e.d for e in entries) - timedelta(days=1)
@@ -158,17 +159,15 @@ class RosterQueries:
             per[r.staff_id].append((self.config.instance(r.shift_date, r.shift_name), None))
         for e in entries:
             per[e.staff_id].append((self.config.instance(e.d, e.shift), e.row))
-        errors: list[tuple[int | None, str]] = []
+        errors: list[tuple[int | None, Overlap]] = []
         for sid, items in per.items():
             items.sort(key=lambda x: x[0].start)
             reach: tuple[ShiftInstance, int | None] | None = None  # the latest-ending so far
             for b, rb in items:
                 if reach is not None and b.start < reach[0].end:
                     a, ra = reach
-                    where_a = f"第 {ra} 行" if ra is not None else "现有排班"
                     errors.append((rb if rb is not None else ra,
-                                   f"{self._name(sid)} 的 {b.date} {b.name} 与{where_a}的 "
-                                   f"{a.date} {a.name} 时间重叠"))
+                                   Overlap(self._name(sid), b.date, b.name, a.date, a.name, ra)))
                 if reach is None or b.end > reach[0].end:
                     reach = (b, rb)
         return errors

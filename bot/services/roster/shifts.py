@@ -31,12 +31,10 @@ from bot.configfiles.errors import ConfigFileError
 from bot.configfiles.types import HHMM
 from bot.configfiles.yaml_source import YamlSource
 from bot.services.calendar.work import DayInfo, WorkCalendar
+from bot.services.roster.vocab import DAY_KIND_ZH, TEAM_DAILY, TEAM_HOLIDAY, TEAM_WEEKEND
 
 PACKAGED_SHIFTS_FILE = Path(__file__).resolve().parents[2] / "data" / "shifts.yaml"
 
-TEAM_DAILY, TEAM_WEEKEND, TEAM_HOLIDAY = "日常专班", "周末专班", "节假日专班"
-DAY_KIND_ZH = {"workday": "工作日", "makeup_workday": "工作日（调休上班）",
-               "weekend": "周末", "holiday": "法定节假日"}
 
 
 class ShiftConfigError(ConfigFileError):
@@ -54,10 +52,6 @@ class ShiftDef:
     def crosses_midnight(self) -> bool:
         return self.end <= self.start
 
-    @property
-    def hours(self) -> str:
-        nxt = "次日" if self.crosses_midnight else ""
-        return f"{self.start:%H:%M}–{nxt}{self.end:%H:%M}"
 
 
 @dataclass(frozen=True)
@@ -248,15 +242,6 @@ class DayClass:
     holiday_name: str | None
     provisional: bool
     special: str | None = None  # e.g. "重大任务：进博会保障"
-
-    @property
-    def label(self) -> str:
-        parts = [self.kind + (f"（{self.holiday_name}）" if self.holiday_name
-                              and self.kind == "法定节假日" else ""), self.team]
-        if self.special:
-            parts.append(self.special)
-        text = " · ".join(parts)
-        return text + ("（暂定）" if self.provisional else "")
 
 
 def classify(calendar: WorkCalendar, d: date, special: str | None = None) -> DayClass:

@@ -10,12 +10,16 @@ from datetime import date, datetime
 
 from sqlmodel import col, select
 
-from bot.services.roster.model import RosterError
+from bot.services.roster.errors import Refusal, RosterError
 from bot.services.roster.queries import RosterQueries
 from bot.services.roster.shifts import ShiftInstance
 from bot.services.staff import audit
 from models.db import session_scope
 from models.roster import HandoverNote, SpecialPeriod
+
+MAX_SPECIAL_NAME = 64  # characters
+MAX_SPECIAL_DAYS = 93
+MAX_NOTE = 1000  # characters
 
 
 class RosterSpecials(RosterQueries):
@@ -26,13 +30,13 @@ class RosterSpecials(RosterQueries):
                         chat_id: int | None = None) -> SpecialPeriod:
         name = " ".join(name.split())
         if not name:
-            raise RosterError("请填写名称，例如 重大任务：进博会保障。")
-        if len(name) > 64:
-            raise RosterError("名称太长（最多 64 个字）。")
+            raise RosterError(Refusal.special_name_missing)
+        if len(name) > MAX_SPECIAL_NAME:
+            raise RosterError(Refusal.special_name_long, limit=MAX_SPECIAL_NAME)
         if end < start:
-            raise RosterError("结束日期不能早于开始日期。")
-        if (end - start).days > 92:
-            raise RosterError("特殊时段最长 93 天。")
+            raise RosterError(Refusal.special_backwards)
+        if (end - start).days >= MAX_SPECIAL_DAYS:
+            raise RosterError(Refusal.special_too_long, days=MAX_SPECIAL_DAYS)
         with session_scope(self.engine) as s:
             row = SpecialPeriod(start_date=start, end_date=end, name=name,
                                 created_at=self.clock.now(), created_by=actor_id)
@@ -47,7 +51,7 @@ class RosterSpecials(RosterQueries):
         with session_scope(self.engine) as s:
             row = s.get(SpecialPeriod, special_id)
             if row is None:
-                raise RosterError(f"没有编号为 {special_id} 的特殊时段。")
+                raise RosterError(Refusal.no_special, special_id=special_id)
             s.delete(row)
             audit.record(session=s, clock=self.clock, actor_id=actor_id, chat_id=None,
                          action="roster.special_del", target=str(special_id))
@@ -59,12 +63,12 @@ class RosterSpecials(RosterQueries):
         handover to the next one."""
         text = text.strip()
         if not text:
-            raise RosterError("请写交接事项，例如 /handover 朝阳医院的回复明早九点前要催。")
-        if len(text) > 1000:
-            raise RosterError("交接事项太长（最多 1000 字）。")
+            raise RosterError(Refusal.note_missing)
+        if len(text) > MAX_NOTE:
+            raise RosterError(Refusal.note_too_long, limit=MAX_NOTE)
         inst = self.config.current(at)
         if inst is None:
-            raise RosterError("当前不在任何班次内。")
+            raise RosterError(Refusal.not_in_shift)
         with session_scope(self.engine) as s:
             s.add(HandoverNote(shift_date=inst.date, shift_name=inst.name, author_id=author_id,
                                note=text, created_at=at))

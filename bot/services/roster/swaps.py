@@ -10,15 +10,12 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from bot.services.roster.model import NewEntry, RosterError, SwapView
+from bot.services.roster.errors import Refusal, RosterError
+from bot.services.roster.model import NewEntry, SwapView
 from bot.services.roster.queries import RosterQueries
 from bot.services.staff import audit
 from models.db import session_scope
 from models.roster import RosterEntry, SwapOffer
-
-_OFFER_STATE = {"open": "还没有人接班。", "taken": "已有人接班，正在等待批准。",
-                "approved": "这个换班已经批准。", "rejected": "这个换班已被驳回。",
-                "expired": "换班申请已过期。", "cancelled": "换班申请已取消。"}
 
 
 class RosterSwaps(RosterQueries):
@@ -27,20 +24,20 @@ class RosterSwaps(RosterQueries):
     # ================================================================== swaps
     def offer(self, *, staff_id: int, d: date, shift_name: str, now: datetime) -> SwapView:
         if self.config.get(shift_name) is None:
-            raise RosterError("班次不存在。")
+            raise RosterError(Refusal.no_such_shift)
         inst = self.config.instance(d, shift_name)
         if inst.start <= now:
-            raise RosterError("这个班次已经开始，不能再换班。")
+            raise RosterError(Refusal.shift_started)
         with session_scope(self.engine) as s:
             entry = self._entry(s, d, shift_name, staff_id)
             if entry is None:
-                raise RosterError("你不在这个班次上。")
+                raise RosterError(Refusal.not_on_shift)
             dup = s.exec(select(SwapOffer.id).where(
                 SwapOffer.shift_date == d, SwapOffer.shift_name == shift_name,
                 SwapOffer.from_staff == staff_id,
                 col(SwapOffer.status).in_(("open", "taken")))).first()
             if dup is not None:
-                raise RosterError("这个班次已经在换班中，请等待接班或批准。")
+                raise RosterError(Refusal.swap_pending)
             expires = min(now + timedelta(hours=self.config.swap_offer_hours), inst.start)
             row = SwapOffer(shift_date=d, shift_name=shift_name, from_staff=staff_id,
                             expires_at=expires, created_at=now)
@@ -64,13 +61,13 @@ class RosterSwaps(RosterQueries):
         with session_scope(self.engine) as s:
             row = self._live_offer(s, offer_id, now, "open")
             if row.from_staff == taker_id:
-                raise RosterError("不能接自己的班。")
+                raise RosterError(Refusal.own_shift)
             if self._entry(s, row.shift_date, row.shift_name, taker_id) is not None:
-                raise RosterError("你已经在这个班次上了。")
+                raise RosterError(Refusal.already_on_shift)
             problems = self._overlaps(s, [NewEntry(row.shift_date, row.shift_name, taker_id, "")],
                                       replace_slots=False)
             if problems:
-                raise RosterError("不能接班：" + problems[0][1] + "。")
+                raise RosterError(Refusal.take_overlap, overlap=problems[0][1])
             row.taker_id, row.status = taker_id, "taken"
             s.add(row)
             return self._view(row)
@@ -84,9 +81,9 @@ class RosterSwaps(RosterQueries):
             if entry is None:
                 row.status = "cancelled"
                 s.add(row)
-                raise RosterError("排班已变动，原值班人已不在这个班次上，换班已取消。")
+                raise RosterError(Refusal.swap_cancelled)
             if self._entry(s, row.shift_date, row.shift_name, row.taker_id) is not None:
-                raise RosterError("接班人已经在这个班次上了。")
+                raise RosterError(Refusal.taker_on_shift)
             entry.staff_id, entry.source, entry.created_by = row.taker_id, "swap", manager_id
             s.add(entry)
             row.status, row.decided_at, row.decided_by = "approved", now, manager_id
@@ -120,11 +117,11 @@ class RosterSwaps(RosterQueries):
     def _live_offer(self, s: Session, offer_id: int, now: datetime, want: str) -> SwapOffer:
         row = s.get(SwapOffer, offer_id, with_for_update=True)
         if row is None:
-            raise RosterError("换班申请不存在。")
+            raise RosterError(Refusal.no_swap)
         if row.status in ("open", "taken") and row.expires_at <= now:
-            raise RosterError("换班申请已过期。")
+            raise RosterError(Refusal.swap_expired)
         if row.status != want:
-            raise RosterError(_OFFER_STATE.get(row.status, "换班状态已变化。"))
+            raise RosterError(Refusal.swap_state, status=row.status)
         return row
 
     @staticmethod
