@@ -19,6 +19,7 @@ from bot.services.roster.service import RosterService
 from bot.services.staff.directory import Member
 from bot.texts import common as common_texts
 from bot.texts import roster as texts
+from bot.texts import swaps as swap_texts
 from handlers.access import command_args, guard
 from handlers.replies import chat_id_of, reply
 from models.staff import ROLE_NAMES_ZH, Role
@@ -165,7 +166,7 @@ async def swap_button(update: Update, context: BotContext, member: Member) -> No
         elif action == "take" and len(parts) == 3:
             v = roster.take(offer_id=int(parts[2]), taker_id=member.telegram_id, now=now)
             await query.answer(texts.SWAP_TAKEN_ANSWER)
-            await query.edit_message_text(texts.swap_taken(v, now))
+            await query.edit_message_text(swap_texts.swap_taken(v, now))
             _ask_managers(svc, v, now)
         elif action in ("ok", "no") and len(parts) == 3:
             if action == "ok":
@@ -175,7 +176,8 @@ async def swap_button(update: Update, context: BotContext, member: Member) -> No
                 v = roster.reject(offer_id=int(parts[2]), manager_id=member.telegram_id, now=now)
             await query.answer(texts.SWAP_APPROVED_ANSWER if action == "ok"
                                else texts.SWAP_REJECTED_ANSWER)
-            done = texts.swap_approved(v, now) if action == "ok" else texts.swap_rejected(v, now)
+            done = (swap_texts.swap_approved(v, now) if action == "ok"
+                    else swap_texts.swap_rejected(v, now))
             await query.edit_message_text(done)
             _tell_decision(svc, v, now, approved=action == "ok", group_text=done)
         else:
@@ -195,7 +197,7 @@ async def _pick(update: Update, svc: Services, roster: RosterService, member: Me
                      shift_name=roster.config.shifts[order].name, now=now)
     out_id = svc.outbox.enqueue(key=f"swap:{v.id}:offer", kind="swap", ref=f"swap:{v.id}",
                                 chat_id=svc.settings.duty_group_id,
-                                text=texts.swap_offer(v, now),
+                                text=swap_texts.swap_offer(v, now),
                                 buttons=[[(texts.BTN_TAKE, f"sw1:take:{v.id}")]])
     roster.set_offer_message(v.id, out_id)
     await query.answer()
@@ -212,7 +214,7 @@ def _ask_managers(svc: Services, v: SwapView, now: datetime) -> None:
     for m in _managers(svc):
         svc.outbox.enqueue(key=f"swap:{v.id}:ask:{m.telegram_id}", kind="swap",
                            ref=f"swap:{v.id}", chat_id=m.telegram_id,
-                           text=texts.swap_ask_manager(v, now), buttons=buttons)
+                           text=swap_texts.swap_ask_manager(v, now), buttons=buttons)
 
 
 def _tell_decision(svc: Services, v: SwapView, now: datetime, *, approved: bool,
@@ -226,12 +228,12 @@ def _tell_decision(svc: Services, v: SwapView, now: datetime, *, approved: bool,
         assert v.taker_id is not None
         svc.outbox.enqueue(key=f"{ref}:done:{v.from_id}", kind="swap", ref=ref,
                            chat_id=v.from_id,
-                           text=texts.swap_approved_private(v, now, taker=False))
+                           text=swap_texts.swap_approved_private(v, now, taker=False))
         svc.outbox.enqueue(key=f"{ref}:done:{v.taker_id}", kind="swap", ref=ref,
                            chat_id=v.taker_id,
-                           text=texts.swap_approved_private(v, now, taker=True))
+                           text=swap_texts.swap_approved_private(v, now, taker=True))
     else:
         for who in {v.from_id, v.taker_id} - {None}:
             svc.outbox.enqueue(key=f"{ref}:rejected:{who}", kind="swap", ref=ref,
                                chat_id=who,  # type: ignore[arg-type]
-                               text=texts.swap_rejected_private(v, now))
+                               text=swap_texts.swap_rejected_private(v, now))

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from bot.services.roster.errors import Overlap, Refusal, RosterError, RosterImportError
 from bot.services.roster.vocab import HOLIDAY_KIND
-from bot.services.timefmt import fmt_date, fmt_dt
+from bot.services.timefmt import fmt_date
 from bot.texts.audience import Renderer
 
 #: note class → renderer, merged into bot.texts.render's table
 RENDERERS: dict[type, Renderer] = {}
 
 if TYPE_CHECKING:
-    from bot.services.roster.model import DutyMember, ImportResult, Slot, SwapView
+    from bot.services.roster.model import DutyMember, ImportResult, Slot
     from bot.services.roster.shifts import DayClass, ShiftDef, ShiftInstance
 
 NOBODY = "⚠️ 未排班"
@@ -285,50 +285,3 @@ def roster_line(slot: Slot) -> str:
     inst = slot.instance
     return (f"{inst.date} {inst.name:<3} {shift_hours(inst.shift):<14} "
             f"{day_label(slot.day):<16} {team or '（未排班）'}")
-
-
-# --------------------------------------------------------------------------- swaps
-
-
-def swap_offer(v: SwapView, now: datetime) -> str:
-    return (f"🔄 <b>换班</b>：{escape(v.from_name)} 的 {_shift(v.instance, now)} 需要人接班。\n"
-            f"可接班的同事请点“接班”，经项目经理批准后生效。截止 {fmt_dt(v.expires_at, now)}。")
-
-
-def swap_taken(v: SwapView, now: datetime) -> str:
-    return (f"🔄 <b>换班</b>：{escape(v.from_name)} 的 {_shift(v.instance, now)}\n"
-            f"{escape(v.taker_name or '')} 已接班，等待项目经理批准。")
-
-
-def swap_ask_manager(v: SwapView, now: datetime) -> str:
-    return (f"🔄 换班待批准：{_shift(v.instance, now)}\n"
-            f"{escape(v.from_name)} → {escape(v.taker_name or '')}")
-
-
-def swap_approved(v: SwapView, now: datetime) -> str:
-    return (f"✅ <b>换班已批准</b>：{_shift(v.instance, now)}\n"
-            f"{escape(v.from_name)} → {escape(v.taker_name or '')}，排班已更新。")
-
-
-def swap_rejected(v: SwapView, now: datetime) -> str:
-    return (f"❌ <b>换班已驳回</b>：{escape(v.from_name)} 的 {_shift(v.instance, now)}，"
-            "排班不变。")
-
-
-def swap_approved_private(v: SwapView, now: datetime, *, taker: bool) -> str:
-    if taker:
-        return f"📅 换班已批准：你接替 {escape(v.from_name)} 值 {_shift(v.instance, now)}。"
-    return f"📅 换班已批准：你的 {_shift(v.instance, now)} 由 {escape(v.taker_name or '')} 接替。"
-
-
-def swap_rejected_private(v: SwapView, now: datetime) -> str:
-    return f"换班被驳回：{_shift(v.instance, now)} 仍由 {escape(v.from_name)} 值班。"
-
-
-def swap_expired(v: SwapView) -> str:
-    return (f"⌛ <b>换班已过期</b>：{escape(v.from_name)} 的 {_shift(v.instance)}，"
-            "无人完成接班/批准，排班不变。")
-
-
-def swap_expired_private(v: SwapView) -> str:
-    return f"⌛ 你的换班申请已过期：{_shift(v.instance)} 仍由你值班。"

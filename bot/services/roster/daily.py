@@ -24,7 +24,7 @@ from bot.services.roster.service import RosterService
 from bot.services.roster.shifts import ShiftInstance
 from bot.services.staff.directory import StaffDirectory
 from bot.texts import daily as daily_texts
-from bot.texts import roster as texts
+from bot.texts import swaps as swap_texts
 from models.db import session_scope
 from models.outbox import OutboxMessage
 from models.staff import Role
@@ -159,9 +159,9 @@ class DutyScheduler:
             if offer.group_outbox_id is not None and self.duty_group_id is not None:
                 added += self._send(
                     f"swap:{offer.id}:expired", kind="swap", ref=f"swap:{offer.id}",
-                    chat_id=self.duty_group_id, text=texts.swap_expired(offer),
+                    chat_id=self.duty_group_id, text=swap_texts.swap_expired(offer),
                     edit_of=offer.group_outbox_id, priority=LOW)
             added += self._send(f"swap:{offer.id}:expired:{offer.from_id}", kind="swap",
                                 ref=f"swap:{offer.id}", chat_id=offer.from_id,
-                                text=texts.swap_expired_private(offer), priority=LOW)
+                                text=swap_texts.swap_expired_private(offer), priority=LOW)
         return added
