@@ -37,7 +37,8 @@ from bot.services.reminders.service import ReminderService
 from bot.services.reports.config import ReportConfig
 from bot.services.reports.service import ReportService
 from bot.services.roster.daily import DutyScheduler
-from bot.services.roster.service import RosterService
+from bot.services.roster.digest import DutyDigest
+from bot.services.roster.service import build_roster
 from bot.services.roster.shifts import ShiftConfig
 from bot.services.staff.directory import StaffDirectory
 from bot.services.tickets import similar
@@ -64,8 +65,9 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
     outbox = Outbox(engine, clock, wakeup)
     staff = StaffDirectory(engine, clock)
     reference = ReferenceStore(engine, clock)
-    roster = RosterService(engine, clock, staff, calendar,
-                           ShiftConfig.load(settings.shifts_file, tz=settings.tz))
+    roster = build_roster(engine=engine, clock=clock, staff=staff, calendar=calendar,
+                          config=ShiftConfig.load(settings.shifts_file, tz=settings.tz),
+                          outbox=outbox, duty_group_id=settings.duty_group_id)
     alerts = AlertService(
         engine=engine, clock=clock, staff=staff, reference=reference, outbox=outbox,
         policy=EscalationPolicy.load(settings.escalation_policy_file,
@@ -81,10 +83,11 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
         calendar=calendar, roster=roster, duty_group_id=settings.duty_group_id,
         holidays_file=settings.holidays_file, leads=settings.reminder_leads,
         sweep_at=settings.overnight_sweep_at, digest_at=settings.reminder_digest_at)
-    duty = DutyScheduler(engine=engine, roster=roster, outbox=outbox, staff=staff,
-                         duty_group_id=settings.duty_group_id,
-                         daily_at=TypeAdapter(HHMM).validate_python(settings.daily_summary_at),
-                         alerts=alerts, reminders=reminders)
+    duty = DutyScheduler(
+        engine=engine, roster=roster, outbox=outbox, staff=staff,
+        digest=DutyDigest(engine=engine, roster=roster, alerts=alerts, reminders=reminders),
+        duty_group_id=settings.duty_group_id,
+        daily_at=TypeAdapter(HHMM).validate_python(settings.daily_summary_at))
     kb = KnowledgeBase(engine, clock, seed_starter=settings.kb_seed_starter)
     reports = ReportService(
         engine, clock, ReportConfig.load(month_start_day=settings.report_month_start_day),

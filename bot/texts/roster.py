@@ -12,12 +12,10 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from bot.services.roster.errors import Overlap, Refusal, RosterError, RosterImportError
+from bot.services.roster.notes import RosterChanged
 from bot.services.roster.vocab import HOLIDAY_KIND
 from bot.services.timefmt import fmt_date
-from bot.texts.audience import Renderer
-
-#: note class → renderer, merged into bot.texts.render's table
-RENDERERS: dict[type, Renderer] = {}
+from bot.texts.audience import Audience, Rendered, Renderer
 
 if TYPE_CHECKING:
     from bot.services.roster.model import DutyMember, ImportResult, Slot
@@ -38,16 +36,6 @@ SPECIAL_USAGE = ("用法：/special &lt;起始日期&gt; &lt;结束日期&gt; &l
 SPECIAL_NONE = "近期没有特殊时段。"
 HANDOVER_USAGE = "用法：/handover &lt;交接事项&gt;，例如 /handover 朝阳医院的反馈明早九点前要催。"
 DAILY_USAGE = "用法：/daily 或 /daily &lt;日期&gt;，例如 /daily 2026-11-25"
-DAILY_FUTURE = "日报只能查看今天或以前的日期。"
-SWAP_NONE = "你在近 14 天内没有尚未开始的班次，无法换班。"
-SWAP_PICK = "请选择要换出的班次（发到值班群，由同事接班、项目经理批准）："
-SWAP_NO_GROUP = "未配置值班群，无法发起换班。"
-SWAP_POSTED = "✅ 已在值班群发布换班：{shift}。有人接班并经项目经理批准后会通知你。"
-SWAP_TAKEN_ANSWER = "已接班，等待项目经理批准。"
-SWAP_APPROVED_ANSWER = "已批准换班。"
-SWAP_REJECTED_ANSWER = "已驳回换班。"
-BTN_TAKE, BTN_APPROVE, BTN_REJECT = "接班", "批准", "驳回"
-BUTTON_STALE = "按钮已失效。"
 NEXT_WEEK_ARGS = ("next", "下周")  # /roster next
 DELETE_ARGS = ("del", "删除")  # /special del 3
 IMPORT_USAGE = ("用法：python -m bot roster import FILE"
@@ -70,12 +58,9 @@ def day_label(day: DayClass) -> str:
     return text + ("（暂定）" if day.provisional else "")
 
 
-def _shift(inst: ShiftInstance, now: datetime | date | None = None) -> str:
-    return f"{fmt_date(inst.date, now)} {escape(inst.name)} {shift_hours(inst.shift)}"
-
-
 def shift_label(inst: ShiftInstance, now: datetime | date | None = None) -> str:
-    return _shift(inst, now)
+    """``11月26日（周四） 夜班 20:00–次日08:00`` (the year only when not ``now``'s)."""
+    return f"{fmt_date(inst.date, now)} {escape(inst.name)} {shift_hours(inst.shift)}"
 
 
 def people(members: Sequence[DutyMember]) -> str:
@@ -87,7 +72,7 @@ def people(members: Sequence[DutyMember]) -> str:
 
 def slot_block(slot: Slot, now: datetime, *, with_day: bool = True) -> list[str]:
     day = f" · {escape(day_label(slot.day))}" if with_day else ""
-    lines = [_shift(slot.instance, now) + day]
+    lines = [shift_label(slot.instance, now) + day]
     lead = slot.lead
     lines.append(f"带班：{escape(lead.name)}" if lead else "带班：未指定")
     lines.append(f"值班：{people(slot.members)}")
@@ -122,18 +107,21 @@ def special_removed(special_id: int) -> str:
     return f"已删除特殊时段 #{special_id}。"
 
 
-def swap_pick_label(inst: ShiftInstance) -> str:
-    """A button label: ``11-26 夜班 20:00–次日08:00`` (plain text)."""
-    return f"{inst.date:%m-%d} {inst.name} {shift_hours(inst.shift)}"
-
-
 def roster_set_done(slot: Slot, now: datetime) -> str:
     return "✅ 已更新排班：\n" + "\n".join(slot_block(slot, now))
 
 
 def roster_changed_private(slot: Slot, added: bool, now: datetime) -> str:
     what = "安排你值班" if added else "将你调出"
-    return f"📅 排班变更：项目经理{what}：{_shift(slot.instance, now)}。发送 /duty 查看。"
+    return f"📅 排班变更：项目经理{what}：{shift_label(slot.instance, now)}。发送 /duty 查看。"
+
+
+def _changed(n: RosterChanged, audience: Audience) -> Rendered:
+    return Rendered(roster_changed_private(n.slot, n.added, n.now))
+
+
+#: note class → renderer, merged into bot.texts.render's table
+RENDERERS: dict[type[Any], Renderer] = {RosterChanged: _changed}
 
 
 def specials_list(rows: Sequence[tuple[int, date, date, str]], now: datetime) -> str:
@@ -151,7 +139,7 @@ def special_done(special_id: int, start: date, end: date, name: str, now: dateti
 
 
 def handover_noted(inst: ShiftInstance, now: datetime) -> str:
-    return f"✅ 已记录交接事项，{_shift(inst, now)} 交班时发给下一班。"
+    return f"✅ 已记录交接事项，{shift_label(inst, now)} 交班时发给下一班。"
 
 
 # --------------------------------------------------------------------------- refusals
@@ -240,6 +228,13 @@ def error(err: RosterError, *, html: bool = True) -> str:
     if isinstance(err, RosterImportError):
         return import_refused(err, html=html)
     return _say(_ERRORS[err.code], err, html)
+
+
+def daily_refused(err: RosterError) -> str:
+    """/daily with a date that is not one (then the usage) or in the future."""
+    if err.code is Refusal.bad_date:
+        return f"{error(err)}\n{DAILY_USAGE}"
+    return error(err)
 
 
 def import_problems(err: RosterImportError, *, html: bool = True) -> list[str]:

@@ -6,14 +6,19 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from openpyxl import Workbook
+from sqlmodel import col, select
 
 from bot.clock import SHANGHAI
+from bot.services.outbox.store import Outbox
+from bot.services.outbox.wakeup import Wakeup
 from bot.services.roster.errors import Refusal, RosterError, RosterImportError
 from bot.services.roster.model import split_role
-from bot.services.roster.service import RosterService
+from bot.services.roster.service import RosterService, build_roster
 from bot.services.roster.shifts import ShiftConfig
 from bot.texts import roster as texts
-from tests.roster.conftest import LI, WANG, ZHANG, ZHAO
+from models.db import session_scope
+from models.outbox import OutboxMessage
+from tests.roster.conftest import GROUP, LI, WANG, ZHANG, ZHAO
 from tests.roster.helpers import refused
 
 D = date(2026, 11, 26)
@@ -89,7 +94,9 @@ def test_overlapping_shifts_are_refused(engine, clock, staff, calendar, tmp_path
     f.write_text("shifts:\n  - {name: 白班, start: '08:00', end: '20:00'}\n"
                  "  - {name: 夜班, start: '20:00', end: '08:00'}\n"
                  "  - {name: 中班, start: '12:00', end: '21:00'}\n", encoding="utf-8")
-    roster = RosterService(engine, clock, staff, calendar, ShiftConfig.load(f, tz=SHANGHAI))
+    roster = build_roster(engine=engine, clock=clock, staff=staff, calendar=calendar,
+                          config=ShiftConfig.load(f, tz=SHANGHAI),
+                          outbox=Outbox(engine, clock, Wakeup()), duty_group_id=None)
     ok = "date,shift,staff\n2026-11-26,白班,张值班\n2026-11-26,夜班,张值班\n"
     roster.import_file(write_csv(tmp_path, ok), actor_id=1)  # back to back: 24 h duty is fine
     with pytest.raises(RosterImportError) as exc:
@@ -158,45 +165,90 @@ def test_duplicate_names_must_use_ids(roster, staff):
     assert roster.resolve_staff("2999").telegram_id == 2999
 
 
-def test_swap_offer_take_approve(roster, clock):
+def _queued(engine) -> list[tuple[str, int, str]]:
+    """(dedup key, chat, note kind) of every outbox row, in order."""
+    with session_scope(engine) as s:
+        rows = s.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))).all()
+        return [(r.dedup_key, r.chat_id, r.note_kind) for r in rows]
+
+
+def test_swap_offer_take_approve(roster, engine):
     roster.set_slot(d=D, shift_name="夜班", people=["张值班:带班"], actor_id=ZHAO)
     now = at(D - timedelta(days=1), 10)
-    offer = roster.offer(staff_id=ZHANG, d=D, shift_name="夜班", now=now)
+    swaps = roster.swaps
+    offer = swaps.offer(staff_id=ZHANG, d=D, shift_name="夜班", now=now)
     assert offer.status == "open" and offer.expires_at == now + timedelta(hours=24)
     with refused("已经在换班中"):
-        roster.offer(staff_id=ZHANG, d=D, shift_name="夜班", now=now)
+        swaps.offer(staff_id=ZHANG, d=D, shift_name="夜班", now=now)
     with refused("不能接自己"):
-        roster.take(offer_id=offer.id, taker_id=ZHANG, now=now)
+        swaps.take(offer_id=offer.id, taker_id=ZHANG, now=now)
     with refused("还没有人接班"):
-        roster.approve(offer_id=offer.id, manager_id=ZHAO, now=now)
-    taken = roster.take(offer_id=offer.id, taker_id=LI, now=now)
+        swaps.decide(offer_id=offer.id, manager_id=ZHAO, approve=True, now=now)
+    taken = swaps.take(offer_id=offer.id, taker_id=LI, now=now)
     assert taken.status == "taken" and taken.taker_name == "李值班"
     with refused("已有人接班"):
-        roster.take(offer_id=offer.id, taker_id=WANG, now=now)
-    done = roster.approve(offer_id=offer.id, manager_id=ZHAO, now=now)
+        swaps.take(offer_id=offer.id, taker_id=WANG, now=now)
+    done = swaps.decide(offer_id=offer.id, manager_id=ZHAO, approve=True, now=now)
     assert done.status == "approved"
     members = roster.members(D, "夜班")
     assert [(m.telegram_id, m.role) for m in members] == [(LI, "带班")]  # the role moves too
     with refused("已经批准"):
-        roster.approve(offer_id=offer.id, manager_id=ZHAO, now=now)
+        swaps.decide(offer_id=offer.id, manager_id=ZHAO, approve=True, now=now)
+    ref = f"swap:{offer.id}"
+    assert _queued(engine) == [
+        (f"{ref}:offer", GROUP, "roster.swap_offered"),
+        (f"{ref}:ask:{ZHAO}", ZHAO, "roster.swap_ask"),
+        (f"{ref}:decided", GROUP, "roster.swap_decided"),
+        (f"{ref}:done:{ZHANG}", ZHANG, "roster.swap_approved"),
+        (f"{ref}:done:{LI}", LI, "roster.swap_approved")]
 
 
-def test_swap_refusals_and_expiry(roster):
+def test_swap_refusals_and_expiry(roster, engine):
     roster.set_slot(d=D, shift_name="白班", people=["张值班"], actor_id=ZHAO)
     roster.set_slot(d=D, shift_name="夜班", people=["李值班"], actor_id=ZHAO)
+    swaps = roster.swaps
     with refused("已经开始"):
-        roster.offer(staff_id=ZHANG, d=D, shift_name="白班", now=at(D, 9))
+        swaps.offer(staff_id=ZHANG, d=D, shift_name="白班", now=at(D, 9))
     with refused("不在这个班次"):
-        roster.offer(staff_id=WANG, d=D, shift_name="白班", now=at(D, 7))
-    offer = roster.offer(staff_id=ZHANG, d=D, shift_name="白班", now=at(D, 6))
+        swaps.offer(staff_id=WANG, d=D, shift_name="白班", now=at(D, 7))
+    with refused("班次不存在"):
+        swaps.offer_by_order(staff_id=ZHANG, d=D, order=2, now=at(D, 6))
+    offer = swaps.offer_by_order(staff_id=ZHANG, d=D, order=0, now=at(D, 6))
+    assert offer.instance.name == "白班" and offer.group_outbox_id is not None
     assert offer.expires_at == at(D, 8)  # never later than the shift's start
-    assert roster.expire_due(at(D, 7, 59)) == []
-    expired = roster.expire_due(at(D, 8))
-    assert [v.id for v in expired] == [offer.id] and expired[0].status == "expired"
-    assert roster.expire_due(at(D, 9)) == []
+    assert swaps.expire(at(D, 7, 59)) == 0
+    assert swaps.expire(at(D, 8)) == 2  # the group's offer edited, the offerer told
+    assert swaps.get(offer.id).status == "expired"
+    assert swaps.expire(at(D, 9)) == 0
     with refused("过期"):
-        roster.take(offer_id=offer.id, taker_id=WANG, now=at(D, 9))
+        swaps.take(offer_id=offer.id, taker_id=WANG, now=at(D, 9))
     assert [m.telegram_id for m in roster.members(D, "白班")] == [ZHANG]
+    assert _queued(engine)[1:] == [
+        (f"swap:{offer.id}:expired", GROUP, "roster.swap_expired"),
+        (f"swap:{offer.id}:expired:{ZHANG}", ZHANG, "roster.swap_expired")]
+
+
+def test_swap_rejected_tells_both(roster, engine):
+    roster.set_slot(d=D, shift_name="夜班", people=["张值班"], actor_id=ZHAO)
+    now = at(D, 9)
+    offer = roster.swaps.offer(staff_id=ZHANG, d=D, shift_name="夜班", now=now)
+    roster.swaps.take(offer_id=offer.id, taker_id=LI, now=now)
+    v = roster.swaps.decide(offer_id=offer.id, manager_id=ZHAO, approve=False, now=now)
+    assert v.status == "rejected" and [m.telegram_id for m in roster.members(D, "夜班")] == [
+        ZHANG]
+    tail = sorted(_queued(engine)[2:])
+    assert tail == sorted([(f"swap:{offer.id}:decided", GROUP, "roster.swap_decided"),
+                           (f"swap:{offer.id}:rejected:{ZHANG}", ZHANG, "roster.swap_rejected"),
+                           (f"swap:{offer.id}:rejected:{LI}", LI, "roster.swap_rejected")])
+
+
+def test_reassign_tells_the_people_added_and_removed(roster, engine):
+    roster.reassign(d=D, shift_name="夜班", people=["张值班", "李值班"], actor_id=ZHAO)
+    slot = roster.reassign(d=D, shift_name="夜班", people=["李值班", "王值班"], actor_id=ZHAO)
+    assert [m.telegram_id for m in slot.members] == [LI, WANG]
+    told = [(chat, key.split(":")[4]) for key, chat, kind in _queued(engine)
+            if kind == "roster.changed"]
+    assert told == [(ZHANG, "1"), (LI, "1"), (WANG, "1"), (ZHANG, "0")]
 
 
 def test_upcoming_gaps_notes_specials(roster):

@@ -1,103 +1,42 @@
-"""The data of the daily post (值班日报) and the shift handover (交接班).
+"""What the daily post (值班日报) and the shift handover (交接班) say, as notes.
 
-Builders are pure functions over the database returning HTML (no Telegram): the same text
-goes to the duty group (``masked=True``: no citizen names or phones) and to private chats.
+Pure reads over the database: :class:`DutyDigest` gathers the figures and the tickets into a
+:class:`~bot.services.roster.notes.DailyPost` or :class:`HandoverPost`; the same note goes to
+the duty group and to private chats, and ``bot.texts.daily`` masks it for the group.
+Other features (alert counts, the overnight count) are asked through duck-typed methods and
+may fail without stopping the post.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import col, or_, select
+from sqlmodel import Session, col, or_, select
 
-from bot.services.roster.model import Slot
+from bot.services.roster.notes import AlertSummary, DailyPost, HandoverPost, TicketLine
 from bot.services.roster.service import RosterService
 from bot.services.roster.shifts import ShiftInstance
 from bot.services.tickets.service import ALERT_URGENCIES
 from bot.services.tickets.workflow import OPEN_STATUSES, Status
-from bot.texts import daily as texts
 from models.db import session_scope
 from models.ticket import Ticket
 
 log = logging.getLogger(__name__)
 
 LIST_LIMIT = 10
+CONTENT_KEPT = 200  # characters of content a line keeps (the texts show far fewer)
 _OPEN = [s.value for s in OPEN_STATUSES]
+_URGENT = sorted(ALERT_URGENCIES)
 
 
-# ====================================================================== data for the texts
-
-
-@dataclass(frozen=True)
-class TicketLine:
-    platform_no: str
-    urgency: str
-    status: str
-    unit: str
-    category: str
-    at: datetime | None  # the deadline or time the line is about
-    excerpt: str  # content excerpt, masked for groups
-
-
-@dataclass(frozen=True)
-class AlertSummary:
-    raised: int
-    acknowledged: int
-    unacknowledged: int
-    escalated: int
-
-
-@dataclass(frozen=True)
-class DailyData:
-    day: date
-    as_of: datetime
-    slots: list[Slot]
-    intake_total: int
-    by_type: dict[str, int]
-    by_urgency: dict[str, int]
-    dispatched: int
-    closed: int
-    overdue_total: int
-    overdue: list[TicketLine]
-    urgent_total: int
-    urgent: list[TicketLine]  # urgent tickets logged yesterday
-    alerts: AlertSummary | None
-    due_today_total: int
-    due_today: list[TicketLine]
-    overnight_total: int
-    overnight: list[TicketLine]
-    overnight_left: int | None  # the reminders feature's count left overnight (at midnight)
-
-
-@dataclass(frozen=True)
-class HandoverData:
-    incoming: Slot
-    outgoing: Slot | None
-    open_counts: dict[str, int]
-    open_total: int
-    inherited: list[TicketLine]
-    due_total: int
-    due: list[TicketLine]
-    unacked: list[str]  # "2026112500123 紧急" lines
-    unacked_source: str  # "alerts" or "tickets"
-    notes: list[tuple[str, str]]
-
-
-# ====================================================================== builders
-
-
-def _line(t: Ticket, at: datetime | None, masked: bool) -> TicketLine:
-    return TicketLine(t.platform_no, t.urgency, t.status, t.unit, t.category_l1, at,
-                      texts.excerpt(t.content, t.citizen_name, t.phone, masked=masked))
-
-
-def _day_start(d: date, tz: Any) -> datetime:
-    return datetime.combine(d, time(0, 0), tzinfo=tz)
+def _line(t: Ticket, at: datetime | None) -> TicketLine:
+    content = " ".join((t.content or "").split())[:CONTENT_KEPT]
+    return TicketLine(t.platform_no, t.urgency, t.status, t.unit, t.category_l1, at, content,
+                      t.citizen_name or "", t.phone or "")
 
 
 def _open_at(as_of: datetime) -> list[Any]:
@@ -107,143 +46,149 @@ def _open_at(as_of: datetime) -> list[Any]:
             Ticket.status != Status.returned.value]
 
 
-def daily_data(*, engine: Engine, roster: RosterService, day: date, as_of: datetime,
-               masked: bool, alerts: Any = None, reminders: Any = None) -> DailyData:
-    tz = roster.config.tz
-    y0, y1 = _day_start(day - timedelta(days=1), tz), _day_start(day, tz)
-    d1 = _day_start(day + timedelta(days=1), tz)
-    first_start = datetime.combine(day, min(s.start for s in roster.config.shifts), tzinfo=tz)
-    open_now = _open_at(as_of)
-    with session_scope(engine) as s:
+def _count(s: Session, *cond: Any) -> int:
+    return int(s.exec(select(func.count()).select_from(Ticket).where(*cond)).one())
+
+
+def _listed(s: Session, cond: list[Any], order: Any, at: str) -> tuple[int, list[TicketLine]]:
+    """(how many match, the first LIST_LIMIT as lines dated by the column ``at``)."""
+    rows = s.exec(select(Ticket).where(*cond).order_by(order).limit(LIST_LIMIT)).all()
+    return _count(s, *cond), [_line(t, getattr(t, at)) for t in rows]
+
+
+class DutyDigest:
+    """Builds the daily post and the handover from the tickets and the roster."""
+
+    def __init__(self, *, engine: Engine, roster: RosterService, alerts: Any = None,
+                 reminders: Any = None) -> None:
+        self.engine, self.roster = engine, roster
+        self.alerts, self.reminders = alerts, reminders  # optional counts for the daily post
+
+    # -- the daily post -----------------------------------------------------------------
+    def daily(self, day: date, as_of: datetime) -> DailyPost:
+        """The daily post for ``day`` as of ``as_of``: today's teams, yesterday's intake,
+        what is overdue, urgent, due today or left overnight."""
+        tz = self.roster.config.tz
+        y0, y1 = (datetime.combine(d, time(0, 0), tzinfo=tz) for d in (day - timedelta(1), day))
+        d1 = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=tz)
+        first = min(s.start for s in self.roster.config.shifts)
+        first_start = datetime.combine(day, first, tzinfo=tz)
+        open_now = _open_at(as_of)
+        yesterday = [col(Ticket.received_at) >= y0, col(Ticket.received_at) < y1]
+        with session_scope(self.engine) as s:
+            by_type, by_urgency = self._intake(s, yesterday)
+            overdue = _listed(s, [*open_now, col(Ticket.complete_by) < as_of],
+                              col(Ticket.complete_by), "complete_by")
+            urgent = _listed(s, [*yesterday, col(Ticket.urgency).in_(_URGENT)],
+                             col(Ticket.received_at), "received_at")
+            due = _listed(s, [*open_now, col(Ticket.complete_by) >= y1,
+                              col(Ticket.complete_by) < d1], col(Ticket.complete_by),
+                          "complete_by")
+            night = _listed(s, [*open_now, col(Ticket.signed_at) != None,  # noqa: E711
+                                col(Ticket.signed_at) < min(first_start, as_of),
+                                or_(col(Ticket.dispatched_at) == None,  # noqa: E711
+                                    col(Ticket.dispatched_at) > as_of)],
+                            col(Ticket.signed_at), "signed_at")
+            dispatched = _count(s, col(Ticket.dispatched_at) >= y0,
+                                col(Ticket.dispatched_at) < y1)
+            closed = _count(s, col(Ticket.closed_at) >= y0, col(Ticket.closed_at) < y1)
+        return DailyPost(
+            day=day, as_of=as_of, slots=self.roster.slots(day, day),
+            intake_total=sum(by_type.values()), by_type=by_type, by_urgency=by_urgency,
+            dispatched=dispatched, closed=closed, overdue_total=overdue[0],
+            overdue=overdue[1], urgent_total=urgent[0], urgent=urgent[1],
+            alerts=self._alert_summary(y0, y1), due_today_total=due[0], due_today=due[1],
+            overnight_total=night[0], overnight=night[1], overnight_left=self._left(day))
+
+    @staticmethod
+    def _intake(s: Session, window: list[Any]) -> tuple[dict[str, int], dict[str, int]]:
         rows = s.exec(select(Ticket.request_type, Ticket.urgency, func.count()).where(
-            col(Ticket.received_at) >= y0, col(Ticket.received_at) < y1,
-        ).group_by(Ticket.request_type, Ticket.urgency)).all()
+            *window).group_by(Ticket.request_type, Ticket.urgency)).all()
         by_type: dict[str, int] = {}
         by_urgency: dict[str, int] = {}
         for rtype, urg, n in rows:
             by_type[rtype] = by_type.get(rtype, 0) + n
             by_urgency[urg] = by_urgency.get(urg, 0) + n
-        dispatched = s.exec(select(func.count()).select_from(Ticket).where(
-            col(Ticket.dispatched_at) >= y0, col(Ticket.dispatched_at) < y1)).one()
-        closed = s.exec(select(func.count()).select_from(Ticket).where(
-            col(Ticket.closed_at) >= y0, col(Ticket.closed_at) < y1)).one()
-        over_cond = [*open_now, col(Ticket.complete_by) < as_of]
-        overdue_total = s.exec(select(func.count()).select_from(Ticket).where(*over_cond)).one()
-        overdue = [_line(t, t.complete_by, masked) for t in s.exec(
-            select(Ticket).where(*over_cond).order_by(col(Ticket.complete_by))
-            .limit(LIST_LIMIT)).all()]
-        urgent_cond = [col(Ticket.received_at) >= y0, col(Ticket.received_at) < y1,
-                       col(Ticket.urgency).in_(sorted(ALERT_URGENCIES))]
-        urgent_total = s.exec(select(func.count()).select_from(Ticket).where(
-            *urgent_cond)).one()
-        urgent = [_line(t, t.received_at, masked) for t in s.exec(
-            select(Ticket).where(*urgent_cond).order_by(col(Ticket.received_at))
-            .limit(LIST_LIMIT)).all()]
-        due_cond = [*open_now, col(Ticket.complete_by) >= y1, col(Ticket.complete_by) < d1]
-        due_total = s.exec(select(func.count()).select_from(Ticket).where(*due_cond)).one()
-        due = [_line(t, t.complete_by, masked) for t in s.exec(
-            select(Ticket).where(*due_cond).order_by(col(Ticket.complete_by))
-            .limit(LIST_LIMIT)).all()]
-        night_cond = [*open_now, col(Ticket.signed_at) != None,  # noqa: E711
-                      col(Ticket.signed_at) < min(first_start, as_of),
-                      or_(col(Ticket.dispatched_at) == None,  # noqa: E711
-                          col(Ticket.dispatched_at) > as_of)]
-        night_total = s.exec(select(func.count()).select_from(Ticket).where(*night_cond)).one()
-        night = [_line(t, t.signed_at, masked) for t in s.exec(
-            select(Ticket).where(*night_cond).order_by(col(Ticket.signed_at))
-            .limit(LIST_LIMIT)).all()]
-    left: int | None = None
-    counter = getattr(reminders, "overnight_left", None)
-    if callable(counter):
+        return by_type, by_urgency
+
+    def _left(self, day: date) -> int | None:
+        counter = getattr(self.reminders, "overnight_left", None)
+        if not callable(counter):
+            return None
         try:
-            left = int(counter(day))
+            return int(counter(day))
         except Exception:  # another feature's problem must not stop the daily post
             log.exception("reminders.overnight_left failed")
-    return DailyData(
-        day=day, as_of=as_of, slots=roster.slots(day, day),
-        intake_total=sum(by_type.values()), by_type=by_type, by_urgency=by_urgency,
-        dispatched=int(dispatched), closed=int(closed), overdue_total=int(overdue_total),
-        overdue=overdue, urgent_total=int(urgent_total), urgent=urgent,
-        alerts=_alert_summary(alerts, y0, y1),
-        due_today_total=int(due_total), due_today=due, overnight_total=int(night_total),
-        overnight=night, overnight_left=left)
+            return None
 
+    def _alert_summary(self, start: datetime, end: datetime) -> AlertSummary | None:
+        between = getattr(self.alerts, "alerts_between", None)
+        if not callable(between):
+            return None
+        try:
+            st = between(start, end)
+            return AlertSummary(int(st.raised), int(st.acknowledged), int(st.unacknowledged),
+                                int(st.escalated))
+        except Exception:
+            log.exception("alerts.alerts_between failed")
+            return None
 
-def _alert_summary(alerts: Any, start: datetime, end: datetime) -> AlertSummary | None:
-    between = getattr(alerts, "alerts_between", None)
-    if not callable(between):
-        return None
-    try:
-        st = between(start, end)
-        return AlertSummary(int(st.raised), int(st.acknowledged), int(st.unacknowledged),
-                            int(st.escalated))
-    except Exception:
-        log.exception("alerts.alerts_between failed")
-        return None
-
-
-def build_daily(*, engine: Engine, roster: RosterService, day: date, as_of: datetime,
-                masked: bool, alerts: Any = None, reminders: Any = None) -> str:
-    """The daily post for ``day`` as HTML: today's teams, yesterday's intake, open issues."""
-    data = daily_data(engine=engine, roster=roster, day=day, as_of=as_of, masked=masked,
-                      alerts=alerts, reminders=reminders)
-    return texts.render_daily(data, masked=masked)
-
-
-def handover_data(*, engine: Engine, roster: RosterService, incoming: ShiftInstance,
-                  as_of: datetime, masked: bool, alerts: Any = None) -> HandoverData:
-    prev = roster.config.previous_of(incoming)
-    with session_scope(engine) as s:
+    # -- the handover -------------------------------------------------------------------
+    def handover(self, incoming: ShiftInstance, as_of: datetime) -> HandoverPost:
+        """The handover to ``incoming``: open work, what falls due in the shift,
+        unacknowledged alerts and the outgoing shift's notes."""
+        prev = self.roster.config.previous_of(incoming)
         open_cond = [col(Ticket.status).in_(_OPEN)]
-        counts = dict(s.exec(select(Ticket.status, func.count()).where(*open_cond)
-                             .group_by(Ticket.status)).all())
-        inherited = [_line(t, t.complete_by, masked) for t in s.exec(
-            select(Ticket).where(*open_cond).order_by(
-                col(Ticket.complete_by).is_(None), col(Ticket.complete_by))
-            .limit(LIST_LIMIT)).all()]
+        with session_scope(self.engine) as s:
+            counts = dict(s.exec(select(Ticket.status, func.count()).where(*open_cond)
+                                 .group_by(Ticket.status)).all())
+            inherited = [_line(t, t.complete_by) for t in s.exec(
+                select(Ticket).where(*open_cond).order_by(
+                    col(Ticket.complete_by).is_(None), col(Ticket.complete_by))
+                .limit(LIST_LIMIT)).all()]
+            due_total, due = self._due_in(s, open_cond, incoming)
+            unacked, source = self._unacked(s)
+        return HandoverPost(
+            as_of=as_of, incoming=self.roster.slot(incoming),
+            outgoing=self.roster.slot(prev) if prev else None,
+            open_counts={st: counts[st] for st in _ordered_statuses() if st in counts},
+            open_total=sum(counts.values()), inherited=inherited, due_total=due_total,
+            due=due, unacked=unacked, unacked_source=source,
+            notes=self.roster.notes(prev) if prev else [])
+
+    @staticmethod
+    def _due_in(s: Session, open_cond: list[Any], inc: ShiftInstance
+                ) -> tuple[int, list[TicketLine]]:
+        """Open tickets whose completion (or, if new, signing) deadline falls in ``inc``."""
         in_shift = or_(
-            (col(Ticket.complete_by) >= incoming.start) & (col(Ticket.complete_by) < incoming.end),
-            (Ticket.status == Status.new.value) & (col(Ticket.sign_by) >= incoming.start)
-            & (col(Ticket.sign_by) < incoming.end))
-        due_total = s.exec(select(func.count()).select_from(Ticket).where(
-            *open_cond, in_shift)).one()
+            (col(Ticket.complete_by) >= inc.start) & (col(Ticket.complete_by) < inc.end),
+            (Ticket.status == Status.new.value) & (col(Ticket.sign_by) >= inc.start)
+            & (col(Ticket.sign_by) < inc.end))
         due = []
         for t in s.exec(select(Ticket).where(*open_cond, in_shift).order_by(
                 col(Ticket.complete_by)).limit(LIST_LIMIT)).all():
             at = t.complete_by
             if t.status == Status.new.value and t.sign_by is not None and \
-                    incoming.start <= t.sign_by < incoming.end:
+                    inc.start <= t.sign_by < inc.end:
                 at = t.sign_by
-            due.append(_line(t, at, masked))
-        unacked: list[str] = []
-        source = "tickets"
-        live = getattr(alerts, "live", None)
-        if callable(live):
-            source = "alerts"
-            try:
-                unacked = [f"{no} {a.urgency}" for a, no in live(limit=30)
-                           if getattr(a, "acked_at", None) is None]
-            except Exception:
-                log.exception("alerts.live failed")
-        else:
-            unacked = [f"{t.platform_no} {t.urgency}" for t in s.exec(
-                select(Ticket).where(Ticket.status == Status.new.value,
-                                     col(Ticket.urgency).in_(sorted(ALERT_URGENCIES)))
-                .order_by(col(Ticket.received_at)).limit(LIST_LIMIT)).all()]
-    return HandoverData(
-        incoming=roster.slot(incoming), outgoing=roster.slot(prev) if prev else None,
-        open_counts={st: counts[st] for st in _ordered_statuses() if st in counts},
-        open_total=sum(counts.values()), inherited=inherited, due_total=int(due_total),
-        due=due, unacked=unacked, unacked_source=source,
-        notes=roster.notes(prev) if prev else [])
+            due.append(_line(t, at))
+        return _count(s, *open_cond, in_shift), due
+
+    def _unacked(self, s: Session) -> tuple[list[tuple[str, str]], str]:
+        """Unacknowledged urgent alerts (the alerts feature), else unsigned urgent tickets."""
+        live = getattr(self.alerts, "live", None)
+        if not callable(live):
+            rows = s.exec(select(Ticket).where(
+                Ticket.status == Status.new.value, col(Ticket.urgency).in_(_URGENT))
+                .order_by(col(Ticket.received_at)).limit(LIST_LIMIT)).all()
+            return [(t.platform_no, t.urgency) for t in rows], "tickets"
+        try:
+            return [(no, a.urgency) for a, no in live(limit=30)
+                    if getattr(a, "acked_at", None) is None], "alerts"
+        except Exception:
+            log.exception("alerts.live failed")
+            return [], "alerts"
 
 
 def _ordered_statuses() -> list[str]:
     return [s.value for s in Status if s in OPEN_STATUSES]
-
-
-def build_handover(*, engine: Engine, roster: RosterService, incoming: ShiftInstance,
-                   as_of: datetime, masked: bool, alerts: Any = None) -> str:
-    data = handover_data(engine=engine, roster=roster, incoming=incoming, as_of=as_of,
-                         masked=masked, alerts=alerts)
-    return texts.render_handover(data, as_of=as_of)

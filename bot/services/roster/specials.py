@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from bot.clock import Clock
 from bot.services.roster.errors import Refusal, RosterError
-from bot.services.roster.queries import RosterQueries
-from bot.services.roster.shifts import ShiftInstance
+from bot.services.roster.shifts import ShiftConfig, ShiftInstance
 from bot.services.staff import audit
+from bot.services.staff.directory import StaffDirectory
 from models.db import session_scope
 from models.roster import HandoverNote, SpecialPeriod
 
@@ -22,12 +24,15 @@ MAX_SPECIAL_DAYS = 93
 MAX_NOTE = 1000  # characters
 
 
-class RosterSpecials(RosterQueries):
-    """Special periods and handover notes: annotations on the roster, not team changes."""
+class SpecialPeriods:
+    """Declaring and removing special periods (the reads are in RosterQueries)."""
 
-    # ================================================================== special periods
-    def declare_special(self, *, start: date, end: date, name: str, actor_id: int,
-                        chat_id: int | None = None) -> SpecialPeriod:
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self.engine, self.clock = engine, clock
+
+    def declare(self, *, start: date, end: date, name: str, actor_id: int,
+                chat_id: int | None = None) -> SpecialPeriod:
+        """A period the holiday team covers (重大任务/重要时段), at most 93 days."""
         name = " ".join(name.split())
         if not name:
             raise RosterError(Refusal.special_name_missing)
@@ -47,7 +52,7 @@ class RosterSpecials(RosterQueries):
                          detail=f"{start}~{end} {name}"[:200])
             return row
 
-    def remove_special(self, *, special_id: int, actor_id: int) -> SpecialPeriod:
+    def remove(self, *, special_id: int, actor_id: int) -> SpecialPeriod:
         with session_scope(self.engine) as s:
             row = s.get(SpecialPeriod, special_id)
             if row is None:
@@ -57,8 +62,15 @@ class RosterSpecials(RosterQueries):
                          action="roster.special_del", target=str(special_id))
             return row
 
-    # ================================================================== handover notes
-    def add_note(self, *, author_id: int, text: str, at: datetime) -> ShiftInstance:
+
+
+class HandoverNotes:
+    """Notes a shift leaves for the next one; they go out with the handover."""
+
+    def __init__(self, engine: Engine, staff: StaffDirectory, config: ShiftConfig) -> None:
+        self.engine, self.staff, self.config = engine, staff, config
+
+    def add(self, *, author_id: int, text: str, at: datetime) -> ShiftInstance:
         """Attach a note to the shift running at ``at``; it goes out with that shift's
         handover to the next one."""
         text = text.strip()
@@ -74,7 +86,7 @@ class RosterSpecials(RosterQueries):
                                note=text, created_at=at))
         return inst
 
-    def notes(self, inst: ShiftInstance) -> list[tuple[str, str]]:
+    def of(self, inst: ShiftInstance) -> list[tuple[str, str]]:
         """(author name, note) left during ``inst``, oldest first."""
         with session_scope(self.engine) as s:
             rows = s.exec(select(HandoverNote).where(
