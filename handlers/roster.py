@@ -48,11 +48,10 @@ async def roster_week(update: Update, context: BotContext, member: Member) -> No
     if len(args) > 1 or (args and args[0].lower() not in texts.NEXT_WEEK_ARGS):
         await reply(update, texts.ROSTER_USAGE)
         return
-    today = _today(context)
-    monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1 if args else 0)
-    title = texts.week_title(monday, next_week=bool(args))
-    slots = _roster(context).slots(monday, monday + timedelta(days=6))
-    await reply(update, texts.render_week(slots, title, context.svc.clock.now()))
+    now = context.svc.clock.now()
+    monday, slots = _roster(context).week(now, next_week=bool(args))
+    await reply(update, texts.render_week(slots, texts.week_title(monday, next_week=bool(args)),
+                                          now))
 
 
 @guard("roster_set")

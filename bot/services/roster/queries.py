@@ -81,6 +81,12 @@ class RosterQueries:
             out.append(DutyMember(r.staff_id, name, r.role, r.shift_date, r.shift_name))
         return sorted(out, key=lambda m: not m.is_lead)
 
+    def week(self, at: datetime, *, next_week: bool = False) -> tuple[date, list[Slot]]:
+        """The Monday and every slot of the week containing ``at`` (or of the next week)."""
+        today = at.astimezone(self.config.tz).date()
+        monday = today - timedelta(days=today.weekday()) + timedelta(weeks=int(next_week))
+        return monday, self.slots(monday, monday + timedelta(days=6))
+
     def has_any_roster(self, first: date, last: date) -> bool:
         with session_scope(self.engine) as s:
             return s.exec(select(RosterEntry.id).where(

@@ -64,6 +64,9 @@ class RosterService:
     def slots(self, first: date, last: date) -> list[Slot]:
         return self.queries.slots(first, last)
 
+    def week(self, at: datetime, *, next_week: bool = False) -> tuple[date, list[Slot]]:
+        return self.queries.week(at, next_week=next_week)
+
     def members(self, d: date, shift_name: str) -> list[DutyMember]:
         return self.queries.members(d, shift_name)
 
