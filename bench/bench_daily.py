@@ -8,8 +8,9 @@ Run from the repository root::
 Data: ``--tickets`` (default 500) tickets received on the day before the post, in a realistic
 mix of request types, urgencies and statuses (some dispatched, closed, overdue, signed but not
 dispatched overnight, due today), on top of ``--background`` (default 5,000) older tickets, and
-a full roster for the day. Timed: ``build_daily`` for the group (masked) and for a private
-chat, and ``build_handover`` for the night shift, each ``--rounds`` times after one warm-up.
+a full roster for the day. Timed: the daily post (``DutyDigest.daily``, rendered) for the
+group (masked) and a private chat, and the night shift's handover, each ``--rounds`` times
+after one warm-up.
 Target (issue 8): the daily post builds in ≤ 200 ms.
 """
 
@@ -32,10 +33,14 @@ from sqlalchemy import insert
 
 from bot.clock import SHANGHAI, MovableClock
 from bot.services.calendar.work import WorkCalendar
-from bot.services.roster.daily import build_daily, build_handover
-from bot.services.roster.service import RosterService
+from bot.services.outbox.store import Outbox
+from bot.services.outbox.wakeup import Wakeup
+from bot.services.roster.digest import DutyDigest
+from bot.services.roster.service import build_roster
 from bot.services.roster.shifts import ShiftConfig
 from bot.services.staff.directory import StaffDirectory
+from bot.texts.audience import Audience
+from bot.texts.render import render
 from models.db import make_engine, session_scope
 from models.migrate import upgrade
 from models.staff import Role
@@ -114,7 +119,10 @@ def main(argv: list[str] | None = None) -> int:
     staff = StaffDirectory(engine, clock)
     for i in range(8):
         staff.add(actor_id=1, telegram_id=5000 + i, role=Role.staff, name=f"值班员{i}")
-    roster = RosterService(engine, clock, staff, WorkCalendar(), ShiftConfig.load())
+    roster = build_roster(engine=engine, clock=clock, staff=staff, calendar=WorkCalendar(),
+                          config=ShiftConfig.load(tz=SHANGHAI),
+                          outbox=Outbox(engine, clock, Wakeup()), duty_group_id=None)
+    digest = DutyDigest(engine=engine, roster=roster)
     roster.set_slot(d=DAY, shift_name="白班", people=["值班员0:带班", "值班员1", "值班员2"],
                     actor_id=1)
     roster.set_slot(d=DAY, shift_name="夜班", people=["值班员3:带班", "值班员4"], actor_id=1)
@@ -122,12 +130,11 @@ def main(argv: list[str] | None = None) -> int:
     night = roster.config.instance(DAY, "夜班")
 
     cases = [
-        ("daily post (group, masked)", lambda: build_daily(
-            engine=engine, roster=roster, day=DAY, as_of=now, masked=True)),
-        ("daily post (private)", lambda: build_daily(
-            engine=engine, roster=roster, day=DAY, as_of=now, masked=False)),
-        ("handover (夜班, masked)", lambda: build_handover(
-            engine=engine, roster=roster, incoming=night, as_of=now, masked=True)),
+        ("daily post (group, masked)", lambda: render(
+            digest.daily(DAY, now), Audience.GROUP).text),
+        ("daily post (private)", lambda: render(digest.daily(DAY, now), Audience.STAFF).text),
+        ("handover (夜班, masked)", lambda: render(
+            digest.handover(night, now), Audience.GROUP).text),
     ]
     dialect = engine.dialect.name
     print(f"database: {dialect}; tickets on the day: {args.tickets}; background: "
@@ -139,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         passed = p95 <= 200
         ok = ok and passed
         print(f"{name:<30} {med:>10.1f} {p95:>8.1f} {mx:>8.1f} {'yes' if passed else 'NO':>8}")
-    text = build_daily(engine=engine, roster=roster, day=DAY, as_of=now, masked=True)
+    text = render(digest.daily(DAY, now), Audience.GROUP).text
     print(f"daily post length: {len(text)} characters; contains a phone: "
           f"{'13800138000' in text}")
     engine.dispose()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import warnings
 
+from pydantic import TypeAdapter
 from sqlalchemy.engine import Engine
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
@@ -20,6 +21,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.configfiles.types import HHMM
 from bot.context import CONTEXT_TYPES, BotContext, BotData, Services
 from bot.ratelimit import FanoutRateLimiter
 from bot.routes import routes
@@ -35,7 +37,8 @@ from bot.services.reminders.service import build_reminders
 from bot.services.reports.config import ReportConfig
 from bot.services.reports.service import ReportService
 from bot.services.roster.daily import DutyScheduler
-from bot.services.roster.service import RosterService
+from bot.services.roster.digest import DutyDigest
+from bot.services.roster.service import build_roster
 from bot.services.roster.shifts import ShiftConfig
 from bot.services.staff.directory import StaffDirectory
 from bot.services.tickets import similar
@@ -62,8 +65,9 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
     outbox = Outbox(engine, clock, wakeup)
     staff = StaffDirectory(engine, clock)
     reference = ReferenceStore(engine, clock)
-    roster = RosterService(engine, clock, staff, calendar,
-                           ShiftConfig.load(settings.shifts_file, tz=settings.tz))
+    roster = build_roster(engine=engine, clock=clock, staff=staff, calendar=calendar,
+                          config=ShiftConfig.load(settings.shifts_file, tz=settings.tz),
+                          outbox=outbox, duty_group_id=settings.duty_group_id)
     alerts = AlertService(
         engine=engine, clock=clock, staff=staff, reference=reference, outbox=outbox,
         policy=EscalationPolicy.load(settings.escalation_policy_file, tz=settings.tz,
@@ -80,9 +84,11 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
         calendar=calendar, roster=roster, duty_group_id=settings.duty_group_id,
         holidays_file=settings.holidays_file, tz=settings.tz, leads=settings.reminder_leads,
         sweep_at=settings.overnight_sweep_at, digest_at=settings.reminder_digest_at)
-    duty = DutyScheduler(engine=engine, roster=roster, outbox=outbox, staff=staff,
-                         duty_group_id=settings.duty_group_id,
-                         daily_at=settings.daily_summary_at, alerts=alerts, reminders=reminders)
+    duty = DutyScheduler(
+        engine=engine, roster=roster, outbox=outbox, staff=staff,
+        digest=DutyDigest(engine=engine, roster=roster, alerts=alerts, reminders=reminders),
+        duty_group_id=settings.duty_group_id,
+        daily_at=TypeAdapter(HHMM).validate_python(settings.daily_summary_at))
     kb = build_knowledge_base(engine, clock, seed_starter=settings.kb_seed_starter)
     reports = ReportService(
         engine, clock, ReportConfig.load(month_start_day=settings.report_month_start_day),

@@ -9,71 +9,83 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from datetime import date, timedelta
+
+from sqlalchemy.engine import Engine
 
 from bot.clock import Clock
 from bot.config import Settings, load_settings_or_exit
 from bot.runtime import prepare_database
 from bot.services.calendar.work import CalendarFileError, WorkCalendar
-from bot.services.roster.model import RosterError, RosterImportError, parse_date
-from bot.services.roster.service import RosterService
+from bot.services.roster.checks import TeamChecks
+from bot.services.roster.errors import RosterError, RosterImportError
+from bot.services.roster.imports import TeamChanges
+from bot.services.roster.model import parse_date
+from bot.services.roster.queries import RosterQueries
 from bot.services.roster.shifts import ShiftConfig, ShiftConfigError
 from bot.services.staff.directory import StaffDirectory
+from bot.texts import roster as texts
 
 
-def _service(settings: Settings) -> RosterService | None:
+@dataclass(frozen=True)
+class _Roster:
+    """What the roster commands need: reads and team changes (no outbox, no Telegram)."""
+
+    engine: Engine
+    clock: Clock
+    queries: RosterQueries
+    changes: TeamChanges
+
+
+def _open(settings: Settings) -> _Roster | None:
     try:
         calendar = WorkCalendar.load(settings.holidays_file)
         config = ShiftConfig.load(settings.shifts_file, tz=settings.tz)
     except (CalendarFileError, ShiftConfigError) as exc:
-        print("配置文件错误: " + " ".join(str(exc).split()), file=sys.stderr)
+        print(texts.config_error(" ".join(str(exc).split())), file=sys.stderr)
         return None
     engine = prepare_database(settings)
     clock = Clock(settings.tz)
-    return RosterService(engine, clock, StaffDirectory(engine, clock), calendar, config)
+    staff = StaffDirectory(engine, clock)
+    queries = RosterQueries(engine, staff, calendar, config)
+    return _Roster(engine, clock, queries,
+                   TeamChanges(engine, clock, config, queries, TeamChecks(staff, config)))
 
 
 def _import(args: argparse.Namespace) -> int:
     settings = load_settings_or_exit(require_token=False)
-    roster = _service(settings)
+    roster = _open(settings)
     if roster is None:
         return 2
     try:
-        result = roster.import_file(args.file, actor_id=None, dry_run=args.dry_run)
+        result = roster.changes.import_file(args.file, actor_id=None, dry_run=args.dry_run)
     except RosterImportError as exc:
-        print(f"导入被拒绝，整个文件未导入（{len(exc.errors)} 处问题）：", file=sys.stderr)
-        for line in str(exc).splitlines():
+        print(texts.import_refused_head(exc), file=sys.stderr)
+        for line in texts.import_problems(exc, html=False):
             print("  " + line, file=sys.stderr)
         return 1
     finally:
         roster.engine.dispose()
-    if args.dry_run:
-        print(f"检查通过：{result.rows} 条排班，{result.slots} 个班次，"
-              f"{result.dates[0]} 至 {result.dates[1]}（未写入，去掉 --dry-run 导入）。")
-    else:
-        print(f"已导入 {result.rows} 条排班（{result.slots} 个班次，{result.dates[0]} 至 "
-              f"{result.dates[1]}），替换原有 {result.replaced} 条。")
+    print(texts.import_checked(result) if args.dry_run else texts.import_done(result))
     return 0
 
 
 def _show(args: argparse.Namespace) -> int:
     settings = load_settings_or_exit(require_token=False)
-    roster = _service(settings)
+    roster = _open(settings)
     if roster is None:
         return 2
     try:
         first: date = parse_date(args.start) if args.start else roster.clock.today()
+        slots = roster.queries.slots(first, first + timedelta(days=args.days - 1))
     except RosterError as exc:
-        print(str(exc), file=sys.stderr)
+        print(texts.error(exc, html=False), file=sys.stderr)
         return 2
-    try:
-        slots = roster.slots(first, first + timedelta(days=args.days - 1))
     finally:
         roster.engine.dispose()
     for sl in slots:
-        people = "、".join(m.name + (f"（{m.role}）" if m.role else "") for m in sl.members)
-        print(f"{sl.instance.date} {sl.instance.name:<3} {sl.instance.shift.hours:<14} "
-              f"{sl.day.label:<16} {people or '（未排班）'}")
+        print(texts.roster_line(sl))
     return 0
 
 

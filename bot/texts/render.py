@@ -9,7 +9,7 @@ union, so a reader finds every renderer from here.
 from __future__ import annotations
 
 from bot.services.outbox.notes import Note
-from bot.texts import alerts, holidays, reminders, roster
+from bot.texts import alerts, daily, holidays, reminders, roster, swaps
 from bot.texts.audience import Audience, Rendered, Renderer
 
 RENDERERS: dict[type[Note], Renderer] = {
@@ -17,6 +17,8 @@ RENDERERS: dict[type[Note], Renderer] = {
     **holidays.RENDERERS,
     **reminders.RENDERERS,
     **roster.RENDERERS,
+    **swaps.RENDERERS,
+    **daily.RENDERERS,
 }
 
 

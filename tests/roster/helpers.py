@@ -1,9 +1,17 @@
-"""Ticket rows written straight to the database (fast, any state), for builders and bench."""
+"""Ticket rows written straight to the database (fast, any state), for builders and bench;
+and a check that a roster refusal reads as expected."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+import pytest
+
+from bot.services.roster.errors import RosterError
+from bot.texts import roster as texts
 from models.db import session_scope
 from models.ticket import Ticket
 
@@ -23,3 +31,11 @@ def add_ticket(engine, no: str, received: datetime, **fields) -> Ticket:
         s.flush()
         s.expunge(t)
     return t
+
+
+@contextmanager
+def refused(match: str) -> Iterator[None]:
+    """Expect a RosterError whose Chinese text (as the bot would say it) matches ``match``."""
+    with pytest.raises(RosterError) as info:
+        yield
+    assert re.search(match, texts.error(info.value)), texts.error(info.value)

@@ -1,23 +1,26 @@
-"""The daily post and handover builders, and the scheduler's timing and dedup."""
+"""The daily post and handover notes and their texts per audience, and the scheduler's
+timing and dedup."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlmodel import select
 
 from bot.clock import SHANGHAI
-from bot.services.outbox.store import Outbox
-from bot.services.outbox.wakeup import Wakeup
-from bot.services.roster.daily import DutyScheduler, build_daily, build_handover, daily_data
+from bot.services.outbox.notes import load_note
+from bot.services.roster.daily import DutyScheduler
+from bot.services.roster.digest import DutyDigest
+from bot.services.roster.errors import RosterError
+from bot.texts.audience import Audience
+from bot.texts.render import render
 from models.db import session_scope
 from models.outbox import OutboxMessage
-from tests.roster.conftest import LI, WANG, ZHANG, ZHAO
-from tests.roster.helpers import add_ticket
+from tests.roster.conftest import GROUP, LI, WANG, ZHANG, ZHAO
+from tests.roster.helpers import add_ticket, refused
 
 D = date(2026, 11, 26)
-GROUP = -100
 
 
 def at(d: date, h: int, mi: int = 0) -> datetime:
@@ -42,7 +45,7 @@ def tickets(engine):
 
 
 def test_daily_counts(engine, roster, tickets):
-    d = daily_data(engine=engine, roster=roster, day=D, as_of=at(D, 8, 30), masked=True)
+    d = DutyDigest(engine=engine, roster=roster).daily(D, at(D, 8, 30))
     assert d.intake_total == 3 and d.by_type == {"投诉": 1, "咨询": 1, "求助": 1}
     assert d.by_urgency == {"一般": 2, "紧急": 1}
     assert (d.dispatched, d.closed) == (1, 1)
@@ -55,12 +58,19 @@ def test_daily_counts(engine, roster, tickets):
 
 def test_daily_text_is_masked_for_the_group(engine, roster, tickets):
     roster.set_slot(d=D, shift_name="白班", people=["张值班:带班", "李值班"], actor_id=ZHAO)
-    group = build_daily(engine=engine, roster=roster, day=D, as_of=at(D, 8, 30), masked=True)
+    note = DutyDigest(engine=engine, roster=roster).daily(D, at(D, 8, 30))
+    # the note is stored as JSON and rendered at send time, possibly after a restart
+    note = load_note(note.kind, note.dump())
+    group = render(note, Audience.GROUP).text
     assert "张三丰" not in group and "13800138000" not in group
     assert "138****8000" in group and "张值班（带班）" in group and "夜班" in group
     assert "未排班" in group and "工作日" in group and "日常专班" in group
-    private = build_daily(engine=engine, roster=roster, day=D, as_of=at(D, 8, 30), masked=False)
-    assert "13800138000" in private
+    assert group.endswith("（群内已隐去来电人信息，详情请私聊机器人 /t 工单编号）")
+    for audience in (Audience.CHANNEL, Audience.LOG):
+        assert "13800138000" not in render(note, audience).text
+    private = render(note, Audience.STAFF).text
+    assert "13800138000" in private and "群内已隐去" not in private
+    assert render(note, Audience.LEADER).text == private  # as /daily has always shown them
 
 
 def test_daily_uses_other_features_when_present(engine, roster, tickets):
@@ -77,8 +87,9 @@ def test_daily_uses_other_features_when_present(engine, roster, tickets):
             assert day == D
             return 7
 
-    text = build_daily(engine=engine, roster=roster, day=D, as_of=at(D, 8, 30), masked=True,
-                       alerts=Alerts(), reminders=Reminders())
+    note = DutyDigest(engine=engine, roster=roster, alerts=Alerts(),
+                      reminders=Reminders()).daily(D, at(D, 8, 30))
+    text = render(note, Audience.GROUP).text
     assert "紧急预警 3 次：已确认 2，未确认 1" in text
     assert "夜间已签收未派发</b>：过夜 7 件；目前仍未派发 1 件" in text
 
@@ -88,13 +99,14 @@ def test_handover_lists_inherited_due_and_notes(engine, roster, tickets):
     roster.set_slot(d=D, shift_name="夜班", people=["王值班:带班"], actor_id=ZHAO)
     roster.add_note(author_id=ZHANG, text="A3 要在今晚派发", at=at(D, 19))
     add_ticket(engine, "NIGHT", at(D, 12), complete_by=at(D, 23))
-    text = build_handover(engine=engine, roster=roster,
-                          incoming=roster.config.instance(D, "夜班"), as_of=at(D, 20),
-                          masked=True)
+    note = DutyDigest(engine=engine, roster=roster).handover(
+        roster.config.instance(D, "夜班"), at(D, 20))
+    text = render(note, Audience.GROUP).text
     assert "交接班" in text and "王值班（带班）" in text and "交班：白班 张值班" in text
     assert "本班内到期</b>：1 件" in text and "NIGHT" in text
     assert "A3 要在今晚派发" in text and "张三丰" not in text
     assert "未签收的紧急工单" in text
+    assert "张三丰" in render(note, Audience.STAFF).text  # the incoming members' copies
 
 
 def _keys(engine) -> list[str]:
@@ -102,18 +114,19 @@ def _keys(engine) -> list[str]:
         return sorted(s.exec(select(OutboxMessage.dedup_key)).all())
 
 
-def _scheduler(engine, clock, roster, staff, daily_at="08:30"):
-    return DutyScheduler(engine=engine, roster=roster, outbox=Outbox(engine, clock, Wakeup()),
-                         staff=staff, duty_group_id=GROUP, daily_at=daily_at)
+def _scheduler(engine, roster, outbox, staff, daily_at=time(8, 30)):
+    return DutyScheduler(engine=engine, roster=roster, outbox=outbox, staff=staff,
+                         digest=DutyDigest(engine=engine, roster=roster),
+                         duty_group_id=GROUP, daily_at=daily_at)
 
 
-def test_scheduler_posts_once_and_catches_up_within_the_window(engine, clock, roster, staff):
-    sch = _scheduler(engine, clock, roster, staff)
+def test_scheduler_posts_once_and_catches_up_within_the_window(engine, roster, outbox, staff):
+    sch = _scheduler(engine, roster, outbox, staff)
     assert sch.scan(at(D, 8, 29)) == 0
     assert sch.scan(at(D, 8, 30)) == 1
     assert sch.scan(at(D, 8, 31)) == 0
     # a fresh process (restart) does not post again
-    assert _scheduler(engine, clock, roster, staff).scan(at(D, 8, 40)) == 0
+    assert _scheduler(engine, roster, outbox, staff).scan(at(D, 8, 40)) == 0
     assert _keys(engine) == ["daily:2026-11-26"]
     # down over the next morning's time, back within the catch-up window: sent once
     assert sch.scan(at(D + timedelta(days=1), 9, 29)) == 1
@@ -121,8 +134,8 @@ def test_scheduler_posts_once_and_catches_up_within_the_window(engine, clock, ro
     assert sch.scan(at(D + timedelta(days=2), 9, 31)) == 0
 
 
-def test_handover_goes_to_group_and_incoming_members(engine, clock, roster, staff):
-    sch = _scheduler(engine, clock, roster, staff)
+def test_handover_goes_to_group_and_incoming_members(engine, roster, outbox, staff):
+    sch = _scheduler(engine, roster, outbox, staff)
     assert sch.scan(at(D, 20)) == 0  # no roster: no handover
     roster.set_slot(d=D, shift_name="夜班", people=["王值班:带班", "李值班"], actor_id=ZHAO)
     assert sch.scan(at(D, 20, 1)) == 3
@@ -132,13 +145,27 @@ def test_handover_goes_to_group_and_incoming_members(engine, clock, roster, staf
     assert f"handover:2026-11-26:夜班:{WANG}" in keys and f"handover:2026-11-26:夜班:{LI}" in keys
 
 
-def test_gap_report_to_managers(engine, clock, roster, staff):
-    sch = _scheduler(engine, clock, roster, staff)
+def test_gap_report_to_managers(engine, roster, outbox, staff):
+    sch = _scheduler(engine, roster, outbox, staff)
     roster.set_slot(d=D + timedelta(days=1), shift_name="白班", people=["张值班"], actor_id=ZHAO)
     assert sch.scan(at(D, 15, 59)) == 0
     assert sch.scan(at(D, 16)) == 1
     assert f"gaps:2026-11-27:{ZHAO}" in _keys(engine)
     with session_scope(engine) as s:
-        text = s.exec(select(OutboxMessage.text).where(
-            OutboxMessage.chat_id == ZHAO)).one()
-    assert "夜班" in text and "白班（" not in text
+        row = s.exec(select(OutboxMessage).where(OutboxMessage.chat_id == ZHAO)).one()
+        text = render(load_note(row.note_kind, row.payload), Audience.STAFF).text
+    assert text == ("⚠️ <b>排班缺口</b>：明天 11月27日（周五）（工作日 · 日常专班）"
+                    "以下班次无人值班：夜班（20:00–次日08:00）。\n请用 /roster_set 安排。")
+
+
+def test_daily_on_demand(engine, roster, outbox, staff, tickets):
+    sch = _scheduler(engine, roster, outbox, staff)
+    now = at(D, 11)
+    assert sch.daily_on_demand(None, now).as_of == now
+    past = sch.daily_on_demand("2026-11-25", now)
+    assert past.day == Y and past.as_of == at(Y, 8, 30)  # as it was posted
+    assert sch.daily_on_demand("昨天", now).day == Y
+    with refused("今天或以前"):
+        sch.daily_on_demand("2026-11-27", now)
+    with pytest.raises(RosterError):
+        sch.daily_on_demand("11月", now)

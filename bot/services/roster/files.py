@@ -13,12 +13,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.services.roster.model import RawRow, RosterImportError
+from bot.services.roster.errors import Refusal, RosterError, RosterImportError, file_error
+from bot.services.roster.model import RawRow
+from bot.services.roster.vocab import HEADER_ALIASES
 
 HEADER = ("date", "shift", "staff", "role")
-_HEADER_ALIASES = {"date": "date", "日期": "date", "shift": "shift", "班次": "shift",
-                   "staff": "staff", "人员": "staff", "姓名": "staff", "值班人员": "staff",
-                   "role": "role", "角色": "role", "职责": "role"}
 
 
 def read_table(path: Path) -> list[list[str]]:
@@ -28,8 +27,7 @@ def read_table(path: Path) -> list[list[str]]:
         return _read_xlsx(path)
     if suffix in (".csv", ".txt"):
         return _read_csv(path.read_bytes())
-    raise RosterImportError([(None, f"不支持的文件类型 {suffix or '（无扩展名）'}，"
-                                    "请用 .csv 或 .xlsx。")])
+    raise file_error(Refusal.file_type, suffix=suffix)
 
 
 def _cell(value: Any) -> str:
@@ -52,7 +50,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
-        raise RosterImportError([(None, "文件编码无法识别，请另存为 UTF-8 CSV。")])
+        raise file_error(Refusal.bad_encoding)
     return [list(r) for r in csv.reader(io.StringIO(text))]
 
 
@@ -62,7 +60,7 @@ def _read_xlsx(path: Path) -> list[list[str]]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
-        raise RosterImportError([(None, f"无法读取 Excel 文件：{exc}")]) from None
+        raise file_error(Refusal.bad_xlsx, reason=str(exc)) from None
     try:
         ws = wb.worksheets[0]
         return [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
@@ -76,12 +74,11 @@ def rows_from_table(table: list[list[Any]]) -> list[RawRow]:
     cleaned = [[_cell(c) for c in r] for r in table]
     start = next((i for i, r in enumerate(cleaned) if any(r)), None)
     if start is None:
-        raise RosterImportError([(None, "文件是空的。")])
-    header = [_HEADER_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in cleaned[start]]
+        raise file_error(Refusal.empty_file)
+    header = [HEADER_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in cleaned[start]]
     missing = [h for h in HEADER[:3] if h not in header]
     if missing:
-        raise RosterImportError([(start + 1, "表头应为 date,shift,staff,role（role 可省略），"
-                                             f"缺少：{', '.join(missing)}")])
+        raise RosterImportError([(start + 1, RosterError(Refusal.bad_header, missing=missing))])
     idx = {h: header.index(h) for h in HEADER if h in header}
     rows = []
     for i, r in enumerate(cleaned[start + 1:], start=start + 2):

@@ -12,38 +12,49 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from bot.clock import Clock
+from bot.services.roster.checks import TeamChecks
+from bot.services.roster.errors import Refusal, RosterError, RosterImportError, file_error
 from bot.services.roster.files import read_table, rows_from_table
 from bot.services.roster.model import (
     ImportResult,
     NewEntry,
     RawRow,
-    RosterError,
-    RosterImportError,
     Slot,
     normalize_role,
     parse_date,
     split_role,
 )
 from bot.services.roster.queries import RosterQueries
+from bot.services.roster.shifts import ShiftConfig
+from bot.services.roster.vocab import CLEAR_WORDS
 from bot.services.staff import audit
-from bot.services.staff.directory import Member
 from models.db import session_scope
 from models.roster import RosterEntry
 
 MAX_IMPORT_ROWS = 5000
+MAX_ROLE = 16  # characters
+
+Problems = list[tuple[int | None, RosterError]]
 
 
-class RosterImport(RosterQueries):
+class TeamChanges:
     """Replacing shift teams, from a file or one slot at a time, with the same checks."""
+
+    def __init__(self, engine: Engine, clock: Clock, config: ShiftConfig,
+                 queries: RosterQueries, checks: TeamChecks) -> None:
+        self.engine, self.clock, self.config = engine, clock, config
+        self.queries, self.checks = queries, checks
 
     # ================================================================== import
     def read_file(self, path: str | os.PathLike[str]) -> list[RawRow]:
         """Rows of a CSV or XLSX roster file; header errors raise RosterImportError."""
         p = Path(path)
         if not p.exists():
-            raise RosterImportError([(None, f"文件不存在：{p}")])
+            raise file_error(Refusal.file_missing, path=str(p))
         return rows_from_table(read_table(p))
 
     def import_file(self, path: str | os.PathLike[str], *, actor_id: int | None,
@@ -55,45 +66,21 @@ class RosterImport(RosterQueries):
         """Validate every row; refuse the whole file if any row is bad (listing every bad
         row); otherwise replace the team of every (date, shift) the file names."""
         if not rows:
-            raise RosterImportError([(None, "文件中没有排班数据（表头之后没有内容）。")])
+            raise file_error(Refusal.no_rows)
         if len(rows) > MAX_IMPORT_ROWS:
-            raise RosterImportError([(None, f"一次最多导入 {MAX_IMPORT_ROWS} 行。")])
-        errors: list[tuple[int | None, str]] = []
+            raise file_error(Refusal.too_many_rows, limit=MAX_IMPORT_ROWS)
+        errors: Problems = []
         entries: list[NewEntry] = []
         seen: dict[tuple[date, str, int], int] = {}
         for r in rows:
-            problems: list[str] = []
-            d: date | None = None
-            try:
-                d = parse_date(r.date)
-            except RosterError:
-                problems.append(f"日期“{r.date}”无效，应为 YYYY-MM-DD")
-            shift = self.config.get(r.shift) if r.shift else None
-            if shift is None:
-                problems.append(f"班次“{r.shift}”不存在（可用：{'、'.join(self.config.names)}）"
-                                if r.shift else "缺少班次")
-            member: Member | None = None
-            if not r.staff:
-                problems.append("缺少值班人员")
-            else:
-                try:
-                    member = self.resolve_staff(r.staff)
-                except RosterError as exc:
-                    problems.append(str(exc).rstrip("。"))
-            role = normalize_role(r.role)
-            if len(role) > 16:
-                problems.append("角色太长（最多 16 个字）")
-            if not problems and d is not None and shift is not None and member is not None:
-                key = (d, shift.name, member.telegram_id)
-                if key in seen:
-                    problems.append(f"与第 {seen[key]} 行重复（{member.name} 同一班次出现两次）")
-                else:
-                    seen[key] = r.row
-                    entries.append(NewEntry(d, shift.name, member.telegram_id, role, r.row))
+            entry, problems = self._check_row(r, seen)
             errors += [(r.row, p) for p in problems]
+            if entry is not None:
+                entries.append(entry)
         if entries:
             with session_scope(self.engine) as s:
-                errors += self._overlaps(s, entries, replace_slots=True)
+                errors += [(row, RosterError(Refusal.overlap, overlap=o))
+                           for row, o in self.checks.overlaps(s, entries, replace_slots=True)]
         if errors:
             raise RosterImportError(sorted(errors, key=lambda e: (e[0] or 0)))
         slots = {(e.d, e.shift) for e in entries}
@@ -102,6 +89,40 @@ class RosterImport(RosterQueries):
             return ImportResult(len(entries), len(slots), 0, dates)
         replaced = self._write(entries, slots, actor_id=actor_id, source="import")
         return ImportResult(len(entries), len(slots), replaced, dates)
+
+    def _check_row(self, r: RawRow, seen: dict[tuple[date, str, int], int]
+                   ) -> tuple[NewEntry | None, list[RosterError]]:
+        """One row's entry, or every problem with it (``seen``: rows taken so far)."""
+        problems: list[RosterError] = []
+        d: date | None = None
+        try:
+            d = parse_date(r.date)
+        except RosterError as exc:
+            problems.append(exc)
+        shift = self.config.get(r.shift) if r.shift else None
+        if shift is None:
+            problems.append(RosterError(Refusal.unknown_shift, name=r.shift,
+                                        names=self.config.names) if r.shift
+                            else RosterError(Refusal.missing_shift))
+        member = None
+        if not r.staff:
+            problems.append(RosterError(Refusal.missing_staff))
+        else:
+            try:
+                member = self.checks.resolve(r.staff)
+            except RosterError as exc:
+                problems.append(exc)
+        role = normalize_role(r.role)
+        if len(role) > MAX_ROLE:
+            problems.append(RosterError(Refusal.role_too_long, limit=MAX_ROLE))
+        if problems or d is None or shift is None or member is None:
+            return None, problems
+        key = (d, shift.name, member.telegram_id)
+        if key in seen:
+            return None, [RosterError(Refusal.duplicate_row, first_row=seen[key],
+                                      name=member.name)]
+        seen[key] = r.row
+        return NewEntry(d, shift.name, member.telegram_id, role, r.row), []
 
     def _write(self, entries: list[NewEntry], slots: set[tuple[date, str]], *,
                actor_id: int | None, source: str, chat_id: int | None = None) -> int:
@@ -134,23 +155,22 @@ class RosterImport(RosterQueries):
         an empty list (or 无) clears it. Returns (slot, added ids, removed ids)."""
         shift = self.config.get(shift_name)
         if shift is None:
-            raise RosterError(f"班次“{shift_name}”不存在，可用：{'、'.join(self.config.names)}。")
-        specs = [p for p in people if p.strip() and p.strip() not in ("无", "-", "空")]
+            raise RosterError(Refusal.unknown_shift, name=shift_name, names=self.config.names)
+        specs = [p for p in people if p.strip() and p.strip() not in CLEAR_WORDS]
         entries: list[NewEntry] = []
         for spec in specs:
             name, role = split_role(spec)
-            m = self.resolve_staff(name)
+            m = self.checks.resolve(name)
             if any(e.staff_id == m.telegram_id for e in entries):
-                raise RosterError(f"{m.name} 写了两次。")
+                raise RosterError(Refusal.named_twice, name=m.name)
             entries.append(NewEntry(d, shift.name, m.telegram_id, normalize_role(role)))
-        before = {m.telegram_id for m in self.members(d, shift.name)}
+        before = {m.telegram_id for m in self.queries.members(d, shift.name)}
         if entries:
             with session_scope(self.engine) as s:
-                problems = self._overlaps(s, entries, replace_slots=True)
+                problems = self.checks.overlaps(s, entries, replace_slots=True)
             if problems:
-                raise RosterError("；".join(p for _, p in problems) + "。")
+                raise RosterError(Refusal.overlaps, overlaps=[o for _, o in problems])
         self._write(entries, {(d, shift.name)}, actor_id=actor_id, source="set", chat_id=chat_id)
         after = {e.staff_id for e in entries}
-        return (self.slot(self.config.instance(d, shift.name)), sorted(after - before),
+        return (self.queries.slot(self.config.instance(d, shift.name)), sorted(after - before),
                 sorted(before - after))
-

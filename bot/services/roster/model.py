@@ -1,36 +1,17 @@
-"""Roster value types, errors and the small text helpers every roster module shares.
+"""Roster value types and the small parsers every roster module shares.
 
-Kept apart from :mod:`bot.services.roster` so the query, import, swap and special-period
-modules can share them without importing the assembled service (which imports them).
+Kept apart from the collaborators (queries, changes, swaps, specials) so they can share them
+without importing each other; the refusals are in :mod:`bot.services.roster.errors`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
+from bot.services.roster.errors import Refusal, RosterError
 from bot.services.roster.shifts import DayClass, ShiftInstance
-
-LEAD_ROLE = "带班"
-_ROLE_ALIASES = {"lead": LEAD_ROLE, "leader": LEAD_ROLE, "带班": LEAD_ROLE, "带班长": LEAD_ROLE,
-                 "班长": LEAD_ROLE}
-
-
-class RosterError(ValueError):
-    """A refused roster operation; the message is Chinese and user-facing."""
-
-
-class RosterImportError(RosterError):
-    """The file was refused; ``errors`` lists every problem as (row number or None, text)."""
-
-    def __init__(self, errors: list[tuple[int | None, str]]) -> None:
-        self.errors = errors
-        super().__init__("\n".join(_row_msg(r, m) for r, m in errors))
-
-
-def _row_msg(row: int | None, msg: str) -> str:
-    return f"第 {row} 行：{msg}" if row is not None else msg
+from bot.services.roster.vocab import LEAD_ROLE, RELATIVE_DAYS, ROLE_ALIASES
 
 
 @dataclass(frozen=True)
@@ -89,7 +70,7 @@ class NewEntry:
     row: int | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class SwapView:
     """A swap offer with the people's names, for texts."""
 
@@ -102,15 +83,13 @@ class SwapView:
     status: str
     expires_at: datetime
     group_outbox_id: int | None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def parse_date(text: str, today: date | None = None) -> date:
     """YYYY-MM-DD (also YYYY/MM/DD); 今天/明天/后天/昨天 relative to ``today``."""
     t = text.strip()
-    rel = {"今天": 0, "明天": 1, "后天": 2, "昨天": -1, "前天": -2}
-    if t in rel and today is not None:
-        return today + timedelta(days=rel[t])
+    if t in RELATIVE_DAYS and today is not None:
+        return today + timedelta(days=RELATIVE_DAYS[t])
     t = t.replace("/", "-")
     parts = t.split("-")
     if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
@@ -118,12 +97,12 @@ def parse_date(text: str, today: date | None = None) -> date:
             return date(int(parts[0]), int(parts[1]), int(parts[2]))
         except ValueError:
             pass
-    raise RosterError(f"日期“{text}”无效，应为 YYYY-MM-DD，例如 2026-11-26。")
+    raise RosterError(Refusal.bad_date, text=text)
 
 
 def normalize_role(role: str | None) -> str:
     r = (role or "").strip()
-    return _ROLE_ALIASES.get(r.lower(), r)
+    return ROLE_ALIASES.get(r.lower(), r)
 
 
 def split_role(spec: str) -> tuple[str, str]:

@@ -1,10 +1,5 @@
-"""Read side of the roster: who is on which shift, now, next or over a range of days.
-
-:class:`RosterQueries` is the base of :class:`bot.services.roster.RosterService`; it holds the
-collaborators (engine, clock, staff, calendar, shift config) and the look-ups the change
-mixins (import, swaps, special periods) build on, such as resolving a person and finding
-overlapping shifts.
-"""
+"""Read side of the roster: who is on which shift, now, next or over a range of days, and
+how each day is classed (working day, weekend, holiday, special period)."""
 
 from __future__ import annotations
 
@@ -13,24 +8,22 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
-from bot.clock import Clock
 from bot.services.calendar.work import WorkCalendar
-from bot.services.roster.model import DutyMember, NewEntry, RosterError, Slot
+from bot.services.roster.model import DutyMember, Slot
 from bot.services.roster.shifts import DayClass, ShiftConfig, ShiftInstance, classify
-from bot.services.staff.directory import Member, StaffDirectory
+from bot.services.staff.directory import StaffDirectory
 from models.db import session_scope
 from models.roster import RosterEntry, SpecialPeriod
 
 
 class RosterQueries:
-    """Roster reads plus the shared collaborators; the base every roster mixin extends."""
+    """Who is on duty when; reads only."""
 
-    def __init__(self, engine: Engine, clock: Clock, staff: StaffDirectory,
-                 calendar: WorkCalendar, config: ShiftConfig) -> None:
-        self.engine, self.clock, self.staff = engine, clock, staff
-        self.calendar, self.config = calendar, config
+    def __init__(self, engine: Engine, staff: StaffDirectory, calendar: WorkCalendar,
+                 config: ShiftConfig) -> None:
+        self.engine, self.staff, self.calendar, self.config = engine, staff, calendar, config
 
     # ================================================================== reads for everyone
     def on_duty(self, at: datetime) -> list[DutyMember]:
@@ -88,6 +81,12 @@ class RosterQueries:
             out.append(DutyMember(r.staff_id, name, r.role, r.shift_date, r.shift_name))
         return sorted(out, key=lambda m: not m.is_lead)
 
+    def week(self, at: datetime, *, next_week: bool = False) -> tuple[date, list[Slot]]:
+        """The Monday and every slot of the week containing ``at`` (or of the next week)."""
+        today = at.astimezone(self.config.tz).date()
+        monday = today - timedelta(days=today.weekday()) + timedelta(weeks=int(next_week))
+        return monday, self.slots(monday, monday + timedelta(days=6))
+
     def has_any_roster(self, first: date, last: date) -> bool:
         with session_scope(self.engine) as s:
             return s.exec(select(RosterEntry.id).where(
@@ -124,58 +123,6 @@ class RosterQueries:
             return list(s.exec(select(SpecialPeriod).where(
                 SpecialPeriod.start_date <= last, SpecialPeriod.end_date >= first,
             ).order_by(col(SpecialPeriod.start_date))).all())
-
-    # ================================================================== checks for changes
-    def resolve_staff(self, text: str) -> Member:
-        t = text.strip()
-        if t.isdigit():
-            m = self.staff.get(int(t))
-            if m is None:
-                raise RosterError(f"TG号 {t} 不是在册人员。")
-            return m
-        found = self.staff.find_by_name(t)
-        if not found:
-            raise RosterError(f"“{t}”不是在册人员（请先用 /adduser 登记，或写 TG号）。")
-        if len(found) > 1:
-            ids = "、".join(str(m.telegram_id) for m in found)
-            raise RosterError(f"“{t}”有重名（TG号 {ids}），请改写 TG号。")
-        return found[0]
-
-    def _overlaps(self, s: Session, entries: list[NewEntry], *,
-                  replace_slots: bool) -> list[tuple[int | None, str]]:
-        """Errors for anyone who would be on two overlapping shifts after the change."""
-        staff_ids = {e.staff_id for e in entries}
-        first = min(e.d for e in entries) - timedelta(days=1)
-        last = max(e.d for e in entries) + timedelta(days=1)
-        replaced = {(e.d, e.shift) for e in entries} if replace_slots else set()
-        existing = s.exec(select(RosterEntry).where(
-            col(RosterEntry.staff_id).in_(sorted(staff_ids)), RosterEntry.shift_date >= first,
-            RosterEntry.shift_date <= last)).all()
-        per: dict[int, list[tuple[ShiftInstance, int | None]]] = defaultdict(list)
-        for r in existing:
-            if (r.shift_date, r.shift_name) in replaced or self.config.get(r.shift_name) is None:
-                continue
-            per[r.staff_id].append((self.config.instance(r.shift_date, r.shift_name), None))
-        for e in entries:
-            per[e.staff_id].append((self.config.instance(e.d, e.shift), e.row))
-        errors: list[tuple[int | None, str]] = []
-        for sid, items in per.items():
-            items.sort(key=lambda x: x[0].start)
-            reach: tuple[ShiftInstance, int | None] | None = None  # the latest-ending so far
-            for b, rb in items:
-                if reach is not None and b.start < reach[0].end:
-                    a, ra = reach
-                    where_a = f"第 {ra} 行" if ra is not None else "现有排班"
-                    errors.append((rb if rb is not None else ra,
-                                   f"{self._name(sid)} 的 {b.date} {b.name} 与{where_a}的 "
-                                   f"{a.date} {a.name} 时间重叠"))
-                if reach is None or b.end > reach[0].end:
-                    reach = (b, rb)
-        return errors
-
-    def _name(self, staff_id: int) -> str:
-        m = self.staff.get_any(staff_id)
-        return m.name if m is not None else str(staff_id)
 
 
 def _special_on(specials: Iterable[SpecialPeriod], d: date) -> str | None:

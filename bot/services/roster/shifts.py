@@ -15,18 +15,26 @@ import os
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
+from typing import Annotated, Any
 
-import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
-from bot.clock import SHANGHAI
 from bot.configfiles.errors import ConfigFileError
+from bot.configfiles.types import HHMM
+from bot.configfiles.yaml_source import YamlSource
 from bot.services.calendar.work import DayInfo, WorkCalendar
+from bot.services.roster.vocab import DAY_KIND_ZH, TEAM_DAILY, TEAM_HOLIDAY, TEAM_WEEKEND
 
 PACKAGED_SHIFTS_FILE = Path(__file__).resolve().parents[2] / "data" / "shifts.yaml"
 
-TEAM_DAILY, TEAM_WEEKEND, TEAM_HOLIDAY = "日常专班", "周末专班", "节假日专班"
-DAY_KIND_ZH = {"workday": "工作日", "makeup_workday": "工作日（调休上班）",
-               "weekend": "周末", "holiday": "法定节假日"}
 
 
 class ShiftConfigError(ConfigFileError):
@@ -44,10 +52,6 @@ class ShiftDef:
     def crosses_midnight(self) -> bool:
         return self.end <= self.start
 
-    @property
-    def hours(self) -> str:
-        nxt = "次日" if self.crosses_midnight else ""
-        return f"{self.start:%H:%M}–{nxt}{self.end:%H:%M}"
 
 
 @dataclass(frozen=True)
@@ -71,57 +75,95 @@ class ShiftInstance:
         return self.start <= at < self.end
 
 
+class ShiftItem(BaseModel):
+    """One entry of ``shifts:`` in the file: exactly a name, a start and an end."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    start: HHMM
+    end: HHMM
+
+    @model_validator(mode="before")
+    @classmethod
+    def _exact_keys(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or set(data) != {"name", "start", "end"}:
+            raise PydanticCustomError(
+                "shift_keys", "每项应有 name, start, end / each shift needs exactly name, "
+                "start, end")
+        return data
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value: Any) -> str:
+        name = str(value).strip()
+        if not name or len(name) > 16 or " " in name:
+            raise PydanticCustomError("shift_name", "班次名称无效 / bad shift name {name}",
+                                      {"name": repr(name)})
+        return name
+
+
+def _positive(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise PydanticCustomError("positive", "应为正整数 / must be a positive integer")
+    return value
+
+
+class ShiftsFile(BaseModel):
+    """``bot/data/shifts.yaml`` (or ``SHIFTS_FILE``), as written by an operator."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    shifts: list[ShiftItem] = Field(default_factory=list, validate_default=True)
+    gap_report_at: HHMM = time(16, 0)
+    swap_offer_hours: Annotated[int, BeforeValidator(_positive)] = 24
+    catch_up_minutes: Annotated[int, BeforeValidator(_positive)] = 60
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise PydanticCustomError("top", "顶层应为映射 / top level must be a mapping")
+        unknown = sorted(set(data) - set(cls.model_fields))
+        if unknown:
+            raise PydanticCustomError("unknown", "未知字段 / unknown keys {keys}",
+                                      {"keys": str(unknown)})
+        return data
+
+    @field_validator("shifts", mode="before")
+    @classmethod
+    def _non_empty(cls, value: Any) -> Any:
+        if not isinstance(value, list) or not value:
+            raise PydanticCustomError("shifts", "shifts 应为非空列表 / shifts must be a "
+                                      "non-empty list")
+        return value
+
+
 @dataclass(frozen=True)
 class ShiftConfig:
     shifts: tuple[ShiftDef, ...]
+    tz: tzinfo
     gap_report_at: time = time(16, 0)
     swap_offer_hours: int = 24
     catch_up_minutes: int = 60
-    tz: tzinfo = SHANGHAI
 
     # -- loading ------------------------------------------------------------------------
     @classmethod
-    def load(cls, path: str | os.PathLike[str] | None = None, *,
-             tz: tzinfo = SHANGHAI) -> ShiftConfig:
-        file = Path(path) if path is not None else PACKAGED_SHIFTS_FILE
-        where = str(file)
-        try:
-            raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ShiftConfigError(f"{where}: 文件不存在 / file not found") from None
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise ShiftConfigError(f"{where}: 无法读取 / unreadable: {exc}") from None
-        if not isinstance(raw, dict):
-            raise ShiftConfigError(f"{where}: 顶层应为映射 / top level must be a mapping")
-        unknown = set(raw) - {"shifts", "gap_report_at", "swap_offer_hours", "catch_up_minutes"}
-        if unknown:
-            raise ShiftConfigError(f"{where}: 未知字段 / unknown keys {sorted(unknown)}")
-        items = raw.get("shifts")
-        if not isinstance(items, list) or not items:
-            raise ShiftConfigError(f"{where}: shifts 应为非空列表 / shifts must be a list")
-        shifts: list[ShiftDef] = []
-        for i, item in enumerate(items):
-            if not isinstance(item, dict) or set(item) != {"name", "start", "end"}:
-                raise ShiftConfigError(
-                    f"{where}: shifts 第 {i + 1} 项应有 name, start, end / shift #{i + 1} "
-                    "needs exactly name, start, end")
-            name = str(item["name"]).strip()
-            if not name or len(name) > 16 or " " in name:
-                raise ShiftConfigError(f"{where}: 班次名称无效 / bad shift name {name!r}")
-            if any(s.name == name for s in shifts):
-                raise ShiftConfigError(f"{where}: 班次 {name} 重复 / duplicate shift {name}")
-            shifts.append(ShiftDef(name, _hhmm(item["start"], where), _hhmm(item["end"], where),
-                                   i))
-        cfg = cls(
-            tuple(shifts),
-            gap_report_at=_hhmm(raw.get("gap_report_at", "16:00"), where),
-            swap_offer_hours=_positive(raw.get("swap_offer_hours", 24), "swap_offer_hours",
-                                       where),
-            catch_up_minutes=_positive(raw.get("catch_up_minutes", 60), "catch_up_minutes",
-                                       where),
-            tz=tz,
-        )
-        return cfg
+    def load(cls, path: str | os.PathLike[str] | None = None, *, tz: tzinfo) -> ShiftConfig:
+        """Read and check the shifts file; the first problem raises ShiftConfigError with the
+        file and line. Times are wall-clock times in ``tz`` (the TIMEZONE setting)."""
+        src = YamlSource(path if path is not None else PACKAGED_SHIFTS_FILE, ShiftConfigError)
+        raw = src.validate(ShiftsFile)
+        seen: set[str] = set()
+        for i, item in enumerate(raw.shifts):
+            if item.name in seen:
+                raise src.error(f"班次 {item.name} 重复 / duplicate shift {item.name}",
+                                src.node_at(("shifts", i, "name")))
+            seen.add(item.name)
+        return cls(tuple(ShiftDef(s.name, s.start, s.end, i) for i, s in enumerate(raw.shifts)),
+                   tz=tz, gap_report_at=raw.gap_report_at,
+                   swap_offer_hours=raw.swap_offer_hours,
+                   catch_up_minutes=raw.catch_up_minutes)
 
     # -- lookups ------------------------------------------------------------------------
     def get(self, name: str) -> ShiftDef | None:
@@ -201,15 +243,6 @@ class DayClass:
     provisional: bool
     special: str | None = None  # e.g. "重大任务：进博会保障"
 
-    @property
-    def label(self) -> str:
-        parts = [self.kind + (f"（{self.holiday_name}）" if self.holiday_name
-                              and self.kind == "法定节假日" else ""), self.team]
-        if self.special:
-            parts.append(self.special)
-        text = " · ".join(parts)
-        return text + ("（暂定）" if self.provisional else "")
-
 
 def classify(calendar: WorkCalendar, d: date, special: str | None = None) -> DayClass:
     info: DayInfo = calendar.day_info(d)
@@ -223,28 +256,3 @@ def classify(calendar: WorkCalendar, d: date, special: str | None = None) -> Day
         team = TEAM_HOLIDAY
     return DayClass(d, DAY_KIND_ZH[info.kind], team, info.holiday_name, info.provisional,
                     special)
-
-
-def parse_hhmm(value: str) -> time:
-    """``"08:30"`` → time(8, 30); ValueError otherwise."""
-    hh, sep, mm = str(value).strip().partition(":")
-    if not (sep and hh.isdigit() and mm.isdigit() and len(mm) == 2
-            and 0 <= int(hh) < 24 and 0 <= int(mm) < 60):
-        raise ValueError(f"not HH:MM: {value!r}")
-    return time(int(hh), int(mm))
-
-
-def _hhmm(value: object, where: str) -> time:
-    if isinstance(value, int):  # YAML 1.1 reads 08:00 unquoted as a sexagesimal number
-        value = f"{value // 60}:{value % 60:02d}"
-    try:
-        return parse_hhmm(str(value))
-    except ValueError:
-        raise ShiftConfigError(f"{where}: 时间应为 HH:MM / time must be HH:MM, "
-                               f"got {value!r}") from None
-
-
-def _positive(value: object, name: str, where: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ShiftConfigError(f"{where}: {name} 应为正整数 / must be a positive integer")
-    return value

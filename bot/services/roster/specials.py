@@ -8,31 +8,40 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from bot.services.roster.model import RosterError
-from bot.services.roster.queries import RosterQueries
-from bot.services.roster.shifts import ShiftInstance
+from bot.clock import Clock
+from bot.services.roster.errors import Refusal, RosterError
+from bot.services.roster.shifts import ShiftConfig, ShiftInstance
 from bot.services.staff import audit
+from bot.services.staff.directory import StaffDirectory
 from models.db import session_scope
 from models.roster import HandoverNote, SpecialPeriod
 
+MAX_SPECIAL_NAME = 64  # characters
+MAX_SPECIAL_DAYS = 93
+MAX_NOTE = 1000  # characters
 
-class RosterSpecials(RosterQueries):
-    """Special periods and handover notes: annotations on the roster, not team changes."""
 
-    # ================================================================== special periods
-    def declare_special(self, *, start: date, end: date, name: str, actor_id: int,
-                        chat_id: int | None = None) -> SpecialPeriod:
+class SpecialPeriods:
+    """Declaring and removing special periods (the reads are in RosterQueries)."""
+
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self.engine, self.clock = engine, clock
+
+    def declare(self, *, start: date, end: date, name: str, actor_id: int,
+                chat_id: int | None = None) -> SpecialPeriod:
+        """A period the holiday team covers (重大任务/重要时段), at most 93 days."""
         name = " ".join(name.split())
         if not name:
-            raise RosterError("请填写名称，例如 重大任务：进博会保障。")
-        if len(name) > 64:
-            raise RosterError("名称太长（最多 64 个字）。")
+            raise RosterError(Refusal.special_name_missing)
+        if len(name) > MAX_SPECIAL_NAME:
+            raise RosterError(Refusal.special_name_long, limit=MAX_SPECIAL_NAME)
         if end < start:
-            raise RosterError("结束日期不能早于开始日期。")
-        if (end - start).days > 92:
-            raise RosterError("特殊时段最长 93 天。")
+            raise RosterError(Refusal.special_backwards)
+        if (end - start).days >= MAX_SPECIAL_DAYS:
+            raise RosterError(Refusal.special_too_long, days=MAX_SPECIAL_DAYS)
         with session_scope(self.engine) as s:
             row = SpecialPeriod(start_date=start, end_date=end, name=name,
                                 created_at=self.clock.now(), created_by=actor_id)
@@ -43,34 +52,41 @@ class RosterSpecials(RosterQueries):
                          detail=f"{start}~{end} {name}"[:200])
             return row
 
-    def remove_special(self, *, special_id: int, actor_id: int) -> SpecialPeriod:
+    def remove(self, *, special_id: int, actor_id: int) -> SpecialPeriod:
         with session_scope(self.engine) as s:
             row = s.get(SpecialPeriod, special_id)
             if row is None:
-                raise RosterError(f"没有编号为 {special_id} 的特殊时段。")
+                raise RosterError(Refusal.no_special, special_id=special_id)
             s.delete(row)
             audit.record(session=s, clock=self.clock, actor_id=actor_id, chat_id=None,
                          action="roster.special_del", target=str(special_id))
             return row
 
-    # ================================================================== handover notes
-    def add_note(self, *, author_id: int, text: str, at: datetime) -> ShiftInstance:
+
+
+class HandoverNotes:
+    """Notes a shift leaves for the next one; they go out with the handover."""
+
+    def __init__(self, engine: Engine, staff: StaffDirectory, config: ShiftConfig) -> None:
+        self.engine, self.staff, self.config = engine, staff, config
+
+    def add(self, *, author_id: int, text: str, at: datetime) -> ShiftInstance:
         """Attach a note to the shift running at ``at``; it goes out with that shift's
         handover to the next one."""
         text = text.strip()
         if not text:
-            raise RosterError("请写交接事项，例如 /handover 朝阳医院的回复明早九点前要催。")
-        if len(text) > 1000:
-            raise RosterError("交接事项太长（最多 1000 字）。")
+            raise RosterError(Refusal.note_missing)
+        if len(text) > MAX_NOTE:
+            raise RosterError(Refusal.note_too_long, limit=MAX_NOTE)
         inst = self.config.current(at)
         if inst is None:
-            raise RosterError("当前不在任何班次内。")
+            raise RosterError(Refusal.not_in_shift)
         with session_scope(self.engine) as s:
             s.add(HandoverNote(shift_date=inst.date, shift_name=inst.name, author_id=author_id,
                                note=text, created_at=at))
         return inst
 
-    def notes(self, inst: ShiftInstance) -> list[tuple[str, str]]:
+    def of(self, inst: ShiftInstance) -> list[tuple[str, str]]:
         """(author name, note) left during ``inst``, oldest first."""
         with session_scope(self.engine) as s:
             rows = s.exec(select(HandoverNote).where(
