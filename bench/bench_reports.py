@@ -65,7 +65,7 @@ def measure(db: Path, kind: str, args: list[str]) -> dict[str, object]:
 
     engine = _engine(db)
     service = ReportService(engine, MovableClock(NOW), ReportConfig.load())
-    from bot.services.reports.fonts import find_cjk_font
+    from bot.texts.reports.fonts import find_cjk_font
 
     find_cjk_font()  # once per process, done at start in the bot
     t0 = time.perf_counter()

@@ -19,7 +19,7 @@ from bot.context import BotContext
 from bot.services.reports.periods import PeriodError
 from bot.services.reports.service import ReportFiles
 from bot.services.staff.directory import Member
-from bot.texts import reports as texts
+from bot.texts.reports import summary as texts
 from handlers.access import command_args, guard
 from handlers.replies import is_group, reply
 

@@ -116,7 +116,7 @@ def test_empty_period_gives_dashes(engine: Engine, service: ReportService):
     f = service.figures(week_of(at(2026, 11, 18).date()))
     assert f.counts.total == 0
     assert f.rates.response is None and f.rates.solved_rate is None and f.score is None
-    from bot.texts.reports import summary
+    from bot.texts.reports.summary import summary
 
     text = summary(f)
     assert "响应率 —" in text and "综合得分 <b>—</b>" in text

@@ -11,11 +11,11 @@ from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 
 from bot.clock import MovableClock
-from bot.services.reports import charts
 from bot.services.reports.config import ReportConfig
-from bot.services.reports.fonts import find_cjk_font
 from bot.services.reports.periods import week_of
 from bot.services.reports.service import ReportService
+from bot.texts.reports import chart
+from bot.texts.reports.fonts import find_cjk_font
 from tests.reports.helpers import at
 from tests.reports.test_figures import fixture
 
@@ -41,8 +41,8 @@ def test_chart_renders_chinese_without_missing_glyphs(engine: Engine, service: R
     f = service.figures(week_of(at(2026, 11, 18).date()))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        png = charts.dashboard(f)
-        png2 = charts.ranking("承办单位（前十）", f.by_unit)
+        png = chart.dashboard(f)
+        png2 = chart.ranking("承办单位（前十）", f.by_unit)
     missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
     assert missing == []
     assert png.startswith(b"\x89PNG") and png2.startswith(b"\x89PNG")

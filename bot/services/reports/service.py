@@ -15,13 +15,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import SHANGHAI, Clock
-from bot.services.reports import charts, periods
+from bot.services.reports import periods
 from bot.services.reports.config import ReportConfig
-from bot.services.reports.docx import build_docx
 from bot.services.reports.figures import AlertStats, FigureBuilder, Figures
 from bot.services.reports.periods import Period
-from bot.services.reports.xlsx import build_xlsx
-from bot.texts import reports as tx
+from bot.texts.reports import chart
+from bot.texts.reports import summary as tx
+from bot.texts.reports.docx import build_docx
+from bot.texts.reports.xlsx import build_xlsx
 from models.alert import Alert
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,7 @@ class ReportService:
         f = self.figures(period)
         timings["figures"] = time.perf_counter() - t0
         t = time.perf_counter()
-        png = charts.dashboard(f)
+        png = chart.dashboard(f)
         timings["chart"] = time.perf_counter() - t
         xlsx = docx = None
         if with_xlsx:

@@ -18,9 +18,9 @@ from docx.text.paragraph import Paragraph
 
 from bot.clock import SHANGHAI
 from bot.services.privacy import mask_phone
-from bot.services.reports import charts
 from bot.services.reports.figures import Figures, TicketLine, change
-from bot.texts import reports as tx
+from bot.texts.reports import chart
+from bot.texts.reports import summary as tx
 
 DOC_KIND = {"week": "周", "month": "月度", "quarter": "季度", "halfyear": "半年", "year": "年度",
             "custom": "专题"}
@@ -153,12 +153,12 @@ def build_docx(f: Figures, *, dashboard_png: bytes, tz: tzinfo = SHANGHAI) -> by
     _table(doc, ["一级分类", "件数", "占比", "环比", "同比"],
            [[k, v, _share(v, c.total), tx.trend(v, f.cat1_prev.get(k)),
              tx.trend(v, f.cat1_yoy.get(k))] for k, v in f.by_cat1])
-    _picture(doc, charts.ranking("问题分类（一级）", f.by_cat1), 13)
+    _picture(doc, chart.ranking("问题分类（一级）", f.by_cat1), 13)
     _table(doc, ["二级分类", "件数", "占比"], [[k, v, _share(v, c.total)] for k, v in f.by_cat2])
     doc.add_heading("（三）承办单位", 2)
     _table(doc, ["承办单位", "件数", "占比"],
            [[k, v, _share(v, c.total)] for k, v in f.by_unit[:15]])
-    _picture(doc, charts.ranking("承办单位（前十）", f.by_unit), 13)
+    _picture(doc, chart.ranking("承办单位（前十）", f.by_unit), 13)
     doc.add_heading("（四）行业与紧急程度", 2)
     _table(doc, ["行业", "件数", "占比"],
            [[k, v, _share(v, c.total)] for k, v in f.by_industry[:15]])

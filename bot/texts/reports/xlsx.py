@@ -21,7 +21,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from bot.clock import SHANGHAI
 from bot.services.reports.figures import Figures, TicketLine, change
-from bot.texts import reports as tx
+from bot.texts.reports import summary as tx
 
 HEAD_FONT = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")

@@ -10,8 +10,8 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from bot.services.reports.figures import Figures
-from bot.services.reports.fonts import find_cjk_font
 from bot.services.reports.periods import KIND_ZH
+from bot.texts.reports.fonts import find_cjk_font
 
 _render_lock = threading.Lock()  # rc_context is process-wide
 BLUE, ORANGE, GREY, GREEN = "#2f6db5", "#e07b39", "#9aa5b1", "#3a9d5d"
