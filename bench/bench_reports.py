@@ -80,9 +80,9 @@ def measure(db: Path, kind: str, args: list[str]) -> dict[str, object]:
 
 
 def scaling(db: Path) -> list[tuple[int, float, int]]:
+    from bot.services.reports.builder import FigureBuilder
     from bot.services.reports.clusters import cluster_tickets
     from bot.services.reports.config import ReportConfig
-    from bot.services.reports.figures import FigureBuilder
     from bot.services.reports.periods import year
 
     engine = _engine(db)

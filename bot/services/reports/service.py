@@ -16,8 +16,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import SHANGHAI, Clock
 from bot.services.reports import periods
+from bot.services.reports.builder import FigureBuilder
 from bot.services.reports.config import ReportConfig
-from bot.services.reports.figures import AlertStats, FigureBuilder, Figures
+from bot.services.reports.figures import AlertStats, Figures
 from bot.services.reports.periods import Period
 from bot.texts.reports import chart
 from bot.texts.reports import summary as tx
