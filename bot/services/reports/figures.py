@@ -3,9 +3,8 @@ the summary, the chart, the workbook and the Word draft. `builder.py` computes t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from bot.services.reports.clusters import Cluster
 from bot.services.reports.config import ReportConfig
@@ -102,6 +101,14 @@ class RepeatCaller:
     categories: list[str]
 
 
+@dataclass(frozen=True)
+class ClusterCap:
+    """Clustering looked at the latest `used` of the period's `total` tickets only."""
+
+    total: int
+    used: int
+
+
 @dataclass
 class Figures:
     period: Period
@@ -121,7 +128,7 @@ class Figures:
     by_status: list[tuple[str, int]]
     cat1_prev: dict[str, int]
     cat1_yoy: dict[str, int]
-    series: list[tuple[str, int]]
+    series: list[tuple[str, int]]  # (bucket key of Period.buckets(), tickets)
     rates: Rates
     prev_rates: Rates
     yoy_rates: Rates
@@ -139,11 +146,10 @@ class Figures:
     clusters: list[Cluster]
     cluster_total: int  # groups found (before cutting to `show`)
     clustered_tickets: int
-    cluster_note: str
+    cluster_cap: ClusterCap | None  # set when clustering skipped the oldest tickets
     alerts: AlertStats | None
     kb_gaps: int | None
     config: ReportConfig
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def score(self) -> float | None:
