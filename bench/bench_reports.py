@@ -62,17 +62,19 @@ def fill(db: Path, total: int, per_year: int) -> None:
 def measure(db: Path, kind: str, args: list[str]) -> dict[str, object]:
     from bot.services.reports.config import ReportConfig
     from bot.services.reports.service import ReportService
+    from bot.texts.reports.files import build_files
+    from bot.texts.reports.periods import label
 
     engine = _engine(db)
     service = ReportService(engine, MovableClock(NOW), ReportConfig.load())
-    from bot.services.reports.fonts import find_cjk_font
+    from bot.texts.reports.fonts import find_cjk_font
 
     find_cjk_font()  # once per process, done at start in the bot
     t0 = time.perf_counter()
-    files = service.build(service.period(kind, args))
+    files = build_files(service, service.period(kind, args))
     wall = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"kind": kind, "period": files.figures.period.label,
+    return {"kind": kind, "period": label(files.figures.period),
             "tickets": files.figures.counts.total, "wall": round(wall, 2),
             "timings": {k: round(v, 2) for k, v in files.timings.items()},
             "clusters": files.figures.cluster_total, "xlsx_kb": len(files.xlsx or b"") // 1024,
@@ -82,15 +84,14 @@ def measure(db: Path, kind: str, args: list[str]) -> dict[str, object]:
 def scaling(db: Path) -> list[tuple[int, float, int]]:
     from bot.services.reports.clusters import cluster_tickets
     from bot.services.reports.config import ReportConfig
-    from bot.services.reports.figures import FigureBuilder
     from bot.services.reports.periods import year
+    from bot.services.reports.queries import FigureQueries
 
     engine = _engine(db)
     cfg = ReportConfig.load()
-    fb = FigureBuilder(engine, cfg)
-    p = year(NOW.year - 1)
+    p = year(NOW.year - 1, tz=SHANGHAI)
     with engine.connect() as conn:
-        docs, _ = fb.cluster_docs(conn, p.start, p.end, 1_000_000)
+        docs, _ = FigureQueries(cfg).cluster_docs(conn, p.start, p.end, 1_000_000)
     out = []
     for n in (25_000, 50_000, 100_000, 200_000):
         if n > len(docs):

@@ -91,8 +91,9 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
         daily_at=TypeAdapter(HHMM).validate_python(settings.daily_summary_at))
     kb = build_knowledge_base(engine, clock, seed_starter=settings.kb_seed_starter)
     reports = ReportService(
-        engine, clock, ReportConfig.load(month_start_day=settings.report_month_start_day),
-        tz=settings.tz, kb=kb)
+        engine, clock, ReportConfig.load(settings.report_config_file,
+                                         month_start_day=settings.report_month_start_day),
+        kb=kb)
     # What runs on the clock, in this order on every tick.
     scheduler = Scheduler([
         Producer("reference reload", reference.refresh),  # `python -m bot units import`

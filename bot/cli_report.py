@@ -45,21 +45,26 @@ def _report(args: argparse.Namespace) -> int:
     settings = load_settings_or_exit(require_token=False)
     from bot.app import build_services
     from bot.clock import Clock
+    from bot.configfiles.errors import ConfigFileError
     from bot.services.reports.periods import PeriodError
+    from bot.texts.reports import cli as texts
+    from bot.texts.reports.files import build_files
 
     engine = prepare_database(settings)
     try:
         # the same services the bot builds, so alerts and knowledge-base gaps are counted too
-        svc = build_services(settings, engine=engine, clock=Clock(settings.tz))
-        service = svc.reports
-        assert service is not None
         try:
-            period = service.period(KINDS[args.kind], list(args.period))
-        except PeriodError as exc:
-            print(f"错误：{exc}", file=sys.stderr)
+            svc = build_services(settings, engine=engine, clock=Clock(settings.tz))
+        except ConfigFileError as exc:  # names the file and the line
+            print(texts.config_error(exc), file=sys.stderr)
             return 2
-        files = service.build(period, with_docx=False if args.no_docx else None,
-                              full_list=args.full)
+        try:
+            period = svc.reports.period(KINDS[args.kind], list(args.period))
+        except PeriodError as exc:
+            print(texts.period_error(exc), file=sys.stderr)
+            return 2
+        files = build_files(svc.reports, period, with_docx=False if args.no_docx else None,
+                            full_list=args.full)
         args.out.mkdir(parents=True, exist_ok=True)
         written = [args.out / f"{files.stem}.png"]
         written[0].write_bytes(files.chart_png)
@@ -68,9 +73,9 @@ def _report(args: argparse.Namespace) -> int:
                 path = args.out / f"{files.stem}.{ext}"
                 path.write_bytes(data)
                 written.append(path)
-        (args.out / f"{files.stem}.txt").write_text(_plain(files.summary), encoding="utf-8")
-        print(f"{period.label}：受理 {files.figures.counts.total} 件，"
-              f"用时 {files.timings['total']:.1f} 秒")
+        (args.out / f"{files.stem}.txt").write_text(texts.plain(files.summary),
+                                                   encoding="utf-8")
+        print(texts.report_done(files))
         for path in written:
             print(path)
         return 0
@@ -78,34 +83,25 @@ def _report(args: argparse.Namespace) -> int:
         engine.dispose()
 
 
-def _plain(html: str) -> str:
-    import re
-    from html import unescape
-
-    return unescape(re.sub(r"<[^>]+>", "", html)) + "\n"
-
-
 def _demo(args: argparse.Namespace) -> int:
     settings = load_settings_or_exit(require_token=False)
     from bot.clock import Clock
-    from bot.services.reports.demo import RealTicketsError, generate
+    from bot.services.reports.demo import RealTicketsError, YearNotStartedError, generate
+    from bot.texts.reports import cli as texts
 
     if args.tickets <= 0:
-        print("错误：--tickets 须为正数。", file=sys.stderr)
+        print(texts.tickets_not_positive(), file=sys.stderr)
         return 2
     engine = prepare_database(settings)
     now = Clock(settings.tz).now()
     try:
         result = generate(engine, tickets=args.tickets, year=args.year or now.year, now=now,
                           seed=args.seed, force=args.force, tz=settings.tz,
-                          progress=lambda n: print(f"  已写入 {n} 件…", file=sys.stderr))
-    except RealTicketsError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
-    except ValueError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+                          progress=lambda n: print(texts.demo_progress(n), file=sys.stderr))
+    except (RealTicketsError, YearNotStartedError) as exc:
+        print(texts.demo_error(exc), file=sys.stderr)
         return 2
     finally:
         engine.dispose()
-    print(f"已写入演示工单 {result.inserted} 件（{result.first_no} … {result.last_no}）。")
+    print(texts.demo_done(result))
     return 0

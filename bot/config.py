@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     new_ticket_timeout_minutes: int = Field(default=15, ge=1, le=240)
     # reports (docs/reports.md): the day the monthly assessment period starts (the city: 19)
     report_month_start_day: int = Field(default=1, ge=1, le=28)
+    report_config_file: Path | None = None  # default: the packaged bot/data/report_config.yaml
     # urgent alerts (docs/alerts.md): policy file (default: packaged bot/data/escalation.yaml),
     # the second wait (acknowledged but still not dispatched -> remind), how long 暂缓 holds
     escalation_policy_file: Path | None = None

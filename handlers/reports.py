@@ -10,16 +10,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from html import escape
 
 from telegram import InputFile, Update
 from telegram.error import BadRequest, Forbidden
 
 from bot.context import BotContext
 from bot.services.reports.periods import PeriodError
-from bot.services.reports.service import ReportFiles
 from bot.services.staff.directory import Member
-from bot.texts import reports as texts
+from bot.texts.reports import summary as texts
+from bot.texts.reports.files import ReportFiles, build_files
 from handlers.access import command_args, guard
 from handlers.replies import is_group, reply
 
@@ -30,29 +29,26 @@ COMMAND_KINDS = {"weekly": "week", "monthly": "month", "quarterly": "quarter",
 
 
 def _documents(files: ReportFiles) -> list[tuple[bytes, str, str]]:
-    title = texts.title(files.figures)
+    """(content, file name, HTML caption) of each file that goes privately."""
     out = []
     if files.xlsx is not None:
-        out.append((files.xlsx, f"{files.stem}.xlsx", texts.XLSX_CAPTION.format(title=title)))
+        out.append((files.xlsx, f"{files.stem}.xlsx", texts.xlsx_caption(files.figures)))
     if files.docx is not None:
-        out.append((files.docx, f"{files.stem}.docx", texts.DOCX_CAPTION.format(title=title)))
+        out.append((files.docx, f"{files.stem}.docx", texts.docx_caption(files.figures)))
     return out
 
 
 async def _send(update: Update, context: BotContext, member: Member, kind: str) -> None:
     reports = context.svc.reports
-    assert reports is not None, "reports service not attached"
     try:
         period = reports.period(kind, command_args(context))
     except PeriodError as exc:
-        await reply(update, texts.BAD_PERIOD.format(why=escape(str(exc)),
-                                                    usage=escape(texts.USAGE[kind])))
+        await reply(update, texts.bad_period(exc, kind))
         return
     if kind != "week":
-        await reply(update, texts.WORKING.format(kind=escape(texts.KIND_ZH[kind]),
-                                                 label=escape(period.label)))
+        await reply(update, texts.working(kind, period))
     try:
-        files = await asyncio.to_thread(reports.build, period)
+        files = await asyncio.to_thread(build_files, reports, period)
     except Exception:
         log.exception("report %s %s failed", kind, period.key)
         await reply(update, texts.FAILED)
@@ -61,24 +57,21 @@ async def _send(update: Update, context: BotContext, member: Member, kind: str) 
     assert msg is not None
     await reply(update, files.summary)
     await msg.reply_photo(InputFile(files.chart_png, filename=f"{files.stem}.png"),
-                          caption=texts.CHART_CAPTION.format(
-                              title=escape(texts.title(files.figures)),
-                              label=escape(period.label)))
+                          caption=texts.chart_caption(files.figures))
     docs = _documents(files)
     if not is_group(update):
         for data, name, caption in docs:
-            await msg.reply_document(InputFile(data, filename=name), caption=escape(caption))
+            await msg.reply_document(InputFile(data, filename=name), caption=caption)
         return
     try:
         for data, name, caption in docs:
             await context.bot.send_document(member.telegram_id, InputFile(data, filename=name),
-                                            caption=escape(caption))
+                                            caption=caption)
     except (Forbidden, BadRequest) as exc:
         log.info("could not send report files privately: %s", exc)
         await reply(update, texts.FILES_NOT_SENT)
         return
-    await reply(update, texts.FILES_SENT_PRIVATELY.format(
-        docx="和 Word 初稿" if files.docx is not None else ""))
+    await reply(update, texts.files_sent_privately(with_docx=files.docx is not None))
 
 
 def report_command(command: str) -> Callable[[Update, BotContext], Awaitable[None]]:

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from bot.clock import SHANGHAI
 from bot.services.reports.clusters import ClusterDoc, cluster_tickets, shingles
 from bot.services.reports.config import ClusterConfig
 from bot.services.reports.demo import RealTicketsError, generate, real_ticket_count
@@ -80,8 +81,8 @@ def test_demo_data_is_deterministic_and_refuses_real_tickets(engine: Engine):
     # the same seed gives the same tickets
     from bot.services.reports import demo
 
-    g1 = demo._Gen(3, demo.SHANGHAI)
-    g2 = demo._Gen(3, demo.SHANGHAI)
+    g1 = demo._Gen(3, SHANGHAI)
+    g2 = demo._Gen(3, SHANGHAI)
     t = at(2026, 3, 3)
     assert g1.ticket("X", t, now)["content"] == g2.ticket("X", t, now)["content"]
     assert first[0] and first[1]

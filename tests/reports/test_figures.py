@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot.clock import MovableClock
+from bot.clock import SHANGHAI, MovableClock
 from bot.services.reports.config import ReportConfig
 from bot.services.reports.periods import week_of
 from bot.services.reports.service import ReportService
@@ -68,7 +68,7 @@ def service(engine: Engine, clock: MovableClock) -> ReportService:
 
 def test_weekly_figures_by_hand(engine: Engine, service: ReportService):
     fixture(engine)
-    f = service.figures(week_of(at(2026, 11, 18).date()))
+    f = service.figures(week_of(at(2026, 11, 18).date(), tz=SHANGHAI))
     c = f.counts
     assert c.total == 6  # A B E F G H
     assert f.prev_total == 1  # C
@@ -104,7 +104,7 @@ def test_weights_and_basis_come_from_config(engine: Engine, clock: MovableClock)
         "score_weights": {"response": 0.3, "solved": 0.35, "satisfied": 0.35},
         "rates": {"solved": {"basis": "received_at"}, "satisfied": {"basis": "received_at"}},
     })
-    f = ReportService(engine, clock, cfg).figures(week_of(at(2026, 11, 18).date()),
+    f = ReportService(engine, clock, cfg).figures(week_of(at(2026, 11, 18).date(), tz=SHANGHAI),
                                                   with_clusters=False)
     # by receipt: A, B, H reached (C was received the week before; B's callback counts now)
     assert (f.rates.solved, f.rates.reached) == (2, 3)
@@ -113,10 +113,10 @@ def test_weights_and_basis_come_from_config(engine: Engine, clock: MovableClock)
 
 
 def test_empty_period_gives_dashes(engine: Engine, service: ReportService):
-    f = service.figures(week_of(at(2026, 11, 18).date()))
+    f = service.figures(week_of(at(2026, 11, 18).date(), tz=SHANGHAI))
     assert f.counts.total == 0
     assert f.rates.response is None and f.rates.solved_rate is None and f.score is None
-    from bot.texts.reports import summary
+    from bot.texts.reports.summary import summary
 
     text = summary(f)
     assert "响应率 —" in text and "综合得分 <b>—</b>" in text
@@ -151,7 +151,7 @@ def test_alerts_and_kb_gaps_when_those_features_run(engine: Engine, clock: Movab
             return 3
 
     svc = ReportService(engine, clock, ReportConfig.load(), kb=FakeKb())
-    f = svc.figures(week_of(at(2026, 11, 18).date()), with_clusters=False)
+    f = svc.figures(week_of(at(2026, 11, 18).date(), tz=SHANGHAI), with_clusters=False)
     assert f.alerts is not None
     assert (f.alerts.raised, f.alerts.acked, f.alerts.unacked) == (3, 2, 1)
     assert f.alerts.median_ack_minutes == pytest.approx(7.0)

@@ -10,12 +10,13 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 
-from bot.clock import MovableClock
-from bot.services.reports import charts
+from bot.clock import SHANGHAI, MovableClock
 from bot.services.reports.config import ReportConfig
-from bot.services.reports.fonts import find_cjk_font
 from bot.services.reports.periods import week_of
 from bot.services.reports.service import ReportService
+from bot.texts.reports import chart
+from bot.texts.reports.files import build_files
+from bot.texts.reports.fonts import find_cjk_font
 from tests.reports.helpers import at
 from tests.reports.test_figures import fixture
 
@@ -38,11 +39,11 @@ def test_a_cjk_font_is_found_and_covers_the_labels():
 
 def test_chart_renders_chinese_without_missing_glyphs(engine: Engine, service: ReportService):
     fixture(engine)
-    f = service.figures(week_of(at(2026, 11, 18).date()))
+    f = service.figures(week_of(at(2026, 11, 18).date(), tz=SHANGHAI))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        png = charts.dashboard(f)
-        png2 = charts.ranking("承办单位（前十）", f.by_unit)
+        png = chart.dashboard(f)
+        png2 = chart.ranking("承办单位（前十）", f.by_unit)
     missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
     assert missing == []
     assert png.startswith(b"\x89PNG") and png2.startswith(b"\x89PNG")
@@ -61,7 +62,7 @@ def test_missing_glyph_is_a_warning_that_fails_tests():
 
 def test_xlsx_sheets_and_contents(engine: Engine, service: ReportService):
     fixture(engine)
-    files = service.build(week_of(at(2026, 11, 18).date()))
+    files = build_files(service, week_of(at(2026, 11, 18).date(), tz=SHANGHAI))
     assert files.docx is None  # weekly: no Word draft
     wb = load_workbook(io.BytesIO(files.xlsx or b""), read_only=True)
     for name in ("概览", "三率", "诉求类型", "问题分类一级", "问题分类二级", "承办单位", "行业",
@@ -86,7 +87,7 @@ def test_docx_has_the_four_sections_figures_and_fill_marks(engine: Engine,
                                                            service: ReportService):
     fixture(engine)
     period = service.period("custom", ["2026-11-16", "2026-11-22"])
-    files = service.build(period)
+    files = build_files(service, period)
     assert files.docx is not None
     doc = Document(io.BytesIO(files.docx))
     text = "\n".join(p.text for p in doc.paragraphs)

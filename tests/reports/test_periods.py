@@ -5,6 +5,7 @@ import pytest
 from bot.clock import SHANGHAI
 from bot.services.reports import periods as P
 from bot.services.reports.periods import PeriodError
+from bot.texts.reports.periods import label
 
 
 def d(y: int, m: int, dd: int) -> datetime:
@@ -12,12 +13,12 @@ def d(y: int, m: int, dd: int) -> datetime:
 
 
 def test_week_is_monday_to_sunday_in_shanghai():
-    p = P.week_of(date(2026, 11, 18))
+    p = P.week_of(date(2026, 11, 18), tz=SHANGHAI)
     assert p.start == d(2026, 11, 16) and p.end == d(2026, 11, 23)
     assert p.start.tzinfo is SHANGHAI and p.key == "2026-W47"
     assert p.previous().start == d(2026, 11, 9)
     assert p.last_year().start == d(2025, 11, 17)  # 52 weeks earlier, also a Monday
-    assert "11月16日—11月22日" in p.label
+    assert "11月16日—11月22日" in label(p)
 
 
 def test_last_full_week():
@@ -28,12 +29,12 @@ def test_last_full_week():
 
 
 def test_calendar_month_and_assessment_month():
-    m = P.month(2026, 11)
+    m = P.month(2026, 11, tz=SHANGHAI)
     assert (m.start, m.end) == (d(2026, 11, 1), d(2026, 12, 1))
-    m = P.month(2026, 11, start_day=19)
+    m = P.month(2026, 11, start_day=19, tz=SHANGHAI)
     assert (m.start, m.end) == (d(2026, 10, 19), d(2026, 11, 19))
     assert m.last_day == date(2026, 11, 18)
-    jan = P.month(2026, 1, start_day=19)
+    jan = P.month(2026, 1, start_day=19, tz=SHANGHAI)
     assert (jan.start, jan.end) == (d(2025, 12, 19), d(2026, 1, 19))
     assert jan.previous().key == "2025-12" and jan.last_year().start == d(2024, 12, 19)
     # the period containing 19 Nov with start day 19 is "December"
@@ -42,12 +43,12 @@ def test_calendar_month_and_assessment_month():
 
 
 def test_quarters_halves_years_follow_the_start_day():
-    q = P.quarter(2026, 1, start_day=19)
+    q = P.quarter(2026, 1, start_day=19, tz=SHANGHAI)
     assert (q.start, q.end) == (d(2025, 12, 19), d(2026, 3, 19))
     assert q.previous().key == "2025-Q4" and q.last_year().key == "2025-Q1"
-    h = P.halfyear(2026, 2)
+    h = P.halfyear(2026, 2, tz=SHANGHAI)
     assert (h.start, h.end) == (d(2026, 7, 1), d(2027, 1, 1))
-    y = P.year(2026, start_day=19)
+    y = P.year(2026, start_day=19, tz=SHANGHAI)
     assert (y.start, y.end) == (d(2025, 12, 19), d(2026, 12, 19))
     assert len(y.buckets()) == 12
 

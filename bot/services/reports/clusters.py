@@ -87,23 +87,44 @@ class Cluster:
 
 def cluster_tickets(docs: list[ClusterDoc], cfg: ClusterConfig) -> list[Cluster]:
     """Groups of similar tickets, largest first. `docs` must be in order of receipt."""
-    n = len(docs)
-    if n < 2:
+    if len(docs) < 2:
         return []
-    # shingles as sorted tuples of vocabulary ids: a tenth of the memory of sets of strings
+    ids = _shingle_ids(docs)
+    df = _document_frequency(ids)
+    common = max(50, int(len(docs) * cfg.common_share))
+    keys_of, pos_of, blocks = _block(ids, df, common, cfg)
+    del df
+    parent, degree = _link(docs, ids, keys_of, pos_of, blocks, cfg)
+    del blocks, keys_of, pos_of, ids
+    return _report(docs, parent, degree, cfg)
+
+
+def _shingle_ids(docs: list[ClusterDoc]) -> list[tuple[int, ...]]:
+    """Each ticket's shingles as a sorted tuple of vocabulary ids: a tenth of the memory of
+    sets of strings."""
     vocab: dict[str, int] = {}
-    ids: list[tuple[int, ...]] = []
-    for d in docs:
-        ids.append(tuple(sorted(vocab.setdefault(w, len(vocab)) for w in shingles(d.content))))
-    del vocab
+    return [tuple(sorted(vocab.setdefault(w, len(vocab)) for w in shingles(d.content)))
+            for d in docs]
+
+
+def _document_frequency(ids: list[tuple[int, ...]]) -> list[int]:
+    """df[w]: in how many tickets shingle `w` occurs."""
     counts: Counter[int] = Counter()
     for t in ids:
         counts.update(t)
-    common = max(50, int(n * cfg.common_share))
     df = [0] * (max(counts) + 1 if counts else 0)
     for w, c in counts.items():
         df[w] = c
-    del counts
+    return df
+
+
+def _block(ids: list[tuple[int, ...]], df: list[int], common: int, cfg: ClusterConfig
+           ) -> tuple[list[list[int]], list[list[int]], dict[int, list[int]]]:
+    """Drop common shingles (in place) and pick each ticket's keys.
+
+    Returns each ticket's keys, its position in each key's block, and the blocks (key →
+    tickets in order of receipt). Tickets left with fewer than MIN_SHINGLES have no keys.
+    """
     k, max_block = cfg.keys_per_ticket, cfg.max_block
     blocks: dict[int, list[int]] = defaultdict(list)
     keys_of: list[list[int]] = []
@@ -124,29 +145,35 @@ def cluster_tickets(docs: list[ClusterDoc], cfg: ClusterConfig) -> list[Cluster]
             pos.append(len(lst))
             lst.append(i)
         pos_of.append(pos)
-    parent = list(range(n))
+    return keys_of, pos_of, blocks
 
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
 
+def _find(parent: list[int], x: int) -> int:
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+def _link(docs: list[ClusterDoc], ids: list[tuple[int, ...]], keys_of: list[list[int]],
+          pos_of: list[list[int]], blocks: dict[int, list[int]], cfg: ClusterConfig
+          ) -> tuple[list[int], Counter[int]]:
+    """Compare each ticket with the BAND earlier ones under each of its keys (within the
+    window); join pairs at or above the threshold. Returns the union-find parents and each
+    ticket's number of matches."""
+    parent = list(range(len(docs)))
     window = cfg.window_days * 86400.0
     ats = [d.at.timestamp() for d in docs]
     threshold = cfg.threshold
     degree: Counter[int] = Counter()
     ratio = fuzz.ratio
-    for j in range(n):
-        keys = keys_of[j]
+    for j, keys in enumerate(keys_of):
         if not keys:
             continue
         cands: set[int] = set()
         for w, p in zip(keys, pos_of[j], strict=True):
             if p:
                 cands.update(blocks[w][max(0, p - BAND):p])
-        if not cands:
-            continue
         tj, aj = ids[j], ats[j]
         for i in cands:
             if aj - ats[i] > window:
@@ -154,13 +181,18 @@ def cluster_tickets(docs: list[ClusterDoc], cfg: ClusterConfig) -> list[Cluster]
             if ratio(ids[i], tj, score_cutoff=threshold):
                 degree[i] += 1
                 degree[j] += 1
-                ri, rj = find(i), find(j)
+                ri, rj = _find(parent, i), _find(parent, j)
                 if ri != rj:
                     parent[rj] = ri
-    del blocks, keys_of, pos_of, ids
+    return parent, degree
+
+
+def _report(docs: list[ClusterDoc], parent: list[int], degree: Counter[int],
+            cfg: ClusterConfig) -> list[Cluster]:
+    """The connected components big enough and from enough callers, largest first."""
     groups: dict[int, list[int]] = defaultdict(list)
     for i in degree:
-        groups[find(i)].append(i)
+        groups[_find(parent, i)].append(i)
     out: list[Cluster] = []
     for members in groups.values():
         if len(members) < cfg.min_size:

@@ -6,150 +6,71 @@ autumn, winter and summer infectious disease, the Spring Festival dip), office-h
 repeat callers (一人多反映) and bursts of many callers about one problem (多人反映同一问题).
 Demo tickets are numbered ``DEMO<year><seq>``; a database holding any other ticket is "real"
 and refused unless forced. Rows go in with SQLAlchemy Core ``insert()`` in chunks.
+
+The words (templates, names, places, the category mix) are data: `bot/data/demo_tickets.yaml`.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
 
-from bot.clock import SHANGHAI
+from bot.configfiles.errors import ConfigFileError
+from bot.configfiles.yaml_source import YamlSource
 from bot.services.reference.data import load_reference
+from bot.services.tickets.workflow import Status
 from models.ticket import Ticket
 
 PREFIX = "DEMO"
 CHUNK = 5000
+CONTENT_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_tickets.yaml"
 
-CATEGORY_WEIGHTS = {
-    "医疗服务": 28, "预约挂号": 10, "疫苗接种": 7, "医德医风": 5, "出生医学证明": 5,
-    "计划生育奖励扶助": 5, "母婴保健": 4, "控烟": 5, "公共场所卫生": 3, "生活饮用水": 3,
-    "医疗美容与非法行医": 4, "院前急救120": 3, "职业健康": 2, "老年健康与医养结合": 4,
-    "传染病防控": 4, "执业注册": 2, "医疗纠纷": 4, "其他": 3,
-}
 MONTH_WEIGHTS = (0.95, 0.7, 1.0, 1.0, 1.0, 1.05, 1.15, 1.15, 1.05, 1.1, 1.15, 1.05)
+OTHER = "其他"  # the catch-all category (its templates serve categories without their own)
 HOUR_WEIGHTS = (1, 1, 1, 1, 1, 2, 4, 8, 12, 14, 14, 11, 8, 10, 13, 13, 12, 10, 7, 6, 5, 4, 3, 2)
-SEASONAL = {"疫苗接种": {9: 2.0, 10: 2.4, 11: 2.0}, "传染病防控": {1: 1.8, 2: 1.6, 12: 1.8,
-                                                        7: 1.5, 8: 1.5}}
-TYPE_BY_CATEGORY = {
-    "医疗服务": {"投诉": 60, "咨询": 20, "求助": 10, "建议": 5, "表扬": 5},
-    "医德医风": {"投诉": 70, "举报": 25, "建议": 5},
-    "医疗美容与非法行医": {"举报": 70, "投诉": 20, "咨询": 10},
-    "控烟": {"举报": 75, "投诉": 20, "建议": 5},
-}
-DEFAULT_TYPES = {"咨询": 40, "投诉": 30, "求助": 15, "建议": 10, "表扬": 5}
-INDUSTRY = {"计划生育奖励扶助": "计划生育", "母婴保健": "妇幼健康", "出生医学证明": "妇幼健康",
-            "老年健康与医养结合": "老龄健康", "职业健康": "职业健康", "传染病防控": "公共卫生",
-            "疫苗接种": "公共卫生", "控烟": "公共卫生", "公共场所卫生": "公共卫生",
-            "生活饮用水": "公共卫生", "其他": "其他"}
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍建华红梅志强海燕春"
-PLACES = ("望京西园", "酒仙桥北路", "劲松八区", "团结湖北里", "潘家园南里", "双井富力城",
-          "呼家楼西里", "三里屯南路", "八里庄东里", "十八里店小武基", "东坝家园", "常营保利",
-          "管庄北一里", "亚运村安慧里", "安贞西里", "太阳宫芍药居", "来广营清河营", "大屯北苑")
-DEPTS = ("门诊", "急诊", "儿科", "妇产科", "口腔科", "眼科", "检验科", "放射科", "收费处",
-         "住院部", "药房", "挂号处", "发热门诊", "预防接种门诊")
 
-TEMPLATES: dict[str, list[str]] = {
-    "医疗服务": [
-        "{who}在{unit}{dept}就诊时，医生{bad}，{detail}，要求医院核实并给予合理解释。",
-        "{who}{when}带孩子到{unit}{dept}看病，排队{n}个小时仍未就诊，{detail}。",
-        "{who}在{unit}{dept}缴费后检查结果迟迟未出，{detail}，希望医院改进流程。",
-    ],
-    "预约挂号": [
-        "{who}通过挂号平台预约{unit}{dept}专家号，连续{n}天显示无号，怀疑号源被号贩子占用。",
-        "{who}在{unit}退号后费用{n}天未退回，{detail}。",
-    ],
-    "疫苗接种": [
-        "{who}在{place}附近社区卫生服务中心预约流感疫苗，电话一直无人接听，{detail}。",
-        "{who}咨询孩子{n}月龄疫苗接种安排，{unit}预约已满，希望增加接种名额。",
-    ],
-    "医德医风": [
-        "{who}反映{unit}{dept}医生收取患者家属红包，{detail}，要求严肃处理。",
-        "{who}称{unit}{dept}工作人员推诿患者，拒绝接诊，{detail}。",
-    ],
-    "出生医学证明": [
-        "{who}咨询孩子出生医学证明信息有误如何更正，{unit}称需{n}个工作日，{detail}。",
-        "{who}办理出生医学证明补发，多次往返{unit}未能办结，{detail}。",
-    ],
-    "计划生育奖励扶助": [
-        "{who}咨询独生子女父母奖励申领条件，所在街道告知材料不全，{detail}。",
-        "{who}反映计划生育家庭特别扶助金{n}个月未到账，{detail}。",
-    ],
-    "母婴保健": [
-        "{who}家住{place}，在{unit}建档后第{n}次产检预约困难，{detail}。",
-        "{who}反映{place}母婴室设施损坏长期无人维修，{detail}。",
-    ],
-    "控烟": [
-        "{who}举报{place}一家餐厅室内有人吸烟无人劝阻，{detail}。",
-        "{who}反映{place}写字楼楼道内长期有人吸烟，烟味很大，{detail}。",
-    ],
-    "公共场所卫生": [
-        "{who}反映{place}一家美容店卫生条件差，毛巾重复使用，{detail}。",
-        "{who}称{place}游泳馆水质浑浊，{detail}，要求监督部门检查。",
-    ],
-    "生活饮用水": [
-        "{who}反映{place}小区自来水发黄有异味已{n}天，{detail}，要求检测水质。",
-        "{who}称{place}二次供水水箱长期未清洗，{detail}。",
-    ],
-    "医疗美容与非法行医": [
-        "{who}举报{place}一家工作室无资质开展注射美容，{detail}。",
-        "{who}反映{place}有人在居民楼内开设无证诊所，{detail}。",
-    ],
-    "院前急救120": [
-        "{who}反映拨打120后救护车{n}十分钟才到达{place}，{detail}。",
-        "{who}从{place}转运到{unit}，对120收费{n}百元有异议，{detail}。",
-    ],
-    "职业健康": [
-        "{who}在{place}附近一家{dept}工厂工作，单位{n}年未组织职业健康检查，{detail}。",
-        "{who}家住{place}，咨询到{unit}做职业病诊断的流程，{detail}。",
-    ],
-    "老年健康与医养结合": [
-        "{who}反映家中老人在{place}签约家庭医生后无人上门随访，{detail}。",
-        "{who}咨询{place}附近医养结合机构收费标准，{detail}。",
-    ],
-    "传染病防控": [
-        "{who}反映{place}小区蚊虫较多，希望开展病媒生物消杀，{detail}。",
-        "{who}称{unit}发热门诊排队时间过长，{detail}。",
-    ],
-    "执业注册": [
-        "{who}是{place}一家诊所的医师，咨询执业注册变更到{unit}的办理时限，{detail}。",
-        "{who}在{unit}工作，护士执业注册网上申请{n}天未审核，{detail}。",
-    ],
-    "医疗纠纷": [
-        "{who}称家属在{unit}手术后出现并发症，对治疗结果有异议，{detail}，要求调解。",
-        "{who}{when}到{unit}{dept}申请复印病历被拒绝，{detail}。",
-    ],
-    "其他": [
-        "{who}来电表扬{unit}{dept}医护人员{when}服务热情周到，家住{place}。",
-        "{who}家住{place}，咨询{unit}的{dept}相关卫生健康政策，{detail}。",
-    ],
-}
-WHO = ("市民", "来电人", "市民来电", "诉求人", "患者家属", "居民")
-WHEN = ("今天上午", "昨天下午", "本周一", "上周末", "近日")
-BAD = ("态度恶劣", "不耐心解释", "说话难听", "敷衍了事", "问诊草率")
-DETAILS = ("多次沟通无果", "至今没有答复", "影响正常生活", "给家人带来很大困扰", "情绪比较激动",
-           "已向医院反映但未解决", "希望尽快处理", "对处理结果不满意", "希望相关部门督促落实",
-           "曾拨打医院电话无人接听")
-BURSTS = (
-    ("生活饮用水",
-     "{place}小区自来水发黄浑浊并有异味，已持续多日，住户无法正常饮用，要求尽快检测水质"),
-    ("疫苗接种",
-     "{place}社区卫生服务中心流感疫苗预约电话长期占线，现场排队也约不上，要求增加接种名额"),
-    ("控烟", "{place}某网吧室内大量顾客吸烟，烟雾弥漫，经营者不劝阻不制止，要求执法检查"),
-    ("传染病防控", "{place}小区垃圾站周边蚊蝇老鼠泛滥，气味难闻，要求尽快开展病媒生物消杀"),
-    ("医疗服务", "{unit}儿科夜间急诊只有一名医生值班，候诊超过四个小时，患儿高烧无人处置"),
-    ("预约挂号", "{unit}专家号在挂号平台开放即被抢空，疑似号贩子囤号倒卖，要求严厉打击"),
-    ("医疗美容与非法行医", "{place}底商一家美容店无医疗资质开展玻尿酸注射，多名顾客出现红肿"),
-    ("院前急救120", "{place}一带拨打120后救护车迟迟不到，等待超过四十分钟，延误病人救治"),
-)
-FILLER = ("", "请尽快处理。", "希望给个说法。", "多次反映未果。", "周边邻居都有同样情况。",
-          "情况紧急。", "望相关部门重视。")
+
+class DemoContent(BaseModel):
+    """The words of the demo tickets (`bot/data/demo_tickets.yaml`); order matters (seeded)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: int = 1
+    category_weights: dict[str, int]
+    seasonal: dict[str, dict[int, float]]
+    type_by_category: dict[str, dict[str, int]]
+    default_types: dict[str, int]
+    industry: dict[str, str]
+    default_industry: str
+    surnames: str
+    given: str
+    places: list[str]
+    address: str
+    depts: list[str]
+    unit_prefixes: list[str]
+    templates: dict[str, list[str]]
+    who: list[str]
+    when: list[str]
+    bad: list[str]
+    details: list[str]
+    bursts: list[tuple[str, str]]
+    burst_verb: str
+    filler: list[str]
+
+
+@lru_cache(maxsize=1)
+def content() -> DemoContent:
+    """The packaged demo content, read once."""
+    return YamlSource(CONTENT_FILE, ConfigFileError).validate(DemoContent)
 
 
 @dataclass(frozen=True)
@@ -160,7 +81,19 @@ class DemoResult:
 
 
 class RealTicketsError(RuntimeError):
-    pass
+    """The database holds tickets that are not demo tickets (and `force` was not given)."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"{count} real tickets in the database")
+        self.count = count
+
+
+class YearNotStartedError(ValueError):
+    """The year asked for begins after `now`."""
+
+    def __init__(self, year: int) -> None:
+        super().__init__(f"year {year} has not started")
+        self.year = year
 
 
 def real_ticket_count(engine: Engine) -> int:
@@ -169,7 +102,7 @@ def real_ticket_count(engine: Engine) -> int:
             Ticket.__table__.c.platform_no.not_like(f"{PREFIX}%"))).scalar_one())
 
 
-def _weighted(rng: random.Random, weights: dict[str, float]) -> str:
+def _weighted(rng: random.Random, weights: Mapping[str, float]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
@@ -177,6 +110,7 @@ class _Gen:
     def __init__(self, seed: int, tz: tzinfo) -> None:
         self.rng = random.Random(seed)
         self.tz = tz
+        self.c = content()
         ref = load_reference()
         self.categories = ref.categories
         units = ref.units
@@ -206,13 +140,14 @@ class _Gen:
             "老年健康与医养结合": lambda: self.rng.choice(self.chc)
             if self.rng.random() < 0.6 else sec("老龄健康科"),
             "传染病防控": lambda: self.cdc, "执业注册": lambda: sec("医政医管科"),
-            "其他": lambda: sec("办公室"),
+            OTHER: lambda: sec("办公室"),
         }
         # a few large hospitals take most hospital tickets
         self.hospital_weights = [max(1, 12 - i) for i in range(len(self.hospitals))]
         self.repeaters = [self._phone() for _ in range(2000)]
         self.repeater_names = [self._name() for _ in self.repeaters]
-        self.repeater_cats = [_weighted(self.rng, CATEGORY_WEIGHTS) for _ in self.repeaters]
+        self.repeater_cats = [_weighted(self.rng, self.c.category_weights)
+                              for _ in self.repeaters]
 
     def _hospital(self) -> str:
         return self.rng.choices(self.hospitals, weights=self.hospital_weights)[0]
@@ -221,16 +156,23 @@ class _Gen:
         return "1" + self.rng.choice("3578") + "".join(self.rng.choices("0123456789", k=9))
 
     def _name(self) -> str:
-        return self.rng.choice(SURNAMES) + "".join(self.rng.choices(GIVEN, k=self.rng.choice(
-            (1, 2, 2))))
+        return self.rng.choice(self.c.surnames) + "".join(self.rng.choices(
+            self.c.given, k=self.rng.choice((1, 2, 2))))
 
     def _content(self, cat: str, unit: str) -> str:
         rng = self.rng
-        tpl = rng.choice(TEMPLATES.get(cat) or TEMPLATES["其他"])
-        short = unit.replace("北京市朝阳区", "").replace("首都医科大学附属", "")
-        return tpl.format(who=rng.choice(WHO), unit=short, dept=rng.choice(DEPTS),
-                          bad=rng.choice(BAD), detail=rng.choice(DETAILS),
-                          n=rng.randint(2, 9), place=rng.choice(PLACES), when=rng.choice(WHEN))
+        c = self.c
+        tpl = rng.choice(c.templates.get(cat) or c.templates[OTHER])
+        return tpl.format(who=rng.choice(c.who), unit=self.short(unit), dept=rng.choice(c.depts),
+                          bad=rng.choice(c.bad), detail=rng.choice(c.details),
+                          n=rng.randint(2, 9), place=rng.choice(c.places),
+                          when=rng.choice(c.when))
+
+    def short(self, unit: str) -> str:
+        """The unit's name as callers say it (without the district or university prefix)."""
+        for prefix in self.c.unit_prefixes:
+            unit = unit.replace(prefix, "")
+        return unit
 
     def times(self, n: int, start: datetime, end: datetime) -> list[datetime]:
         """n receipt times between start and end with month, weekday and hour patterns."""
@@ -255,14 +197,14 @@ class _Gen:
                unit: str | None = None) -> dict[str, Any]:
         rng = self.rng
         if cat is None:
-            weights = {k: v * SEASONAL.get(k, {}).get(at.month, 1.0)
-                       for k, v in CATEGORY_WEIGHTS.items()}
+            weights = {k: v * self.c.seasonal.get(k, {}).get(at.month, 1.0)
+                       for k, v in self.c.category_weights.items()}
             cat = _weighted(rng, weights)
-        l2s = self.categories.get(cat) or ["其他"]
+        l2s = self.categories.get(cat) or [OTHER]
         cat2 = rng.choice(l2s[:-1] or l2s) if rng.random() < 0.9 else l2s[-1]
         unit = unit or self.unit_for.get(cat, self._hospital)()
         content = content or self._content(cat, unit)
-        rtype = _weighted(rng, TYPE_BY_CATEGORY.get(cat, DEFAULT_TYPES))
+        rtype = _weighted(rng, self.c.type_by_category.get(cat, self.c.default_types))
         urg_r = rng.random()
         urgency = ("涉稳" if urg_r < 0.004 else "紧急" if urg_r < 0.015 else
                    "重点" if urg_r < 0.04 else "急" if urg_r < 0.12 else "一般")
@@ -272,11 +214,13 @@ class _Gen:
         complete_by = at + timedelta(days=1 if fast else 7)
         row: dict[str, Any] = {
             "platform_no": no, "received_at": at, "citizen_name": name or self._name(),
-            "phone": phone or self._phone(), "address": f"朝阳区{rng.choice(PLACES)}"
-            f"{rng.randint(1, 30)}号楼", "request_type": rtype, "category_l1": cat,
-            "category_l2": cat2, "unit": unit, "industry": INDUSTRY.get(cat, "医疗卫生"),
+            "phone": phone or self._phone(), "address": self.c.address.format(
+                place=rng.choice(self.c.places), n=rng.randint(1, 30)),
+            "request_type": rtype, "category_l1": cat,
+            "category_l2": cat2, "unit": unit,
+            "industry": self.c.industry.get(cat, self.c.default_industry),
             "urgency": urgency, "complex_case": False, "content": content,
-            "platform_deadline": None, "status": "待签收", "handler_id": None,
+            "platform_deadline": None, "status": Status.new.value, "handler_id": None,
             "created_by": None, "created_at": at, "updated_at": at, "sign_by": sign_by,
             "contact_by": contact_by, "first_feedback_by": None, "complete_by": complete_by,
             "deadlines_provisional": False, "policy_class": "demo", "signed_at": None,
@@ -297,7 +241,7 @@ class _Gen:
                            rng.randint(130, 600))
         if rng.random() < 0.03:  # 退回: not this commission's duty
             if t <= now:
-                row.update(status="退回", signed_at=None, updated_at=t)
+                row.update(status=Status.returned.value, signed_at=None, updated_at=t)
             return
         steps.append(("signed_at", t))
         t2 = t + timedelta(minutes=rng.randint(5, 60))
@@ -317,13 +261,14 @@ class _Gen:
             cb = fb + timedelta(hours=rng.uniform(2, 40))
             close = cb + timedelta(hours=rng.uniform(0.5, 8))
             steps += [("feedback_at", fb), ("callback_at", cb), ("closed_at", close)]
-        status_after = {"signed_at": "已签收", "dispatched_at": "已派发", "feedback_at": "已反馈",
-                        "callback_at": "已回访", "closed_at": "已办结"}
+        status_after = {"signed_at": Status.signed, "dispatched_at": Status.dispatched,
+                        "feedback_at": Status.feedback, "callback_at": Status.called_back,
+                        "closed_at": Status.closed}
         for field_name, when in steps:
             if when > now:
                 break
             row[field_name] = when
-            row["status"] = status_after[field_name]
+            row["status"] = status_after[field_name].value
             row["updated_at"] = max(row["updated_at"], when)
         if row["dispatched_at"]:
             row["dispatched_units"] = row["unit"]
@@ -341,20 +286,27 @@ class _Gen:
                 row.update(solved=solved, satisfaction=sat)
                 if not solved and rng.random() < 0.3:
                     row["supervise_count"] = 1
-                    if row["status"] == "已回访":
-                        row["status"] = "督办"
+                    if row["status"] == Status.called_back.value:
+                        row["status"] = Status.supervised.value
 
 
 def generate(engine: Engine, *, tickets: int, year: int, now: datetime, seed: int = 12345,
-             force: bool = False, tz: tzinfo = SHANGHAI,
+             force: bool = False, tz: tzinfo | None = None,
              progress: Callable[[int], None] | None = None) -> DemoResult:
-    """Insert `tickets` synthetic tickets received in `year` (up to `now`)."""
-    if not force and real_ticket_count(engine):
-        raise RealTicketsError("数据库中已有真实工单，拒绝写入演示数据（确需写入请加 --force）。")
+    """Insert `tickets` synthetic tickets received in `year` (up to `now`).
+
+    Times are local to `tz` (default: the zone of `now`, i.e. the clock's configured zone).
+    """
+    real = 0 if force else real_ticket_count(engine)
+    if real:
+        raise RealTicketsError(real)
+    tz = tz or now.tzinfo
+    if tz is None:
+        raise ValueError("`now` must be aware (the clock's now)")
     start = datetime(year, 1, 1, tzinfo=tz)
     end = min(datetime(year + 1, 1, 1, tzinfo=tz), now)
     if end <= start:
-        raise ValueError(f"{year} 年尚未开始。")
+        raise YearNotStartedError(year)
     gen = _Gen(seed + year, tz)
     c = Ticket.__table__.c
     with engine.connect() as conn:
@@ -397,10 +349,9 @@ def _rows(gen: _Gen, n: int, start: datetime, end: datetime, now: datetime, year
     n_plain = max(0, n - sum(burst_sizes) - n_repeat)
     plan: list[tuple[datetime, Any]] = [(t, None) for t in gen.times(n_plain, start, end)]
     for size in burst_sizes:  # 多人反映同一问题: several callers, a few days
-        cat, text = rng.choice(BURSTS)
+        cat, text = rng.choice(gen.c.bursts)
         unit = gen.unit_for.get(cat, gen._hospital)()
-        text = text.format(place=rng.choice(PLACES),
-                           unit=unit.replace("北京市朝阳区", "").replace("首都医科大学附属", ""))
+        text = text.format(place=rng.choice(gen.c.places), unit=gen.short(unit))
         t0 = gen.times(1, start, end)[0]
         for _ in range(size):
             t = min(t0 + timedelta(hours=rng.uniform(0, 24 * 10)), end - timedelta(seconds=1))
@@ -416,7 +367,7 @@ def _rows(gen: _Gen, n: int, start: datetime, end: datetime, now: datetime, year
             yield gen.ticket(no, at, now)
         elif what[0] == "burst":
             _, cat, text, unit = what
-            words = [rng.choice(WHO), "反映", text, rng.choice(FILLER)]
+            words = [rng.choice(gen.c.who), gen.c.burst_verb, text, rng.choice(gen.c.filler)]
             yield gen.ticket(no, at, now, cat=cat, content="".join(words), unit=unit)
         else:
             i = what[1]

@@ -1,32 +1,55 @@
 """Report periods: weeks, assessment months (which may start on any day), quarters, half-years,
 years and custom ranges, with their previous period and the same period a year earlier.
 
-Every period is ``[start, end)`` between two local midnights (Asia/Shanghai by default).
+Every period is ``[start, end)`` between two local midnights in the zone it was built with
+(the configured ``TIMEZONE``: callers pass ``tz``, or it comes from the aware ``now``).
+Periods carry keys, not words: `bot/texts/reports/periods.py` writes their labels and the
+reasons a period argument is refused (`PeriodError.problem`).
 
 Assessment months: with ``month_start_day = d``
 
 * ``d == 1``: month *M* is the calendar month.
 * ``d > 1``: month *M* runs from day *d* of month *M-1* to day *d-1* of month *M*, both
-  inclusive; e.g. with ``d = 19`` "2026年11月" is 10月19日 00:00 – 11月19日 00:00.
+  inclusive; e.g. with ``d = 19`` month 2026-11 is 19 October 00:00 – 19 November 00:00.
 
 Quarters, half-years and years are unions of assessment months (Q1 = months 1–3, H1 = 1–6).
 """
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from bot.clock import SHANGHAI
-
 KINDS = ("week", "month", "quarter", "halfyear", "year", "custom")
-KIND_ZH = {"week": "周报", "month": "月报", "quarter": "季报", "halfyear": "半年报",
-           "year": "年报", "custom": "专题报表"}
+
+
+class PeriodProblem(enum.StrEnum):
+    """Why a period argument was refused (each has its sentence in the texts)."""
+
+    bad_date = "bad_date"
+    bad_month = "bad_month"
+    bad_quarter = "bad_quarter"
+    bad_halfyear = "bad_halfyear"
+    bad_year = "bad_year"
+    month_number = "month_number"
+    quarter_number = "quarter_number"
+    half_number = "half_number"
+    end_before_start = "end_before_start"
+    too_long = "too_long"
+    need_two_dates = "need_two_dates"
+    too_many_args = "too_many_args"
+    not_started = "not_started"
 
 
 class PeriodError(ValueError):
-    """A period argument that cannot be understood; the message is Chinese."""
+    """A period argument that cannot be understood: `problem` and the argument as typed."""
+
+    def __init__(self, problem: PeriodProblem, arg: str = "") -> None:
+        super().__init__(f"{problem.value}: {arg!r}" if arg else problem.value)
+        self.problem = problem
+        self.arg = arg
 
 
 @dataclass(frozen=True)
@@ -35,8 +58,13 @@ class Period:
     start: datetime  # aware, local midnight
     end: datetime  # aware, local midnight, exclusive
     key: str  # "2026-W47", "2026-11", "2026-Q3", "2026-H2", "2026", "2026-01-01~2026-01-31"
-    label: str  # Chinese, e.g. "2026年第47周（11月16日—11月22日）"
     start_day: int = 1  # assessment-month start day the period was built with
+
+    @property
+    def tz(self) -> tzinfo:
+        tz = self.start.tzinfo
+        assert tz is not None, "periods are built from aware datetimes"
+        return tz
 
     @property
     def first_day(self) -> date:
@@ -50,15 +78,9 @@ class Period:
     def days(self) -> int:
         return (self.end.date() - self.start.date()).days
 
-    def range_zh(self) -> str:
-        a, b = self.first_day, self.last_day
-        if a.year == b.year:
-            return f"{a.year}年{a.month}月{a.day}日—{b.month}月{b.day}日"
-        return f"{a.year}年{a.month}月{a.day}日—{b.year}年{b.month}月{b.day}日"
-
     def previous(self) -> Period:
         """The period just before (环比)."""
-        tz = self.start.tzinfo or SHANGHAI
+        tz = self.tz
         if self.kind == "week":
             return week_of(self.first_day - timedelta(days=7), tz=tz)
         if self.kind == "month":
@@ -81,7 +103,7 @@ class Period:
 
     def last_year(self) -> Period:
         """The same period a year earlier (同比). A week: the week 52 weeks earlier."""
-        tz = self.start.tzinfo or SHANGHAI
+        tz = self.tz
         if self.kind == "week":
             return week_of(self.first_day - timedelta(weeks=52), tz=tz)
         if self.kind == "month":
@@ -98,13 +120,14 @@ class Period:
         return custom(_minus_year(self.first_day), _minus_year(self.last_day), tz=tz)
 
     def buckets(self) -> list[tuple[str, datetime, datetime]]:
-        """Sub-periods for the trend chart: days up to 62 days, else assessment months."""
-        tz = self.start.tzinfo or SHANGHAI
+        """Sub-periods for the trend chart, as (key, start, end): days up to 62 days (key
+        "2026-11-16"), else assessment months (key "2026-11")."""
+        tz = self.tz
         out: list[tuple[str, datetime, datetime]] = []
         if self.days <= 62:
             d = self.first_day
             while d <= self.last_day:
-                out.append((f"{d.month}/{d.day}", midnight(d, tz),
+                out.append((d.isoformat(), midnight(d, tz),
                             midnight(d + timedelta(days=1), tz)))
                 d += timedelta(days=1)
             return out
@@ -112,12 +135,12 @@ class Period:
         while p.start < self.end:
             y, m = _split_key(p.key)
             s, e = max(p.start, self.start), min(p.end, self.end)
-            out.append((f"{y % 100:02d}年{m}月", s, e))
+            out.append((p.key, s, e))
             p = month(y + (m == 12), 1 if m == 12 else m + 1, start_day=self.start_day, tz=tz)
         return out
 
 
-def midnight(d: date, tz: tzinfo = SHANGHAI) -> datetime:
+def midnight(d: date, tz: tzinfo) -> datetime:
     return datetime.combine(d, time(0), tzinfo=tz)
 
 
@@ -139,77 +162,65 @@ def _check_start_day(start_day: int) -> None:
 
 
 # ------------------------------------------------------------------ constructors
-def week_of(d: date, *, tz: tzinfo = SHANGHAI) -> Period:
+def week_of(d: date, *, tz: tzinfo) -> Period:
     """The Monday–Sunday week containing `d`."""
     monday = d - timedelta(days=d.weekday())
-    sunday = monday + timedelta(days=6)
     iso_year, iso_week, _ = monday.isocalendar()
-    label = (f"{iso_year}年第{iso_week}周（{monday.month}月{monday.day}日—"
-             f"{sunday.month}月{sunday.day}日）")
     return Period("week", midnight(monday, tz), midnight(monday + timedelta(days=7), tz),
-                  f"{iso_year}-W{iso_week:02d}", label)
+                  f"{iso_year}-W{iso_week:02d}")
 
 
-def month(y: int, m: int, *, start_day: int = 1, tz: tzinfo = SHANGHAI) -> Period:
+def month(y: int, m: int, *, start_day: int = 1, tz: tzinfo) -> Period:
     _check_start_day(start_day)
     if not 1 <= m <= 12:
-        raise PeriodError("月份应为 1–12。")
+        raise PeriodError(PeriodProblem.month_number)
     if start_day == 1:
         a = date(y, m, 1)
         b = date(y + (m == 12), 1 if m == 12 else m + 1, 1)
     else:
         a = date(y - (m == 1), 12 if m == 1 else m - 1, start_day)
         b = date(y, m, start_day)
-    label = f"{y}年{m}月"
-    if start_day != 1:
-        last = b - timedelta(days=1)
-        label += f"（{a.month}月{a.day}日—{last.month}月{last.day}日）"
-    return Period("month", midnight(a, tz), midnight(b, tz), f"{y}-{m:02d}", label, start_day)
+    return Period("month", midnight(a, tz), midnight(b, tz), f"{y}-{m:02d}", start_day)
 
 
-def _months(y: int, first: int, last: int, kind: str, key: str, label: str, start_day: int,
+def _months(y: int, first: int, last: int, kind: str, key: str, start_day: int,
             tz: tzinfo) -> Period:
     a = month(y, first, start_day=start_day, tz=tz)
     b = month(y, last, start_day=start_day, tz=tz)
-    return Period(kind, a.start, b.end, key, label, start_day)
+    return Period(kind, a.start, b.end, key, start_day)
 
 
-def quarter(y: int, q: int, *, start_day: int = 1, tz: tzinfo = SHANGHAI) -> Period:
+def quarter(y: int, q: int, *, start_day: int = 1, tz: tzinfo) -> Period:
     if not 1 <= q <= 4:
-        raise PeriodError("季度应为 Q1–Q4。")
-    names = "一二三四"
-    return _months(y, 3 * q - 2, 3 * q, "quarter", f"{y}-Q{q}", f"{y}年第{names[q - 1]}季度",
-                   start_day, tz)
+        raise PeriodError(PeriodProblem.quarter_number)
+    return _months(y, 3 * q - 2, 3 * q, "quarter", f"{y}-Q{q}", start_day, tz)
 
 
-def halfyear(y: int, h: int, *, start_day: int = 1, tz: tzinfo = SHANGHAI) -> Period:
+def halfyear(y: int, h: int, *, start_day: int = 1, tz: tzinfo) -> Period:
     if h not in (1, 2):
-        raise PeriodError("半年应为 H1（上半年）或 H2（下半年）。")
-    return _months(y, 6 * h - 5, 6 * h, "halfyear", f"{y}-H{h}",
-                   f"{y}年{'上' if h == 1 else '下'}半年", start_day, tz)
+        raise PeriodError(PeriodProblem.half_number)
+    return _months(y, 6 * h - 5, 6 * h, "halfyear", f"{y}-H{h}", start_day, tz)
 
 
-def year(y: int, *, start_day: int = 1, tz: tzinfo = SHANGHAI) -> Period:
-    return _months(y, 1, 12, "year", f"{y}", f"{y}年", start_day, tz)
+def year(y: int, *, start_day: int = 1, tz: tzinfo) -> Period:
+    return _months(y, 1, 12, "year", f"{y}", start_day, tz)
 
 
-def custom(first: date, last: date, *, tz: tzinfo = SHANGHAI) -> Period:
+def custom(first: date, last: date, *, tz: tzinfo) -> Period:
     """From `first` to `last`, both days included."""
     if last < first:
-        raise PeriodError("结束日期不能早于开始日期。")
+        raise PeriodError(PeriodProblem.end_before_start)
     if (last - first).days > 366 * 3:
-        raise PeriodError("时间跨度不能超过三年。")
+        raise PeriodError(PeriodProblem.too_long)
     key = f"{first.isoformat()}~{last.isoformat()}"
-    label = (f"{first.year}年{first.month}月{first.day}日—"
-             f"{last.year}年{last.month}月{last.day}日")
-    return Period("custom", midnight(first, tz), midnight(last + timedelta(days=1), tz), key,
-                  label)
+    return Period("custom", midnight(first, tz), midnight(last + timedelta(days=1), tz), key)
 
 
 # ------------------------------------------------------------------ "containing" and "last"
 def month_containing(at: datetime, *, start_day: int = 1) -> Period:
-    tz = at.tzinfo or SHANGHAI
-    d = at.astimezone(tz).date()
+    """The assessment month holding the aware datetime `at`, in `at`'s zone."""
+    tz = _zone(at)
+    d = at.date()
     y, m = d.year, d.month
     if start_day != 1 and d.day >= start_day:
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
@@ -217,10 +228,10 @@ def month_containing(at: datetime, *, start_day: int = 1) -> Period:
 
 
 def last_full(kind: str, now: datetime, *, start_day: int = 1) -> Period:
-    """The latest period of `kind` that ended at or before `now`."""
-    tz = now.tzinfo or SHANGHAI
+    """The latest period of `kind` that ended at or before `now` (aware, in the bot's zone)."""
+    tz = _zone(now)
     if kind == "week":
-        return week_of(now.astimezone(tz).date() - timedelta(days=7), tz=tz)
+        return week_of(now.date() - timedelta(days=7), tz=tz)
     cur = month_containing(now, start_day=start_day)
     y, m = _split_key(cur.key)
     if kind == "month":
@@ -235,6 +246,12 @@ def last_full(kind: str, now: datetime, *, start_day: int = 1) -> Period:
     raise ValueError(kind)
 
 
+def _zone(at: datetime) -> tzinfo:
+    if at.tzinfo is None:
+        raise ValueError("an aware datetime is needed (the clock's now)")
+    return at.tzinfo
+
+
 # ------------------------------------------------------------------ parsing user input
 _DATE = re.compile(r"^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?$")
 _MONTH = re.compile(r"^(\d{4})[-/.年]?(\d{1,2})月?$")
@@ -246,28 +263,31 @@ _YEAR = re.compile(r"^(\d{4})年?$")
 def parse_date(text: str) -> date:
     m = _DATE.match(text.strip())
     if not m or len(text.strip()) < 8:
-        raise PeriodError(f"“{text}”不是有效日期，请写成 2026-11-18。")
+        raise PeriodError(PeriodProblem.bad_date, text)
     try:
         return date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
-        raise PeriodError(f"“{text}”不是有效日期，请写成 2026-11-18。") from None
+        raise PeriodError(PeriodProblem.bad_date, text) from None
 
 
 def parse(kind: str, args: list[str], now: datetime, *, start_day: int = 1) -> Period:
-    """The period a command asks for; no argument means the last full one."""
-    tz = now.tzinfo or SHANGHAI
+    """The period a command asks for; no argument means the last full one.
+
+    `now` is the clock's aware time: its zone is the zone of the period.
+    """
+    tz = _zone(now)
     if kind == "custom":
         if len(args) != 2:
-            raise PeriodError("请写明起止日期，例如 /report 2026-10-01 2026-10-31。")
+            raise PeriodError(PeriodProblem.need_two_dates)
         p = custom(parse_date(args[0]), parse_date(args[1]), tz=tz)
     elif not args:
         return last_full(kind, now, start_day=start_day)
     elif len(args) > 1:
-        raise PeriodError("参数过多。")
+        raise PeriodError(PeriodProblem.too_many_args)
     else:
         p = _parse_one(kind, args[0].strip(), tz, start_day)
     if p.start > now:
-        raise PeriodError("所选时段尚未开始。")
+        raise PeriodError(PeriodProblem.not_started)
     return p
 
 
@@ -277,23 +297,23 @@ def _parse_one(kind: str, arg: str, tz: tzinfo, start_day: int) -> Period:
     if kind == "month":
         m = _MONTH.match(arg)
         if not m or not 1 <= int(m[2]) <= 12:
-            raise PeriodError(f"“{arg}”不是有效月份，请写成 2026-11。")
+            raise PeriodError(PeriodProblem.bad_month, arg)
         return month(int(m[1]), int(m[2]), start_day=start_day, tz=tz)
     if kind == "quarter":
         m = _QUARTER.match(arg)
         if not m:
-            raise PeriodError(f"“{arg}”不是有效季度，请写成 2026-Q3。")
+            raise PeriodError(PeriodProblem.bad_quarter, arg)
         q = "1234一二三四".index(m[2]) % 4 + 1
         return quarter(int(m[1]), q, start_day=start_day, tz=tz)
     if kind == "halfyear":
         m = _HALF.match(arg)
         if not m:
-            raise PeriodError(f"“{arg}”不是有效半年，请写成 2026-H1 或 2026-H2。")
+            raise PeriodError(PeriodProblem.bad_halfyear, arg)
         h = int(m[2]) if m[2] else (1 if m[3] == "上" else 2)
         return halfyear(int(m[1]), h, start_day=start_day, tz=tz)
     if kind == "year":
         m = _YEAR.match(arg)
         if not m:
-            raise PeriodError(f"“{arg}”不是有效年份，请写成 2026。")
+            raise PeriodError(PeriodProblem.bad_year, arg)
         return year(int(m[1]), start_day=start_day, tz=tz)
     raise ValueError(kind)

@@ -1,41 +1,42 @@
-"""ReportService: from a command's period to the figures, the chart, the XLSX and the DOCX."""
+"""ReportService: from a command's period to the figures and the ticket list of a report.
+
+It computes; it renders nothing. `bot/texts/reports/files.py` asks it for the figures and the
+ticket list and turns them into the summary, the chart, the workbook and the Word draft.
+"""
 
 from __future__ import annotations
 
 import logging
 import statistics
 import threading
-import time
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.clock import SHANGHAI, Clock
-from bot.services.reports import charts, periods
+from bot.clock import Clock
+from bot.services.reports import periods
+from bot.services.reports.builder import FigureBuilder
 from bot.services.reports.config import ReportConfig
-from bot.services.reports.docx import build_docx
-from bot.services.reports.figures import AlertStats, FigureBuilder, Figures
+from bot.services.reports.figures import AlertStats, Figures
 from bot.services.reports.periods import Period
-from bot.services.reports.xlsx import build_xlsx
-from bot.texts import reports as tx
 from models.alert import Alert
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class ReportFiles:
-    figures: Figures
-    summary: str  # HTML, no personal data
-    chart_png: bytes
-    xlsx: bytes | None  # personal data: private chats and the command line only
-    docx: bytes | None
-    stem: str  # file name without extension
-    timings: dict[str, float] = field(default_factory=dict)
+@dataclass(frozen=True)
+class TicketList:
+    """The period's tickets for the private workbook, streamed; at most `shown` rows."""
+
+    rows: Iterable[tuple[Any, ...]]
+    total: int  # tickets in the period
+    shown: int  # the row cap (`xlsx_max_rows`, or `total` for the full list)
 
 
 class GapCounter(Protocol):
@@ -46,17 +47,28 @@ class GapCounter(Protocol):
 
 class ReportService:
     def __init__(self, engine: Engine, clock: Clock, config: ReportConfig, *,
-                 tz: tzinfo = SHANGHAI, kb: GapCounter | None = None) -> None:
-        self.engine, self.clock, self.config, self.tz = engine, clock, config, tz
+                 kb: GapCounter | None = None) -> None:
+        self.engine, self.clock, self.config = engine, clock, config
         self.builder = FigureBuilder(engine, config)
         self.kb = kb
         # One report at a time per process: keeps memory bounded when several people ask.
         self._lock = threading.Lock()
 
+    @property
+    def tz(self) -> tzinfo:
+        """The configured zone (the clock's): periods and times in the files are local."""
+        return self.clock.tz
+
     def period(self, kind: str, args: list[str]) -> Period:
-        """The period a command asks for; raises PeriodError with a Chinese message."""
+        """The period a command asks for; raises PeriodError saying why not."""
         return periods.parse(kind, args, self.clock.now(),
                              start_day=self.config.month_start_day)
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold while building one report's files: reports are built one at a time."""
+        with self._lock:
+            yield
 
     # ---------------------------------------------------------------- optional sources
     def alert_stats(self, start: datetime, end: datetime) -> AlertStats | None:
@@ -85,43 +97,18 @@ class ReportService:
             log.exception("knowledge-base gap count failed")
             return None
 
-    # ---------------------------------------------------------------- building
+    # ---------------------------------------------------------------- computing
     def figures(self, period: Period, *, with_clusters: bool = True) -> Figures:
+        """Every figure of the period. Synchronous and CPU-heavy: call it in a worker thread."""
         return self.builder.build(period, now=self.clock.now(), alert_stats=self.alert_stats,
                                   kb_gaps=self.kb_gaps, with_clusters=with_clusters)
 
-    def build(self, period: Period, *, with_xlsx: bool = True, with_docx: bool | None = None,
-              full_list: bool = False) -> ReportFiles:
-        """Everything a report sends. Synchronous and CPU-heavy: call it in a worker thread.
+    def ticket_list(self, figures: Figures, *, full_list: bool = False) -> TicketList:
+        """The period's tickets with personal data (private workbook only), streamed.
 
-        The XLSX ticket list stops at `xlsx_max_rows` unless `full_list` (command line).
+        The list stops at `xlsx_max_rows` unless `full_list` (the command line's --full).
         """
-        with self._lock:
-            return self._build(period, with_xlsx=with_xlsx, with_docx=with_docx,
-                               full_list=full_list)
-
-    def _build(self, period: Period, *, with_xlsx: bool, with_docx: bool | None,
-               full_list: bool) -> ReportFiles:
-        if with_docx is None:
-            with_docx = period.kind != "week"
-        t0 = time.perf_counter()
-        timings: dict[str, float] = {}
-        f = self.figures(period)
-        timings["figures"] = time.perf_counter() - t0
-        t = time.perf_counter()
-        png = charts.dashboard(f)
-        timings["chart"] = time.perf_counter() - t
-        xlsx = docx = None
-        if with_xlsx:
-            t = time.perf_counter()
-            cap = f.counts.total if full_list else self.config.xlsx_max_rows
-            rows = self.builder.ticket_rows(period, now=self.clock.now(), limit=cap)
-            xlsx = build_xlsx(f, rows, total_rows=f.counts.total, max_rows=cap, tz=self.tz)
-            timings["xlsx"] = time.perf_counter() - t
-        if with_docx:
-            t = time.perf_counter()
-            docx = build_docx(f, dashboard_png=png, tz=self.tz)
-            timings["docx"] = time.perf_counter() - t
-        timings["total"] = time.perf_counter() - t0
-        log.info("report %s %s built in %.2fs", period.kind, period.key, timings["total"])
-        return ReportFiles(f, tx.summary(f), png, xlsx, docx, tx.file_stem(f), timings)
+        total = figures.counts.total
+        cap = total if full_list else self.config.xlsx_max_rows
+        rows = self.builder.ticket_rows(figures.period, now=self.clock.now(), limit=cap)
+        return TicketList(rows=rows, total=total, shown=cap)

@@ -1,17 +1,15 @@
-"""Wording of the reports: the chat summary (HTML), file names, and the labels the XLSX and
-DOCX builders use. No personal data ever goes into the summary: phones and names are masked."""
+"""The reports in chat: the summary (HTML), the progress and refusal lines, the captions of
+the chart and the files. No personal data ever goes into the summary: phones are masked."""
 
 from __future__ import annotations
 
 from html import escape
 
-from bot.services.privacy import mask_phone, mask_text
-from bot.services.reports.figures import Figures, change
-from bot.services.reports.periods import KIND_ZH
-
-__all__ = ["KIND_ZH"]
-
-NA = "—"
+from bot.services.privacy import mask_phone
+from bot.services.reports.figures import Figures
+from bot.services.reports.periods import Period, PeriodError
+from bot.texts.reports.common import NA, masked, rate, score, title, trend
+from bot.texts.reports.periods import KIND_ZH, label, why
 
 USAGE = {
     "week": "用法：/weekly（上一完整周）或 /weekly 2026-11-18（该日所在的周）",
@@ -25,6 +23,7 @@ WORKING = "⏳ 正在生成{kind}（{label}），请稍候…"
 BAD_PERIOD = "⚠️ {why}\n{usage}"
 FAILED = "⚠️ 报表生成失败，请稍后再试或联系管理员。"
 FILES_SENT_PRIVATELY = "📎 含个人信息的 Excel 明细{docx}已私信发给您。"
+WITH_DOCX = "和 Word 初稿"
 FILES_NOT_SENT = ("📎 Excel 明细含来电人个人信息，不在群内发送。请先私聊机器人发送 /start，"
                   "再在私聊中发送该命令获取文件。")
 CHART_CAPTION = "{title}｜{label}"
@@ -32,44 +31,29 @@ XLSX_CAPTION = "{title}明细（含来电人信息，请勿转发）"
 DOCX_CAPTION = "{title}分析报告初稿（Word），标黄处请填写研判意见"
 
 
-def title(f: Figures) -> str:
-    return f"接诉即办{KIND_ZH[f.period.kind]}"
+def bad_period(exc: PeriodError, kind: str) -> str:
+    """Why the period was refused and how to write it (HTML)."""
+    return BAD_PERIOD.format(why=escape(why(exc)), usage=escape(USAGE[kind]))
 
 
-def file_stem(f: Figures) -> str:
-    key = f.period.key.replace("~", "_")
-    return f"接诉即办{KIND_ZH[f.period.kind]}_{key}"
+def working(kind: str, period: Period) -> str:
+    return WORKING.format(kind=escape(KIND_ZH[kind]), label=escape(label(period)))
 
 
-def rate(v: float | None) -> str:
-    return NA if v is None else f"{v:.2f}%"
+def chart_caption(f: Figures) -> str:
+    return CHART_CAPTION.format(title=escape(title(f)), label=escape(label(f.period)))
 
 
-def score(v: float | None) -> str:
-    return NA if v is None else f"{v:.2f}"
+def xlsx_caption(f: Figures) -> str:
+    return escape(XLSX_CAPTION.format(title=title(f)))
 
 
-def trend(cur: float | None, old: float | None) -> str:
-    pct = change(cur, old)
-    if pct is None:
-        return NA
-    if pct == 0:
-        return "持平"
-    return f"{'↑' if pct > 0 else '↓'}{abs(pct):.1f}%"
+def docx_caption(f: Figures) -> str:
+    return escape(DOCX_CAPTION.format(title=title(f)))
 
 
-def points(cur: float | None, old: float | None) -> str:
-    """Difference in percentage points (for rates)."""
-    if cur is None or old is None:
-        return NA
-    d = round(cur - old, 2)
-    if d == 0:
-        return "持平"
-    return f"{'↑' if d > 0 else '↓'}{abs(d):.2f}个百分点"
-
-
-def masked(text: str) -> str:
-    return mask_text(text)
+def files_sent_privately(*, with_docx: bool) -> str:
+    return FILES_SENT_PRIVATELY.format(docx=WITH_DOCX if with_docx else "")
 
 
 def summary(f: Figures) -> str:
@@ -77,7 +61,7 @@ def summary(f: Figures) -> str:
     c, r = f.counts, f.rates
     lines = [
         f"📊 <b>{escape(title(f))}</b>",
-        f"{escape(f.period.label)}",
+        f"{escape(label(f.period))}",
         "",
         f"受理 <b>{c.total}</b> 件，环比 {trend(c.total, f.prev_total)}，"
         f"同比 {trend(c.total, f.yoy_total)}",
@@ -93,7 +77,13 @@ def summary(f: Figures) -> str:
     if f.by_unit:
         top = "、".join(f"{escape(k)} {v}" for k, v in f.by_unit[:3])
         lines.append(f"主要承办单位：{top}")
-    lines += [
+    return "\n".join(lines + _watch_lines(f))
+
+
+def _watch_lines(f: Figures) -> list[str]:
+    """The second block: overdue, repeats, clusters, key cases, alerts, knowledge-base gaps."""
+    c = f.counts
+    lines = [
         "",
         f"⏰ 超期 {c.overdue}，延期 {c.extended}，督办 {c.supervised}；"
         f"当前在办超期 {f.open_overdue_now}",
@@ -118,23 +108,4 @@ def summary(f: Figures) -> str:
     for rc in f.repeat_callers[:2]:
         lines.append(f"· 来电 {mask_phone(rc.phone)} 反映 {rc.count} 次："
                      f"{escape('、'.join(rc.categories))}")
-    return "\n".join(lines)
-
-
-# ------------------------------------------------------------------ XLSX labels
-SHEET_OVERVIEW = "概览"
-SHEET_TICKETS = "工单清单"
-TICKET_HEADERS = (
-    "工单编号", "受理时间", "来电人", "联系电话", "地址", "诉求类型", "一级分类", "二级分类",
-    "承办单位", "行业", "紧急程度", "状态", "签收时间", "首次联系时间", "派发时间", "办结时限",
-    "办结时间", "是否超期", "延期次数", "督办次数", "回访接通", "是否解决", "满意度",
-    "重复来电次数", "诉求内容",
-)
-LIST_CAPPED = "（仅列前 {n} 件，共 {total} 件；完整清单请用命令行 python -m bot report …）"
-
-# ------------------------------------------------------------------ DOCX wording
-DOC_TITLE = "朝阳区卫生健康委员会接诉即办工作{kind}分析报告"
-DOC_SUBTITLE = "（{label}，{range}）"
-DOC_DRAFT = "初稿：由值班助手根据系统数据自动生成，数据截至 {as_of}。标黄处请填写研判意见。"
-SECTIONS = ("一、综合考评情况", "二、案件分布情况", "三、案件重点分析", "四、问题与对策")
-FILL = "【请填写：{what}】"
+    return lines

@@ -19,12 +19,31 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from bot.clock import SHANGHAI
 from bot.services.reports.figures import Figures, TicketLine, change
-from bot.texts import reports as tx
+from bot.services.reports.service import TicketList
+from bot.texts.reports.common import cluster_note, title
+from bot.texts.reports.periods import bucket_label, date_range, label
 
 HEAD_FONT = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+SHEET_OVERVIEW = "概览"
+SHEET_TICKETS = "工单清单"
+TICKET_HEADERS = (
+    "工单编号", "受理时间", "来电人", "联系电话", "地址", "诉求类型", "一级分类", "二级分类",
+    "承办单位", "行业", "紧急程度", "状态", "签收时间", "首次联系时间", "派发时间", "办结时限",
+    "办结时间", "是否超期", "延期次数", "督办次数", "回访接通", "是否解决", "满意度",
+    "重复来电次数", "诉求内容",
+)
+TICKET_WIDTHS = (18, 18, 10, 14, 24, 8, 16, 14, 30, 12, 8, 8, 18, 18, 18, 18, 18, 8, 8, 8, 8, 8,
+                 8, 8, 60)
+LIST_CAPPED = "（仅列前 {n} 件，共 {total} 件；完整清单请用命令行 python -m bot report …）"
+LINE_HEADER = ["工单编号", "受理时间", "诉求类型", "问题分类", "承办单位", "紧急程度", "状态",
+               "办结时限", "办结时间", "是否解决", "满意度", "督办次数", "延期次数", "诉求内容"]
+SHARE_HEADER = ("件数", "占比（%）")
+NA = "—"
+
+# (sheet, header, rows, column widths): one table per sheet
+Table = tuple[str, list[str], list[Any] | list[tuple[Any, ...]], list[int] | None]
 
 
 def _local(v: Any, tz: tzinfo) -> Any:
@@ -43,9 +62,9 @@ def _header(ws: WriteOnlyWorksheet, names: Iterable[str]) -> None:
     ws.append(row)
 
 
-def _table(wb: Workbook, title: str, header: list[str], rows: Iterable[Iterable[Any]],
-           widths: list[int] | None = None, tz: tzinfo = SHANGHAI) -> None:
-    ws = wb.create_sheet(title[:31])
+def _table(wb: Workbook, table: Table, tz: tzinfo) -> None:
+    title_, header, rows, widths = table
+    ws = wb.create_sheet(title_[:31])
     for i, w in enumerate(widths or [], start=1):
         ws.column_dimensions[_col(i)].width = w
     _header(ws, header)
@@ -62,30 +81,42 @@ def _col(i: int) -> str:
 
 
 def _pct(v: float | None) -> Any:
-    return "—" if v is None else round(v, 2)
+    return NA if v is None else round(v, 2)
 
 
 def _share(rows: list[tuple[str, int]], total: int) -> list[tuple[str, int, Any]]:
-    return [(k, v, _pct(100.0 * v / total) if total else "—") for k, v in rows]
+    return [(k, v, _pct(100.0 * v / total) if total else NA) for k, v in rows]
 
 
 def _lines(ls: list[TicketLine]) -> list[list[Any]]:
     return [[t.platform_no, t.received_at, t.request_type, t.category, t.unit, t.urgency,
              t.status, t.complete_by, t.closed_at,
-             "—" if t.solved is None else ("是" if t.solved else "否"), t.satisfaction or "—",
+             NA if t.solved is None else ("是" if t.solved else "否"), t.satisfaction or NA,
              t.supervise_count, t.extension_count, t.content] for t in ls]
 
 
-LINE_HEADER = ["工单编号", "受理时间", "诉求类型", "问题分类", "承办单位", "紧急程度", "状态",
-               "办结时限", "办结时间", "是否解决", "满意度", "督办次数", "延期次数", "诉求内容"]
-
-
-def build_xlsx(f: Figures, ticket_rows: Iterable[tuple[Any, ...]], *, total_rows: int,
-               max_rows: int, tz: tzinfo = SHANGHAI) -> bytes:
+def build_xlsx(f: Figures, tickets: TicketList, *, tz: tzinfo) -> bytes:
+    """The workbook: the overview, one sheet per table, then the ticket list (streamed)."""
     wb = Workbook(write_only=True)
-    c, r = f.counts, f.rates
-    overview = [
-        ("报表", tx.title(f)), ("时段", f.period.label), ("起止", f.period.range_zh()),
+    for table in (_overview(f), *_rate_tables(f), *_breakdowns(f), *_case_tables(f)):
+        _table(wb, table, tz)
+    ws = wb.create_sheet(SHEET_TICKETS)
+    for i, width in enumerate(TICKET_WIDTHS, start=1):
+        ws.column_dimensions[_col(i)].width = width
+    first = 2
+    if tickets.total > tickets.shown:
+        ws.append([LIST_CAPPED.format(n=tickets.shown, total=tickets.total)])
+        first = 3
+    _header(ws, TICKET_HEADERS)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _append_rows(buf.getvalue(), SHEET_TICKETS, _ticket_xml(tickets.rows, first, tz))
+
+
+def _overview(f: Figures) -> Table:
+    c, a = f.counts, f.alerts
+    rows: list[tuple[str, Any]] = [
+        ("报表", title(f)), ("时段", label(f.period)), ("起止", date_range(f.period)),
         ("数据截至", f.as_of), ("受理总量", c.total), ("上期受理", f.prev_total),
         ("环比（%）", _pct(change(c.total, f.prev_total))), ("去年同期受理", f.yoy_total),
         ("同比（%）", _pct(change(c.total, f.yoy_total))), ("已办结", c.closed),
@@ -97,17 +128,19 @@ def build_xlsx(f: Figures, ticket_rows: Iterable[tuple[Any, ...]], *, total_rows
         ("多人反映同一问题（组）", f.cluster_total),
         ("多人反映同一问题（件）", f.clustered_tickets),
         (f"长期未办结（>{f.config.long_open_days}天）", f.long_open_count),
-        ("紧急提醒（次）", "—" if f.alerts is None else f.alerts.raised),
-        ("紧急提醒已确认", "—" if f.alerts is None else f.alerts.acked),
-        ("确认用时中位数（分钟）", "—" if f.alerts is None or f.alerts.median_ack_minutes is None
-         else round(f.alerts.median_ack_minutes, 1)),
-        ("知识库缺口", "—" if f.kb_gaps is None else f.kb_gaps),
+        ("紧急提醒（次）", NA if a is None else a.raised),
+        ("紧急提醒已确认", NA if a is None else a.acked),
+        ("确认用时中位数（分钟）", NA if a is None or a.median_ack_minutes is None
+         else round(a.median_ack_minutes, 1)),
+        ("知识库缺口", NA if f.kb_gaps is None else f.kb_gaps),
     ]
-    if f.cluster_note:
-        overview.append(("聚类说明", f.cluster_note))
-    _table(wb, tx.SHEET_OVERVIEW, ["项目", "数值"], overview, [28, 40], tz)
+    if f.cluster_cap is not None:
+        rows.append(("聚类说明", cluster_note(f)))
+    return SHEET_OVERVIEW, ["项目", "数值"], rows, [28, 40]
 
-    w = f.score_weights
+
+def _rate_tables(f: Figures) -> list[Table]:
+    r, w = f.rates, f.score_weights
     rates = [
         ("响应率", r.responded, r.due, _pct(r.response), _pct(f.prev_rates.response),
          _pct(f.yoy_rates.response), w["response"]),
@@ -119,52 +152,46 @@ def build_xlsx(f: Figures, ticket_rows: Iterable[tuple[Any, ...]], *, total_rows
          _pct(f.yoy_rates.satisfied_rate), w["satisfied"]),
         ("综合得分", "", "", _pct(f.score), _pct(f.prev_score), _pct(f.yoy_score), ""),
     ]
-    _table(wb, "三率", ["指标", "分子", "分母", "本期（%）", "上期（%）", "去年同期（%）", "权重"],
-           rates, [12, 10, 10, 12, 12, 14, 8], tz)
-    _table(wb, "满意度构成", ["满意", "基本满意", "不满意", "有效回访"],
-           [(r.satisfied, r.basic, r.unsatisfied, r.sat_reached)], None, tz)
-    _table(wb, "趋势", ["时段", "受理量"], f.series, [12, 10], tz)
-    _table(wb, "诉求类型", ["诉求类型", "件数", "占比（%）"], _share(f.by_type, c.total),
-           [12, 8, 10], tz)
-    cat1 = [(k, v, _pct(100.0 * v / c.total) if c.total else "—", f.cat1_prev.get(k, 0),
+    return [
+        ("三率", ["指标", "分子", "分母", "本期（%）", "上期（%）", "去年同期（%）", "权重"],
+         rates, [12, 10, 10, 12, 12, 14, 8]),
+        ("满意度构成", ["满意", "基本满意", "不满意", "有效回访"],
+         [(r.satisfied, r.basic, r.unsatisfied, r.sat_reached)], None),
+        ("趋势", ["时段", "受理量"], [(bucket_label(k), n) for k, n in f.series], [12, 10]),
+    ]
+
+
+def _breakdowns(f: Figures) -> list[Table]:
+    total = f.counts.total
+    cat1 = [(k, v, _pct(100.0 * v / total) if total else NA, f.cat1_prev.get(k, 0),
              _pct(change(v, f.cat1_prev.get(k))), f.cat1_yoy.get(k, 0),
              _pct(change(v, f.cat1_yoy.get(k)))) for k, v in f.by_cat1]
-    _table(wb, "问题分类一级", ["一级分类", "件数", "占比（%）", "上期", "环比（%）", "去年同期",
-                          "同比（%）"], cat1, [20, 8, 10, 8, 10, 10, 10], tz)
-    _table(wb, "问题分类二级", ["分类", "件数", "占比（%）"], _share(f.by_cat2, c.total),
-           [28, 8, 10], tz)
-    _table(wb, "承办单位", ["承办单位", "件数", "占比（%）"], _share(f.by_unit, c.total),
-           [34, 8, 10], tz)
-    _table(wb, "行业", ["行业", "件数", "占比（%）"], _share(f.by_industry, c.total),
-           [20, 8, 10], tz)
-    _table(wb, "紧急程度", ["紧急程度", "件数", "占比（%）"], _share(f.by_urgency, c.total),
-           [12, 8, 10], tz)
-    _table(wb, "办理状态", ["状态", "件数", "占比（%）"], _share(f.by_status, c.total),
-           [12, 8, 10], tz)
-    _table(wb, "一人多反映", ["联系电话", "来电人", "件数", "主要问题", "工单编号"],
-           [(x.phone, x.name, x.count, "、".join(x.categories), "、".join(x.platform_nos))
-            for x in f.repeat_callers], [16, 10, 8, 30, 60], tz)
-    _table(wb, "多人反映同一问题", ["序号", "件数", "来电人数", "问题分类", "涉及单位", "首次",
-                              "最近", "代表性诉求", "工单编号"],
-           [(i, cl.size, cl.callers, cl.category, "、".join(cl.units), cl.first_at,
-             cl.last_at, cl.sample, "、".join(cl.platform_nos))
-            for i, cl in enumerate(f.clusters, 1)], [6, 6, 8, 16, 30, 18, 18, 60, 60], tz)
-    _table(wb, "长期未办结", LINE_HEADER, _lines(f.long_open), None, tz)
-    _table(wb, "督办重办", LINE_HEADER, _lines(f.reopened), None, tz)
-    _table(wb, "重点案件", LINE_HEADER, _lines(f.key_case_list), None, tz)
+    return [
+        ("诉求类型", ["诉求类型", *SHARE_HEADER], _share(f.by_type, total), [12, 8, 10]),
+        ("问题分类一级", ["一级分类", *SHARE_HEADER, "上期", "环比（%）", "去年同期", "同比（%）"],
+         cat1, [20, 8, 10, 8, 10, 10, 10]),
+        ("问题分类二级", ["分类", *SHARE_HEADER], _share(f.by_cat2, total), [28, 8, 10]),
+        ("承办单位", ["承办单位", *SHARE_HEADER], _share(f.by_unit, total), [34, 8, 10]),
+        ("行业", ["行业", *SHARE_HEADER], _share(f.by_industry, total), [20, 8, 10]),
+        ("紧急程度", ["紧急程度", *SHARE_HEADER], _share(f.by_urgency, total), [12, 8, 10]),
+        ("办理状态", ["状态", *SHARE_HEADER], _share(f.by_status, total), [12, 8, 10]),
+    ]
 
-    ws = wb.create_sheet(tx.SHEET_TICKETS)
-    for i, width in enumerate((18, 18, 10, 14, 24, 8, 16, 14, 30, 12, 8, 8, 18, 18, 18, 18,
-                               18, 8, 8, 8, 8, 8, 8, 8, 60), start=1):
-        ws.column_dimensions[_col(i)].width = width
-    first = 2
-    if total_rows > max_rows:
-        ws.append([tx.LIST_CAPPED.format(n=max_rows, total=total_rows)])
-        first = 3
-    _header(ws, tx.TICKET_HEADERS)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _append_rows(buf.getvalue(), tx.SHEET_TICKETS, _ticket_xml(ticket_rows, first, tz))
+
+def _case_tables(f: Figures) -> list[Table]:
+    return [
+        ("一人多反映", ["联系电话", "来电人", "件数", "主要问题", "工单编号"],
+         [(x.phone, x.name, x.count, "、".join(x.categories), "、".join(x.platform_nos))
+          for x in f.repeat_callers], [16, 10, 8, 30, 60]),
+        ("多人反映同一问题", ["序号", "件数", "来电人数", "问题分类", "涉及单位", "首次", "最近",
+                       "代表性诉求", "工单编号"],
+         [(i, cl.size, cl.callers, cl.category, "、".join(cl.units), cl.first_at, cl.last_at,
+           cl.sample, "、".join(cl.platform_nos)) for i, cl in enumerate(f.clusters, 1)],
+         [6, 6, 8, 16, 30, 18, 18, 60, 60]),
+        ("长期未办结", LINE_HEADER, _lines(f.long_open), None),
+        ("督办重办", LINE_HEADER, _lines(f.reopened), None),
+        ("重点案件", LINE_HEADER, _lines(f.key_case_list), None),
+    ]
 
 
 # ---------------------------------------------------------------- the fast ticket list

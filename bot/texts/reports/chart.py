@@ -10,8 +10,8 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from bot.services.reports.figures import Figures
-from bot.services.reports.fonts import find_cjk_font
-from bot.services.reports.periods import KIND_ZH
+from bot.texts.reports.fonts import find_cjk_font
+from bot.texts.reports.periods import KIND_ZH, bucket_label, label
 
 _render_lock = threading.Lock()  # rc_context is process-wide
 BLUE, ORANGE, GREY, GREEN = "#2f6db5", "#e07b39", "#9aa5b1", "#3a9d5d"
@@ -42,9 +42,9 @@ def dashboard(f: Figures) -> bytes:
     with _render_lock, matplotlib.rc_context(_rc()):
         fig = Figure(figsize=(11, 8))
         (a, b), (c, d) = fig.subplots(2, 2)
-        fig.suptitle(f"朝阳区卫生健康委接诉即办{KIND_ZH[f.period.kind]}　{f.period.label}",
+        fig.suptitle(f"朝阳区卫生健康委接诉即办{KIND_ZH[f.period.kind]}　{label(f.period)}",
                      fontsize=13)
-        labels = [x for x, _ in f.series]
+        labels = [bucket_label(x) for x, _ in f.series]
         values = [v for _, v in f.series]
         bars = a.bar(range(len(values)), values, color=BLUE)
         a.set_title(f"受理量趋势（合计 {f.counts.total} 件）")
