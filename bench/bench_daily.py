@@ -31,7 +31,8 @@ if __package__ in (None, ""):  # `python bench/bench_daily.py`
 
 from sqlalchemy import insert
 
-from bot.clock import SHANGHAI, MovableClock
+from bot.clock import MovableClock
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.services.calendar.work import WorkCalendar
 from bot.services.outbox.store import Outbox
 from bot.services.outbox.wakeup import Wakeup

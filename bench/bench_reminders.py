@@ -32,7 +32,8 @@ from sqlmodel import col
 
 from bench.common import scratch_engine, summary, table
 from bot.app import build_services
-from bot.clock import SHANGHAI, MovableClock
+from bot.clock import MovableClock
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.config import Settings
 from bot.services.reminders.service import ReminderService
 from bot.services.reminders.steps import NEVER

@@ -20,7 +20,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from bot.clock import SHANGHAI, MovableClock
+from bot.clock import MovableClock
+from bot.config import DEFAULT_TZ as SHANGHAI
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)
 

@@ -18,7 +18,8 @@ from sqlalchemy import insert
 from bench.common import running_bot, scratch_engine, summary, table
 from bench.synthetic import content, ticket_rows
 from bot.app import build_services
-from bot.clock import SHANGHAI, MovableClock
+from bot.clock import MovableClock
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.emulator import BotApiEmulator
 from bot.services.tickets.similar import SimilarityIndex
 from models.staff import Role

@@ -204,7 +204,8 @@ def time_startup(n: int) -> dict[str, float]:
 
     from bench.common import scratch_engine
     from bench.kb_corpus import composed_vectors, synthetic_docs
-    from bot.clock import SHANGHAI, Clock
+    from bot.clock import Clock
+    from bot.config import DEFAULT_TZ as SHANGHAI
     from knowledge_base.service import build_knowledge_base
     from knowledge_base.vectors import VectorStore, embed_texts, text_hash
     from models.kb import KbEntry

@@ -44,6 +44,7 @@ from bot.services.staff.directory import StaffDirectory
 from bot.services.tickets import similar
 from bot.services.tickets.deadlines import DeadlinePolicy
 from bot.services.tickets.service import TicketService
+from bot.services.timefmt import use_zone
 from bot.texts.audience import Audience
 from handlers import delivery, errors, menus, ticker
 from knowledge_base.service import build_knowledge_base
@@ -60,6 +61,7 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
     A bad configuration file raises ConfigFileError naming the file and line; the command
     line turns it into one line and exit status 2.
     """
+    use_zone(settings.tz)  # every time shown, in the configured TIMEZONE
     calendar = WorkCalendar.load(settings.holidays_file, tz=settings.tz)
     wakeup = Wakeup()
     outbox = Outbox(engine, clock, wakeup)

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta, tzinfo
-from zoneinfo import ZoneInfo
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class Clock:
-    """Wall clock in the configured time zone (Asia/Shanghai by default)."""
+    """Wall clock in the configured time zone (the `TIMEZONE` setting)."""
 
-    def __init__(self, tz: tzinfo = SHANGHAI) -> None:
+    def __init__(self, tz: tzinfo) -> None:
         self.tz = tz
 
     def now(self) -> datetime:
@@ -25,7 +22,11 @@ class Clock:
 class MovableClock(Clock):
     """A clock the tests set and advance; it does not tick by itself unless told to."""
 
-    def __init__(self, start: datetime, tz: tzinfo = SHANGHAI, *, ticking: bool = False) -> None:
+    def __init__(self, start: datetime, tz: tzinfo | None = None, *,
+                 ticking: bool = False) -> None:
+        tz = tz or start.tzinfo
+        if tz is None:
+            raise ValueError("a MovableClock needs a zone: an aware start or tz=")
         super().__init__(tz)
         if start.tzinfo is None:
             start = start.replace(tzinfo=tz)

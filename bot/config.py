@@ -16,6 +16,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DB_URL = "sqlite:///data/hotline.db"
+DEFAULT_TIMEZONE = "Asia/Shanghai"  # the one place the zone is named; TIMEZONE overrides it
+DEFAULT_TZ = ZoneInfo(DEFAULT_TIMEZONE)
 _PLACEHOLDERS = {"", "changeme", "your-token-here", "<token>", "123456:ABC-DEF"}
 
 
@@ -30,7 +32,7 @@ class Settings(BaseSettings):
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     duty_group_id: int | None = None
     leader_group_id: int | None = None
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE
     log_level: str = "INFO"
     escalate_after_minutes: int = Field(default=10, ge=1, le=24 * 60)
     daily_summary_at: str = "08:30"

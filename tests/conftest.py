@@ -13,7 +13,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table)
-from bot.clock import SHANGHAI, MovableClock
+from bot.clock import MovableClock
+from bot.config import DEFAULT_TZ as SHANGHAI
 from models.db import make_engine
 from models.migrate import upgrade
 

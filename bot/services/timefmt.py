@@ -1,4 +1,7 @@
-"""Plain-Chinese rendering of deadlines and times (always Asia/Shanghai).
+"""Plain-Chinese rendering of deadlines and times, in the configured `TIMEZONE`.
+
+The composition root calls :func:`use_zone` with the setting before anything is shown; every
+time shown anywhere goes through here, so the zone is decided in one place.
 
 ``time_left`` shows at most two units, largest first, truncated (never rounded up):
 ≥ 1 day → "D 天[ H 小时]", ≥ 1 hour → "H 小时[ M 分钟]", otherwise "M 分钟". A deadline is
@@ -7,19 +10,29 @@ inclusive: exactly at the deadline there is still "不到 1 分钟" left.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
-from bot.clock import SHANGHAI
+from bot.config import DEFAULT_TZ
 
-__all__ = ["fmt_date", "fmt_dt", "fmt_duration", "time_left"]
+__all__ = ["fmt_date", "fmt_dt", "fmt_duration", "time_left", "use_zone", "zone"]
 
 _WEEKDAYS = "一二三四五六日"
+_zone: list[tzinfo] = [DEFAULT_TZ]
+
+
+def use_zone(tz: tzinfo) -> None:
+    """Show every time in ``tz`` from now on (the `TIMEZONE` setting, at start)."""
+    _zone[0] = tz
+
+
+def zone() -> tzinfo:
+    return _zone[0]
 
 
 def _aware(value: datetime, name: str) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} must be timezone-aware")
-    return value.astimezone(SHANGHAI)
+    return value.astimezone(_zone[0])
 
 
 def fmt_duration(delta: timedelta) -> str:
@@ -57,7 +70,7 @@ def _current_year(now: datetime | date | None) -> int | None:
 
 
 def fmt_dt(dt: datetime, now: datetime | date | None = None) -> str:
-    """'11月25日 14:30' in Asia/Shanghai; with the year ('2027年1月5日 23:59') when ``dt`` is
+    """'11月25日 14:30' in the configured zone; with the year ('2027年1月5日 23:59') when ``dt`` is
     not in the current year. Pass ``now`` (from the Clock); without it the year is always shown,
     which is never ambiguous."""
     local = _aware(dt, "dt")

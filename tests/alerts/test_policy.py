@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import SHANGHAI
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.services.alerts.policy import EscalationPolicy, EscalationPolicyError
 
 DAY = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)

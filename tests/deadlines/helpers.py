@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.clock import SHANGHAI
+from bot.config import DEFAULT_TZ as SHANGHAI
 
 
 def sh(*args: int) -> datetime:

@@ -7,7 +7,7 @@ from datetime import datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.clock import SHANGHAI
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.services.calendar.work import END_OF_DAY, WorkCalendar
 
 CALENDAR = WorkCalendar()

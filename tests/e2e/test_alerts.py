@@ -18,7 +18,9 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.app import build_application
-from bot.clock import SHANGHAI, Clock, MovableClock
+from bot.clock import Clock
+from bot.config import DEFAULT_TZ as SHANGHAI
+from bot.config import MovableClock
 from bot.emulator import BotApiEmulator
 from bot.runtime import start_app, stop_app
 from bot.services.alerts.policy import EscalationPolicy
@@ -494,7 +496,7 @@ async def test_sigkill_mid_escalation_delivers_each_once_and_keeps_time(
     """kill -9 while level 2 is half delivered (one send failed and waits for its retry),
     restart: every delivery arrives exactly once, level 3 still fires on schedule and the
     policy's exhaustion notice follows one wait later, once."""
-    staff = StaffDirectory(engine, Clock())
+    staff = StaffDirectory(engine, Clock(SHANGHAI))
     leaders = [LEADER, 3002, 3003]
     for uid, role, name in [(STAFF, "staff", "张值班"), (LEADER, "leader", "王主任"),
                             (3002, "leader", "李主任"), (3003, "leader", "刘主任"),

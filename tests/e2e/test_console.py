@@ -20,7 +20,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.clock import SHANGHAI, MovableClock
+from bot.clock import MovableClock
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.console.typing_input import split_messages
 from bot.services.staff.directory import StaffDirectory
 from models.audit import AuditLog

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.app import build_application
-from bot.clock import SHANGHAI, MovableClock
+from bot.clock import MovableClock
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.emulator import BotApiEmulator
 from bot.runtime import start_app, stop_app
 from tests.e2e.conftest import make_settings

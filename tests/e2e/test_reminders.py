@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
-from bot.clock import SHANGHAI, Clock
+from bot.clock import Clock
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.services.staff.directory import StaffDirectory
 from bot.services.tickets.service import TicketService
 from bot.services.tickets.workflow import Action
@@ -171,7 +172,7 @@ async def test_sigkill_restart_sends_due_reminders_once_coalesced(
         emu, engine, database_url, tmp_path):  # type: ignore[no-untyped-def]
     """kill -9 with reminders planned; they fall due while the bot is down; after the restart
     each goes out once, one message per person; nothing sent before is repeated."""
-    clock = Clock()
+    clock = Clock(SHANGHAI)
     staff = StaffDirectory(engine, clock)
     staff.ensure_admins((ADMIN,))
     for uid, role, name in [(STAFF, "staff", "张值班"), (STAFF2, "staff", "李值班"),

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from bot.cli import main as cli_main
-from bot.clock import SHANGHAI
+from bot.config import DEFAULT_TZ as SHANGHAI
 from tests.e2e.harness import (
     DUTY_GROUP,
     LEADER,

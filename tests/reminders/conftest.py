@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.app import build_services
-from bot.clock import SHANGHAI, MovableClock
+from bot.clock import MovableClock
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.config import Settings
 from bot.context import Services
 from bot.services.reminders.service import ReminderService

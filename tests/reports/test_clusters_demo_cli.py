@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from bot.clock import SHANGHAI
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.services.reports.clusters import ClusterDoc, cluster_tickets, shingles
 from bot.services.reports.config import ClusterConfig
 from bot.services.reports.demo import RealTicketsError, generate, real_ticket_count

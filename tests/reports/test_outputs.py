@@ -10,7 +10,8 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 
-from bot.clock import SHANGHAI, MovableClock
+from bot.clock import MovableClock
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.services.reports.config import ReportConfig
 from bot.services.reports.periods import week_of
 from bot.services.reports.service import ReportService

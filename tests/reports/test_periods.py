@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from bot.clock import SHANGHAI
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.services.reports import periods as P
 from bot.services.reports.periods import PeriodError
 from bot.texts.reports.periods import label

@@ -10,7 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 
-from bot.clock import SHANGHAI, MovableClock
+from bot.clock import MovableClock
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.services.reports import periods as P
 from bot.services.reports.config import ReportConfig
 from bot.services.reports.periods import PeriodError, PeriodProblem

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.clock import SHANGHAI
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.services.calendar.work import WorkCalendar
 from bot.services.outbox.store import Outbox
 from bot.services.outbox.wakeup import Wakeup

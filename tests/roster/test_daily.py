@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlmodel import select
 
-from bot.clock import SHANGHAI
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.services.outbox.notes import load_note
 from bot.services.roster.daily import DutyScheduler
 from bot.services.roster.digest import DutyDigest

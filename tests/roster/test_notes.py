@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from datetime import date, datetime
 
-from bot.clock import SHANGHAI
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.services.outbox.notes import Note, load_note
 from bot.services.roster import notes
 from bot.texts.audience import Audience

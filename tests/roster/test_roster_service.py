@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 from sqlmodel import col, select
 
-from bot.clock import SHANGHAI
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.services.outbox.store import Outbox
 from bot.services.outbox.wakeup import Wakeup
 from bot.services.roster.errors import Refusal, RosterError, RosterImportError

@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from bot.clock import SHANGHAI
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.services.calendar.work import WorkCalendar
 from bot.services.roster.shifts import ShiftConfig, ShiftConfigError, classify
 from bot.texts.roster import day_label, shift_hours

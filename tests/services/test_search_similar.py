@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.clock import SHANGHAI
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.services.tickets.search import TicketSearchIndex, search_text
 from bot.services.tickets.similar import SimilarityIndex
 

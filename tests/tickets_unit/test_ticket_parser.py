@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.clock import SHANGHAI
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.services.reference.data import Reference
 from bot.services.tickets.fields import ParsedTicket, parse_field
 from bot.services.tickets.labels import (
