@@ -77,12 +77,14 @@ def _business(doc: DocumentType, b: BusinessSummary | None) -> None:
         f"统计期 {b.first} 至 {b.last}，共受理诉求 {b.total} 件（上期 {b.prev_total} 件），"
         f"已办结 {b.closed} 件、在办 {b.open} 件，超期 {b.overdue} 件；重点、紧急及涉稳案件 "
         f"{b.key_cases} 件，督办 {b.supervised} 件，退回 {b.returned} 件。响应率 "
-        f"{_pct(b.response_rate)}，解决率 {_pct(b.solved_rate)}，满意率 {_pct(b.satisfied_rate)}。")
+        f"{_pct(b.response_rate)}，解决率 {_pct(b.solved_rate)}，"
+        f"满意率 {_pct(b.satisfied_rate)}。")
     if b.top_categories:
         doc.add_paragraph("主要问题类别：" + "、".join(f"{c} {n} 件" for c, n in b.top_categories)
                           + "。")
     if b.top_units:
-        doc.add_paragraph("主要承办单位：" + "、".join(f"{u} {n} 件" for u, n in b.top_units) + "。")
+        doc.add_paragraph("主要承办单位："
+                          + "、".join(f"{u} {n} 件" for u, n in b.top_units) + "。")
     doc.add_paragraph(f"一人多次反映 {b.repeat_callers} 人；长期未办结 {b.long_open} 件。")
     _mark(doc, "请填写：重点工作、亮点及突出问题的处理情况")
 
