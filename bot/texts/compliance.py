@@ -92,6 +92,12 @@ def error(exc: ComplianceError | RowProblem) -> str:
     return _ERRORS[exc.code].format(**f)
 
 
+CLI_IMPORT_REFUSED = "导入被拒绝，整个文件未导入（{n} 处问题）："
+CLI_IMPORT_CHECKED = "检查通过：{rows} 人（未写入，去掉 --dry-run 导入）。"
+CLI_IMPORT_DONE = "已导入人员台账 {rows} 行：新建 {created} 人，更新 {changed} 人，其余无变化。"
+CLI_EXPORT_DONE = "已导出人员台账 {rows} 人：{file}"
+
+
 def import_problems(problems: list[RowProblem]) -> list[str]:
     """One line per problem of a refused register file (printed by the command line)."""
     return [(f"第 {p.row} 行：" if p.row else "") + error(p) for p in problems]

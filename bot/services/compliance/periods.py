@@ -46,6 +46,16 @@ def parse_date(text: str) -> date:
     raise ComplianceError("bad_date", text=text)
 
 
+def first_date_in(text: str) -> date | None:
+    """The first valid date written anywhere in `text` (a file caption), or None."""
+    for word in unicodedata.normalize("NFKC", text or "").split():
+        try:
+            return parse_date(word)
+        except ComplianceError:
+            continue
+    return None
+
+
 def year(y: int) -> AssessPeriod:
     return AssessPeriod("year", date(y, 1, 1), date(y, 12, 31), f"{y}")
 

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from bot.clock import Clock
 from bot.services.compliance import vocab
@@ -137,9 +137,12 @@ class StaffRegister:
         return resolve(self.staff, text)
 
     def get(self, telegram_id: int) -> RecordView:
+        """A team member's entry (leaders have none: not_team)."""
         member = self.staff.get_any(telegram_id)
         if member is None:
             raise ComplianceError("unknown_person", who=str(telegram_id))
+        if member.role == Role.leader:
+            raise ComplianceError("not_team", name=member.name)
         with session_scope(self.engine) as s:
             return _view(member, self._row(s, telegram_id))
 
@@ -220,11 +223,9 @@ class StaffRegister:
 
     def departures(self, first: date, last: date) -> list[RecordView]:
         """People whose leave date falls in [first, last], by date."""
-        with session_scope(self.engine) as s:
-            ids = s.exec(select(StaffRecord.telegram_id).where(
-                col(StaffRecord.leave_date) >= first, col(StaffRecord.leave_date) <= last)).all()
-        views = [self.get(tid) for tid in ids if self.staff.get_any(tid) is not None]
-        return sorted(views, key=lambda v: (v.leave_date or date.max, v.member.name))
+        left = [v for v in self.records()
+                if v.leave_date is not None and first <= v.leave_date <= last]
+        return sorted(left, key=lambda v: (v.leave_date or date.max, v.member.name))
 
     def hires(self, first: date, last: date) -> list[RecordView]:
         return [v for v in self.records()
