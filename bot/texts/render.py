@@ -9,11 +9,12 @@ union, so a reader finds every renderer from here.
 from __future__ import annotations
 
 from bot.services.outbox.notes import Note
-from bot.texts import alerts, reminders, roster
+from bot.texts import alerts, compliance, reminders, roster
 from bot.texts.audience import Audience, Rendered, Renderer
 
 RENDERERS: dict[type[Note], Renderer] = {
     **alerts.RENDERERS,
+    **compliance.RENDERERS,
     **reminders.RENDERERS,
     **roster.RENDERERS,
 }

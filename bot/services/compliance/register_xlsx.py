@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zipfile import BadZipFile
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -76,7 +77,7 @@ def _rows(source: str | os.PathLike[str] | bytes) -> list[tuple[Any, ...]]:
     try:
         data = io.BytesIO(source) if isinstance(source, bytes) else source
         wb = load_workbook(data, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
         raise RegisterImportError([RowProblem(0, "bad_file", {"why": type(exc).__name__})]) \
             from None
     try:
