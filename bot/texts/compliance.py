@@ -290,8 +290,10 @@ def assessment_summary(a: Assessment) -> str:
     lines.append("\n<b>人员配置</b>")
     for ratio in a.staffing.ratios:
         unknown = f"，{ratio.unknown} 人未填" if ratio.unknown else ""
+        need = f"要求 {escape(ratio_threshold(ratio))}" if ratio.threshold is not None \
+            else "不设要求"
         lines.append(f"{STATUS_MARK[ratio.status]} {RATIO_LABELS[ratio.key]}："
-                     f"{ratio_value(ratio)}（要求 {ratio_threshold(ratio)}{unknown}）")
+                     f"{escape(ratio_value(ratio))}（{need}{unknown}）")
     if a.staffing.untrained:
         lines.append("未通过岗前考核：" + "、".join(escape(v.member.name)
                                                  for v in a.staffing.untrained))
