@@ -32,6 +32,7 @@ from handlers import (
     admin,
     alerts,
     compliance,
+    compliance_files,
     daily,
     fallback,
     kb,
@@ -172,18 +173,18 @@ def _staffinfo_dialogue(timeout: float) -> ConversationHandler:  # type: ignore[
 def _policy_dialogue(timeout: float) -> ConversationHandler:  # type: ignore[type-arg]
     """/policies (or its upload button), then the document in reply to the prompt."""
     return ConversationHandler(
-        entry_points=[CommandHandler("policies", compliance.policies),
-                      CallbackQueryHandler(compliance.policy_button, pattern=r"^cp1:\d+$")],
+        entry_points=[CommandHandler("policies", compliance_files.policies),
+                      CallbackQueryHandler(compliance_files.policy_button, pattern=r"^cp1:\d+$")],
         states={
-            compliance.WAIT_FILE: [
-                MessageHandler(filters.Document.ALL, compliance.policy_file),
+            compliance_files.WAIT_FILE: [
+                MessageHandler(filters.Document.ALL, compliance_files.policy_file),
                 MessageHandler(~filters.COMMAND & filters.UpdateType.MESSAGE,
-                               compliance.policy_not_file)],
-            ConversationHandler.TIMEOUT: [TypeHandler(Update, compliance.policy_timeout)],
+                               compliance_files.policy_not_file)],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, compliance_files.policy_timeout)],
         },
         fallbacks=[CommandHandler("cancel", compliance.dialogue_cancel),
-                   CommandHandler("policies", compliance.policies),
-                   CallbackQueryHandler(compliance.policy_button, pattern=r"^cp1:\d+$")],
+                   CommandHandler("policies", compliance_files.policies),
+                   CallbackQueryHandler(compliance_files.policy_button, pattern=r"^cp1:\d+$")],
         conversation_timeout=timeout,
         allow_reentry=True,
         name="policies",

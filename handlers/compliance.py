@@ -1,9 +1,9 @@
-"""Contract compliance (docs/assessment.md): /staffinfo, /training, /policies, /incident,
-/assess and /workreport — parse, call `svc.compliance`, render with `bot.texts.compliance`.
+"""Contract compliance (docs/assessment.md): /staffinfo, /training, /incident, /assess and
+/workreport — parse, call `svc.compliance`, render with `bot.texts.compliance`. Files sent to
+the bot (/policies) are in `handlers/compliance_files.py`.
 
 Buttons: `cs1:f:<tid>:<field>` picks a register field, `cs1:v:<tid>:<field>:<i|x>` sets a
-choice; `cp1:<i>` asks for a policy file. The two dialogue states (a typed register value,
-the policy file) are wired in `bot/routes.py`.
+choice. The register-value dialogue state is wired in `bot/routes.py`.
 """
 
 from __future__ import annotations
@@ -14,16 +14,14 @@ import re
 from collections.abc import Callable
 from html import escape
 
-from telegram import ForceReply, InputFile, Update
-from telegram.error import TelegramError
+from telegram import InputFile, Update
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
 from bot.permissions import Perm, allowed
-from bot.services.compliance.attachments import IncomingFile
 from bot.services.compliance.errors import ComplianceError
 from bot.services.compliance.incident_args import record_command
-from bot.services.compliance.periods import first_date_in, parse_month, parse_period
+from bot.services.compliance.periods import parse_month, parse_period
 from bot.services.compliance.register import RecordView, parse_changes, parse_value
 from bot.services.compliance.trainings import parse_form
 from bot.services.staff.directory import Member
@@ -37,7 +35,7 @@ from handlers.replies import chat_id_of, reply
 
 log = logging.getLogger(__name__)
 
-VALUE, WAIT_FILE = range(2)  # dialogue states
+VALUE = 0  # dialogue state: a typed register value
 END = ConversationHandler.END
 
 
@@ -216,92 +214,6 @@ async def training(update: Update, context: BotContext, member: Member) -> None:
     except ComplianceError as exc:
         text = texts.error(exc) + "\n\n" + texts.TRAINING_USAGE
     await reply(update, text)
-
-
-# ---------------------------------------------------------------- /policies
-@guard("policies")
-async def policies(update: Update, context: BotContext, member: Member) -> int:
-    """Show the policies with upload buttons, or ask for one policy's file."""
-    c, args = context.svc.compliance, command_args(context)
-    if not args:
-        items = c.policies.status()
-        await reply(update, texts.policies_status(items, context.svc.clock.tz,
-                                                  amount=c.rules.policies.amount),
-                    reply_markup=markup(texts.policy_buttons(items)))
-        return END
-    try:
-        policy = c.policies.named(" ".join(args))
-    except ComplianceError as exc:
-        await reply(update, texts.error(exc) + "\n" + texts.POLICIES_USAGE)
-        return END
-    return await _ask_file(update, context, policy)
-
-
-@guard(Perm.compliance)
-async def policy_button(update: Update, context: BotContext, member: Member) -> int:
-    """`cp1:<i>`: ask for that policy's file."""
-    query = update.callback_query
-    assert query is not None and query.data is not None
-    await query.answer()
-    required = context.svc.compliance.policies.required
-    index = int(query.data.split(":")[1])
-    if index >= len(required):
-        return END
-    return await _ask_file(update, context, required[index])
-
-
-async def _ask_file(update: Update, context: BotContext, policy: str) -> int:
-    context.user_data["cp_policy"] = policy  # type: ignore[index]
-    msg = update.effective_message
-    assert msg is not None
-    await msg.reply_text(texts.POLICY_PROMPT.format(
-        policy=escape(policy), limit=context.svc.settings.attachment_max_mb),
-        reply_markup=ForceReply(selective=True))
-    return WAIT_FILE
-
-
-@guard(Perm.compliance)
-async def policy_file(update: Update, context: BotContext, member: Member) -> int:
-    """The policy document: checked for size, downloaded, kept as a new version."""
-    msg, c = update.effective_message, context.svc.compliance
-    policy = context.user_data.get("cp_policy")  # type: ignore[union-attr]
-    if msg is None or msg.document is None or policy is None:
-        return END
-    doc = msg.document
-    incoming = IncomingFile("document", doc.file_id, doc.file_unique_id, doc.file_name or "",
-                            doc.mime_type or "", doc.file_size)
-    try:
-        c.attachments.check_size(doc.file_size)
-        content = bytes(await (await context.bot.get_file(doc.file_id)).download_as_bytearray())
-        status = await asyncio.to_thread(
-            c.policies.store, policy=policy, incoming=incoming, content=content,
-            actor_id=member.telegram_id, revised_on=first_date_in(msg.caption or ""),
-            chat_id=chat_id_of(update))
-    except ComplianceError as exc:
-        await reply(update, texts.error(exc))
-        return WAIT_FILE
-    except TelegramError as exc:
-        log.warning("policy file download failed: %s", exc)
-        await reply(update, texts.POLICY_DOWNLOAD_FAILED)
-        return WAIT_FILE
-    context.user_data.pop("cp_policy", None)  # type: ignore[union-attr]
-    await reply(update, texts.POLICY_SAVED.format(
-        policy=escape(policy), version=status.version, revised_on=status.revised_on,
-        file=escape(status.file_name or "—")))
-    return END
-
-
-async def policy_not_file(update: Update, context: BotContext) -> int:
-    """Anything but a document while a policy file is awaited."""
-    policy = context.user_data.get("cp_policy", "")  # type: ignore[union-attr]
-    await reply(update, texts.POLICY_NOT_A_FILE.format(policy=escape(policy)))
-    return WAIT_FILE
-
-
-async def policy_timeout(update: Update, context: BotContext) -> None:
-    context.user_data.pop("cp_policy", None)  # type: ignore[union-attr]
-    if update.effective_message is not None:
-        await reply(update, texts.POLICY_TIMEOUT)
 
 
 # ---------------------------------------------------------------- /incident
