@@ -30,6 +30,19 @@ from bot.services.alerts.policy import EscalationPolicy
 from bot.services.alerts.service import AlertService
 from bot.services.alerts.urgent import UrgentDesk
 from bot.services.calendar.work import WorkCalendar
+from bot.services.compliance.attachments import AttachmentStore
+from bot.services.compliance.business import business_source
+from bot.services.compliance.desk import Compliance
+from bot.services.compliance.gate import OnboardingGate
+from bot.services.compliance.incidents import IncidentLog
+from bot.services.compliance.policies import PolicyShelf
+from bot.services.compliance.register import StaffRegister
+from bot.services.compliance.reminders import ComplianceReminders
+from bot.services.compliance.reportlog import WorkReportBook
+from bot.services.compliance.rules import load_rules
+from bot.services.compliance.tracker import Tracker
+from bot.services.compliance.trainings import TrainingLog
+from bot.services.compliance.workreport import WorkReports
 from bot.services.outbox.store import Outbox
 from bot.services.outbox.wakeup import Wakeup
 from bot.services.reference.store import ReferenceStore
@@ -96,6 +109,8 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
         engine, clock, ReportConfig.load(settings.report_config_file,
                                          month_start_day=settings.report_month_start_day),
         kb=kb)
+    compliance = _compliance(settings, engine=engine, clock=clock, staff=staff, outbox=outbox,
+                             tickets=tickets, reports=reports)
     # What runs on the clock, in this order on every tick.
     scheduler = Scheduler([
         Producer("reference reload", reference.refresh),  # `python -m bot units import`
@@ -103,13 +118,41 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
         Producer("reminders", reminders.scan),
         Producer("daily post and handovers", duty.scan),
         Producer("knowledge-base reload", kb.refresh),  # `python -m bot kb import`
+        Producer("compliance reminders", compliance.reminders.scan),  # trainings, work report
     ], after=wakeup.ring)
     return Services(
         settings=settings, engine=engine, clock=clock, wakeup=wakeup, outbox=outbox,
         staff=staff, reference=reference, calendar=calendar, roster=roster, alerts=alerts,
         tickets=tickets, urgent=UrgentDesk(tickets=tickets, alerts=alerts),
-        reminders=reminders, duty=duty, kb=kb, reports=reports, scheduler=scheduler,
-        owns_engine=owns_engine)
+        reminders=reminders, duty=duty, kb=kb, reports=reports, compliance=compliance,
+        scheduler=scheduler, owns_engine=owns_engine)
+
+
+def _compliance(settings: Settings, *, engine: Engine, clock: Clock, staff: StaffDirectory,
+                outbox: Outbox, tickets: TicketService, reports: ReportService) -> Compliance:
+    """The contract-compliance collaborators (docs/assessment.md), each given what it uses."""
+    rules = load_rules(settings.assessment_rules_file)
+    register = StaffRegister(engine, clock, staff)
+    trainings = TrainingLog(engine, clock, staff)
+    attachments = AttachmentStore(engine, clock, settings.attachments_dir,
+                                  max_bytes=settings.attachment_max_mb * 1024 * 1024)
+    policies = PolicyShelf(engine, clock, attachments, rules.policies.required)
+    incidents = IncidentLog(engine, clock, staff)
+    book = WorkReportBook(engine, clock)
+    tracker = Tracker(rules=rules, clock=clock, register=register, trainings=trainings,
+                      policies=policies, incidents=incidents, reports=book)
+    workreports = WorkReports(
+        clock=clock, tracker=tracker, register=register, trainings=trainings,
+        incidents=incidents, book=book,
+        business=business_source(reports, start_day=settings.report_month_start_day,
+                                 tz=settings.tz))
+    reminders = ComplianceReminders(rules=rules, tracker=tracker, reports=book, outbox=outbox,
+                                    staff=staff, tz=settings.tz)
+    return Compliance(rules=rules, register=register, trainings=trainings,
+                      attachments=attachments, policies=policies, incidents=incidents,
+                      find_ticket=tickets.get, tracker=tracker, workreports=workreports,
+                      reminders=reminders,
+                      gate=OnboardingGate(engine, staff, mode=settings.onboarding_gate))
 
 
 def build_application(

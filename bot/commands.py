@@ -64,6 +64,18 @@ COMMANDS: list[CommandSpec] = [
     CommandSpec("annual", "/annual [2026]", "年报及分析报告初稿", Perm.reports, in_group=True),
     CommandSpec("report", "/report <起> <止>", "任意时段的报表和分析报告初稿", Perm.reports,
                 in_group=True),
+    # contract compliance (docs/assessment.md)
+    CommandSpec("staffinfo", "/staffinfo <TG号或姓名> [项=值…]",
+                "人员台账：入职离职、学历专业、岗前培训考试", Perm.compliance),
+    CommandSpec("training", "/training add|list|follow|person …",
+                "培训与活动：登记、出勤、效果跟踪", Perm.compliance),
+    CommandSpec("policies", "/policies [名称]", "四项制度文件：查看、上传新版本", Perm.compliance),
+    CommandSpec("incident", "/incident mistake|complaint|other|list …",
+                "考核事项：办理失误、投诉属实、其他违约", Perm.compliance),
+    CommandSpec("assess", "/assess [2026|2026-Q3|service|起 止]",
+                "考核细则自查：预计扣款与人员配置", Perm.assess),
+    CommandSpec("workreport", "/workreport [2026-11]", "月度工作汇报初稿（Word）",
+                Perm.compliance),
     # knowledge base (docs/knowledge_base.md)
     CommandSpec("kb", "/kb <关键词或问题>", "检索知识库（答复口径）；私聊直接发问题也可", Perm.kb,
                 in_group=True),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -55,6 +55,13 @@ class Settings(BaseSettings):
     reminder_digest_at: str = "08:00"
     # knowledge base (docs/knowledge_base.md): load the starter content into an empty KB
     kb_seed_starter: bool = True
+    # contract compliance (docs/assessment.md): the 考核细则 file (default: the packaged
+    # bot/data/assessment.yaml), the on-boarding gate of the roster, where received files are
+    # kept (0600) and how big one may be
+    assessment_rules_file: Path | None = None
+    onboarding_gate: Literal["warn", "refuse"] = "warn"
+    attachments_dir: Path = Path("data/attachments")
+    attachment_max_mb: int = Field(default=20, ge=1, le=2000)
 
     @field_validator("reminder_leads")
     @classmethod

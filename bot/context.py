@@ -14,6 +14,7 @@ from bot.scheduler import Scheduler
 from bot.services.alerts.service import AlertService
 from bot.services.alerts.urgent import UrgentDesk
 from bot.services.calendar.work import WorkCalendar
+from bot.services.compliance.desk import Compliance
 from bot.services.outbox.store import Outbox
 from bot.services.outbox.wakeup import Wakeup
 from bot.services.reference.store import ReferenceStore
@@ -46,6 +47,7 @@ class Services:
     duty: DutyScheduler
     kb: KnowledgeBase
     reports: ReportService
+    compliance: Compliance
     scheduler: Scheduler
     owns_engine: bool = False
     # members whose per-chat command menu Telegram has accepted in this process

@@ -19,15 +19,19 @@ class Perm(enum.StrEnum):
     manage_kb = "manage_kb"  # edit the knowledge base
     manage_roster = "manage_roster"  # roster, reference data, holidays
     manage_users = "manage_users"  # /adduser, /setrole, /deluser, /staff
+    compliance = "compliance"  # staff register, trainings, policies, incidents, work report
+    assess = "assess"  # /assess: the 考核细则 tracker
 
 
 _STAFF = {Perm.basic, Perm.tickets, Perm.ticket_view, Perm.kb, Perm.duty, Perm.alerts}
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     Role.staff: frozenset(_STAFF),
     Role.leader: frozenset(
-        {Perm.basic, Perm.ticket_view, Perm.kb, Perm.duty, Perm.ack, Perm.reports, Perm.alerts}
+        {Perm.basic, Perm.ticket_view, Perm.kb, Perm.duty, Perm.ack, Perm.reports, Perm.alerts,
+         Perm.assess}
     ),
-    Role.manager: frozenset(_STAFF | {Perm.ack, Perm.reports, Perm.manage_kb, Perm.manage_roster}),
+    Role.manager: frozenset(_STAFF | {Perm.ack, Perm.reports, Perm.manage_kb, Perm.manage_roster,
+                                      Perm.compliance, Perm.assess}),
     Role.admin: frozenset(Perm),
 }
 

@@ -31,6 +31,8 @@ from handlers import (
     access,
     admin,
     alerts,
+    compliance,
+    compliance_files,
     daily,
     fallback,
     kb,
@@ -62,10 +64,13 @@ def routes(*, dialogue_timeout_minutes: int) -> list[tuple[Handler, int]]:
         _reminder_done_dialogue(timeout),
         _kb_add_dialogue(timeout),
         _kb_edit_dialogue(timeout),
+        _staffinfo_dialogue(timeout),
+        _policy_dialogue(timeout),
         *_people(),
         *_tickets_and_alerts(),
         *_duty(),
         *_knowledge_base(),
+        *_compliance(),
         # last: only what nothing above took
         CommandHandler("cancel", fallback.cancel_nothing),
         MessageHandler(TEXT & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE,
@@ -139,6 +144,52 @@ def _knowledge_base() -> list[Handler]:
         CallbackQueryHandler(kb.stale_button, pattern=r"^kbd?1:"),
         InlineQueryHandler(kb.inline_search),
     ]
+
+
+def _compliance() -> list[Handler]:
+    """Contract compliance (docs/assessment.md); its two dialogues are above."""
+    return [
+        CommandHandler("staffinfo", compliance.staffinfo),
+        CallbackQueryHandler(compliance.choice_button, pattern=r"^cs1:v:"),
+        CommandHandler("training", compliance.training),
+        CommandHandler("incident", compliance.incident),
+        CommandHandler("assess", compliance.assess),
+        CommandHandler("workreport", compliance.workreport),
+    ]
+
+
+def _staffinfo_dialogue(timeout: float) -> ConversationHandler:  # type: ignore[type-arg]
+    """A register field button, then (for dates and the major) the typed value."""
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(compliance.field_button, pattern=r"^cs1:f:")],
+        states={compliance.VALUE: [MessageHandler(TEXT, compliance.field_value)]},
+        fallbacks=[CommandHandler("cancel", compliance.dialogue_cancel),
+                   CallbackQueryHandler(compliance.field_button, pattern=r"^cs1:f:")],
+        conversation_timeout=timeout,
+        allow_reentry=True,
+        name="staffinfo",
+    )
+
+
+def _policy_dialogue(timeout: float) -> ConversationHandler:  # type: ignore[type-arg]
+    """/policies (or its upload button), then the document in reply to the prompt."""
+    return ConversationHandler(
+        entry_points=[CommandHandler("policies", compliance_files.policies),
+                      CallbackQueryHandler(compliance_files.policy_button, pattern=r"^cp1:\d+$")],
+        states={
+            compliance_files.WAIT_FILE: [
+                MessageHandler(filters.Document.ALL, compliance_files.policy_file),
+                MessageHandler(~filters.COMMAND & filters.UpdateType.MESSAGE,
+                               compliance_files.policy_not_file)],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, compliance_files.policy_timeout)],
+        },
+        fallbacks=[CommandHandler("cancel", compliance.dialogue_cancel),
+                   CommandHandler("policies", compliance_files.policies),
+                   CallbackQueryHandler(compliance_files.policy_button, pattern=r"^cp1:\d+$")],
+        conversation_timeout=timeout,
+        allow_reentry=True,
+        name="policies",
+    )
 
 
 def _new_ticket_dialogue(timeout: float) -> ConversationHandler:  # type: ignore[type-arg]

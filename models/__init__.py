@@ -2,6 +2,15 @@
 
 from models.alert import Alert, AlertEvent
 from models.audit import AuditLog
+from models.compliance import (
+    Attachment,
+    Incident,
+    PolicyRevision,
+    StaffRecord,
+    Training,
+    TrainingAttendance,
+    WorkReportLog,
+)
 from models.kb import KbEntry, KbGap, KbPick, KbSynonym, KbVector, KbVersion
 from models.outbox import OutboxMessage
 from models.reminder import OvernightItem, OvernightSweep, ReminderSent, ReminderSnooze
@@ -17,8 +26,10 @@ __all__ = [
     "AccessRequest",
     "Alert",
     "AlertEvent",
+    "Attachment",
     "AuditLog",
     "HandoverNote",
+    "Incident",
     "KbEntry",
     "KbGap",
     "KbPick",
@@ -28,6 +39,7 @@ __all__ = [
     "OutboxMessage",
     "OvernightItem",
     "OvernightSweep",
+    "PolicyRevision",
     "ReferenceData",
     "ReminderSent",
     "ReminderSnooze",
@@ -35,7 +47,11 @@ __all__ = [
     "RosterEntry",
     "SpecialPeriod",
     "Staff",
+    "StaffRecord",
     "SwapOffer",
     "Ticket",
     "TicketEvent",
+    "Training",
+    "TrainingAttendance",
+    "WorkReportLog",
 ]

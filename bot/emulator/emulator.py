@@ -14,9 +14,10 @@ from bot.emulator.injection import InjectionMixin
 from bot.emulator.observe import ObservationMixin
 from bot.emulator.server import ApiServer
 from bot.emulator.state import JSON, EmulatorState
+from bot.emulator.uploads import UploadMixin
 
 
-class BotApiEmulator(InjectionMixin, ObservationMixin):
+class BotApiEmulator(InjectionMixin, UploadMixin, ObservationMixin):
     """A loopback Telegram Bot API server for tests, console mode and benchmarks.
 
     ``rate_limits`` enforces the flood limits with 429s (sends are counted either way);

@@ -24,8 +24,10 @@ CHAT_ACTIONS = frozenset(
 
 
 def _markup(params: dict[str, Any]) -> JSON | None:
+    """The keyboard kept on the message: like Telegram, only an inline keyboard is part of
+    the Message object (ForceReply and reply keyboards act on the client and are not)."""
     markup = check_reply_markup(params.get("reply_markup"))
-    if markup is not None and markup.get("inline_keyboard") == []:
+    if markup is None or not markup.get("inline_keyboard"):
         return None
     return markup
 

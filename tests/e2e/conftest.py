@@ -35,6 +35,7 @@ def make_settings(emu: BotApiEmulator, engine: Engine, tmp_path: Path,
         "duty_group_id": DUTY_GROUP,
         "leader_group_id": LEADER_GROUP,
         "holidays_file": tmp_path / "holidays.yaml",
+        "attachments_dir": tmp_path / "attachments",
         "tick_seconds": 0.2,
     }
     values.update(extra)

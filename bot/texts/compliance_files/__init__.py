@@ -1,0 +1,1 @@
+"""The compliance feature's files: the assessment workbook and the monthly work report."""

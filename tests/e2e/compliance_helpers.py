@@ -1,0 +1,32 @@
+"""Helpers for the compliance end-to-end tests: commands that answer with a file, and files
+sent by a user through the emulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.e2e.harness import JSON, Harness
+
+
+async def ask_for_file(h: Harness, user: int, text: str) -> tuple[list[JSON], Any]:
+    """Send a command that answers with a document; wait for the document itself (the file is
+    built in a worker thread after the first reply). Returns the messages and the file."""
+    mark = h.emu.mark()
+    before = len(h.emu.sent_files(user))
+    h.emu.send_message(user_id=user, text=text)
+    await h.emu.wait_for_call(
+        lambda c: c.method == "sendDocument" and c.ok and c.result["chat"]["id"] == user,
+        after=mark, timeout=30)
+    await h.emu.idle(quiet=0.05)
+    return h.messages_since(mark, user), h.emu.sent_files(user)[before]
+
+
+async def send_document(h: Harness, user: int, content: bytes, filename: str, *,
+                        reply_to: JSON | None = None, caption: str | None = None) -> list[JSON]:
+    """A user sends a file (optionally in reply to a bot message); the bot's answers."""
+    mark = h.emu.mark()
+    h.emu.send_document(user_id=user, content=content, filename=filename, caption=caption,
+                        reply_to_message_id=reply_to["message_id"] if reply_to else None)
+    await h.emu.wait_for_message(user, after=mark, timeout=10)
+    await h.emu.idle(quiet=0.05)
+    return h.messages_since(mark, user)
