@@ -18,9 +18,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.app import build_application
-from bot.clock import Clock
+from bot.clock import Clock, MovableClock
 from bot.config import DEFAULT_TZ as SHANGHAI
-from bot.config import MovableClock
 from bot.emulator import BotApiEmulator
 from bot.runtime import start_app, stop_app
 from bot.services.alerts.policy import EscalationPolicy
