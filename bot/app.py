@@ -15,7 +15,7 @@ import warnings
 
 from sqlalchemy.engine import Engine
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, Defaults
 from telegram.warnings import PTBUserWarning
 
 from bot.clock import Clock
@@ -107,8 +107,13 @@ def build_application(
     *,
     clock: Clock | None = None,
     engine: Engine | None = None,
+    update_processor: BaseUpdateProcessor | None = None,
 ) -> Application:  # type: ignore[type-arg]
-    """Build the Application with every handler, the services and the scheduled tick."""
+    """Build the Application with every handler, the services and the scheduled tick.
+
+    ``update_processor`` replaces PTB's default (one update at a time); the end-to-end tests
+    pass one that tells them when each update has been fully handled.
+    """
     clock = clock or Clock(settings.tz)
     owns_engine = engine is None
     engine = engine or make_engine(settings.database_url)
@@ -121,6 +126,8 @@ def build_application(
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
+    if update_processor is not None:
+        builder = builder.concurrent_updates(update_processor)
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url.rstrip("/")
         file_base = base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base

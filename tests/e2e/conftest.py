@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,8 @@ from tests.e2e.harness import (
     STAFF,
     STAFF2,
     Harness,
+    UpdateTracker,
+    without_tick,
 )
 
 
@@ -35,7 +38,9 @@ def make_settings(emu: BotApiEmulator, engine: Engine, tmp_path: Path,
         "duty_group_id": DUTY_GROUP,
         "leader_group_id": LEADER_GROUP,
         "holidays_file": tmp_path / "holidays.yaml",
-        "tick_seconds": 0.2,
+        # The periodic tick is removed (`start_harness`); the courier then wakes only when
+        # rung (enqueue, run_due), so a delivery nobody rings for fails instead of waiting.
+        "tick_seconds": 3600,
     }
     values.update(extra)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
@@ -53,15 +58,27 @@ async def emu() -> AsyncIterator[BotApiEmulator]:
         yield e
 
 
+@asynccontextmanager
+async def running(emu: BotApiEmulator, settings: Settings, clock: MovableClock,
+                  engine: Engine) -> AsyncIterator[Harness]:
+    """The production Application on `settings`, started, without its periodic tick."""
+    tracker = UpdateTracker()
+    app = build_application(settings, clock=clock, engine=engine, update_processor=tracker)
+    without_tick(app)
+    await start_app(app, poll_timeout=1)
+    h = Harness(emu, app, clock, tracker)
+    try:
+        await h.drained()
+        yield h
+    finally:
+        await stop_app(app)
+
+
 @pytest.fixture
 async def harness(emu: BotApiEmulator, engine: Engine, clock: MovableClock,
                   tmp_path: Path) -> AsyncIterator[Harness]:
-    app = build_application(make_settings(emu, engine, tmp_path), clock=clock, engine=engine)
-    await start_app(app, poll_timeout=1)
-    h = Harness(emu, app, clock)
-    await emu.idle(quiet=0.05)
-    yield h
-    await stop_app(app)
+    async with running(emu, make_settings(emu, engine, tmp_path), clock, engine) as h:
+        yield h
 
 
 @pytest.fixture

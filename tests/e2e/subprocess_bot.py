@@ -2,18 +2,37 @@
 
 For kill -9 / restart tests: the emulator lives in the test's event loop, the child polls it
 with the real clock. ``start_bot(...)`` returns the Popen; ``stop_bot(proc)`` ends it.
+
+No event crosses the process boundary, so these tests wait for what the child *records*:
+the emulator's call log (``emu.wait_for_*``) and the database (``until(...)`` polls a
+condition such as "no delivery is pending"). No assertion bounds how long the child takes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from bot.clock import Clock
+from models.db import session_scope
+from models.outbox import OutboxMessage
 from tests.e2e.harness import ADMIN, DUTY_GROUP, LEADER_GROUP
+
+# Only to turn a hang into a failure: a child's start-up (imports, migrations, the knowledge
+# base) can take most of a minute on a loaded 2-core machine.
+HANG = 180.0
+
+__all__ = ["HANG", "kill_bot", "pending", "start_bot", "stop_bot", "until", "wall_clock_past"]
 
 
 def bot_env(emu: Any, database_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -49,3 +68,26 @@ def stop_bot(proc: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+def pending(engine: Engine) -> list[OutboxMessage]:
+    """Deliveries the bot still owes (due now or waiting for a retry)."""
+    with session_scope(engine) as s:
+        return list(s.exec(select(OutboxMessage).where(
+            OutboxMessage.status == "pending")).all())
+
+
+async def until(check: Callable[[], bool], *, what: str = "condition") -> None:
+    """Poll a condition on state the child writes (the database) until it holds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + HANG
+    while not check():
+        if loop.time() > deadline:
+            raise AssertionError(f"{what} not reached within {HANG}s")
+        await asyncio.sleep(0.05)
+
+
+async def wall_clock_past(when: datetime) -> None:
+    """Let real time pass `when`: the child's clock is the wall clock, so a scenario in which
+    something falls due while the bot is down has to let that time go by."""
+    await until(lambda: Clock().now() > when, what=f"the wall clock passing {when}")
