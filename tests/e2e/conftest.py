@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import Table, text
 from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
 
 from bot.app import build_application
-from bot.clock import MovableClock
+from bot.clock import SHANGHAI, MovableClock
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
 from bot.runtime import start_app, stop_app
+from knowledge_base.service import KnowledgeBase
 from tests.e2e.harness import (
     ADMIN,
     DUTY_GROUP,
@@ -58,10 +63,45 @@ async def emu() -> AsyncIterator[BotApiEmulator]:
         yield e
 
 
+# the default `clock` fixture's start: the starter content is stamped with it
+STARTER_CLOCK_AT = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)
+_starter: list[tuple[Table, list[dict[str, Any]]]] | None = None
+
+
+def with_starter_content(engine: Engine) -> None:
+    """Give the emptied database the knowledge base a fresh install seeds itself with.
+
+    Seeding parses the packaged starter content and indexes every entry, on every start of a
+    bot with an empty database: most of an e2e test's set-up. The rows it writes are the
+    same each time, so the real seeding code runs once per test run and its rows are copied
+    into each test's database; the bot then starts as it does after its first start (the
+    seeding itself is tested in tests/kb_service).
+    """
+    global _starter
+    if _starter is None:
+        KnowledgeBase(engine, MovableClock(STARTER_CLOCK_AT), seed_starter=True)
+        with engine.connect() as conn:
+            tables = [(t, [dict(r) for r in conn.execute(t.select()).mappings()])
+                      for t in SQLModel.metadata.sorted_tables]
+        _starter = [(t, rows) for t, rows in tables if rows]
+        return
+    with engine.begin() as conn:
+        for table, rows in _starter:
+            conn.execute(table.insert(), rows)
+        if engine.dialect.name == "postgresql":  # ids were given: move the sequences on
+            for table, _rows in _starter:
+                if "id" in table.c:
+                    conn.execute(text(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                        f"(SELECT MAX(id) FROM \"{table.name}\"))"))
+
+
 @asynccontextmanager
 async def running(emu: BotApiEmulator, settings: Settings, clock: MovableClock,
                   engine: Engine) -> AsyncIterator[Harness]:
     """The production Application on `settings`, started, without its periodic tick."""
+    if settings.kb_seed_starter:
+        with_starter_content(engine)
     tracker = UpdateTracker()
     app = build_application(settings, clock=clock, engine=engine, update_processor=tracker)
     without_tick(app)
