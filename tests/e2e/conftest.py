@@ -114,10 +114,20 @@ async def running(emu: BotApiEmulator, settings: Settings, clock: MovableClock,
         await stop_app(app)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "starter_kb: the bot starts with the knowledge base's starter content (as a "
+        "fresh install does); other e2e tests start with an empty knowledge base")
+
+
 @pytest.fixture
-async def harness(emu: BotApiEmulator, engine: Engine, clock: MovableClock,
-                  tmp_path: Path) -> AsyncIterator[Harness]:
-    async with running(emu, make_settings(emu, engine, tmp_path), clock, engine) as h:
+async def harness(emu: BotApiEmulator, engine: Engine, clock: MovableClock, tmp_path: Path,
+                  request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
+    """The production Application. Only tests marked ``starter_kb`` get the starter knowledge
+    base: indexing it is the largest part of a start, and nothing else searches it."""
+    starter = request.node.get_closest_marker("starter_kb") is not None
+    settings = make_settings(emu, engine, tmp_path, kb_seed_starter=starter)
+    async with running(emu, settings, clock, engine) as h:
         yield h
 
 

@@ -21,6 +21,8 @@ from tests.e2e.harness import (
     text_of,
 )
 
+pytestmark = pytest.mark.starter_kb
+
 LOST_BIRTH_CERT = "出生医学证明丢失了怎么补办？"
 
 
