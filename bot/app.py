@@ -108,11 +108,14 @@ def build_application(
     clock: Clock | None = None,
     engine: Engine | None = None,
     update_processor: BaseUpdateProcessor | None = None,
+    rate_limiter: FanoutRateLimiter | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """Build the Application with every handler, the services and the scheduled tick.
 
-    ``update_processor`` replaces PTB's default (one update at a time); the end-to-end tests
-    pass one that tells them when each update has been fully handled.
+    Two hooks for the end-to-end tests: ``update_processor`` replaces PTB's default (one
+    update at a time) with one that tells them when each update has been fully handled;
+    ``rate_limiter`` replaces the default flood limits (tests that move the clock a day in a
+    second would otherwise wait out Telegram's per-chat pace in real time).
     """
     clock = clock or Clock(settings.tz)
     owns_engine = engine is None
@@ -122,7 +125,7 @@ def build_application(
         .token(settings.token)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .context_types(CONTEXT_TYPES)
-        .rate_limiter(FanoutRateLimiter())
+        .rate_limiter(rate_limiter or FanoutRateLimiter())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

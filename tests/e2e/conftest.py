@@ -17,6 +17,7 @@ from bot.app import build_application
 from bot.clock import SHANGHAI, MovableClock
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
+from bot.ratelimit import FanoutRateLimiter
 from bot.runtime import start_app, stop_app
 from knowledge_base.service import KnowledgeBase
 from tests.e2e.harness import (
@@ -96,6 +97,17 @@ def with_starter_content(engine: Engine) -> None:
                         f"(SELECT MAX(id) FROM \"{table.name}\"))"))
 
 
+def e2e_rate_limiter() -> FanoutRateLimiter:
+    """The production flood limits except the one-message-a-second pace per private chat.
+
+    A test moves the bot's clock hours ahead between two steps taken a few milliseconds
+    apart, so the per-chat pace (real seconds) would add a wait to nearly every step; the
+    emulator does not enforce that limit. The overall 30/s and the 20/min per group, which
+    the emulator enforces when a test asks it to, stay as in production.
+    """
+    return FanoutRateLimiter(chat_per_second=1000)
+
+
 @asynccontextmanager
 async def running(emu: BotApiEmulator, settings: Settings, clock: MovableClock,
                   engine: Engine) -> AsyncIterator[Harness]:
@@ -103,7 +115,8 @@ async def running(emu: BotApiEmulator, settings: Settings, clock: MovableClock,
     if settings.kb_seed_starter:
         with_starter_content(engine)
     tracker = UpdateTracker()
-    app = build_application(settings, clock=clock, engine=engine, update_processor=tracker)
+    app = build_application(settings, clock=clock, engine=engine, update_processor=tracker,
+                            rate_limiter=e2e_rate_limiter())
     without_tick(app)
     await start_app(app, poll_timeout=1)
     h = Harness(emu, app, clock, tracker)
