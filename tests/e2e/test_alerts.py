@@ -5,7 +5,6 @@ a blocked leader, closing on dispatch, fan-out limits, SIGKILL mid-escalation.""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -37,7 +36,7 @@ from tests.e2e.harness import (
     buttons,
     text_of,
 )
-from tests.e2e.subprocess_bot import HANG, kill_bot, pending, start_bot, stop_bot, until
+from tests.e2e.subprocess_bot import HANG, kill_bot, pending, restarted, start_bot, until
 
 NO = "2026112500777"
 PASTE = f"""/new
@@ -464,11 +463,10 @@ KILL_POLICY = """levels:
 KILL_WAIT = timedelta(seconds=2.4)  # each level's wait in the subprocess (0.04 minutes)
 
 
-def _start_bot(emu: BotApiEmulator, database_url: str, tmp_path: Path,
-               run: int) -> subprocess.Popen[bytes]:
+def _policy(tmp_path: Path) -> Path:
     policy = tmp_path / "policy.yaml"
     policy.write_text(KILL_POLICY.format(wait=KILL_WAIT.total_seconds() / 60), encoding="utf-8")
-    return start_bot(emu, database_url, tmp_path, run=run, ESCALATION_POLICY_FILE=str(policy))
+    return policy
 
 
 def _alert_sends(emu: BotApiEmulator, chat_id: int, words: str) -> list[ApiCall]:
@@ -491,7 +489,8 @@ async def test_sigkill_mid_escalation_delivers_each_once_and_keeps_time(
         staff.add(actor_id=ADMIN, telegram_id=uid, role=Role(role), name=name)
     # Telegram refuses level 2 to 3002 until the restart: that delivery is owed at the kill
     emu.fail("sendMessage", status=500, chat_id=3002, text_contains="第2级", times=1000)
-    proc = _start_bot(emu, database_url, tmp_path, 1)
+    policy = _policy(tmp_path)
+    proc = start_bot(emu, database_url, tmp_path, ESCALATION_POLICY_FILE=str(policy))
     try:
         emu.send_message(user_id=STAFF, text=PASTE)
         for uid in leaders:
@@ -502,31 +501,30 @@ async def test_sigkill_mid_escalation_delivers_each_once_and_keeps_time(
             await emu.wait_for_message(chat, contains="第2级", timeout=HANG)
         # kill once the bot has recorded those sends, so none is owed but 3002's
         await until(lambda: all(r.chat_id == 3002 for r in pending(engine)))
+    finally:
         kill_bot(proc)
-        owed = pending(engine)
-        assert owed and all(r.attempts >= 1 for r in owed)  # mid-escalation: 3002 still owed
-        assert not _alert_sends(emu, 3002, "第2级")
-        emu.clear_faults()
-        proc = _start_bot(emu, database_url, tmp_path, 2)
+    owed = pending(engine)
+    assert owed and all(r.attempts >= 1 for r in owed)  # mid-escalation: 3002 still owed
+    assert not _alert_sends(emu, 3002, "第2级")
+    emu.clear_faults()
+    async with restarted(emu, engine, tmp_path, escalation_policy_file=policy):
         await emu.wait_for_message(3002, contains="第2级", timeout=HANG)
         l3 = await emu.wait_for_message(MANAGER, contains="第3级", timeout=HANG)
         assert NO in l3["text"]
         # the last level's wait after the restart: the policy is exhausted, told once
         await emu.wait_for_message(MANAGER, contains="逐级提醒完毕", timeout=HANG)
         await until(lambda: not pending(engine))
-        stop_bot(proc)  # nothing more can be sent: the counts below are final
-        for uid in leaders:
-            assert len(_alert_sends(emu, uid, "第1级")) == 1
-            assert len(_alert_sends(emu, uid, "第2级")) == 1
-        assert len(_alert_sends(emu, LEADER_GROUP, "第2级")) == 1
-        assert len(_alert_sends(emu, MANAGER, "第3级")) == 1
-        assert len(_alert_sends(emu, MANAGER, "逐级提醒完毕")) == 1
-        with session_scope(engine) as s:
-            raised = s.exec(select(Alert)).one().raised_at.timestamp()
-        wait = KILL_WAIT.total_seconds()
-        for waits, chats, words in ((0, leaders, "第1级"), (1, [*leaders, LEADER_GROUP], "第2级"),
-                                    (2, [MANAGER], "第3级"), (3, [MANAGER], "逐级提醒完毕")):
-            for chat in chats:  # never early; how late depends on the machine, so no bound
-                assert _alert_sends(emu, chat, words)[0].wall >= raised + waits * wait, words
-    finally:
-        stop_bot(proc)
+    # stopped: nothing more can be sent, the counts below are final
+    for uid in leaders:
+        assert len(_alert_sends(emu, uid, "第1级")) == 1
+        assert len(_alert_sends(emu, uid, "第2级")) == 1
+    assert len(_alert_sends(emu, LEADER_GROUP, "第2级")) == 1
+    assert len(_alert_sends(emu, MANAGER, "第3级")) == 1
+    assert len(_alert_sends(emu, MANAGER, "逐级提醒完毕")) == 1
+    with session_scope(engine) as s:
+        raised = s.exec(select(Alert)).one().raised_at.timestamp()
+    wait = KILL_WAIT.total_seconds()
+    for waits, chats, words in ((0, leaders, "第1级"), (1, [*leaders, LEADER_GROUP], "第2级"),
+                                (2, [MANAGER], "第3级"), (3, [MANAGER], "逐级提醒完毕")):
+        for chat in chats:  # never early; how late depends on the machine, so no bound
+            assert _alert_sends(emu, chat, words)[0].wall >= raised + waits * wait, words

@@ -27,8 +27,8 @@ from tests.e2e.subprocess_bot import (
     HANG,
     kill_bot,
     pending,
+    restarted,
     start_bot,
-    stop_bot,
     until,
     wall_clock_past,
 )
@@ -200,31 +200,30 @@ async def test_sigkill_restart_sends_due_reminders_once_coalesced(
                 and c.result["chat"]["id"] == chat_id and "时限" in c.result["text"]]
 
     first = logged(1)
-    proc = start_bot(emu, database_url, tmp_path, run=1)
+    proc = start_bot(emu, database_url, tmp_path)
     try:
         await emu.wait_for_message(STAFF, contains=first.platform_no, timeout=HANG)
         await until(lambda: not pending(engine))  # the bot recorded that it was sent
+    finally:
         kill_bot(proc)
-        # logged and planned (the scan a running bot makes) before they fall due
-        before = clock.now()
-        b, c, d = logged(1), logged(1.5), logged(1.5, STAFF2)
-        reminders.scan(before)
-        assert planned(b, c, d) and not pending(engine)
-        await wall_clock_past(d.complete_by)
-        assert not [m for m in reminders_to(STAFF) if b.platform_no in m["text"]]
-        proc = start_bot(emu, database_url, tmp_path, run=2)
+    # logged and planned (the scan a running bot makes) before they fall due
+    before = clock.now()
+    b, c, d = logged(1), logged(1.5), logged(1.5, STAFF2)
+    reminders.scan(before)
+    assert planned(b, c, d) and not pending(engine)
+    await wall_clock_past(d.complete_by)
+    assert not [m for m in reminders_to(STAFF) if b.platform_no in m["text"]]
+    async with restarted(emu, engine, tmp_path):
         msg = await emu.wait_for_message(STAFF, contains=b.platform_no, timeout=HANG)
         await emu.wait_for_message(STAFF2, contains=d.platform_no, timeout=HANG)
         await until(lambda: not pending(engine))
-        stop_bot(proc)  # nothing more can be sent: the counts below are final
-        assert c.platform_no in msg["text"] and "2 项" in msg["text"]  # coalesced
-        to_staff = reminders_to(STAFF)
-        assert len([m for m in to_staff if first.platform_no in m["text"]]) == 1
-        assert len([m for m in to_staff if b.platform_no in m["text"]]) == 1
-        assert len([m for m in to_staff if c.platform_no in m["text"]]) == 1
-        assert len([m for m in reminders_to(STAFF2) if d.platform_no in m["text"]]) == 1
-        for t in (first, b, c, d):
-            sent = [(r.kind, r.lead) for r in reminders.ledger(t.id) if r.status == "sent"]
-            assert sent == [("complete", 0)], (t.platform_no, sent)
-    finally:
-        stop_bot(proc)
+    # stopped: nothing more can be sent, the counts below are final
+    assert c.platform_no in msg["text"] and "2 项" in msg["text"]  # coalesced
+    to_staff = reminders_to(STAFF)
+    assert len([m for m in to_staff if first.platform_no in m["text"]]) == 1
+    assert len([m for m in to_staff if b.platform_no in m["text"]]) == 1
+    assert len([m for m in to_staff if c.platform_no in m["text"]]) == 1
+    assert len([m for m in reminders_to(STAFF2) if d.platform_no in m["text"]]) == 1
+    for t in (first, b, c, d):
+        sent = [(r.kind, r.lead) for r in reminders.ledger(t.id) if r.status == "sent"]
+        assert sent == [("complete", 0)], (t.platform_no, sent)
