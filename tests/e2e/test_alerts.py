@@ -460,7 +460,7 @@ KILL_POLICY = """levels:
     recipients: [managers]
     wait_minutes: {wait}
 """
-KILL_WAIT = timedelta(seconds=2.4)  # each level's wait in the subprocess (0.04 minutes)
+KILL_WAIT = timedelta(seconds=1.2)  # each level's wait in the subprocess (0.02 minutes)
 
 
 def _policy(tmp_path: Path) -> Path:

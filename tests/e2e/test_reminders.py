@@ -179,7 +179,8 @@ async def test_sigkill_restart_sends_due_reminders_once_coalesced(
     from bot.app import build_services
     from tests.e2e.conftest import make_settings
 
-    svc = build_services(make_settings(emu, engine, tmp_path), engine=engine, clock=clock)
+    svc = build_services(make_settings(emu, engine, tmp_path, kb_seed_starter=False),
+                         engine=engine, clock=clock)
     tickets: TicketService = svc.tickets
     reminders = svc.reminders
 
@@ -199,7 +200,7 @@ async def test_sigkill_restart_sends_due_reminders_once_coalesced(
         return [c.result for c in emu.calls if c.method == "sendMessage" and c.ok
                 and c.result["chat"]["id"] == chat_id and "时限" in c.result["text"]]
 
-    first = logged(1)
+    first = logged(0.2)  # due by the time the bot has started
     proc = start_bot(emu, database_url, tmp_path)
     try:
         await emu.wait_for_message(STAFF, contains=first.platform_no, timeout=HANG)
@@ -208,7 +209,7 @@ async def test_sigkill_restart_sends_due_reminders_once_coalesced(
         kill_bot(proc)
     # logged and planned (the scan a running bot makes) before they fall due
     before = clock.now()
-    b, c, d = logged(1), logged(1.5), logged(1.5, STAFF2)
+    b, c, d = logged(0.3), logged(0.5), logged(0.5, STAFF2)
     reminders.scan(before)
     assert planned(b, c, d) and not pending(engine)
     await wall_clock_past(d.complete_by)
