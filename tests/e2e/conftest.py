@@ -44,9 +44,12 @@ def make_settings(emu: BotApiEmulator, engine: Engine, tmp_path: Path,
         "duty_group_id": DUTY_GROUP,
         "leader_group_id": LEADER_GROUP,
         "holidays_file": tmp_path / "holidays.yaml",
-        # The periodic tick is removed (`start_harness`); the courier then wakes only when
-        # rung (enqueue, run_due), so a delivery nobody rings for fails instead of waiting.
+        # The periodic tick is removed (`running`); the courier then wakes only when rung
+        # (enqueue, run_due), so a delivery nobody rings for fails instead of waiting.
         "tick_seconds": 3600,
+        # Indexing the starter content is most of a start; tests that search ask for it
+        # (the `starter_kb` mark).
+        "kb_seed_starter": False,
     }
     values.update(extra)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]

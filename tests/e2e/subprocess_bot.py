@@ -70,8 +70,8 @@ async def restarted(emu: Any, engine: Engine, tmp_path: Path,
     """
     from tests.e2e.conftest import make_settings
 
-    app = build_application(make_settings(emu, engine, tmp_path, tick_seconds=0.2,
-                                          kb_seed_starter=False, **settings), engine=engine)
+    app = build_application(make_settings(emu, engine, tmp_path, tick_seconds=0.2, **settings),
+                            engine=engine)
     await start_app(app, poll_timeout=1)
     try:
         yield app

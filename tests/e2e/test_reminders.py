@@ -179,8 +179,7 @@ async def test_sigkill_restart_sends_due_reminders_once_coalesced(
     from bot.app import build_services
     from tests.e2e.conftest import make_settings
 
-    svc = build_services(make_settings(emu, engine, tmp_path, kb_seed_starter=False),
-                         engine=engine, clock=clock)
+    svc = build_services(make_settings(emu, engine, tmp_path), engine=engine, clock=clock)
     tickets: TicketService = svc.tickets
     reminders = svc.reminders
 
