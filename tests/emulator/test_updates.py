@@ -94,4 +94,4 @@ async def test_my_chat_member_and_idle(emu: BotApiEmulator, bot: telegram.Bot) -
     assert change.old_chat_member.status == "left"
     assert change.new_chat_member.status == "member"
     assert change.chat.title == "新群"
-    await emu.idle(quiet=0.05, timeout=1)
+    await emu.idle(quiet=0.05, timeout=30)  # the timeout only catches a hang
