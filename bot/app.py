@@ -16,7 +16,7 @@ import warnings
 from pydantic import TypeAdapter
 from sqlalchemy.engine import Engine
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, Defaults
 from telegram.warnings import PTBUserWarning
 
 from bot.clock import Clock
@@ -160,8 +160,16 @@ def build_application(
     *,
     clock: Clock | None = None,
     engine: Engine | None = None,
+    update_processor: BaseUpdateProcessor | None = None,
+    rate_limiter: FanoutRateLimiter | None = None,
 ) -> Application:  # type: ignore[type-arg]
-    """Build the Application with every handler, the services and the scheduled tick."""
+    """Build the Application with every handler, the services and the scheduled tick.
+
+    Two hooks for the end-to-end tests: ``update_processor`` replaces PTB's default (one
+    update at a time) with one that tells them when each update has been fully handled;
+    ``rate_limiter`` replaces the default flood limits (tests that move the clock a day in a
+    second would otherwise wait out Telegram's per-chat pace in real time).
+    """
     clock = clock or Clock(settings.tz)
     owns_engine = engine is None
     engine = engine or make_engine(settings.database_url)
@@ -170,10 +178,12 @@ def build_application(
         .token(settings.token)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .context_types(CONTEXT_TYPES)
-        .rate_limiter(FanoutRateLimiter())
+        .rate_limiter(rate_limiter or FanoutRateLimiter())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
+    if update_processor is not None:
+        builder = builder.concurrent_updates(update_processor)
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url.rstrip("/")
         file_base = base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base

@@ -49,6 +49,8 @@ class Courier:
         self.on_failed = tuple(on_failed)
         self.idle_seconds = idle_seconds
         self._task: asyncio.Task[None] | None = None
+        self._in_pass = False  # a drain pass is running (a send may be in flight)
+        self._pass_done = asyncio.Event()  # replaced after every pass; see `drained`
 
     def kick(self) -> None:
         self.wakeup.ring()
@@ -64,12 +66,30 @@ class Courier:
                 await self._task
             self._task = None
 
+    async def drained(self) -> None:
+        """Return once nothing due is pending and no send is in flight.
+
+        For tests: after moving the clock or injecting an update they await this instead of
+        waiting for a quiet period. It does not send anything itself; it waits for the
+        background courier's passes (so a courier that is never woken shows up as a hang),
+        and checks "nothing due" with the same query a pass uses.
+        """
+        while self._in_pass or self.outbox.due(limit=50):
+            if self._task is None or self._task.done():
+                raise RuntimeError("the courier is not running")
+            await self._pass_done.wait()
+
     async def _run(self) -> None:
         while True:
+            self._in_pass = True
             try:
                 await self.drain()
             except Exception:  # keep the courier alive whatever one message does
                 log.exception("outbox drain failed")
+            finally:
+                self._in_pass = False
+                self._pass_done.set()
+                self._pass_done = asyncio.Event()
             wait = self.idle_seconds
             try:
                 nxt = self.outbox.next_due_at()

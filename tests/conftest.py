@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel
@@ -17,6 +18,11 @@ from bot.clock import MovableClock
 from bot.config import DEFAULT_TZ as SHANGHAI
 from models.db import make_engine
 from models.migrate import upgrade
+
+# No test may fail because the machine is busy: Hypothesis's per-example deadline and its
+# "data generation too slow" check measure wall-clock time, so they are off for the suite.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
 
 
 def _postgres_url() -> str | None:

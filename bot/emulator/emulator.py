@@ -127,12 +127,18 @@ class BotApiEmulator(InjectionMixin, UploadMixin, ObservationMixin):
         times: int = 1,
         chat_id: int | None = None,
         description: str | None = None,
+        text_contains: str | None = None,
     ) -> None:
-        """Next ``times`` calls of ``method`` (optionally only to ``chat_id``) fail."""
+        """Next ``times`` calls of ``method`` (optionally only to ``chat_id``, only with
+        ``text_contains`` in their text) fail."""
         self.faults.fail(
             method, status=status, retry_after=retry_after, times=times, chat_id=chat_id,
-            description=description,
+            description=description, text_contains=text_contains,
         )  # fmt: skip
+
+    def clear_faults(self) -> None:
+        """Drop every failure and delay still queued by :meth:`fail` / :meth:`delay`."""
+        self.faults.clear()
 
     def delay(self, method: str, seconds: float, *, times: int = 1) -> None:
         """Next ``times`` calls of ``method`` are answered after ``seconds``."""

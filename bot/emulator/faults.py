@@ -27,6 +27,7 @@ class _Failure:
     remaining: int
     chat_id: int | None
     description: str | None
+    text_contains: str | None = None
 
 
 @dataclass
@@ -52,22 +53,35 @@ class Faults:
         times: int = 1,
         chat_id: int | None = None,
         description: str | None = None,
+        text_contains: str | None = None,
     ) -> None:
-        """Make the next ``times`` matching calls fail with ``status``."""
+        """Make the next ``times`` matching calls fail with ``status``.
+
+        ``text_contains`` narrows the rule to calls whose ``text`` holds those words, so a test
+        can fail one particular delivery (say, the second escalation level) whenever it comes.
+        """
         self._failures.append(
-            _Failure(method.lower(), status, retry_after, times, chat_id, description)
+            _Failure(method.lower(), status, retry_after, times, chat_id, description,
+                     text_contains)
         )
+
+    def clear(self) -> None:
+        """Forget every queued failure and delay (Telegram is healthy again)."""
+        self._failures.clear()
+        self._delays.clear()
 
     def delay(self, method: str, seconds: float, *, times: int = 1) -> None:
         """Make the next ``times`` calls of ``method`` wait ``seconds`` before answering."""
         self._delays.append(_Delay(method.lower(), seconds, times))
 
-    def take_failure(self, method: str, chat_id: object) -> ApiError | None:
+    def take_failure(self, method: str, chat_id: object, text: object = None) -> ApiError | None:
         """Consume and return the first matching failure, if any."""
         for rule in self._failures:
             if rule.method != method.lower():
                 continue
             if rule.chat_id is not None and str(rule.chat_id) != str(chat_id):
+                continue
+            if rule.text_contains is not None and rule.text_contains not in str(text or ""):
                 continue
             rule.remaining -= 1
             if rule.remaining <= 0:

@@ -22,6 +22,12 @@ class InjectionMixin:
 
     state: EmulatorState
 
+    @property
+    def last_update_id(self) -> int:
+        """The update_id of the newest injected update (0 before any): tests wait for the
+        bot to have processed it."""
+        return self.state.next_update_id - 1
+
     def add_user(
         self,
         user_id: int,

@@ -137,6 +137,16 @@ class ObservationMixin:
         call = await self.wait_for_call(matches, timeout=timeout, after=after or 0)
         return copy.deepcopy(call.result)
 
+    async def wait_for_poll(self, *, after: int, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Return once a getUpdates call numbered above ``after`` reached the server.
+
+        Take ``after = emu.state.poll_generation`` before starting the poll; afterwards the
+        poll is waiting (or answered, if updates were queued).
+        """
+        async with asyncio.timeout(timeout):
+            while self.state.poll_generation <= after:
+                await self.state.update_event.wait()
+
     async def idle(self, quiet: float = 0.2, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         """Wait until every update was fetched and no API call came for ``quiet`` seconds."""
         loop = asyncio.get_running_loop()

@@ -154,7 +154,7 @@ class ApiServer:
             delay = self.faults.take_delay(name)
             if delay:
                 await self._sleep(delay)
-            failure = self.faults.take_failure(name, params.get("chat_id"))
+            failure = self.faults.take_failure(name, params.get("chat_id"), params.get("text"))
             if failure is not None:
                 raise failure
             ctx = Context(
@@ -180,6 +180,7 @@ class ApiServer:
                 result=result,
                 error=error.description if error else None,
                 at=time.monotonic(),
+                wall=time.time(),
                 files={key: upload.content for key, upload in files.items()},
             )
         )

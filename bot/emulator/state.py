@@ -30,8 +30,10 @@ class ApiCall:
     ok: bool
     result: Any
     error: str | None
-    at: float
+    at: float  # time.monotonic() when answered: for durations and rates
     files: dict[str, bytes] = field(default_factory=dict)
+    # time.time() when answered: comparable with times a bot in another process stored
+    wall: float = 0.0
 
 
 @dataclass

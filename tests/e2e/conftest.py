@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import Table, text
 from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
 
 from bot.app import build_application
 from bot.clock import MovableClock
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
+from bot.ratelimit import FanoutRateLimiter
 from bot.runtime import start_app, stop_app
+from knowledge_base.service import build_knowledge_base
 from tests.e2e.harness import (
     ADMIN,
     DUTY_GROUP,
@@ -22,6 +30,8 @@ from tests.e2e.harness import (
     STAFF,
     STAFF2,
     Harness,
+    UpdateTracker,
+    without_tick,
 )
 
 
@@ -36,7 +46,12 @@ def make_settings(emu: BotApiEmulator, engine: Engine, tmp_path: Path,
         "leader_group_id": LEADER_GROUP,
         "holidays_file": tmp_path / "holidays.yaml",
         "attachments_dir": tmp_path / "attachments",
-        "tick_seconds": 0.2,
+        # The periodic tick is removed (`running`); the courier then wakes only when rung
+        # (enqueue, run_due), so a delivery nobody rings for fails instead of waiting.
+        "tick_seconds": 3600,
+        # Indexing the starter content is most of a start; tests that search ask for it
+        # (the `starter_kb` mark).
+        "kb_seed_starter": False,
     }
     values.update(extra)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
@@ -54,15 +69,85 @@ async def emu() -> AsyncIterator[BotApiEmulator]:
         yield e
 
 
-@pytest.fixture
-async def harness(emu: BotApiEmulator, engine: Engine, clock: MovableClock,
-                  tmp_path: Path) -> AsyncIterator[Harness]:
-    app = build_application(make_settings(emu, engine, tmp_path), clock=clock, engine=engine)
+# the default `clock` fixture's start: the starter content is stamped with it
+STARTER_CLOCK_AT = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)
+_starter: list[tuple[Table, list[dict[str, Any]]]] | None = None
+
+
+def with_starter_content(engine: Engine) -> None:
+    """Give the emptied database the knowledge base a fresh install seeds itself with.
+
+    Seeding parses the packaged starter content and indexes every entry, on every start of a
+    bot with an empty database: most of an e2e test's set-up. The rows it writes are the
+    same each time, so the real seeding code runs once per test run and its rows are copied
+    into each test's database; the bot then starts as it does after its first start (the
+    seeding itself is tested in tests/kb_service).
+    """
+    global _starter
+    if _starter is None:
+        build_knowledge_base(engine, MovableClock(STARTER_CLOCK_AT), seed_starter=True,
+                             background=False)
+        with engine.connect() as conn:
+            tables = [(t, [dict(r) for r in conn.execute(t.select()).mappings()])
+                      for t in SQLModel.metadata.sorted_tables]
+        _starter = [(t, rows) for t, rows in tables if rows]
+        return
+    with engine.begin() as conn:
+        for table, rows in _starter:
+            conn.execute(table.insert(), rows)
+        if engine.dialect.name == "postgresql":  # ids were given: move the sequences on
+            for table, _rows in _starter:
+                if "id" in table.c:
+                    conn.execute(text(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                        f"(SELECT MAX(id) FROM \"{table.name}\"))"))
+
+
+def e2e_rate_limiter() -> FanoutRateLimiter:
+    """The production flood limits except the one-message-a-second pace per private chat.
+
+    A test moves the bot's clock hours ahead between two steps taken a few milliseconds
+    apart, so the per-chat pace (real seconds) would add a wait to nearly every step; the
+    emulator does not enforce that limit. The overall 30/s and the 20/min per group, which
+    the emulator enforces when a test asks it to, stay as in production.
+    """
+    return FanoutRateLimiter(chat_per_second=1000)
+
+
+@asynccontextmanager
+async def running(emu: BotApiEmulator, settings: Settings, clock: MovableClock,
+                  engine: Engine) -> AsyncIterator[Harness]:
+    """The production Application on `settings`, started, without its periodic tick."""
+    if settings.kb_seed_starter:
+        with_starter_content(engine)
+    tracker = UpdateTracker()
+    app = build_application(settings, clock=clock, engine=engine, update_processor=tracker,
+                            rate_limiter=e2e_rate_limiter())
+    without_tick(app)
     await start_app(app, poll_timeout=1)
-    h = Harness(emu, app, clock)
-    await emu.idle(quiet=0.05)
-    yield h
-    await stop_app(app)
+    h = Harness(emu, app, clock, tracker)
+    try:
+        await h.drained()
+        yield h
+    finally:
+        await stop_app(app)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "starter_kb: the bot starts with the knowledge base's starter content (as a "
+        "fresh install does); other e2e tests start with an empty knowledge base")
+
+
+@pytest.fixture
+async def harness(emu: BotApiEmulator, engine: Engine, clock: MovableClock, tmp_path: Path,
+                  request: pytest.FixtureRequest) -> AsyncIterator[Harness]:
+    """The production Application. Only tests marked ``starter_kb`` get the starter knowledge
+    base: indexing it is the largest part of a start, and nothing else searches it."""
+    starter = request.node.get_closest_marker("starter_kb") is not None
+    settings = make_settings(emu, engine, tmp_path, kb_seed_starter=starter)
+    async with running(emu, settings, clock, engine) as h:
+        yield h
 
 
 @pytest.fixture

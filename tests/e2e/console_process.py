@@ -32,7 +32,10 @@ class ConsoleProcess:
                 if not k.startswith("TELEGRAM_") and k not in ("ADMIN_IDS", "DUTY_GROUP_ID",
                                                                "LEADER_GROUP_ID")}
         base.update({"DATABASE_URL": database_url, "HOLIDAYS_FILE": str(cwd / "holidays.yaml"),
-                     "LOG_LEVEL": "INFO", **(env or {})})
+                     "LOG_LEVEL": "INFO",
+                     # no test here searches: indexing the starter content (and loading the
+                     # tokenizer for it) would be most of each console's start-up
+                     "KB_SEED_STARTER": "false", **(env or {})})
         self.master: int | None = None
         stdin: int | None = subprocess.PIPE
         if tty:

@@ -3,7 +3,6 @@ configured times, across midnight, on a make-up working Saturday, once only, mas
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -11,12 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot.app import build_application
 from bot.clock import MovableClock
 from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.emulator import BotApiEmulator
-from bot.runtime import start_app, stop_app
-from tests.e2e.conftest import make_settings
+from tests.e2e.conftest import make_settings, running
 from tests.e2e.harness import (
     DUTY_GROUP,
     LEADER,
@@ -47,19 +44,20 @@ def posts(team: Harness, chat: int, contains: str) -> list[dict]:
     return [m for m in team.emu.bot_messages(chat) if contains in (m.get("text") or "")]
 
 
-async def settle(team: Harness, ticks: int = 3) -> None:
-    await asyncio.sleep(team.svc.settings.tick_seconds * ticks)
-    await team.emu.idle(quiet=0.05)
+async def move(team: Harness, when: datetime) -> None:
+    """Set the clock and run the scheduler twice there (a second tick must add nothing)."""
+    team.clock.set(when)
+    await team.run_due()
+    await team.run_due()
 
 
 async def test_daily_post_fires_at_the_configured_time_once_and_masked(team: Harness):
     await log_ticket(team, URGENT_PASTE)  # received 11-25 09:12: yesterday's intake on 11-26
     put(team, D, "白班", "张值班:带班", "李值班")
-    team.clock.set(at(D, 8, 29))
-    await settle(team)
+    await move(team, at(D, 8, 29))
     assert posts(team, DUTY_GROUP, "值班日报") == []
     mark = team.emu.mark()
-    team.clock.set(at(D, 8, 30))
+    await move(team, at(D, 8, 30))
     post = await team.emu.wait_for_message(DUTY_GROUP, contains="值班日报", after=mark,
                                            timeout=5)
     text = post["text"]
@@ -70,8 +68,7 @@ async def test_daily_post_fires_at_the_configured_time_once_and_masked(team: Har
     assert "紧急预警 1 次" in text  # from the alerts feature
     assert "张三丰" not in text and "13800138000" not in text  # masked in the group
     assert "138****8000" in text
-    team.clock.set(at(D, 8, 45))
-    await settle(team)
+    await move(team, at(D, 8, 45))
     assert len(posts(team, DUTY_GROUP, "值班日报")) == 1  # many ticks, one post
 
 
@@ -93,11 +90,10 @@ async def test_handover_at_shift_change_to_group_and_incoming(team: Harness):
     await log_ticket(team)
     put(team, D, "白班", "张值班:带班")
     put(team, D, "夜班", "李值班:带班")
-    team.clock.set(at(D, 19, 59))
-    await settle(team)
+    await move(team, at(D, 19, 59))
     assert posts(team, DUTY_GROUP, "交接班") == []
     mark = team.emu.mark()
-    team.clock.set(at(D, 20, 0))
+    await move(team, at(D, 20, 0))
     group = await team.emu.wait_for_message(DUTY_GROUP, contains="交接班", after=mark,
                                             timeout=5)
     assert "11月26日（周四） 夜班 20:00–次日08:00" in group["text"]
@@ -112,10 +108,10 @@ async def test_handover_at_shift_change_to_group_and_incoming(team: Harness):
 async def test_handover_across_midnight_carries_the_night_notes(team: Harness):
     put(team, D, "夜班", "李值班:带班")
     put(team, D + timedelta(days=1), "白班", "张值班:带班")
-    team.clock.set(at(D + timedelta(days=1), 2, 30))  # after midnight: still 11-26 夜班
+    await move(team, at(D + timedelta(days=1), 2, 30))  # after midnight: still 11-26 夜班
     assert "11月26日（周四） 夜班" in text_of(await team.say(STAFF2, "/handover 凌晨来电已登记"))
     mark = team.emu.mark()
-    team.clock.set(at(D + timedelta(days=1), 8, 0))
+    await move(team, at(D + timedelta(days=1), 8, 0))
     post = await team.emu.wait_for_message(DUTY_GROUP, contains="交接班", after=mark, timeout=5)
     assert "11月27日（周五） 白班" in post["text"] and "凌晨来电已登记" in post["text"]
     assert "交班：夜班 李值班" in post["text"]
@@ -125,19 +121,18 @@ async def test_handover_across_midnight_carries_the_night_notes(team: Harness):
 async def test_makeup_working_saturday(team: Harness):
     sat = date(2026, 10, 10)  # a Saturday worked in exchange for the National Day holiday
     put(team, sat, "白班", "张值班:带班")
-    team.clock.set(at(sat, 7, 50))
-    await settle(team)
+    await move(team, at(sat, 7, 50))
     mark = team.emu.mark()
-    team.clock.set(at(sat, 8, 0))
+    await move(team, at(sat, 8, 0))
     handover = await team.emu.wait_for_message(DUTY_GROUP, contains="交接班", after=mark,
                                                timeout=5)
     assert "调休上班" in handover["text"] and "日常专班" in handover["text"]
-    team.clock.set(at(sat, 8, 30))
+    await move(team, at(sat, 8, 30))
     daily = await team.emu.wait_for_message(DUTY_GROUP, contains="值班日报", after=mark,
                                             timeout=5)
     assert "10月10日（周六）" in daily["text"] and "工作日（调休上班） · 日常专班" in daily["text"]
     # the next day is an ordinary Sunday: weekend team
-    team.clock.set(at(sat + timedelta(days=1), 8, 30))
+    await move(team, at(sat + timedelta(days=1), 8, 30))
     sunday = await team.emu.wait_for_message(DUTY_GROUP, contains="值班日报 · 10月11日",
                                              after=mark, timeout=5)
     assert "周末 · 周末专班" in sunday["text"]
@@ -146,7 +141,7 @@ async def test_makeup_working_saturday(team: Harness):
 async def test_gap_report_goes_to_managers_in_the_afternoon(team: Harness):
     put(team, D + timedelta(days=1), "白班", "张值班")  # 11-27 夜班 has nobody
     mark = team.emu.mark()
-    team.clock.set(at(D, 16, 0))
+    await move(team, at(D, 16, 0))
     gap = await team.emu.wait_for_message(MANAGER, contains="排班缺口", after=mark, timeout=5)
     assert "11月27日" in gap["text"] and "夜班" in gap["text"] and "/roster_set" in gap["text"]
     assert posts(team, STAFF, "排班缺口") == []
@@ -160,25 +155,20 @@ async def late_team(emu: BotApiEmulator, engine: Engine, clock: MovableClock,
                     tmp_path: Path) -> AsyncIterator[Harness]:
     """The team with the daily post configured just after midnight."""
     settings = make_settings(emu, engine, tmp_path, daily_summary_at="00:05")
-    app = build_application(settings, clock=clock, engine=engine)
-    await start_app(app, poll_timeout=1)
-    h = Harness(emu, app, clock)
-    for uid, role, name in [(STAFF, "staff", "张值班"), (STAFF2, "staff", "李值班"),
-                            (MANAGER, "manager", "赵经理")]:
-        h.add(uid, role, name)
-    await emu.idle(quiet=0.05)
-    yield h
-    await stop_app(app)
+    async with running(emu, settings, clock, engine) as h:
+        for uid, role, name in [(STAFF, "staff", "张值班"), (STAFF2, "staff", "李值班"),
+                                (MANAGER, "manager", "赵经理")]:
+            h.add(uid, role, name)
+        yield h
 
 
 async def test_daily_post_just_after_midnight(late_team: Harness):
     team = late_team
     await team.say(STAFF, PASTE)
-    team.clock.set(at(D - timedelta(days=1), 23, 58))
-    await settle(team)
+    await move(team, at(D - timedelta(days=1), 23, 58))
     assert posts(team, DUTY_GROUP, "值班日报") == []
     mark = team.emu.mark()
-    team.clock.set(at(D, 0, 5))
+    await move(team, at(D, 0, 5))
     post = await team.emu.wait_for_message(DUTY_GROUP, contains="值班日报", after=mark,
                                            timeout=5)
     assert "11月26日" in post["text"] and "新受理 1 件" in post["text"]

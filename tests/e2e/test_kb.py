@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 
@@ -23,6 +22,8 @@ from tests.e2e.harness import (
     text_of,
 )
 
+pytestmark = pytest.mark.starter_kb
+
 LOST_BIRTH_CERT = "出生医学证明丢失了怎么补办？"
 
 
@@ -38,9 +39,8 @@ def entry_id(h: Harness, question: str) -> int:
 
 
 async def inline(h: Harness, user: int, query: str) -> dict:
-    mark = h.emu.mark()
     qid = h.emu.inline_query(user_id=user, query=query)
-    await h.emu.wait_for_call(lambda c: c.method == "answerInlineQuery", after=mark, timeout=10)
+    await h.settle()
     answer = h.emu.inline_answer(qid)
     assert answer is not None
     return answer
@@ -73,7 +73,7 @@ async def test_private_text_is_a_search_typos_and_pinyin_too(team: Harness):
 
 
 async def test_group_text_is_not_searched_but_kb_works_in_group(team: Harness):
-    await team.say(STAFF, "出生证丢了", chat_id=DUTY_GROUP, expect_reply=False, quiet=0.2)
+    await team.say(STAFF, "出生证丢了", chat_id=DUTY_GROUP, expect_reply=False)
     assert team.emu.last_bot_message(DUTY_GROUP) is None
     text = text_of(await team.say(STAFF, "/kb 出生证丢了", chat_id=DUTY_GROUP))
     assert LOST_BIRTH_CERT in text
@@ -319,14 +319,6 @@ def cli_env(team: Harness, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> P
     return tmp_path
 
 
-async def _until(predicate, timeout: float = 5.0) -> None:  # noqa: ASYNC109
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < deadline, "timed out"
-        await asyncio.sleep(0.05)
-
-
 async def test_import_with_bad_rows_reaches_the_running_bot(team: Harness, cli_env: Path,
                                                             capsys: pytest.CaptureFixture[str]):
     before = kb(team).count()
@@ -342,7 +334,8 @@ async def test_import_with_bad_rows_reaches_the_running_bot(team: Harness, cli_e
     assert "新增 1 条，更新 1 条" in out
     assert "第 3 行：问题不能为空" in err and "第 5 行：答复口径不能为空" in err
     # the running bot picks the change up on its next tick, without a restart
-    await _until(lambda: kb(team).count() == before + 1)
+    await team.run_due()
+    assert kb(team).count() == before + 1
     assert "红十字血液中心" in text_of(await team.say(STAFF, "献血证丢了"))
     text = text_of(await team.say(STAFF, "出生证丢了怎么补办"))
     assert "导入修改后的补办口径" in text

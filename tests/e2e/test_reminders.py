@@ -3,7 +3,6 @@ the 21:00 sweep, /holidays, and kill -9 with reminders falling due while the bot
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
@@ -25,7 +24,15 @@ from tests.e2e.harness import (
     buttons,
     text_of,
 )
-from tests.e2e.subprocess_bot import kill_bot, start_bot, stop_bot
+from tests.e2e.subprocess_bot import (
+    HANG,
+    kill_bot,
+    pending,
+    restarted,
+    start_bot,
+    until,
+    wall_clock_past,
+)
 from tests.reminders.conftest import parsed
 
 
@@ -47,17 +54,12 @@ def sends(h: Harness, chat_id: int, words: str) -> list[dict]:
             and c.result["chat"]["id"] == chat_id and words in c.result["text"]]
 
 
-async def move(h: Harness, when: datetime, *, quiet: float = 0.3) -> None:
-    """Set the clock, let several ticks run (a repeat would show up here) and wait until the
-    courier has sent everything due (the per-chat rate limiter may hold a send ~1 s)."""
+async def move(h: Harness, when: datetime) -> None:
+    """Set the clock and run the scheduler twice (a repeat would show up here), each time
+    waiting until the courier has sent everything due."""
     h.clock.set(when)
-    await asyncio.sleep(0.5)
-    for _ in range(100):
-        nxt = h.svc.outbox.next_due_at()
-        if nxt is None or nxt > h.clock.now():
-            break
-        await asyncio.sleep(0.05)
-    await h.emu.idle(quiet=quiet)
+    await h.run_due()
+    await h.run_due()
 
 
 async def test_each_reminder_once_on_a_moved_clock(team: Harness):
@@ -110,11 +112,8 @@ async def test_done_button_records_what_was_done(team: Harness):
     # a leader may read tickets but not record handling
     team.add(3009, "leader", "孙主任")
     team.emu.add_user(3009, "孙主任")
-    mark = team.emu.mark()
-    team.emu.press_button(user_id=3009, chat_id=STAFF, message_id=reminder["message_id"],
-                          data=f"rm1:done:{t.id}")
-    await team.emu.idle(quiet=0.1)
-    assert "不能使用" in team.callback_answers(mark)[-1]["text"]
+    answer = await team.press_data(3009, STAFF, reminder["message_id"], f"rm1:done:{t.id}")
+    assert answer is not None and "不能使用" in answer["text"]
 
 
 async def test_done_button_cancel_records_nothing(team: Harness):
@@ -170,8 +169,8 @@ async def test_holiday_notice_to_managers_in_the_morning(team: Harness):
 
 async def test_sigkill_restart_sends_due_reminders_once_coalesced(
         emu, engine, database_url, tmp_path):  # type: ignore[no-untyped-def]
-    """kill -9 with reminders planned; they fall due while the bot is down; after the restart
-    each goes out once, one message per person; nothing sent before is repeated."""
+    """kill -9; reminders planned in the database fall due while the bot is down; after the
+    restart each goes out once, one message per person; nothing sent before is repeated."""
     clock = Clock(SHANGHAI)
     staff = StaffDirectory(engine, clock)
     staff.ensure_admins((ADMIN,))
@@ -183,6 +182,7 @@ async def test_sigkill_restart_sends_due_reminders_once_coalesced(
 
     svc = build_services(make_settings(emu, engine, tmp_path), engine=engine, clock=clock)
     tickets: TicketService = svc.tickets
+    reminders = svc.reminders
 
     def logged(seconds: float, actor: int = STAFF) -> Ticket:
         now = clock.now()
@@ -200,34 +200,31 @@ async def test_sigkill_restart_sends_due_reminders_once_coalesced(
         return [c.result for c in emu.calls if c.method == "sendMessage" and c.ok
                 and c.result["chat"]["id"] == chat_id and "时限" in c.result["text"]]
 
-    first = logged(4)
-    proc = start_bot(emu, database_url, tmp_path, run=1)
+    first = logged(0.2)  # due by the time the bot has started
+    proc = start_bot(emu, database_url, tmp_path)
     try:
-        await emu.wait_for_message(STAFF, contains=first.platform_no, timeout=20)
-        b, c, d = logged(3), logged(3.5), logged(3.5, STAFF2)
-        for _ in range(40):
-            if planned(b, c, d):
-                break
-            await asyncio.sleep(0.1)
-        assert planned(b, c, d)
-        kill_bot(proc)
-        await asyncio.sleep(max(0.0, (d.complete_by - clock.now()).total_seconds()) + 0.3)
-        assert not [m for m in reminders_to(STAFF) if b.platform_no in m["text"]]
-        proc = start_bot(emu, database_url, tmp_path, run=2)
-        msg = await emu.wait_for_message(STAFF, contains=b.platform_no, timeout=20)
-        await emu.wait_for_message(STAFF2, contains=d.platform_no, timeout=5)
-        await emu.idle(quiet=1.0)
-        assert c.platform_no in msg["text"] and "2 项" in msg["text"]  # coalesced
-        to_staff = reminders_to(STAFF)
-        assert len([m for m in to_staff if first.platform_no in m["text"]]) == 1
-        assert len([m for m in to_staff if b.platform_no in m["text"]]) == 1
-        assert len([m for m in to_staff if c.platform_no in m["text"]]) == 1
-        assert len([m for m in reminders_to(STAFF2) if d.platform_no in m["text"]]) == 1
-        reminders = svc.reminders
-        assert reminders is not None
-        for t in (first, b, c, d):
-            sent = [(r.kind, r.lead) for r in reminders.delivery.ledger(t.id)
-                    if r.status == "sent"]
-            assert sent == [("complete", 0)], (t.platform_no, sent)
+        await emu.wait_for_message(STAFF, contains=first.platform_no, timeout=HANG)
+        await until(lambda: not pending(engine))  # the bot recorded that it was sent
     finally:
-        stop_bot(proc)
+        kill_bot(proc)
+    # logged and planned (the scan a running bot makes) before they fall due
+    before = clock.now()
+    b, c, d = logged(0.3), logged(0.5), logged(0.5, STAFF2)
+    reminders.scan(before)
+    assert planned(b, c, d) and not pending(engine)
+    await wall_clock_past(d.complete_by)
+    assert not [m for m in reminders_to(STAFF) if b.platform_no in m["text"]]
+    async with restarted(emu, engine, tmp_path):
+        msg = await emu.wait_for_message(STAFF, contains=b.platform_no, timeout=HANG)
+        await emu.wait_for_message(STAFF2, contains=d.platform_no, timeout=HANG)
+        await until(lambda: not pending(engine))
+    # stopped: nothing more can be sent, the counts below are final
+    assert c.platform_no in msg["text"] and "2 项" in msg["text"]  # coalesced
+    to_staff = reminders_to(STAFF)
+    assert len([m for m in to_staff if first.platform_no in m["text"]]) == 1
+    assert len([m for m in to_staff if b.platform_no in m["text"]]) == 1
+    assert len([m for m in to_staff if c.platform_no in m["text"]]) == 1
+    assert len([m for m in reminders_to(STAFF2) if d.platform_no in m["text"]]) == 1
+    for t in (first, b, c, d):
+        sent = [(r.kind, r.lead) for r in reminders.delivery.ledger(t.id) if r.status == "sent"]
+        assert sent == [("complete", 0)], (t.platform_no, sent)

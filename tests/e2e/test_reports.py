@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 
 from docx import Document
@@ -14,18 +13,15 @@ from tests.reports.test_figures import fixture
 
 async def ask(h: Harness, user: int, text: str, *, chat_id: int | None = None,
               files: int = 1) -> list[dict]:
-    """Send a report command; wait until `files` more files went out (reports take a moment).
+    """Send a report command; once it is handled, `files` more files have gone out.
 
     Other features (reminders) may post in the same chat meanwhile: they are filtered out.
     """
     before = len(h.emu.sent_files())
     mark = h.emu.mark()
     h.emu.send_message(user_id=user, text=text, chat_id=chat_id)
-    for _ in range(200):
-        if len(h.emu.sent_files()) >= before + files:
-            break
-        await asyncio.sleep(0.05)
-    await h.emu.idle(quiet=0.2)
+    await h.settle()
+    assert len(h.emu.sent_files()) >= before + files
     return [m for m in h.messages_since(mark)
             if "时限提醒" not in (m.get("text") or "")]
 

@@ -109,6 +109,7 @@ async def test_handover_note_goes_out_with_the_next_handover(team: Harness):
     assert "不能使用" in text_of(await team.say(LEADER, "/handover 随便"))
     mark = team.emu.mark()
     team.clock.set(at(D, 20, 0))
+    await team.run_due()
     group = await team.emu.wait_for_message(DUTY_GROUP, contains="交接班", after=mark, timeout=5)
     assert "朝阳医院的反馈要催" in group["text"] and "李值班（带班）" in group["text"]
     private = await team.emu.wait_for_message(STAFF2, contains="交接班", after=mark, timeout=5)
@@ -164,10 +165,9 @@ async def test_swap_needs_a_manager_and_can_be_rejected(team: Harness):
     ask = await team.emu.wait_for_message(MANAGER, contains="换班待批准", after=mark, timeout=5)
     # a staff member pressing a stale 批准 (e.g. forwarded) is refused
     mark = team.emu.mark()
-    team.emu.press_button(user_id=STAFF2, chat_id=DUTY_GROUP, message_id=offer["message_id"],
-                          data=ask["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
+    await team.press_data(STAFF2, DUTY_GROUP, offer["message_id"],
+                          ask["reply_markup"]["inline_keyboard"][0][0]["callback_data"],
                           check=False)
-    await team.emu.wait_for_call(lambda c: c.method == "answerCallbackQuery", after=mark)
     assert "不能使用" in team.callback_answers(mark)[-1]["text"]
     await team.press(MANAGER, ask, "驳回")
     assert "换班已驳回" in team.current(ask)["text"]
@@ -179,6 +179,7 @@ async def test_swap_offer_expires_by_itself(team: Harness):
     offer = await _offer(team)
     mark = team.emu.mark()
     team.clock.set(at(D, 10, 1))  # offered 11-25 10:00, open for 24 hours
+    await team.run_due()
     await team.emu.wait_for_message(DUTY_GROUP, contains="换班已过期", after=mark, timeout=5)
     assert "已过期" in team.current(offer)["text"] and buttons(team.current(offer)) == []
     await team.emu.wait_for_message(STAFF, contains="换班申请已过期", after=mark, timeout=5)

@@ -150,9 +150,8 @@ async def test_supervise_return_extend(team: Harness):
 async def test_refused_transition_is_explained(team: Harness):
     card = await log_ticket(team)
     mark = team.emu.mark()
-    team.emu.press_button(user_id=STAFF, chat_id=STAFF, message_id=card["message_id"],
-                          data=f"t1:cl:{team.svc.tickets.get('2026112500123').id}", check=False)
-    await team.emu.idle(quiet=0.05)
+    await team.press_data(STAFF, STAFF, card["message_id"],
+                          f"t1:cl:{team.svc.tickets.get('2026112500123').id}", check=False)
     answers = team.callback_answers(mark)
     assert answers and "回访完成后才能办结" in answers[-1]["text"]
     assert team.svc.tickets.get("2026112500123").status == "待签收"
