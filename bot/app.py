@@ -28,6 +28,7 @@ from bot.services.alerts.policy import EscalationPolicy
 from bot.services.alerts.service import AlertService
 from bot.services.alerts.urgent import UrgentDesk
 from bot.services.calendar.work import WorkCalendar
+from bot.services.outbox.retention import Retention
 from bot.services.outbox.store import Outbox
 from bot.services.outbox.wakeup import Wakeup
 from bot.services.reference.store import ReferenceStore
@@ -60,6 +61,7 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
     calendar = WorkCalendar.load(settings.holidays_file, tz=settings.tz)
     wakeup = Wakeup()
     outbox = Outbox(engine, clock, wakeup)
+    retention = Retention(engine, days=settings.outbox_retention_days)
     staff = StaffDirectory(engine, clock)
     reference = ReferenceStore(engine, clock)
     roster = RosterService(engine, clock, staff, calendar,
@@ -71,7 +73,8 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
         duty_group_id=settings.duty_group_id, leader_group_id=settings.leader_group_id,
         ack_timeout_minutes=settings.alert_ack_timeout_minutes,
         snooze_minutes=settings.alert_snooze_minutes, roster=roster)
-    # Listeners: a ticket logged or re-marked 紧急/涉稳/重点 raises an alert.
+    # Listeners: a ticket logged or re-marked 紧急/涉稳/重点 raises an alert, inside the
+    # ticket's own transaction (both are stored, or neither).
     tickets = TicketService(
         engine, clock, DeadlinePolicy.load(settings.deadline_policy_file, tz=settings.tz),
         calendar, on_urgent=(alerts.raise_for_ticket,))
@@ -90,10 +93,12 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
     # What runs on the clock, in this order on every tick.
     scheduler = Scheduler([
         Producer("reference reload", reference.refresh),  # `python -m bot units import`
+        Producer("urgent tickets without an alert", alerts.reconcile),  # safety net
         Producer("alert escalation", alerts.scan),
         Producer("reminders", reminders.scan),
         Producer("daily post and handovers", duty.scan),
         Producer("knowledge-base reload", kb.refresh),  # `python -m bot kb import`
+        Producer("outbox retention", retention.purge),  # OUTBOX_RETENTION_DAYS
     ], after=wakeup.ring)
     return Services(
         settings=settings, engine=engine, clock=clock, wakeup=wakeup, outbox=outbox,
