@@ -43,10 +43,11 @@ from bot.services.compliance.rules import load_rules
 from bot.services.compliance.tracker import Tracker
 from bot.services.compliance.trainings import TrainingLog
 from bot.services.compliance.workreport import WorkReports
+from bot.services.outbox.retention import Retention
 from bot.services.outbox.store import Outbox
 from bot.services.outbox.wakeup import Wakeup
 from bot.services.reference.store import ReferenceStore
-from bot.services.reminders.service import build_reminders
+from bot.services.reminders.service import ReminderService, build_reminders
 from bot.services.reports.config import ReportConfig
 from bot.services.reports.service import ReportService
 from bot.services.roster.daily import DutyScheduler
@@ -60,7 +61,7 @@ from bot.services.tickets.service import TicketService
 from bot.services.timefmt import use_zone
 from bot.texts.audience import Audience
 from handlers import delivery, errors, menus, ticker
-from knowledge_base.service import build_knowledge_base
+from knowledge_base.service import KnowledgeBase, build_knowledge_base
 from models.db import make_engine
 from models.staff import Role
 
@@ -90,7 +91,8 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
         duty_group_id=settings.duty_group_id, leader_group_id=settings.leader_group_id,
         ack_timeout_minutes=settings.alert_ack_timeout_minutes,
         snooze_minutes=settings.alert_snooze_minutes, roster=roster)
-    # Listeners: a ticket logged or re-marked 紧急/涉稳/重点 raises an alert.
+    # Listeners: a ticket logged or re-marked 紧急/涉稳/重点 raises an alert, inside the
+    # ticket's own transaction (both are stored, or neither).
     tickets = TicketService(
         engine, clock, DeadlinePolicy.load(settings.deadline_policy_file, tz=settings.tz),
         calendar, on_urgent=(alerts.raise_for_ticket,))
@@ -111,21 +113,32 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
         kb=kb)
     compliance = _compliance(settings, engine=engine, clock=clock, staff=staff, outbox=outbox,
                              tickets=tickets, reports=reports)
-    # What runs on the clock, in this order on every tick.
-    scheduler = Scheduler([
-        Producer("reference reload", reference.refresh),  # `python -m bot units import`
-        Producer("alert escalation", alerts.scan),
-        Producer("reminders", reminders.scan),
-        Producer("daily post and handovers", duty.scan),
-        Producer("knowledge-base reload", kb.refresh),  # `python -m bot kb import`
-        Producer("compliance reminders", compliance.reminders.scan),  # trainings, work report
-    ], after=wakeup.ring)
+    scheduler = _scheduler(settings, engine=engine, wakeup=wakeup, reference=reference,
+                           alerts=alerts, reminders=reminders, duty=duty, kb=kb,
+                           compliance=compliance)
     return Services(
         settings=settings, engine=engine, clock=clock, wakeup=wakeup, outbox=outbox,
         staff=staff, reference=reference, calendar=calendar, roster=roster, alerts=alerts,
         tickets=tickets, urgent=UrgentDesk(tickets=tickets, alerts=alerts),
         reminders=reminders, duty=duty, kb=kb, reports=reports, compliance=compliance,
         scheduler=scheduler, owns_engine=owns_engine)
+
+
+def _scheduler(settings: Settings, *, engine: Engine, wakeup: Wakeup,
+               reference: ReferenceStore, alerts: AlertService, reminders: ReminderService,
+               duty: DutyScheduler, kb: KnowledgeBase, compliance: Compliance) -> Scheduler:
+    """What runs on the clock, in this order on every tick; the courier is rung after."""
+    retention = Retention(engine, days=settings.outbox_retention_days)
+    return Scheduler([
+        Producer("reference reload", reference.refresh),  # `python -m bot units import`
+        Producer("urgent tickets without an alert", alerts.reconcile),  # safety net
+        Producer("alert escalation", alerts.scan),
+        Producer("reminders", reminders.scan),
+        Producer("daily post and handovers", duty.scan),
+        Producer("knowledge-base reload", kb.refresh),  # `python -m bot kb import`
+        Producer("compliance reminders", compliance.reminders.scan),  # trainings, work report
+        Producer("outbox retention", retention.purge),  # OUTBOX_RETENTION_DAYS
+    ], after=wakeup.ring)
 
 
 def _compliance(settings: Settings, *, engine: Engine, clock: Clock, staff: StaffDirectory,

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     reminder_leads: str = "24h,2h,0"
     overnight_sweep_at: str = "21:00"
     reminder_digest_at: str = "08:00"
+    # outbox: days after which the text of a delivered (or failed/cancelled) message is
+    # cleared; the row stays for its dedup key and the counts (docs/alerts.md, issue 13)
+    outbox_retention_days: int = Field(default=7, ge=1, le=3650)
     # knowledge base (docs/knowledge_base.md): load the starter content into an empty KB
     kb_seed_starter: bool = True
     # contract compliance (docs/assessment.md): the 考核细则 file (default: the packaged

@@ -201,11 +201,19 @@ def error(exc: AlertError) -> str:
     if isinstance(exc, MemberNotFound):
         return escape(f"没有找到 TG号 {exc.telegram_id} 的人员，请先用 /adduser 登记。")
     if isinstance(exc, RaiseFailed):
-        return "提醒发送失败，请稍后再试或电话联系领导。"
+        return raise_failed(exc)
     if isinstance(exc, AlertGone):
         return ALERT_GONE
     assert isinstance(exc, AlertEnded), type(exc)
     return ACK_ENDED
+
+
+def raise_failed(exc: RaiseFailed) -> str:
+    """/urgent could not store the alert: say what did not change, and what to do now."""
+    no = f"<code>{escape(exc.platform_no)}</code>"
+    what = (f"工单 {no} 未改为“{escape(exc.urgency)}”，本次未作修改" if exc.remark
+            else f"工单 {no} 的提醒未能保存")
+    return f"⚠️ 提醒发送失败：{what}。请稍后重试；情况紧急请先电话联系领导。"
 
 
 # ---- /urgent replies ----

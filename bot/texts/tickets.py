@@ -144,7 +144,11 @@ REFUSALS: dict[Refusal, str] = {
     Refusal.not_complex: "工单未标记为“复杂疑难”。",
     Refusal.reclass_closed: "工单已{status}，不能再修改时限类别。",
     Refusal.same_urgency: "工单已是“{urgency}”。",
+    Refusal.urgent_not_saved: ("⚠️ 工单 {platform_no} {what}：系统暂时无法发出领导提醒，"
+                               "为免漏报，本次{undone}。请稍后重试；情况紧急请先电话联系领导。"),
 }
+# Refusal.urgent_not_saved: logging a new ticket (False) or re-marking one (True)
+URGENT_NOT_SAVED = {False: ("未登记", "未保存"), True: ("未改为“{urgency}”", "未作修改")}
 WHY_NOT: dict[Action, str] = {
     Action.sign: "只有“待签收”的工单可以签收",
     Action.contact: "工单签收后、办结前才能记录联系来电人",
@@ -179,6 +183,9 @@ def refusal(exc: TicketError) -> str:
         fields["why"] = WHY_NOT[Action(str(fields["action"]))]
     if "missing" in fields:
         fields["missing"] = "、".join(fields["missing"])  # type: ignore[call-overload]
+    if exc.code is Refusal.urgent_not_saved:
+        what, undone = URGENT_NOT_SAVED[bool(fields["remark"])]
+        fields["what"], fields["undone"] = what.format(urgency=fields["urgency"]), undone
     return REFUSALS[exc.code].format(**fields)
 
 

@@ -404,3 +404,20 @@ def test_copy_written_before_notes_is_edited_with_its_own_text(svc: Services):
     alerts(svc).ack(alert_id=a.id, actor_id=LEADER)
     edit = next(r for r in rows_of(svc) if r.edit_of == old_id)
     assert edit.text.startswith("旧版提醒\n\n✅ 王主任 已于") and edit.buttons is None
+
+
+def test_copies_whose_text_was_purged_are_not_edited(svc: Services, clock: MovableClock):
+    """After OUTBOX_RETENTION_DAYS a copy's note is gone: 收到 still counts, is recorded and
+    told, but that copy keeps its old look (there is nothing left to rebuild it from)."""
+    log_ticket(svc)
+    for r in sends(svc):
+        svc.outbox.mark_sent(r.id, 70 + r.id)  # type: ignore[arg-type]
+    purge = next(p for p in svc.scheduler.producers if p.name == "outbox retention")
+    clock.advance(timedelta(days=svc.settings.outbox_retention_days, minutes=1))
+    assert purge.run(clock.now()) == 3
+    a = the_alert(svc)
+    assert a.id is not None
+    result = alerts(svc).ack(alert_id=a.id, actor_id=LEADER)
+    assert result.acknowledged and the_alert(svc).acked_by == LEADER
+    assert [r for r in rows_of(svc) if r.method == "edit"] == []
+    assert [n.chat_id for n in notices(svc)] == [STAFF]  # the raiser is still told

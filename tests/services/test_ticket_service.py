@@ -8,6 +8,7 @@ from itertools import count
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.clock import MovableClock
 from bot.services.calendar.work import WorkCalendar
@@ -44,7 +45,8 @@ def told() -> list[tuple[str, int, str]]:
 
 @pytest.fixture
 def tickets(engine: Engine, clock: MovableClock, told: list) -> TicketService:
-    def listener(t: Ticket, actor: int, note: str) -> None:
+    def listener(s: Session, t: Ticket, actor: int, note: str) -> None:
+        assert s.get(Ticket, t.id) is t  # told inside the ticket's own transaction
         told.append((t.platform_no, actor, note))
 
     return TicketService(engine, clock, DeadlinePolicy.load(tz=clock.tz), WorkCalendar(),
@@ -175,14 +177,29 @@ def test_every_refusal_and_action_has_words() -> None:
     assert set(texts.WHY_NOT) == set(Action) == set(texts.ACTION_BUTTONS)
 
 
-def test_a_failing_listener_never_loses_the_ticket(engine: Engine, clock: MovableClock) -> None:
-    def broken(t: Ticket, actor: int, note: str) -> None:
+def test_a_failing_listener_means_the_urgent_ticket_is_not_logged(
+        engine: Engine, clock: MovableClock) -> None:
+    """The alert and the urgent ticket go together: when the listener fails, the ticket is
+    not stored (or not re-marked) and the refusal says so in words."""
+    def broken(s: Session, t: Ticket, actor: int, note: str) -> None:
         raise RuntimeError("alerts down")
 
     tickets = TicketService(engine, clock, DeadlinePolicy.load(tz=clock.tz), WorkCalendar(),
                             on_urgent=(broken,))
-    created = tickets.create(data=parsed(urgency="紧急"), actor_id=STAFF)
-    assert created.raises_alert and tickets.get(created.ticket.platform_no) is not None
+    data = parsed(urgency="紧急")
+    with pytest.raises(TicketError) as refused:
+        tickets.create(data=data, actor_id=STAFF)
+    assert refused.value.code is Refusal.urgent_not_saved
+    assert tickets.get(data.platform_no or "") is None
+    assert texts.refusal(refused.value).startswith(f"⚠️ 工单 {data.platform_no} 未登记：")
+    plain = tickets.create(data=parsed(), actor_id=STAFF).ticket  # not urgent: no listener
+    assert plain.id is not None
+    with pytest.raises(TicketError) as refused:
+        tickets.set_urgency(ticket_id=plain.id, urgency="涉稳", actor_id=STAFF)
+    assert "未改为“涉稳”" in texts.refusal(refused.value)
+    after = tickets.get_by_id(plain.id)
+    assert after is not None and after.urgency == "一般"
+    assert [e.action for e in tickets.events(plain.id)] == ["登记"]
 
 
 def test_collaborators_work_alone(engine: Engine, clock: MovableClock) -> None:

@@ -44,7 +44,12 @@ class TicketEnded(AlertError):
 
 
 class RaiseFailed(AlertError):
-    """The ticket was re-marked urgent but no alert came of it (a listener failed)."""
+    """/urgent could not store the alert (e.g. the database was locked). Nothing changed:
+    with ``remark`` the ticket was NOT re-marked (its urgency and its alert go together)."""
+
+    def __init__(self, platform_no: str, *, urgency: str, remark: bool) -> None:
+        super().__init__(f"no alert for ticket {platform_no!r}")
+        self.platform_no, self.urgency, self.remark = platform_no, urgency, remark
 
 
 class SectionUnknown(AlertError):

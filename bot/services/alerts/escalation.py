@@ -11,7 +11,7 @@ import logging
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from bot.clock import Clock
 from bot.services.alerts.common import CLOSING_STATUSES, Recipient, name_of
@@ -75,6 +75,24 @@ class Escalator:
         self.deliver(a, t, level, repeat, now)
         # 2) ... then the step itself; a crash between the two repeats 1) harmlessly.
         return self._record_step(a, level, repeat, now)
+
+    def first_level(self, s: Session, a: Alert, t: Ticket, now: datetime) -> bool:
+        """In the raising transaction: enqueue the first level's copies and record the step,
+        so the alert and its first deliveries are committed together or not at all. When no
+        level applies now, the alert is left due and the scan decides (e.g. exhausted)."""
+        assert a.id is not None and a.next_escalation_at is not None
+        step = self.policy.next_step(a.level, a.repeat, now)
+        if step is None:
+            return False
+        level, repeat = step
+        recipients = self.recipients.resolve(a, t, level)
+        self.mail.send_level(self.level_note(a, t, level, repeat, now), recipients, session=s)
+        a.level, a.repeat = level, repeat
+        a.next_escalation_at = a.next_escalation_at + self.policy.wait(level)
+        s.add(a)
+        s.add(AlertEvent(alert_id=a.id, at=now, action="level", level=level,
+                         note=f"r{repeat}"))
+        return True
 
     def _record_step(self, a: Alert, level: int, repeat: int, now: datetime) -> bool:
         assert a.next_escalation_at is not None

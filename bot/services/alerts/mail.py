@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlmodel import Session
+
 from bot.services.alerts.common import EDIT, NOTICE, SEND, Recipient, ref_of
 from bot.services.alerts.notes import AlertEdited, AlertSent, Change
 from bot.services.outbox.notes import Note, UnknownNote, load_note
@@ -20,24 +22,32 @@ class AlertMail:
     def __init__(self, outbox: Outbox, *, duty_group_id: int | None = None) -> None:
         self.outbox, self.duty_group_id = outbox, duty_group_id
 
-    def send_level(self, note: AlertSent, recipients: Iterable[Recipient]) -> None:
+    def send_level(self, note: AlertSent, recipients: Iterable[Recipient],
+                   session: Session | None = None) -> None:
         """One copy of a level per recipient; the duty group's copy is a notice (no buttons:
-        收到 is for the leaders and their group)."""
+        收到 is for the leaders and their group). With ``session``, in the caller's
+        transaction (the first level, written with the alert itself)."""
         a_id = note.alert_id
         for r in recipients:
             copy = note if r.chat_id != self.duty_group_id \
                 else note.model_copy(update={"ackable": False})
             self.outbox.enqueue(
                 key=f"alert:{a_id}:L{note.level}:r{note.repeat}:{r.chat_id}", kind=SEND,
-                ref=ref_of(a_id), chat_id=r.chat_id, note=copy, priority=URGENT)
+                ref=ref_of(a_id), chat_id=r.chat_id, note=copy, priority=URGENT,
+                session=session)
 
     def edit_copies(self, alert_id: int, tag: str, change: Change) -> int:
-        """Edit every copy sent (or still on its way) so all recipients see the same state."""
+        """Edit every copy sent (or still on its way) so all recipients see the same state;
+        copies whose text was purged are left as they are."""
         n = 0
         for row in self.outbox.deliveries(ref=ref_of(alert_id), kind=SEND):
             if row.method != "send" or row.status not in ("sent", "pending"):
                 continue
             original = _original(row)
+            if original is None and not row.text:
+                # its text was purged (OUTBOX_RETENTION_DAYS): nothing left to show, so the
+                # copy stays as it was sent rather than being replaced by a bare state line
+                continue
             note = AlertEdited(alert_id=alert_id, original=original,
                                legacy_text="" if original is not None else row.text,
                                change=change)

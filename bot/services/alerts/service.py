@@ -3,7 +3,8 @@ the bot makes (raise, scan, 收到/暂缓, a failed delivery, the lists).
 
 Parts, each with only what it uses: ``Sections`` (leaders' sections), ``RecipientResolver``
 (who gets a level), ``AlertMail`` (what goes in the outbox, under which key), ``Escalator``
-(the periodic scan), ``Raiser``, ``Acks`` (收到/暂缓), ``Undelivered`` (the courier's failures)
+(the periodic scan), ``Raiser``, ``Reconciler`` (urgent tickets left without an alert),
+``Acks`` (收到/暂缓), ``Undelivered`` (the courier's failures)
 and ``AlertQueries`` (reads).
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.clock import Clock
 from bot.services.alerts.acks import Acks
@@ -22,6 +24,7 @@ from bot.services.alerts.policy import EscalationPolicy
 from bot.services.alerts.queries import AlertQueries, AlertStats
 from bot.services.alerts.raising import Raiser
 from bot.services.alerts.recipients import RecipientResolver
+from bot.services.alerts.reconcile import Reconciler
 from bot.services.alerts.sections import Sections
 from bot.services.alerts.undelivered import Undelivered
 from bot.services.outbox.store import Outbox, Outgoing
@@ -46,7 +49,9 @@ class AlertService:
         self.mail = AlertMail(outbox, duty_group_id=duty_group_id)
         self.escalator = Escalator(engine=engine, clock=clock, policy=policy,
                                    recipients=self.recipients, mail=self.mail, staff=staff)
-        self.raiser = Raiser(engine=engine, clock=clock, first_step=self.escalator.step)
+        self.raiser = Raiser(engine=engine, clock=clock,
+                             first_level=self.escalator.first_level)
+        self.reconciler = Reconciler(engine=engine, raiser=self.raiser)
         self.acks = Acks(engine=engine, clock=clock, staff=staff, mail=self.mail,
                          ack_timeout=timedelta(minutes=ack_timeout_minutes),
                          snooze_for=timedelta(minutes=snooze_minutes))
@@ -69,13 +74,20 @@ class AlertService:
         return self.acks.snooze_for
 
     # ------------------------------------------------------------------ raising, the scan
-    def raise_for_ticket(self, ticket: Ticket, actor_id: int, note: str = "") -> None:
-        """Ticket-service listener: a ticket was logged or re-marked urgent."""
-        self.raiser.raise_now(ticket, actor_id, note)
+    def raise_for_ticket(self, s: Session, ticket: Ticket, actor_id: int,
+                         note: str = "") -> None:
+        """Ticket-service listener, inside the ticket's transaction ``s``: a ticket is being
+        logged or re-marked urgent. Raising fails that transaction if it fails."""
+        self.raiser.raise_in(s, ticket, actor_id, note)
 
     def raise_now(self, t: Ticket, actor_id: int | None, note: str) -> tuple[Alert, bool]:
         """Raise (or return the open) alert for a ticket; True when it is new."""
         return self.raiser.raise_now(t, actor_id, note)
+
+    def reconcile(self, now: datetime) -> int:
+        """Scheduler producer: an urgent ticket waiting to be handed on without any alert
+        gets one (the safety net under `raise_for_ticket`)."""
+        return self.reconciler.run(now)
 
     def recipients_of(self, a: Alert, t: Ticket) -> list[Recipient]:
         """Who the first level of an alert goes to."""

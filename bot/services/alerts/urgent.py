@@ -6,13 +6,18 @@ service only tells its urgent listeners), so it sits beside them rather than ins
 
 from __future__ import annotations
 
+import logging
+
 from bot.services.alerts.common import ENDED_TICKET, UrgentResult
 from bot.services.alerts.errors import RaiseFailed, TicketEnded, TicketNotFound
 from bot.services.alerts.service import AlertService
+from bot.services.tickets.errors import Refusal, TicketError
 from bot.services.tickets.service import TicketService
-from bot.services.tickets.vocabulary import ALERT_URGENCIES
+from bot.services.tickets.vocabulary import ALERT_URGENCIES, URGENT
+from models.alert import Alert
+from models.ticket import Ticket
 
-URGENT = "紧急"  # the urgency /urgent gives an ordinary ticket
+log = logging.getLogger(__name__)
 
 
 class UrgentDesk:
@@ -30,13 +35,29 @@ class UrgentDesk:
         if existing is not None:
             return UrgentResult(existing, t, False, [])
         if t.urgency not in ALERT_URGENCIES:
-            t = self.tickets.set_urgency(ticket_id=t.id, urgency=URGENT, actor_id=actor_id,
-                                         note=note)
-            alert = self.alerts.open_alert(t.id or 0)
-            if alert is None:
-                raise RaiseFailed()
+            t, alert = self._remark(t, actor_id, note)
         else:
-            alert, _ = self.alerts.raise_now(t, actor_id, note)
+            try:
+                alert, _ = self.alerts.raise_now(t, actor_id, note)
+            except Exception as exc:  # nothing was stored: say so rather than "error"
+                log.error("alert for ticket %s not raised", t.id, exc_info=True)
+                raise RaiseFailed(t.platform_no, urgency=t.urgency, remark=False) from exc
         policy = self.alerts.policy
         return UrgentResult(alert, t, True, self.alerts.recipients_of(alert, t),
                             policy.wait(0) if policy.last > 0 else None)
+
+    def _remark(self, t: Ticket, actor_id: int, note: str) -> tuple[Ticket, Alert]:
+        """Re-mark the ticket 紧急: the ticket service raises the alert in the same
+        transaction, so either both happened or neither did."""
+        assert t.id is not None
+        try:
+            t = self.tickets.set_urgency(ticket_id=t.id, urgency=URGENT, actor_id=actor_id,
+                                         note=note)
+        except TicketError as exc:
+            if exc.code is not Refusal.urgent_not_saved:
+                raise
+            raise RaiseFailed(t.platform_no, urgency=URGENT, remark=True) from exc
+        alert = self.alerts.open_alert(t.id or 0)
+        if alert is None:  # no alert listener is wired (a misbuilt service)
+            raise RaiseFailed(t.platform_no, urgency=URGENT, remark=False)
+        return t, alert

@@ -9,13 +9,15 @@ courier renders it for the chat's audience at send time. No Telegram here: the s
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from bot.clock import Clock
 from bot.services.outbox.notes import Note, UnknownNote, load_note
@@ -23,9 +25,12 @@ from bot.services.outbox.wakeup import Wakeup
 from models.db import session_scope
 from models.outbox import OutboxMessage
 
+log = logging.getLogger(__name__)
+
 URGENT, NORMAL, LOW = 0, 5, 9
 MAX_ATTEMPTS = 12
 Buttons = list[list[tuple[str, str]]]  # rows of (label, callback_data)
+_RING_PENDING = "outbox.ring_after_commit"  # Session.info flag: a ring is already planned
 
 
 @dataclass(frozen=True)
@@ -52,8 +57,14 @@ class Outbox:
     def enqueue(self, *, key: str, kind: str, chat_id: int, note: Note | None = None,
                 text: str = "", ref: str = "", buttons: Buttons | None = None,
                 priority: int = NORMAL, not_before: datetime | None = None,
-                edit_of: int | None = None) -> int | None:
-        """Add one delivery unless its key exists already. Returns the new row id or None."""
+                edit_of: int | None = None, session: Session | None = None) -> int | None:
+        """Add one delivery unless its key exists already. Returns the new row id or None.
+
+        With ``session``, the row is written in the caller's transaction: it exists exactly
+        when the caller's other changes do (an alert and its first copies), the courier is
+        woken once that transaction commits, and a key that another transaction writes at
+        the same moment fails the caller's transaction rather than being skipped.
+        """
         now = self.clock.now()
         row = OutboxMessage(
             dedup_key=key[:160], kind=kind, ref=ref, chat_id=chat_id, text=text,
@@ -63,18 +74,36 @@ class Outbox:
             priority=priority, next_attempt_at=not_before or now, created_at=now,
             method="edit" if edit_of is not None else "send", edit_of=edit_of,
         )
+        if session is not None:
+            new_id = _insert(session, row)
+            if new_id is not None:
+                self._ring_after_commit(session)
+            return new_id
         try:
             with session_scope(self.engine) as s:
-                if s.exec(select(OutboxMessage.id).where(
-                        OutboxMessage.dedup_key == row.dedup_key)).first() is not None:
-                    return None
-                s.add(row)
-                s.flush()
-                new_id = row.id
+                new_id = _insert(s, row)
         except IntegrityError:  # a concurrent producer won the race: the delivery exists
             return None
-        self.wakeup.ring()
+        if new_id is not None:
+            self.wakeup.ring()
         return new_id
+
+    def _ring_after_commit(self, session: Session) -> None:
+        """Wake the courier when the caller's transaction commits (not before: it would find
+        nothing yet and sleep a whole tick). One listener per session: after a rollback it
+        stays planned for the session's next commit, which is harmless (a spare ring)."""
+        if session.info.get(_RING_PENDING):
+            return
+        session.info[_RING_PENDING] = True
+
+        def ring(s: Session) -> None:
+            s.info.pop(_RING_PENDING, None)
+            try:  # the caller's changes are committed: nothing here may make them look failed
+                self.wakeup.ring()
+            except Exception:  # the courier still finds the rows at its next idle check
+                log.exception("outbox: could not wake the courier")
+
+        event.listen(session, "after_commit", ring, once=True)
 
     def enqueue_many(self, items: list[dict[str, Any]]) -> int:
         """Add several deliveries (the keyword arguments of `enqueue`) in one transaction.
@@ -198,6 +227,15 @@ class Outbox:
             if kind is not None:
                 q = q.where(OutboxMessage.kind == kind)
             return list(s.exec(q.order_by(col(OutboxMessage.id))).all())
+
+
+def _insert(s: Session, row: OutboxMessage) -> int | None:
+    if s.exec(select(OutboxMessage.id).where(
+            OutboxMessage.dedup_key == row.dedup_key)).first() is not None:
+        return None
+    s.add(row)
+    s.flush()
+    return row.id
 
 
 def _load_buttons(raw: str | None) -> Buttons | None:

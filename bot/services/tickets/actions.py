@@ -28,7 +28,7 @@ from bot.services.tickets.history import (
     dump_detail,
 )
 from bot.services.tickets.indexes import TicketIndexes
-from bot.services.tickets.listeners import UrgentListeners
+from bot.services.tickets.listeners import UrgentChange, UrgentListeners, all_or_nothing
 from bot.services.tickets.vocabulary import (
     ALERT_URGENCIES,
     FEEDBACK_PARTS,
@@ -128,22 +128,29 @@ class TicketActions:
 
     def set_urgency(self, *, ticket_id: int, urgency: str, actor_id: int,
                     note: str = "") -> Ticket:
-        """Re-mark a ticket's urgency; marking it 紧急/涉稳/重点 raises an alert (with `note`)."""
+        """Re-mark a ticket's urgency; marking it 紧急/涉稳/重点 raises an alert (with `note`)
+        in the same transaction: if the alert cannot be stored, the urgency stays as it was
+        (`Refusal.urgent_not_saved`)."""
         now = self.clock.now()
-        with session_scope(self.engine) as s:
-            t = s.get(Ticket, ticket_id)
-            if t is None:
-                raise TicketError(Refusal.not_found)
-            if t.urgency == urgency:
-                raise TicketError(Refusal.same_urgency, urgency=urgency)
-            detail = UrgencyChanged(old=t.urgency, new=urgency)
-            t.urgency, t.updated_at = urgency, now
-            s.add(t)
-            s.add(TicketEvent(ticket_id=t.id, at=now, actor_id=actor_id,
-                              action=EventName.urgency.value, from_status=t.status,
-                              to_status=t.status, detail=dump_detail(detail)))
-        if urgency in ALERT_URGENCIES:
-            self.urgent.tell(t, actor_id, note)
+        change = UrgentChange("", urgency, remark=True) if urgency in ALERT_URGENCIES \
+            else None
+        with all_or_nothing(change):
+            with session_scope(self.engine) as s:
+                t = s.get(Ticket, ticket_id, with_for_update=True)
+                if t is None:
+                    raise TicketError(Refusal.not_found)
+                if t.urgency == urgency:
+                    raise TicketError(Refusal.same_urgency, urgency=urgency)
+                if change is not None:
+                    change.platform_no = t.platform_no
+                detail = UrgencyChanged(old=t.urgency, new=urgency)
+                t.urgency, t.updated_at = urgency, now
+                s.add(t)
+                s.add(TicketEvent(ticket_id=t.id, at=now, actor_id=actor_id,
+                                  action=EventName.urgency.value, from_status=t.status,
+                                  to_status=t.status, detail=dump_detail(detail)))
+                if change is not None:
+                    self.urgent.tell(s, t, actor_id, note)
         return t
 
 

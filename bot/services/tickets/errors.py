@@ -27,6 +27,8 @@ class Refusal(enum.StrEnum):
     not_complex = "not_complex"
     reclass_closed = "reclass_closed"  # status
     same_urgency = "same_urgency"  # urgency
+    # an urgent ticket's alert could not be stored with it: nothing was logged / re-marked
+    urgent_not_saved = "urgent_not_saved"  # platform_no, urgency, remark (bool)
 
 
 class TicketError(ValueError):

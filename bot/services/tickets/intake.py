@@ -1,11 +1,16 @@
-"""Logging a ticket (登记): check it, count its deadlines, store it, warn, tell listeners."""
+"""Logging a ticket (登记): check it, count its deadlines, store it, warn, tell listeners.
+
+An urgent ticket is stored in the same transaction as its alert (the listeners run inside
+it): both or neither, and when neither the person is told it was not logged."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.clock import Clock
 from bot.services.calendar.work import WorkCalendar
@@ -13,7 +18,7 @@ from bot.services.tickets.deadlines import DeadlinePolicy, Deadlines
 from bot.services.tickets.errors import Refusal, TicketError
 from bot.services.tickets.fields import ParsedTicket
 from bot.services.tickets.indexes import TicketIndexes
-from bot.services.tickets.listeners import UrgentListeners
+from bot.services.tickets.listeners import UrgentChange, UrgentListeners, all_or_nothing
 from bot.services.tickets.queries import by_number
 from bot.services.tickets.repeats import WarningFinder, Warnings
 from bot.services.tickets.vocabulary import (
@@ -26,6 +31,7 @@ from bot.services.tickets.workflow import Status
 from models.db import session_scope
 from models.ticket import Ticket, TicketEvent
 
+log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Created:
@@ -54,33 +60,51 @@ class TicketIntake:
             raise TicketError(Refusal.consult_only)
         now = self.clock.now()
         received = data.received_at or now
-        dl = self.policy.compute(received_at=received, urgency=data.urgency or DEFAULT_URGENCY,
+        urgency = data.urgency or DEFAULT_URGENCY
+        dl = self.policy.compute(received_at=received, urgency=urgency,
                                  request_type=data.request_type or "", calendar=self.calendar,
                                  complex_case=complex_case, answered_on_spot=answered_on_spot,
                                  platform_deadline=data.platform_deadline)
-        with session_scope(self.engine) as s:
-            existing = by_number(s, data.platform_no or "")
-            if existing is not None:
-                raise TicketError(Refusal.duplicate, platform_no=existing.platform_no,
-                                  status=existing.status)
-            t = _row(data, received, dl, actor_id=actor_id, now=now, complex_case=complex_case)
-            if self.policy.classes[dl.policy_class].no_deadlines:
-                t.status, t.closed_at = Status.closed.value, now  # e.g. 咨询 answered on the spot
-            s.add(t)
-            s.flush()
-            warnings = self.warnings.find(s, t, now)
-            t.repeat_count = len(warnings.repeat_refs)
-            t.repeat_refs = "、".join(warnings.repeat_refs)[:512]
-            t.similar_refs = "、".join(x.platform_no for x in warnings.similar)[:512]
-            s.add(t)
-            s.add(TicketEvent(ticket_id=t.id, at=now, actor_id=actor_id,
-                              action=EventName.logged.value, from_status=None,
-                              to_status=t.status))
-        self.indexes.add(t)
-        alert = t.urgency in ALERT_URGENCIES
-        if alert:
-            self.urgent.tell(t, actor_id, "")
+        alert = urgency in ALERT_URGENCIES
+        # An urgent ticket and its alert commit together, or neither does (see listeners).
+        change = UrgentChange(data.platform_no or "", urgency, remark=False) if alert else None
+        with all_or_nothing(change):
+            with session_scope(self.engine) as s:
+                t, warnings = self._store(s, data, received, dl, actor_id=actor_id, now=now,
+                                          complex_case=complex_case)
+                if alert:
+                    self.urgent.tell(s, t, actor_id, "")
+        self._index(t)
         return Created(t, warnings, alert)
+
+    def _store(self, s: Session, data: ParsedTicket, received: datetime, dl: Deadlines, *,
+               actor_id: int, now: datetime, complex_case: bool) -> tuple[Ticket, Warnings]:
+        existing = by_number(s, data.platform_no or "")
+        if existing is not None:
+            raise TicketError(Refusal.duplicate, platform_no=existing.platform_no,
+                              status=existing.status)
+        t = _row(data, received, dl, actor_id=actor_id, now=now, complex_case=complex_case)
+        if self.policy.classes[dl.policy_class].no_deadlines:
+            t.status, t.closed_at = Status.closed.value, now  # e.g. 咨询 answered on the spot
+        s.add(t)
+        s.flush()
+        warnings = self.warnings.find(s, t, now)
+        t.repeat_count = len(warnings.repeat_refs)
+        t.repeat_refs = "、".join(warnings.repeat_refs)[:512]
+        t.similar_refs = "、".join(x.platform_no for x in warnings.similar)[:512]
+        s.add(t)
+        s.add(TicketEvent(ticket_id=t.id, at=now, actor_id=actor_id,
+                          action=EventName.logged.value, from_status=None,
+                          to_status=t.status))
+        return t, warnings
+
+    def _index(self, t: Ticket) -> None:
+        """The ticket is stored: a failing in-memory index must not make it look unlogged
+        (the indexes are rebuilt from the database at the next start)."""
+        try:
+            self.indexes.add(t)
+        except Exception:
+            log.exception("ticket %s logged but not indexed", t.id)
 
 
 def _row(data: ParsedTicket, received: datetime, dl: Deadlines, *, actor_id: int,
