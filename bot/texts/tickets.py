@@ -118,7 +118,8 @@ FIELD_PROBLEMS: dict[Issue, str] = {
                      "请按“一级分类/二级分类”输入。"),
     Issue.category_l2: ("问题分类“{value}”缺少或无法识别二级分类，可选：{options}。"
                         "请按“一级分类/二级分类”输入。"),
-    Issue.time: "{label}“{value}”无法识别，请按“2026-11-25 09:12”的格式输入。",
+    Issue.time: ("{label}“{value}”不是有效的时间，请重新输入，例如“2026-11-25 09:12”"
+                 "或“11月25日9时12分”（分钟写两位）。"),
     Issue.time_future: "来电时间“{value}”晚于当前时间，请核对后重新输入。",
     Issue.deadline_early: "办理时限“{value}”早于来电时间，请核对后重新输入。",
     Issue.unknown_field: "未知字段：{value}",
@@ -177,6 +178,9 @@ def refusal(exc: TicketError) -> str:
     fields = dict(exc.fields)
     if exc.code is Refusal.not_allowed:
         fields["why"] = WHY_NOT[Action(str(fields["action"]))]
+    if exc.code is Refusal.incomplete:  # field names → their labels
+        names: list[str] = list(fields["missing"])  # type: ignore[call-overload]
+        fields["missing"] = [FIELD_LABELS_ZH.get(f, f) for f in names]
     if "missing" in fields:
         fields["missing"] = "、".join(fields["missing"])  # type: ignore[call-overload]
     return REFUSALS[exc.code].format(**fields)

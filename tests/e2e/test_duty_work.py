@@ -1,0 +1,106 @@
+"""Issue 14, "Duty work" (items 6–11), end to end through the emulator: a paste in the /new
+dialogue, call times, acknowledging a missed alert, overdue stages, feedback and 办结, wording.
+
+Each test's docstring names the item it covers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot.clock import SHANGHAI
+from tests.e2e.harness import STAFF, Harness, text_of
+from tests.e2e.test_tickets import PASTE, card_of
+
+NO = "2026112500123"
+BODY = PASTE.removeprefix("/new\n")
+
+
+def at(*args: int) -> datetime:
+    return datetime(*args, tzinfo=SHANGHAI)
+
+
+# ------------------------------------------------------------------ item 6: paste in dialogue
+async def test_paste_after_bare_new_logs_the_ticket(team: Harness):
+    """Item 6: bare /new, then the ticket pasted as the next message: one step, not the
+    ticket number."""
+    assert "工单编号" in text_of(await team.say(STAFF, "/new"))
+    replies = await team.say(STAFF, BODY)
+    assert "格式不正确" not in text_of(replies)
+    card = card_of(replies)
+    assert "已登记" in text_of(replies) and NO in card["text"]
+    t = team.svc.tickets.get(NO)
+    assert t is not None and t.citizen_name == "张三丰"
+    assert t.received_at == at(2026, 11, 25, 9, 12)
+
+
+async def test_paste_while_another_field_is_asked(team: Harness):
+    """Item 6: whatever field is asked (here 联系电话, then 诉求类型), a message with two or
+    more labelled lines (ASCII colons too) is read as a paste and fills the draft."""
+    text = text_of(await team.say(STAFF, "/new\n工单编号：2026112500999\n来电人：李四"))
+    assert "联系电话" in text
+    asked = text_of(await team.say(STAFF, "联系电话: 13900001111\n地址: 朝阳区某街1号"))
+    assert "诉求类型" in asked  # the paste filled 联系电话; the next missing field is asked
+    rest = ("诉求类型：咨询\n问题分类：疫苗接种/接种门诊服务\n承办单位：朝阳疾控\n"
+            "紧急程度：一般\n诉求内容：想问狂犬疫苗在哪里打")
+    card = card_of(await team.say(STAFF, rest))
+    assert "已登记" in card["text"] or "2026112500999" in card["text"]
+    t = team.svc.tickets.get("2026112500999")
+    assert t is not None and (t.phone, t.citizen_name, t.request_type) == (
+        "13900001111", "李四", "咨询")
+    assert t.address == "朝阳区某街1号" and "狂犬疫苗" in t.content
+
+
+async def test_single_labelled_line_is_still_an_answer(team: Harness):
+    """Item 6: one labelled line is an ordinary answer to the field asked."""
+    await team.say(STAFF, "/new")
+    assert "格式不正确" in text_of(await team.say(STAFF, "工单编号：12#4"))
+
+
+# ------------------------------------------------------------------ item 7: call times
+@pytest.mark.parametrize("written", [
+    "2026/11/25 08:30", "11月25日8时30分", "2026年11月25日 08:30", "11-25 08:30",
+    "2026-11-25 08:30", "11月25日 上午8点半",
+])
+async def test_common_call_time_writings_are_read(team: Harness, written: str):
+    """Item 7: the common writings of 来电时间 (without a year: the current one)."""
+    card = card_of(await team.say(STAFF, PASTE.replace("2026-11-25 09:12", written)))
+    assert "已登记" in card["text"]
+    assert team.svc.tickets.get(NO).received_at == at(2026, 11, 25, 8, 30)
+
+
+async def test_unreadable_call_time_is_asked_not_replaced_by_now(team: Harness):
+    """Item 7: "2026/11/25 14:3" and "2026-11-24 25:99" are refused with a clear message and
+    asked again; the one-step paste is not logged until the time is valid."""
+    replies = await team.say(STAFF, PASTE.replace("2026-11-25 09:12", "2026/11/25 14:3"))
+    text = text_of(replies)
+    assert "来电时间“2026/11/25 14:3”不是有效的时间" in text and "分钟写两位" in text
+    assert "请输入来电时间" in text and "已登记" not in text
+    assert team.svc.tickets.get(NO) is None  # not logged with "now"
+    again = text_of(await team.say(STAFF, "2026-11-24 25:99"))
+    assert "“2026-11-24 25:99”不是有效的时间" in again and team.svc.tickets.get(NO) is None
+    assert "晚于当前时间" in text_of(await team.say(STAFF, "2026-12-30 09:00"))
+    card = card_of(await team.say(STAFF, "11月25日9时12分"))
+    assert "已登记" in card["text"]
+    t = team.svc.tickets.get(NO)
+    assert t is not None and t.received_at == at(2026, 11, 25, 9, 12)
+    assert t.sign_by == at(2026, 11, 25, 11, 12)  # counted from the call, not from logging
+
+
+async def test_call_time_written_with_a_space(team: Harness):
+    """Item 7: "来电时间 2026/11/25 14:3" (a space, no colon) is read as the call time too —
+    and, being unreadable, asked for."""
+    paste = PASTE.replace("来电时间：2026-11-25 09:12", "来电时间 2026/11/25 9:3")
+    assert "请输入来电时间" in text_of(await team.say(STAFF, paste))
+    assert team.svc.tickets.get(NO) is None
+    await team.say(STAFF, "2026/11/25 09:03")
+    assert team.svc.tickets.get(NO).received_at == at(2026, 11, 25, 9, 3)
+
+
+async def test_no_call_time_counts_from_logging(team: Harness):
+    """Item 7 (what already worked): no 来电时间 line at all is logged now, as before."""
+    card = card_of(await team.say(STAFF, PASTE.replace("来电时间：2026-11-25 09:12\n", "")))
+    assert "已登记" in card["text"]
+    assert team.svc.tickets.get(NO).received_at == team.clock.now()
