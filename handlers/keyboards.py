@@ -21,6 +21,8 @@ ACTION_CODES: dict[Action, str] = {
     Action.extend: "ex",
 }
 CODE_ACTIONS = {v: k for k, v in ACTION_CODES.items()}
+#: The second tap of 办结 (the first only asks for it): `t1:cc:<ticket_id>`.
+CONFIRM_CLOSE = "cc"
 
 
 def ticket_actions(
@@ -39,6 +41,15 @@ def ticket_actions(
                                           callback_data=f"t1:hi:{ticket_id}"))
     rows.append(extra)
     return InlineKeyboardMarkup(rows)
+
+
+def confirm_close(ticket_id: int) -> InlineKeyboardMarkup:
+    """确认办结, or 取消 (which just shows the card's buttons again)."""
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(ticket_texts.BTN_CONFIRM_CLOSE,
+                             callback_data=f"t1:{CONFIRM_CLOSE}:{ticket_id}"),
+        InlineKeyboardButton(common_texts.BTN_CANCEL, callback_data=f"t1:rf:{ticket_id}"),
+    ]])
 
 
 def choices(

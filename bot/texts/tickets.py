@@ -49,6 +49,8 @@ ACTION_PROMPT = {
     "feedback": "请输入承办单位的反馈，需包括背景、过程、结果、后续四部分，例如：\n"
                 "背景：…\n过程：…\n结果：…\n后续：…",
     "feedback_more": "反馈还缺少：{parts}。请补充这几部分（可只发缺少的部分）。",
+    "feedback_unread": ("这条没有标明“背景：”“过程：”“结果：”“后续：”，未记入反馈。"),
+    "feedback_left_out": "未标明部分的文字未记入反馈：“{text}”",
     "supervise": "请输入督办原因（将要求承办单位二次处置）：",
     "give_back": "请输入退回原因（例如：不属于本委职责，应由××部门办理）：",
     "extend_date": "请输入新的办结时限，例如 2026-12-05 18:00：",
@@ -82,6 +84,9 @@ CALLBACK_OUTCOMES = ("已解决", "未解决", "未接通")  # button order: td1
 CALLBACK_OUTCOME = "回访：{outcome}"
 SATISFACTION_CHOSEN = "满意度：{satisfaction}"
 BTN_DISPATCH = "确定派发"
+BTN_CONFIRM_CLOSE = "确认办结"
+CLOSE_CONFIRM = "<b>确认办结此工单？</b>办结后不能再修改，请点“确认办结”。"
+CLOSE_CONFIRM_SHORT = "请再点“确认办结”完成办结。"
 BTN_SKIP = "跳过"
 BTN_REFRESH = "刷新"
 BTN_HISTORY = "全部记录"
@@ -184,6 +189,17 @@ def refusal(exc: TicketError) -> str:
     if "missing" in fields:
         fields["missing"] = "、".join(fields["missing"])  # type: ignore[call-overload]
     return REFUSALS[exc.code].format(**fields)
+
+
+def feedback_more(missing: list[str], *, read_nothing: bool, left_out: str) -> str:
+    """What the feedback still lacks, after saying what of this message was not taken."""
+    lines = []
+    if read_nothing:
+        lines.append(ACTION_PROMPT["feedback_unread"])
+    elif left_out:
+        lines.append(ACTION_PROMPT["feedback_left_out"].format(text=escape(left_out[:40])))
+    lines.append(ACTION_PROMPT["feedback_more"].format(parts="、".join(missing)))
+    return "\n".join(lines)
 
 
 def urgency_label(urgency: str) -> str:

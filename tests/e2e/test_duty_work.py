@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 
 from bot.clock import SHANGHAI
-from tests.e2e.harness import STAFF, Harness, text_of
+from tests.e2e.harness import STAFF, Harness, buttons, text_of
 from tests.e2e.test_tickets import PASTE, card_of
 
 NO = "2026112500123"
@@ -104,3 +104,57 @@ async def test_no_call_time_counts_from_logging(team: Harness):
     card = card_of(await team.say(STAFF, PASTE.replace("来电时间：2026-11-25 09:12\n", "")))
     assert "已登记" in card["text"]
     assert team.svc.tickets.get(NO).received_at == team.clock.now()
+
+
+# ------------------------------------------------------------------ item 10: feedback, 办结
+async def _to_dispatched(h: Harness) -> dict:
+    card = card_of(await h.say(STAFF, PASTE))
+    await h.press(STAFF, card, "签收")
+    picker = (await h.press(STAFF, h.current(card), "派发"))[-1]
+    await h.press(STAFF, picker, "确定派发")
+    return h.current(card)
+
+
+async def test_rejected_feedback_is_not_glued_onto_the_accepted_one(team: Harness):
+    """Item 10: "已经处理好了" (no parts) is refused and left out; only the labelled parts
+    are stored, in order, whatever came around them."""
+    card = await _to_dispatched(team)
+    await team.press(STAFF, card, "反馈")
+    refused = text_of(await team.say(STAFF, "已经处理好了"))
+    assert "未记入反馈" in refused and "背景、过程、结果、后续" in refused
+    partly = text_of(await team.say(STAFF, "医院说：\n过程：医院已核实。\n背景：市民挂号。"))
+    assert "“医院说：”" in partly and "结果、后续" in partly
+    await team.say(STAFF, "结果：已向市民道歉。\n后续：加强培训。")
+    t = team.svc.tickets.get(NO)
+    assert t is not None and t.status == "已反馈"
+    feedback = [e for e in team.svc.tickets.events(t.id, limit=20) if e.action == "反馈"][-1]
+    assert feedback.note == ("背景：市民挂号。\n过程：医院已核实。\n结果：已向市民道歉。\n"
+                             "后续：加强培训。")
+    assert "已经处理好了" not in feedback.note and "医院说" not in feedback.note
+
+
+async def test_close_asks_for_one_confirming_tap(team: Harness):
+    """Item 10: 办结 asks first (确认办结 / 取消); 取消 changes nothing; 确认办结 closes."""
+    from bot.services.tickets.actions import ActionInput
+    from bot.services.tickets.workflow import Action
+
+    card = await _to_dispatched(team)
+    t = team.svc.tickets.get(NO)
+    team.svc.tickets.apply(ticket_id=t.id, action=Action.feedback, actor_id=STAFF,
+                           data=ActionInput(note="背景：a\n过程：b\n结果：c\n后续：d"))
+    team.svc.tickets.apply(ticket_id=t.id, action=Action.callback, actor_id=STAFF,
+                           data=ActionInput(solved=True, satisfaction="满意"))
+    await team.press(STAFF, card, "刷新")
+    mark = team.emu.mark()
+    await team.press(STAFF, team.current(card), "办结")
+    asked = team.current(card)
+    assert "确认办结此工单" in asked["text"] and buttons(asked) == ["确认办结", "取消"]
+    assert "确认办结" in team.callback_answers(mark)[-1]["text"]
+    assert team.svc.tickets.get(NO).status == "已回访"  # one tap closes nothing
+    await team.press(STAFF, asked, "取消")
+    assert "办结" in buttons(team.current(card)) and "确认办结" not in team.current(card)["text"]
+    assert team.svc.tickets.get(NO).status == "已回访"
+    await team.press(STAFF, team.current(card), "办结")
+    await team.press(STAFF, team.current(card), "确认办结")
+    assert team.svc.tickets.get(NO).status == "已办结"
+    assert "已办结" in team.current(card)["text"]

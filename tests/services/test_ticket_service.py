@@ -117,7 +117,7 @@ def test_urgency_complex_and_closing_at_logging_are_worded(tickets: TicketServic
     unreached = tickets.create(data=parsed(), actor_id=STAFF).ticket
     assert unreached.id is not None
     for action, data in ((Action.sign, None), (Action.dispatch, ActionInput(units=["朝阳医院"])),
-                         (Action.feedback, ActionInput(note="背景过程结果后续")),
+                         (Action.feedback, ActionInput(note="背景：a 过程：b 结果：c 后续：d")),
                          (Action.callback, ActionInput(reached=False))):
         tickets.apply(ticket_id=unreached.id, action=action, actor_id=STAFF, data=data)
     assert words(tickets, unreached, clock)[-1] == ("回访", "未接通")

@@ -18,6 +18,7 @@ from bot.services.calendar.work import WorkCalendar
 from bot.services.tickets import workflow
 from bot.services.tickets.deadlines import DeadlinePolicy
 from bot.services.tickets.errors import Refusal, TicketError
+from bot.services.tickets.feedback import missing_feedback_parts
 from bot.services.tickets.history import (
     CalledBack,
     Dispatched,
@@ -29,12 +30,7 @@ from bot.services.tickets.history import (
 )
 from bot.services.tickets.indexes import TicketIndexes
 from bot.services.tickets.listeners import UrgentListeners
-from bot.services.tickets.vocabulary import (
-    ALERT_URGENCIES,
-    FEEDBACK_PARTS,
-    SATISFACTION,
-    EventName,
-)
+from bot.services.tickets.vocabulary import ALERT_URGENCIES, SATISFACTION, EventName
 from bot.services.tickets.workflow import OPEN_STATUSES, Action
 from models.db import session_scope
 from models.ticket import Ticket, TicketEvent
@@ -52,11 +48,6 @@ class ActionInput:
     reached: bool = True
     recording: str = ""
     new_deadline: datetime | None = None
-
-
-def missing_feedback_parts(text: str) -> list[str]:
-    """The required parts of a unit's feedback that the text does not label."""
-    return [p for p in FEEDBACK_PARTS if p not in text]
 
 
 class TicketActions:
