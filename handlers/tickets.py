@@ -84,7 +84,7 @@ async def open_tickets(update: Update, context: BotContext, member: Member) -> N
 
 @guard("overdue")
 async def overdue(update: Update, context: BotContext, member: Member) -> None:
-    """List open tickets past their completion deadline, most overdue first."""
+    """List open tickets late at any stage (签收, 联系, 首次反馈, 办结), most overdue first."""
     await _send_list(update, context, "overdue", 1, member)
 
 

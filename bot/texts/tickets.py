@@ -13,6 +13,7 @@ from datetime import datetime, tzinfo
 from html import escape
 
 from bot.services.privacy import mask_name, mask_phone, mask_text
+from bot.services.tickets import stages
 from bot.services.tickets.errors import Refusal, TicketError
 from bot.services.tickets.fields import FieldProblem, Issue
 from bot.services.tickets.history import (
@@ -64,7 +65,8 @@ DISPATCH_NONE = "请至少选择一个承办单位。"
 EXTEND_BAD_DATE = "无法识别“{value}”，请按 2026-12-05 18:00 的格式输入新的办结时限。"
 LIST_EMPTY = "没有符合条件的工单。"
 LIST_HEAD = {"mine": "<b>我的在办工单</b>", "open": "<b>全部在办工单</b>",
-             "overdue": "<b>已超时工单</b>", "find": "<b>搜索结果</b>"}
+             "overdue": "<b>已超时工单</b>（签收、联系、首次反馈或办结超时）",
+             "find": "<b>搜索结果</b>"}
 LIST_PAGE = "第 {page}/{pages} 页，共 {total} 件"
 COMPLEX_USAGE = ("用法：/complex &lt;工单编号&gt; 标记为复杂疑难（办结时限按复杂疑难重新计算）；"
                  "/complex &lt;工单编号&gt; 取消 撤销标记")
@@ -241,18 +243,19 @@ def render_card(t: Ticket, events: list[TicketEvent], *, now: datetime, masked: 
     return "\n".join(lines)
 
 
+STAGE_NAMES: dict[stages.Stage, str] = {
+    stages.Stage.sign: "签收", stages.Stage.contact: "联系",
+    stages.Stage.feedback: "首次反馈", stages.Stage.complete: "办结",
+}
+PROVISIONAL = "（暂定，节假日安排未导入）"
+
+
 def _deadline_lines(t: Ticket, now: datetime) -> list[str]:
-    if t.status in (Status.closed, Status.returned):
-        return []
+    """One line per stage still pending (the same stages /overdue and the lists use)."""
     out = []
-    mark = "（暂定，节假日安排未导入）" if t.deadlines_provisional else ""
-    if t.status == Status.new and t.sign_by:
-        out.append(f"签收时限：{fmt_dt(t.sign_by, now)}（{time_left(t.sign_by, now)}）")
-    if t.contacted_at is None and t.contact_by:
-        out.append(f"联系时限：{fmt_dt(t.contact_by, now)}（{time_left(t.contact_by, now)}）")
-    if t.complete_by:
-        out.append(f"办结时限：{fmt_dt(t.complete_by, now)}（{time_left(t.complete_by, now)}）"
-                   + mark)
+    for stage, due in stages.pending(t):
+        mark = PROVISIONAL if stage is stages.Stage.complete and t.deadlines_provisional else ""
+        out.append(f"{STAGE_NAMES[stage]}时限：{fmt_dt(due, now)}（{time_left(due, now)}）{mark}")
     return out
 
 
@@ -317,7 +320,15 @@ def history(platform_no: str, events: list[TicketEvent], *, now: datetime,
 
 
 def list_line(t: Ticket, now: datetime) -> str:
-    due = f" · {time_left(t.complete_by, now)}" if t.complete_by else ""
+    """One ticket in a list: every overdue stage named (as on the card), else the next one."""
+    late = stages.overdue(t, now)
+    nxt = stages.next_due(t)
+    if late:
+        due = " · ⏰" + "；".join(f"{STAGE_NAMES[s]}{time_left(d, now)}" for s, d in late)
+    elif nxt is not None:
+        due = f" · {STAGE_NAMES[nxt[0]]}{time_left(nxt[1], now)}"
+    else:
+        due = ""
     return (f"{URGENCY_MARK.get(t.urgency, '')}<code>{escape(t.platform_no)}</code> "
             f"{escape(t.status)} · {escape(t.category_l1)} · {escape(t.unit)}{due}")
 

@@ -158,3 +158,62 @@ async def test_close_asks_for_one_confirming_tap(team: Harness):
     await team.press(STAFF, team.current(card), "确认办结")
     assert team.svc.tickets.get(NO).status == "已办结"
     assert "已办结" in team.current(card)["text"]
+
+
+# ------------------------------------------------------------------ item 9: overdue stages
+def _the(messages: list[dict], head: str) -> str:
+    """The one reply that starts with `head` (reminders may arrive in between)."""
+    found = [m["text"] for m in messages if (m.get("text") or "").startswith(head)]
+    assert found, [m.get("text") for m in messages]
+    return found[-1]
+
+
+def _line(text: str, no: str) -> str:
+    return next(x for x in text.splitlines() if no in x)
+
+
+async def test_overdue_lists_every_late_stage_and_agrees_with_the_card(team: Harness):
+    """Item 9: /overdue lists tickets late at 签收, 联系, 首次反馈 or 办结, naming the stage, in
+    the same words as the card and the /open and /mine lines."""
+    from bot.services.tickets.actions import ActionInput
+    from bot.services.tickets.workflow import Action
+
+    def log(no: str) -> int:
+        t = team.svc.tickets.get(no)
+        assert t is not None and t.id is not None
+        return t.id
+
+    a, b, c, d = "2026112500201", "2026112500202", "2026112500203", "2026112500204"
+    for no, urgency in ((a, "一般"), (b, "急"), (c, "一般"), (d, "紧急")):
+        await team.say(STAFF, PASTE.replace(NO, no).replace("程度：一般", f"程度：{urgency}"))
+    svc = team.svc.tickets
+    svc.apply(ticket_id=log(b), action=Action.sign, actor_id=STAFF)
+    svc.apply(ticket_id=log(b), action=Action.contact, actor_id=STAFF)
+    svc.apply(ticket_id=log(c), action=Action.sign, actor_id=STAFF)
+    for action, data in ((Action.sign, None), (Action.contact, None),
+                         (Action.dispatch, ActionInput(units=["首都医科大学附属北京朝阳医院"]))):
+        svc.apply(ticket_id=log(d), action=action, actor_id=STAFF, data=data)
+
+    team.clock.set(at(2026, 11, 25, 19, 0))
+    text = _the(await team.say(STAFF, "/overdue"), "已超时工单")
+    assert _line(text, a).endswith("⏰签收已超时 7 小时 48 分钟")  # the issue's case
+    assert _line(text, d).endswith("⏰首次反馈已超时 7 小时 48 分钟")  # 紧急: 2 h
+    assert b not in text and c not in text
+    card = card_of(await team.say(STAFF, f"/t {a}"))
+    assert "签收时限：11月25日 11:12（已超时 7 小时 48 分钟）" in card["text"]
+    d_card = card_of(await team.say(STAFF, f"/t {d}"))
+    assert "首次反馈时限：11月25日 11:12（已超时 7 小时 48 分钟）" in d_card["text"]
+    for command, head in (("/open", "全部在办工单"), ("/mine", "我的在办工单")):
+        listed = _the(await team.say(STAFF, command), head)
+        assert "⏰签收已超时 7 小时 48 分钟" in _line(listed, a)
+        assert "⏰" not in _line(listed, b) and "办结还剩" in _line(listed, b)
+
+    team.clock.set(at(2026, 11, 27, 10, 0))  # 联系 (1 working day) and 急's 办结 (24 h) too
+    text = _the(await team.say(STAFF, "/overdue"), "已超时工单")
+    assert _line(text, a).endswith("⏰签收已超时 1 天 22 小时；联系已超时 10 小时")
+    assert _line(text, b).endswith("⏰办结已超时 1 天")
+    assert _line(text, c).endswith("⏰联系已超时 10 小时")
+    pos = {x: text.index(x) for x in (a, b, c, d)}
+    assert max(pos[a], pos[d]) < pos[b] < pos[c]  # the most overdue first
+    card = card_of(await team.say(STAFF, f"/t {c}"))
+    assert "联系时限：11月26日 23:59（已超时 10 小时）" in card["text"]
