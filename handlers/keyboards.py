@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.services.tickets.workflow import Action, allowed_actions
+from bot.texts import alerts as alert_texts
 from bot.texts import common as common_texts
 from bot.texts import tickets as ticket_texts
 
@@ -41,6 +42,14 @@ def ticket_actions(
                                           callback_data=f"t1:hi:{ticket_id}"))
     rows.append(extra)
     return InlineKeyboardMarkup(rows)
+
+
+def with_alert_buttons(markup: InlineKeyboardMarkup, alert_id: int) -> InlineKeyboardMarkup:
+    """A card's buttons with 收到/暂缓 of the ticket's waiting alert on top (for people who
+    may press them)."""
+    rows = [[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in alert_texts.alert_buttons(alert_id, loose=True)]
+    return InlineKeyboardMarkup(rows + [list(row) for row in markup.inline_keyboard])
 
 
 def confirm_close(ticket_id: int) -> InlineKeyboardMarkup:

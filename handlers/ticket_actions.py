@@ -50,8 +50,8 @@ class Pending:
     feedback: dict[str, str] = field(default_factory=dict)  # the parts accepted so far
 
 
-async def _refresh_card(context: BotContext, p: Pending) -> None:
-    card = card_for(context, p.ticket_id, masked=p.masked)
+async def _refresh_card(context: BotContext, p: Pending, viewer: Member | None = None) -> None:
+    card = card_for(context, p.ticket_id, masked=p.masked, viewer=viewer)
     if card is None:
         return
     text, markup = card
@@ -94,7 +94,7 @@ async def on_button(update: Update, context: BotContext, member: Member) -> int:
     p = Pending(ticket_id, Action.sign, query.message.chat.id, query.message.message_id, masked)
     if code == "rf":
         await query.answer()
-        await _refresh_card(context, p)
+        await _refresh_card(context, p, member)
         return ConversationHandler.END
     if code == "hi":
         await query.answer()

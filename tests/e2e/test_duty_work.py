@@ -6,12 +6,24 @@ Each test's docstring names the item it covers.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
 from bot.clock import SHANGHAI
-from tests.e2e.harness import STAFF, Harness, buttons, text_of
+from tests.e2e.harness import (
+    ADMIN,
+    DUTY_GROUP,
+    LEADER,
+    LEADER_GROUP,
+    MANAGER,
+    STAFF,
+    STAFF2,
+    Harness,
+    buttons,
+    text_of,
+)
+from tests.e2e.test_alerts import alert_of
 from tests.e2e.test_tickets import PASTE, card_of
 
 NO = "2026112500123"
@@ -217,3 +229,112 @@ async def test_overdue_lists_every_late_stage_and_agrees_with_the_card(team: Har
     assert max(pos[a], pos[d]) < pos[b] < pos[c]  # the most overdue first
     card = card_of(await team.say(STAFF, f"/t {c}"))
     assert "联系时限：11月26日 23:59（已超时 10 小时）" in card["text"]
+
+
+# ------------------------------------------------------------------ item 8: a missed alert
+URGENT_NO = "2026112500777"
+
+
+async def _log_urgent(h: Harness) -> None:
+    from tests.e2e.test_alerts import PASTE as URGENT_PASTE
+
+    mark = h.emu.mark()
+    await h.say(STAFF, URGENT_PASTE)
+    await h.emu.wait_for_message(DUTY_GROUP, contains=URGENT_NO, after=mark)
+
+
+def _copies(h: Harness, chat_id: int) -> list[dict]:
+    return [c.result for c in h.emu.calls if c.method == "sendMessage" and c.ok
+            and c.result["chat"]["id"] == chat_id and URGENT_NO in c.result["text"]
+            and "案件提醒" in c.result["text"]]
+
+
+async def test_alerts_lists_each_waiting_alert_with_its_buttons(team: Harness):
+    """Item 8: /alerts sends each waiting alert again, with 收到/暂缓, to whoever may press
+    them (leaders, managers, admins); the copy is a real copy: 收到 on it acknowledges and every
+    copy is edited. Staff get the list only, with nothing to press."""
+    await _log_urgent(team)
+    staff_list = await team.say(STAFF, "/alerts")
+    assert URGENT_NO in text_of(staff_list) and "补发" not in text_of(staff_list)
+    assert not any(buttons(m) for m in staff_list)
+    mark = team.emu.mark()
+    listed = text_of(await team.say(MANAGER, "/alerts"))
+    assert URGENT_NO in listed and "下面逐条补发其中 1 条" in listed
+    again = await team.emu.wait_for_message(MANAGER, contains="待确认", after=mark)
+    assert URGENT_NO in again["text"] and buttons(again) == ["收到", "暂缓"]
+    assert "刚刚发出，尚无人确认" in again["text"]
+    await team.press(MANAGER, again, "收到")
+    a = alert_of(team)
+    assert a is not None and a.acked_by == MANAGER
+    leader_copy = _copies(team, LEADER)[0]
+    await team.emu.wait_for_call(lambda c: c.method == "editMessageText" and c.ok
+                                 and c.result["message_id"] == leader_copy["message_id"]
+                                 and c.result["chat"]["id"] == LEADER)
+    for copy in (again, leader_copy):  # the copy sent again is edited like the first one
+        now = team.current(copy)
+        assert "赵经理 已于" in now["text"] and not buttons(now)
+    assert "目前没有未结束的紧急提醒" in text_of(await team.say(MANAGER, "/alerts"))
+
+
+async def test_ticket_card_shows_the_alert_buttons_to_those_who_may_press(team: Harness):
+    """Item 8: /t of an alerted ticket shows 收到/暂缓 to a leader (not to staff); 收到 there
+    acknowledges and takes just those two buttons off the card."""
+    await _log_urgent(team)
+    staff_card = card_of(await team.say(STAFF, f"/t {URGENT_NO}"))
+    assert "收到" not in buttons(staff_card)
+    card = card_of(await team.say(LEADER, f"/t {URGENT_NO}"))
+    assert buttons(card)[:2] == ["收到", "暂缓"] and "刷新" in buttons(card)
+    await team.press(LEADER, card, "收到")
+    assert "已确认" in team.callback_answers()[-1]["text"]
+    assert alert_of(team).acked_by == LEADER
+    after = team.current(card)
+    assert "收到" not in buttons(after) and "刷新" in buttons(after)
+    again = card_of(await team.say(LEADER, f"/t {URGENT_NO}"))
+    assert "收到" not in buttons(again)
+
+
+async def test_leader_start_sends_again_what_waits_for_them(team: Harness):
+    """Item 8: a leader who never received the alert (had not opened the bot) gets it on
+    /start, with its buttons; someone the alert did not go to gets no such line."""
+    team.emu.block(LEADER)
+    await _log_urgent(team)
+    await team.emu.wait_for_message(MANAGER, contains="提醒未送达")
+    team.emu.unblock(LEADER)
+    mark = team.emu.mark()
+    greeting = text_of(await team.say(LEADER, "/start"))
+    assert "王主任" in greeting and "有 1 条紧急提醒等待您确认" in greeting
+    copy = await team.emu.wait_for_message(LEADER, contains="待确认", after=mark)
+    assert buttons(copy) == ["收到", "暂缓"] and URGENT_NO in copy["text"]
+    assert "等待您确认" not in text_of(await team.say(MANAGER, "/start"))  # not sent to him
+    await team.press(LEADER, copy, "收到")
+    assert alert_of(team).acked_by == LEADER
+    assert "等待您确认" not in text_of(await team.say(LEADER, "/start"))  # nothing waits now
+
+
+async def test_copies_without_buttons_never_ask_for_them(team: Harness):
+    """Item 8: the duty group's notice and a staff duty officer's copy carry no buttons and
+    do not ask to press one; after 暂缓 every copy keeps its own buttons (the duty group's
+    still none, the leaders' still 收到/暂缓)."""
+    now = team.clock.now()
+    team.svc.roster.set_slot(d=now.date(), shift_name="白班", people=["李值班"], actor_id=ADMIN)
+    await _log_urgent(team)
+    group = (await team.emu.wait_for_message(DUTY_GROUP, contains="案件提醒"))
+    assert not buttons(group) and "请点“收到”" not in group["text"]
+    assert "等待领导点“收到”确认" in group["text"]
+    leader = await team.emu.wait_for_message(LEADER, contains="案件提醒")
+    assert "请点“收到”确认" in leader["text"] and buttons(leader) == ["收到", "暂缓"]
+    mark = team.emu.mark()
+    team.clock.advance(timedelta(minutes=10))  # level 2: main leaders, leaders' group, duty
+    duty = await team.emu.wait_for_message(STAFF2, contains="升级提醒", after=mark)
+    assert not buttons(duty) and "请点“收到”" not in duty["text"]
+    assert "已 10 分钟无人确认" in duty["text"]
+    replies = await team.press(LEADER, leader, "暂缓")
+    await team.press(LEADER, replies[-1], "会议中")
+    await team.emu.wait_for_call(lambda c: c.method == "editMessageText" and c.ok
+                                 and c.result["chat"]["id"] == DUTY_GROUP)
+    await team.emu.idle(quiet=0.3)
+    assert "暂缓至" in team.current(group)["text"] and not buttons(team.current(group))
+    assert not buttons(team.current(duty))
+    assert buttons(team.current(leader)) == ["收到", "暂缓"]
+    lg = _copies(team, LEADER_GROUP)[0]
+    assert buttons(team.current(lg)) == ["收到", "暂缓"]
