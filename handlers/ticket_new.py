@@ -70,10 +70,8 @@ async def _next(update: Update, context: BotContext, member: Member) -> int:
     assert created.ticket.id is not None
     card = card_for(context, created.ticket.id, masked=False)
     assert card is not None
-    text, markup = card
-    warnings = texts.render_warnings(created.warnings)
-    await reply(update, "\n".join(x for x in (texts.NEW_CREATED, text, warnings) if x),
-                reply_markup=markup)
+    text, markup = card  # the card shows the warnings found at logging
+    await reply(update, f"{texts.NEW_CREATED}\n{text}", reply_markup=markup)
     return ConversationHandler.END
 
 
@@ -93,7 +91,7 @@ async def _ask(update: Update, context: BotContext, field: str) -> None:
     prompt = texts.FIELD_PROMPTS_ZH[field]
     if options:
         per_row = 1 if field == "unit" else 3
-        await reply(update, prompt + texts.ASK_CHOICE_HINT,
+        await reply(update, texts.with_choice_hint(prompt),
                     reply_markup=choices("nf1", options, per_row=per_row))
     else:
         await reply(update, prompt)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from html import escape
+from typing import Literal
 
 from bot.services.alerts import callbacks
 from bot.services.alerts.common import AckResult, Recipient, UrgentResult
@@ -106,8 +107,7 @@ def _content(n: AlertSent, *, masked: bool) -> str:
 def _head(n: AlertSent) -> str:
     waited = _unanswered(n.waited or timedelta(0))
     if n.again:  # sent again to someone who asked for the alerts waiting for them
-        return (f"📌 <b>待确认：{escape(n.urgency)}案件提醒</b>"
-                f"（{_ago(n.waited or timedelta(0))}发出，尚无人确认）")
+        return f"📌 <b>待确认：{escape(n.urgency)}案件提醒</b>"
     if n.level == 0 and n.repeat == 0:
         return f"{MARK.get(n.urgency, '🔴')} <b>{escape(n.urgency)}案件提醒</b>"
     if n.repeat == 0:
@@ -115,9 +115,11 @@ def _head(n: AlertSent) -> str:
     return f"🔁 <b>再次提醒</b>：{escape(n.urgency)}案件{waited}"
 
 
-def alert_text(n: AlertSent, *, masked: bool) -> str:
+def alert_text(n: AlertSent, *, masked: bool, ask: Ask = "countdown") -> str:
     """One alert message. `waited`: how long nobody acknowledged (escalations and repeats);
-    `then`: what follows `next_wait` without 收到 (escalate / repeat / exhausted)."""
+    `then`: what follows `next_wait` without 收到 (escalate / repeat / exhausted). `ask`: the
+    last line — with the countdown (as sent), without it (snoozed: escalation is held), or
+    none (acknowledged or closed: there is nothing left to press)."""
     category = escape(n.category_l1) + (f"/{escape(n.category_l2)}" if n.category_l2 else "")
     lines = [
         f"{_head(n)}（第{n.level + 1}级：{escape(n.level_name)}，提醒#{n.alert_id}）",
@@ -133,14 +135,19 @@ def alert_text(n: AlertSent, *, masked: bool) -> str:
     lines.append(f"登记：{escape(n.raiser or RAISER_UNKNOWN)} · {fmt_dt(n.raised_at, n.now)}")
     if n.note:
         lines.append(f"说明：{escape(n.note)}")
+    if n.again:
+        lines.append(f"{_ago(n.waited or timedelta(0))}发出，尚无人确认。")
     # a copy without the buttons (the duty group's notice, a duty officer) never asks for them
-    ask = f"请点“{BTN_ACK}”确认" if n.ackable else f"等待领导点“{BTN_ACK}”确认"
-    if n.next_wait is not None:
-        lines.append(f"{ask}；{fmt_duration(n.next_wait)}内无人确认将"
+    please = f"请点“{BTN_ACK}”确认" if n.ackable else f"等待领导点“{BTN_ACK}”确认"
+    if ask == "countdown" and n.next_wait is not None:
+        lines.append(f"{please}；{fmt_duration(n.next_wait)}内无人确认将"
                      f"{THEN.get(n.then, '继续升级')}。")
-    else:
-        lines.append(f"{ask}。")
+    elif ask != "none":
+        lines.append(f"{please}。")
     return "\n".join(lines)
+
+
+Ask = Literal["countdown", "plain", "none"]
 
 
 THEN = {"escalate": "继续升级", "repeat": "再次发送", "exhausted": "通知项目经理"}
@@ -163,7 +170,9 @@ def _change_line(c: Acked | Snoozed | Closed) -> str:
 
 
 def render_edited(n: AlertEdited, audience: Audience) -> Rendered:
-    base = render_sent(n.original, audience).text if n.original is not None else n.legacy_text
+    ask: Ask = "plain" if isinstance(n.change, Snoozed) else "none"
+    base = alert_text(n.original, masked=audience not in _NAMES_SHOWN, ask=ask) \
+        if n.original is not None else n.legacy_text
     # 暂缓 keeps the buttons (收到 still expected) on the copies that had them; 收到 and
     # closing take them away. A copy without buttons (the duty group's) never gains them.
     had = n.ackable and (n.original is None or n.original.ackable)
@@ -329,7 +338,7 @@ START_WAITING = "\n\n📌 有 {n} 条紧急提醒等待您确认，已重新发�
 
 def mine_row(a: Alert, platform_no: str, now: datetime) -> str:
     at = fmt_dt(a.acked_at, now) if a.acked_at else "?"
-    took = fmt_duration(a.acked_at - a.raised_at) if a.acked_at else "?"
+    took = _took(a.acked_at - a.raised_at) if a.acked_at else "?"
     return (f"#{a.id or 0} <code>{escape(platform_no)}</code> {escape(a.urgency)} · {at} 收到"
             f"（{took}）")
 

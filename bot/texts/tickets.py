@@ -25,11 +25,12 @@ from bot.services.tickets.history import (
     UrgencyChanged,
     load_detail,
 )
+from bot.services.tickets.indexes import SIMILAR_WINDOW_DAYS
 from bot.services.tickets.labels import FIELD_LABELS_ZH
-from bot.services.tickets.repeats import Warnings
+from bot.services.tickets.repeats import REPEAT_WINDOW_DAYS
 from bot.services.tickets.vocabulary import EventName
 from bot.services.tickets.workflow import Action, Status
-from bot.services.timefmt import fmt_dt, time_left
+from bot.services.timefmt import fmt_dt, fmt_duration, time_left
 from models.ticket import Ticket, TicketEvent
 
 URGENCY_MARK = {"紧急": "🔴", "涉稳": "🟣", "重点": "🟠", "急": "🟡", "一般": "⚪"}
@@ -123,6 +124,8 @@ FIELD_PROBLEMS: dict[Issue, str] = {
     Issue.unit_none: "承办单位“{value}”未找到，请输入准确的单位名称。",
     Issue.category: ("问题分类“{value}”未找到。相近的分类有：{options}。"
                      "请按“一级分类/二级分类”输入。"),
+    Issue.category_none: ("问题分类“{value}”未找到，请按“一级分类/二级分类”输入，"
+                          "例如“医疗服务/服务态度”。"),
     Issue.category_l2: ("问题分类“{value}”缺少或无法识别二级分类，可选：{options}。"
                         "请按“一级分类/二级分类”输入。"),
     Issue.time: ("{label}“{value}”不是有效的时间，请重新输入，例如“2026-11-25 09:12”"
@@ -171,6 +174,11 @@ CLOSED_AT_LOGGING = "当场答复，登记即办结"
 NO_DEADLINE = "无"
 SYSTEM = "系统"
 _SHORT_TIME = "%m-%d %H:%M"
+
+
+def with_choice_hint(prompt: str) -> str:
+    """"请输入…：" → "请输入…（点选按钮，或直接输入）：" (the hint before the colon)."""
+    return prompt.removesuffix("：") + ASK_CHOICE_HINT + "："
 
 
 def field_problem(p: FieldProblem) -> str:
@@ -233,10 +241,9 @@ def render_card(t: Ticket, events: list[TicketEvent], *, now: datetime, masked: 
     if t.solved is not None or t.satisfaction:
         solved = "已解决" if t.solved else "未解决"
         lines.append(f"回访：{solved} · {escape(t.satisfaction or '')}")
-    if t.repeat_refs:
-        lines.append(f"⚠️ 一人多反映：近期另有 {t.repeat_count} 件")
-    if t.similar_refs:
-        lines.append(f"⚠️ 相似诉求：{escape(t.similar_refs[:120])}")
+    repeats = [x for x in t.repeat_refs.split("、") if x]
+    similar = [x for x in t.similar_refs.split("、") if x]
+    lines += warning_lines(repeats, similar, repeat_count=t.repeat_count)
     if events:
         lines.append("<b>最近记录</b>")
         lines += [event_line(e, now, names) for e in events]
@@ -261,7 +268,7 @@ def _deadline_lines(t: Ticket, now: datetime) -> list[str]:
 
 def event_line(e: TicketEvent, now: datetime, names: Mapping[int, str]) -> str:
     who = names.get(e.actor_id or 0, SYSTEM if e.actor_id is None else str(e.actor_id))
-    words = event_words(e, now.tzinfo)
+    words = " ".join(event_words(e, now.tzinfo).split())  # one line each (a feedback has four)
     note = f"：{escape(words[:80])}" if words else ""
     return f"· {fmt_dt(e.at, now)} {escape(who)} {escape(e.action)}{note}"
 
@@ -281,7 +288,8 @@ def event_words(e: TicketEvent, tz: tzinfo | None) -> str:
 def _detail_words(d: EventDetail, note: str, tz: tzinfo | None) -> str:
     if isinstance(d, Dispatched):
         cc = f"；抄送：{'、'.join(d.copied_to)}" if d.copied_to else ""
-        return f"派发至：{'、'.join(d.units)}{cc}" + (f"；{note}" if note else "")
+        # shown after "派发：" in the history, so the units come first, without a second 派发
+        return f"{'、'.join(d.units)}{cc}" + (f"；{note}" if note else "")
     if isinstance(d, CalledBack):
         parts = [("已解决" if d.solved else "未解决"), d.satisfaction or ""] if d.reached \
             else ["未接通"]
@@ -323,8 +331,11 @@ def list_line(t: Ticket, now: datetime) -> str:
     """One ticket in a list: every overdue stage named (as on the card), else the next one."""
     late = stages.overdue(t, now)
     nxt = stages.next_due(t)
-    if late:
-        due = " · ⏰" + "；".join(f"{STAGE_NAMES[s]}{time_left(d, now)}" for s, d in late)
+    if len(late) == 1:
+        due = f" · ⏰{STAGE_NAMES[late[0][0]]}{time_left(late[0][1], now)}"
+    elif late:  # "⏰已超时：签收 9 小时 40 分钟、联系 9 小时 10 分钟"
+        due = " · ⏰已超时：" + "、".join(f"{STAGE_NAMES[s]} {fmt_duration(now - d)}"
+                                        for s, d in late)
     elif nxt is not None:
         due = f" · {STAGE_NAMES[nxt[0]]}{time_left(nxt[1], now)}"
     else:
@@ -333,12 +344,16 @@ def list_line(t: Ticket, now: datetime) -> str:
             f"{escape(t.status)} · {escape(t.category_l1)} · {escape(t.unit)}{due}")
 
 
-def render_warnings(w: Warnings) -> str:
+def warning_lines(repeat_refs: list[str], similar_refs: list[str], *,
+                  repeat_count: int | None = None) -> list[str]:
+    """一人多反映 and 多人反映同一问题, as found when the ticket was logged (shown on its card)."""
     lines = []
-    if w.repeat_refs:
-        refs = "、".join(w.repeat_refs[:10])
-        lines.append(f"⚠️ 一人多反映：该来电人近 90 天另有 {len(w.repeat_refs)} 件：{escape(refs)}")
-    if w.similar:
-        refs = "、".join(f"{s.platform_no}" for s in w.similar[:10])
-        lines.append(f"⚠️ 多人反映同一问题：近 30 天相似工单 {len(w.similar)} 件：{escape(refs)}")
-    return "\n".join(lines)
+    if repeat_refs:
+        refs = escape("、".join(repeat_refs[:10]))
+        n = repeat_count if repeat_count is not None else len(repeat_refs)
+        lines.append(f"⚠️ 一人多反映：该来电人近 {REPEAT_WINDOW_DAYS} 天另有 {n} 件：{refs}")
+    if similar_refs:
+        refs = escape("、".join(similar_refs[:10]))
+        lines.append(f"⚠️ 多人反映同一问题：近 {SIMILAR_WINDOW_DAYS} 天相似工单 "
+                     f"{len(similar_refs)} 件：{refs}")
+    return lines

@@ -80,6 +80,9 @@ def test_a_snooze_keeps_each_copy_its_own_buttons():
     assert render(legacy, Audience.GROUP).buttons is None
     kept = AlertEdited(alert_id=7, original=SENT, change=change)
     assert render(kept, Audience.GROUP).buttons == texts.alert_buttons(7)
+    # snoozed: still asks for 收到, but no longer promises the escalation countdown
+    assert "\n请点“收到”确认。\n\n⏸ 王主任 暂缓至" in render(kept, Audience.GROUP).text
+    assert "无人确认将" not in render(kept, Audience.GROUP).text
 
 
 def test_spans_under_a_minute_read_naturally():
@@ -89,9 +92,9 @@ def test_spans_under_a_minute_read_naturally():
     assert "（1 分钟内确认）" in text and "不到 1 分钟后" not in text
     again = SENT.model_copy(update={"again": True, "waited": timedelta(seconds=5),
                                     "next_wait": None})
-    head = render(again, Audience.LEADER).text.splitlines()[0]
-    assert head.startswith("📌 <b>待确认：紧急案件提醒</b>（刚刚发出，尚无人确认）")
-    assert render(again, Audience.LEADER).text.endswith("请点“收到”确认。")
+    text = render(again, Audience.LEADER).text
+    assert text.startswith("📌 <b>待确认：紧急案件提醒</b>（第2级")
+    assert text.endswith("\n刚刚发出，尚无人确认。\n请点“收到”确认。")
 
 
 @pytest.mark.parametrize("note", [
@@ -120,7 +123,11 @@ def test_an_edit_is_the_original_plus_the_change():
                         change=Acked(name="王<主任>", at=NOW, took=timedelta(minutes=3)))
     out = render(acked, Audience.GROUP)
     line = "\n\n✅ 王&lt;主任&gt; 已于 11月25日 10:30 收到（3 分钟后确认），提醒结束。"
-    assert out.text == render(SENT, Audience.GROUP).text + line
+    sent = render(SENT, Audience.GROUP).text
+    ask = "\n请点“收到”确认；10 分钟内无人确认将通知项目经理。"
+    assert sent.endswith(ask)
+    # acknowledged: the original without its request to press (nothing is left to press)
+    assert out.text == sent.removesuffix(ask) + line
     assert out.buttons is None
     legacy = AlertEdited(alert_id=7, original=None, legacy_text="旧文本",
                          change=Closed(status="已派发"))

@@ -222,7 +222,7 @@ async def test_overdue_lists_every_late_stage_and_agrees_with_the_card(team: Har
 
     team.clock.set(at(2026, 11, 27, 10, 0))  # 联系 (1 working day) and 急's 办结 (24 h) too
     text = _the(await team.say(STAFF, "/overdue"), "已超时工单")
-    assert _line(text, a).endswith("⏰签收已超时 1 天 22 小时；联系已超时 10 小时")
+    assert _line(text, a).endswith("⏰已超时：签收 1 天 22 小时、联系 10 小时")
     assert _line(text, b).endswith("⏰办结已超时 1 天")
     assert _line(text, c).endswith("⏰联系已超时 10 小时")
     pos = {x: text.index(x) for x in (a, b, c, d)}
@@ -262,7 +262,7 @@ async def test_alerts_lists_each_waiting_alert_with_its_buttons(team: Harness):
     assert URGENT_NO in listed and "下面逐条补发其中 1 条" in listed
     again = await team.emu.wait_for_message(MANAGER, contains="待确认", after=mark)
     assert URGENT_NO in again["text"] and buttons(again) == ["收到", "暂缓"]
-    assert "刚刚发出，尚无人确认" in again["text"]
+    assert "刚刚发出，尚无人确认。" in again["text"]
     await team.press(MANAGER, again, "收到")
     a = alert_of(team)
     assert a is not None and a.acked_by == MANAGER
@@ -273,6 +273,7 @@ async def test_alerts_lists_each_waiting_alert_with_its_buttons(team: Harness):
     for copy in (again, leader_copy):  # the copy sent again is edited like the first one
         now = team.current(copy)
         assert "赵经理 已于" in now["text"] and not buttons(now)
+        assert "请点“收到”" not in now["text"]  # nothing left to press: not asked either
     assert "目前没有未结束的紧急提醒" in text_of(await team.say(MANAGER, "/alerts"))
 
 

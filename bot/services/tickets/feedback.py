@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 
 from bot.services.tickets.vocabulary import FEEDBACK_PARTS
 
-# A label starts a line or follows a blank, a comma, a full stop or a numbering mark, so a
-# word inside a sentence ("检查结果：正常") is not taken for one.
+# A label starts a line or follows a blank, a comma or a full stop (so a word inside a
+# sentence, "检查结果：正常", is not taken for one), maybe after a number ("1.", "一、", "（2）").
+_NUMBER = r"(?:[（(]?[0-9０-９一二三四]{1,2}[)）.．、]\s*)?"
 _PART = re.compile(
-    r"(?:^|(?<=[\s，,。；;、.．)）]))(?:[【\[［]\s*)?(" + "|".join(FEEDBACK_PARTS)
+    r"(?:^|(?<=[\s，,。；;]))" + _NUMBER + r"(?:[【\[［]\s*)?(" + "|".join(FEEDBACK_PARTS)
     + r")\s*(?:[】\]］]\s*[:：]?|[:：])"
 )
 

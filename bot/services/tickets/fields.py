@@ -43,7 +43,8 @@ class Issue(enum.StrEnum):
     choice = "choice"  # options: the allowed values
     unit = "unit"  # options: the nearest units
     unit_none = "unit_none"
-    category = "category"  # options: the nearest categories
+    category = "category"  # options: the nearest categories (at most 5)
+    category_none = "category_none"  # nothing close to suggest
     category_l2 = "category_l2"  # options: the level-2 categories of the level 1 recognised
     time = "time"
     time_future = "time_future"
@@ -192,7 +193,9 @@ def _category(name: str, text: str, ref: Reference, _now: datetime) -> Parsed:
     cat = ref.match_category(text)
     if cat.value is not None:
         return cat.value, None
-    return _problem(name, Issue.category_l2 if cat.l1_only else Issue.category, text,
+    if cat.l1_only:
+        return _problem(name, Issue.category_l2, text, cat.suggestions)
+    return _problem(name, Issue.category if cat.suggestions else Issue.category_none, text,
                     cat.suggestions)
 
 
