@@ -339,3 +339,42 @@ async def test_copies_without_buttons_never_ask_for_them(team: Harness):
     assert buttons(team.current(leader)) == ["收到", "暂缓"]
     lg = _copies(team, LEADER_GROUP)[0]
     assert buttons(team.current(lg)) == ["收到", "暂缓"]
+
+
+# ------------------------------------------------------------------ item 11: wording
+async def test_history_names_the_dispatch_once(team: Harness):
+    """Item 11: the history reads "派发：<单位>", not "派发：派发至：<单位>"."""
+    card = await _to_dispatched(team)
+    history = text_of(await team.press(STAFF, card, "全部记录"))
+    assert "派发：首都医科大学附属北京朝阳医院；抄送：" in history
+    assert "派发至" not in history
+
+
+async def test_spans_under_a_minute_read_naturally(team: Harness):
+    """Item 11: no "已 不到 1 分钟" in /alerts, no "不到 1 分钟后确认" once acknowledged."""
+    await _log_urgent(team)
+    listed = text_of(await team.say(STAFF, "/alerts"))
+    assert "刚刚发出" in listed and "不到 1 分钟" not in listed
+    leader = _copies(team, LEADER)[0]
+    await team.press(LEADER, leader, "收到")
+    await team.emu.wait_for_call(lambda c: c.method == "editMessageText" and c.ok
+                                 and c.result["message_id"] == leader["message_id"]
+                                 and c.result["chat"]["id"] == LEADER)
+    assert "（1 分钟内确认）" in team.current(leader)["text"]
+    told = await team.emu.wait_for_message(STAFF, contains="收到（")
+    assert "1 分钟内确认" in told["text"]
+    mine = text_of(await team.say(LEADER, "/alerts mine"))
+    history = text_of(await team.say(STAFF, f"/t {URGENT_NO}"))
+    for text in (team.current(leader)["text"], told["text"], mine, history):
+        assert "不到 1 分钟" not in text and "已 不到" not in text
+    assert "领导收到：紧急提醒#1，1 分钟内确认" in history
+
+
+async def test_unknown_category_lists_at_most_five_close_ones(team: Harness):
+    """Item 11: "相近的分类有" lists at most 5 close categories, none when nothing is close."""
+    near = text_of(await team.say(STAFF, PASTE.replace("医疗服务/服务态度", "医疗/态度")))
+    options = near.split("相近的分类有：")[1].split("。")[0].split("、")
+    assert 1 <= len(options) <= 5 and "医疗服务/服务态度" in options
+    await team.say(STAFF, "/cancel")
+    far = text_of(await team.say(STAFF, PASTE.replace("医疗服务/服务态度", "天气/下雨")))
+    assert "相近的分类有" not in far and "问题分类“天气/下雨”未找到" in far
