@@ -30,12 +30,14 @@ ENDED_TICKET = frozenset({Status.closed.value, Status.returned.value})
 # 收到 is recorded under, and its note.
 HISTORY_ACK = "领导收到"
 HISTORY_ACK_NOTE = "{urgency}提醒#{alert_id}，{took}"
+HISTORY_TOOK, HISTORY_TOOK_QUICK = "{took}后确认", "1 分钟内确认"  # under a minute
 
 GroupKind = Literal["", "duty_group", "leader_group"]
 
 
 def history_ack_note(urgency: str, alert_id: int, took: timedelta) -> str:
-    words = "1 分钟内确认" if took < timedelta(minutes=1) else f"{fmt_duration(took)}后确认"
+    words = HISTORY_TOOK_QUICK if took < timedelta(minutes=1) \
+        else HISTORY_TOOK.format(took=fmt_duration(took))
     return HISTORY_ACK_NOTE.format(urgency=urgency, alert_id=alert_id, took=words)
 
 
