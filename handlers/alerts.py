@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 
 from bot.context import BotContext
 from bot.permissions import Perm
 from bot.services.alerts import callbacks
+from bot.services.alerts.common import may_ack
 from bot.services.alerts.errors import AlertError
 from bot.services.alerts.service import AlertService
 from bot.services.staff.directory import Member, StaffError, parse_telegram_id
@@ -14,7 +16,7 @@ from bot.texts import alerts as texts
 from bot.texts.admin import staff_error
 from handlers.access import command_args, guard
 from handlers.delivery import markup
-from handlers.replies import chat_id_of, reply
+from handlers.replies import chat_id_of, is_group, reply
 
 
 def _service(context: BotContext) -> AlertService:
@@ -39,7 +41,8 @@ async def urgent(update: Update, context: BotContext, member: Member) -> None:
 
 @guard("alerts")
 async def alerts_list(update: Update, context: BotContext, member: Member) -> None:
-    """List open (unacknowledged) alerts; `/alerts mine`: the alerts I acknowledged."""
+    """List open (unacknowledged) alerts; `/alerts mine`: the alerts I acknowledged. Someone
+    who may press 收到 gets each waiting alert again, with its buttons, in private."""
     args = command_args(context)
     service, now = _service(context), context.svc.clock.now()
     if args and args[0].lower() in ("mine", "我的"):
@@ -47,7 +50,10 @@ async def alerts_list(update: Update, context: BotContext, member: Member) -> No
     elif args:
         await reply(update, texts.ALERTS_USAGE)
     else:
-        await reply(update, texts.alerts_list(service.live(), now))
+        waiting = service.waiting_alerts() if may_ack(member.role) and not is_group(update) \
+            else []
+        await reply(update, texts.alerts_list(service.live(), now, sent_again=len(waiting)))
+        service.send_again(waiting, member.telegram_id, "list")
 
 
 @guard("setsection")
@@ -82,6 +88,8 @@ async def on_button(update: Update, context: BotContext, member: Member) -> None
         if press.action == callbacks.ACK:
             result = service.ack(alert_id=press.alert_id, actor_id=member.telegram_id)
             await query.answer(texts.ack_answer(result, now), show_alert=not result.acknowledged)
+            if press.loose:  # not an alert copy: the outbox will not edit it, so do it here
+                await _drop_alert_buttons(query)
         elif press.action == callbacks.SNOOZE:
             service.check_snoozable(press.alert_id)
             assert query.message is not None
@@ -102,3 +110,18 @@ async def on_button(update: Update, context: BotContext, member: Member) -> None
         await query.answer(texts.error(exc), show_alert=True)
     except (IndexError, ValueError):
         await query.answer(texts.SNOOZE_EXPIRED, show_alert=True)
+
+
+async def _drop_alert_buttons(query: CallbackQuery) -> None:
+    """Take 收到/暂缓 off a message that is not an alert copy (a /t card), keep the rest."""
+    markup = getattr(query.message, "reply_markup", None)
+    if markup is None:
+        return
+    rows = [[b for b in row if not str(b.callback_data or "").startswith(callbacks.PREFIX)]
+            for row in markup.inline_keyboard]
+    kept = [row for row in rows if row]
+    try:
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(kept) if kept else None)
+    except BadRequest as exc:  # e.g. an old message that can no longer be edited
+        if "not modified" not in str(exc):
+            raise

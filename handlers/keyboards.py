@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.services.tickets.workflow import Action, allowed_actions
+from bot.texts import alerts as alert_texts
 from bot.texts import common as common_texts
 from bot.texts import tickets as ticket_texts
 
@@ -21,6 +22,8 @@ ACTION_CODES: dict[Action, str] = {
     Action.extend: "ex",
 }
 CODE_ACTIONS = {v: k for k, v in ACTION_CODES.items()}
+#: The second tap of 办结 (the first only asks for it): `t1:cc:<ticket_id>`.
+CONFIRM_CLOSE = "cc"
 
 
 def ticket_actions(
@@ -39,6 +42,23 @@ def ticket_actions(
                                           callback_data=f"t1:hi:{ticket_id}"))
     rows.append(extra)
     return InlineKeyboardMarkup(rows)
+
+
+def with_alert_buttons(markup: InlineKeyboardMarkup, alert_id: int) -> InlineKeyboardMarkup:
+    """A card's buttons with 收到/暂缓 of the ticket's waiting alert on top (for people who
+    may press them)."""
+    rows = [[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in alert_texts.alert_buttons(alert_id, loose=True)]
+    return InlineKeyboardMarkup(rows + [list(row) for row in markup.inline_keyboard])
+
+
+def confirm_close(ticket_id: int) -> InlineKeyboardMarkup:
+    """确认办结, or 取消 (which just shows the card's buttons again)."""
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(ticket_texts.BTN_CONFIRM_CLOSE,
+                             callback_data=f"t1:{CONFIRM_CLOSE}:{ticket_id}"),
+        InlineKeyboardButton(common_texts.BTN_CANCEL, callback_data=f"t1:rf:{ticket_id}"),
+    ]])
 
 
 def choices(

@@ -8,7 +8,9 @@ from telegram import Update
 
 from bot.commands import commands_for
 from bot.context import BotContext
+from bot.services.alerts.common import may_ack
 from bot.services.staff.directory import Member
+from bot.texts import alerts as alert_texts
 from bot.texts import common as texts
 from handlers.access import guard
 from handlers.replies import is_group, reply
@@ -22,13 +24,18 @@ def _help_for(member: Member, *, group: bool) -> str:
 
 @guard("start")
 async def start(update: Update, context: BotContext, member: Member) -> None:
-    """Greet a member by name and role, with their help."""
+    """Greet a member by name and role, with their help; a leader (anyone who may press 收到)
+    also gets again, in private, the alerts addressed to them that still wait for 收到."""
     group = is_group(update)
-    await reply(
-        update,
-        texts.START.format(name=escape(member.name), role=ROLE_NAMES_ZH[member.role],
-                           help=_help_for(member, group=group))
-    )
+    alerts = context.svc.alerts
+    waiting = alerts.waiting_for(member.telegram_id) if may_ack(member.role) and not group \
+        else []
+    text = texts.START.format(name=escape(member.name), role=ROLE_NAMES_ZH[member.role],
+                              help=_help_for(member, group=group))
+    if waiting:
+        text += alert_texts.START_WAITING.format(n=len(waiting))
+    await reply(update, text)
+    alerts.send_again(waiting, member.telegram_id, "start")
 
 
 @guard("help")

@@ -1,7 +1,8 @@
 """Workflow buttons on the ticket card, and the short dialogues some actions need.
 
-Simple actions (签收, 已联系, 办结) apply at once. 派发 shows a unit picker; 反馈, 回访, 督办,
-退回 and 延期 ask for what they carry. The card is edited in place after every action.
+Simple actions (签收, 已联系) apply at once; 办结 turns the card's buttons into one 确认办结 tap
+(closing cannot be undone). 派发 shows a unit picker; 反馈, 回访, 督办, 退回 and 延期 ask for
+what they carry. The card is edited in place after every action.
 """
 
 from __future__ import annotations
@@ -16,15 +17,16 @@ from telegram.ext import ConversationHandler
 from bot.context import BotContext
 from bot.permissions import Perm, allowed
 from bot.services.staff.directory import Member
-from bot.services.tickets.actions import ActionInput, missing_feedback_parts
+from bot.services.tickets.actions import ActionInput
 from bot.services.tickets.errors import Refusal, TicketError
+from bot.services.tickets.feedback import compose, missing_parts, read_feedback
 from bot.services.tickets.values import parse_datetime
 from bot.services.tickets.vocabulary import SATISFACTION
 from bot.services.tickets.workflow import Action, check
 from bot.texts import common as common_texts
 from bot.texts import tickets as texts
 from handlers.access import guard
-from handlers.keyboards import CODE_ACTIONS, choices, multi_select
+from handlers.keyboards import CODE_ACTIONS, CONFIRM_CLOSE, choices, confirm_close, multi_select
 from handlers.replies import is_group, reply
 from handlers.tickets import card_for
 
@@ -45,10 +47,11 @@ class Pending:
     options: list[str] = field(default_factory=list)
     chosen: set[int] = field(default_factory=set)
     data: ActionInput = field(default_factory=ActionInput)
+    feedback: dict[str, str] = field(default_factory=dict)  # the parts accepted so far
 
 
-async def _refresh_card(context: BotContext, p: Pending) -> None:
-    card = card_for(context, p.ticket_id, masked=p.masked)
+async def _refresh_card(context: BotContext, p: Pending, viewer: Member | None = None) -> None:
+    card = card_for(context, p.ticket_id, masked=p.masked, viewer=viewer)
     if card is None:
         return
     text, markup = card
@@ -91,7 +94,7 @@ async def on_button(update: Update, context: BotContext, member: Member) -> int:
     p = Pending(ticket_id, Action.sign, query.message.chat.id, query.message.message_id, masked)
     if code == "rf":
         await query.answer()
-        await _refresh_card(context, p)
+        await _refresh_card(context, p, member)
         return ConversationHandler.END
     if code == "hi":
         await query.answer()
@@ -100,7 +103,7 @@ async def on_button(update: Update, context: BotContext, member: Member) -> int:
     if not member_may_act(member):
         await query.answer(texts.VIEW_ONLY, show_alert=True)
         return ConversationHandler.END
-    p.action = CODE_ACTIONS[code]
+    p.action = Action.close if code == CONFIRM_CLOSE else CODE_ACTIONS[code]
     t = context.svc.tickets.get_by_id(ticket_id)
     if t is None:
         await query.answer(texts.REFUSALS[Refusal.not_found], show_alert=True)
@@ -110,12 +113,27 @@ async def on_button(update: Update, context: BotContext, member: Member) -> int:
         await query.answer(texts.refusal(refused), show_alert=True)
         await _refresh_card(context, p)
         return ConversationHandler.END
+    if p.action is Action.close and code != CONFIRM_CLOSE:
+        await _ask_to_confirm_close(update, context, p)
+        return ConversationHandler.END
     if p.action in (Action.sign, Action.contact, Action.close):
         await _apply(update, context, member, p)
         return ConversationHandler.END
     context.user_data[ACT] = p  # type: ignore[index]
     await query.answer()
     return await _open_dialogue(update, context, p, t.unit)
+
+
+async def _ask_to_confirm_close(update: Update, context: BotContext, p: Pending) -> None:
+    """办结 cannot be undone: the card asks for one more tap (确认办结, or 取消 to go back)."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer(texts.CLOSE_CONFIRM_SHORT)
+    card = card_for(context, p.ticket_id, masked=p.masked)
+    if card is None:
+        return
+    await query.edit_message_text(f"{card[0]}\n\n{texts.CLOSE_CONFIRM}",
+                                  reply_markup=confirm_close(p.ticket_id))
 
 
 def member_may_act(member: Member) -> bool:
@@ -232,13 +250,7 @@ async def on_text(update: Update, context: BotContext, member: Member) -> int:
     if not text:
         return TEXT
     if p.step == "feedback":
-        p.data.note = (p.data.note + "\n" + text).strip()
-        missing = missing_feedback_parts(p.data.note)
-        if missing:
-            more = texts.ACTION_PROMPT["feedback_more"].format(parts="、".join(missing))
-            await reply(update, more)
-            return TEXT
-        return await _finish(update, context, member, p)
+        return await _take_feedback(update, context, member, p, text)
     if p.step == "date":
         when = parse_datetime(text, now=context.svc.clock.now(), end_of_day=True)
         if when is None:
@@ -263,6 +275,20 @@ async def on_text(update: Update, context: BotContext, member: Member) -> int:
     if p.step == "note":
         p.data.recording = ""
     return await _finish(update, context, member, p)
+
+
+async def _take_feedback(update: Update, context: BotContext, member: Member, p: Pending,
+                         text: str) -> int:
+    """Collect the labelled parts; text outside them is said to be left out, never stored."""
+    got = read_feedback(text)
+    p.feedback.update(got.parts)
+    missing = missing_parts(p.feedback)
+    if not missing:
+        p.data.note = compose(p.feedback)
+        return await _finish(update, context, member, p)
+    await reply(update, texts.feedback_more(missing, read_nothing=not got.parts,
+                                            left_out=got.stray if got.parts else ""))
+    return TEXT
 
 
 async def _finish(update: Update, context: BotContext, member: Member, p: Pending) -> int:

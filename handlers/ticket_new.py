@@ -11,7 +11,7 @@ from bot.context import BotContext
 from bot.services.staff.directory import Member
 from bot.services.tickets.errors import TicketError
 from bot.services.tickets.fields import ParsedTicket, parse_field
-from bot.services.tickets.paste import parse_ticket_text
+from bot.services.tickets.paste import looks_like_paste, parse_ticket_text
 from bot.texts import tickets as texts
 from handlers.access import guard
 from handlers.keyboards import choices
@@ -33,19 +33,24 @@ def _text_after_command(update: Update) -> str:
 @guard("new")
 async def start_new(update: Update, context: BotContext, member: Member) -> int:
     """Parse whatever was pasted after /new, then ask for what is missing or wrong."""
-    svc = context.svc
     body = _text_after_command(update)
-    draft = ParsedTicket()
+    context.user_data[DRAFT] = ParsedTicket()  # type: ignore[index]
     if body.strip():
-        result = parse_ticket_text(body, reference=svc.reference.current, now=svc.clock.now())
-        draft = result.ticket
-        if result.errors:
-            errs = "\n".join(f"• {escape(texts.field_problem(e))}" for e in result.errors)
-            await reply(update, texts.NEW_ERRORS.format(errors=errs))
+        await _take_paste(update, context, body)
     else:
         await reply(update, texts.NEW_INTRO)
-    context.user_data[DRAFT] = draft  # type: ignore[index]
     return await _next(update, context, member)
+
+
+async def _take_paste(update: Update, context: BotContext, text: str) -> None:
+    """Read a pasted block into the draft (a later paste's values win); say what was wrong."""
+    svc = context.svc
+    result = parse_ticket_text(text, reference=svc.reference.current, now=svc.clock.now())
+    draft: ParsedTicket = context.user_data[DRAFT]  # type: ignore[index]
+    draft.merge(result.ticket)
+    if result.errors:
+        errs = "\n".join(f"• {escape(texts.field_problem(e))}" for e in result.errors)
+        await reply(update, texts.NEW_ERRORS.format(errors=errs))
 
 
 async def _next(update: Update, context: BotContext, member: Member) -> int:
@@ -65,10 +70,8 @@ async def _next(update: Update, context: BotContext, member: Member) -> int:
     assert created.ticket.id is not None
     card = card_for(context, created.ticket.id, masked=False)
     assert card is not None
-    text, markup = card
-    warnings = texts.render_warnings(created.warnings)
-    await reply(update, "\n".join(x for x in (texts.NEW_CREATED, text, warnings) if x),
-                reply_markup=markup)
+    text, markup = card  # the card shows the warnings found at logging
+    await reply(update, f"{texts.NEW_CREATED}\n{text}", reply_markup=markup)
     return ConversationHandler.END
 
 
@@ -88,16 +91,24 @@ async def _ask(update: Update, context: BotContext, field: str) -> None:
     prompt = texts.FIELD_PROMPTS_ZH[field]
     if options:
         per_row = 1 if field == "unit" else 3
-        await reply(update, prompt + texts.ASK_CHOICE_HINT,
+        await reply(update, texts.with_choice_hint(prompt),
                     reply_markup=choices("nf1", options, per_row=per_row))
     else:
         await reply(update, prompt)
 
 
 async def answer_text(update: Update, context: BotContext) -> int:
-    """Take a typed answer for the field being asked."""
+    """Take a typed answer for the field being asked; two or more labelled lines are a paste
+    (staff often paste the ticket after a bare /new), whatever field was asked."""
     msg = update.effective_message
-    return await _take(update, context, (msg.text or "").strip() if msg else "")
+    text = (msg.text or "") if msg else ""
+    user = update.effective_user
+    member = context.svc.staff.get(user.id) if user else None
+    drafting = context.user_data is not None and DRAFT in context.user_data
+    if looks_like_paste(text) and member is not None and drafting:
+        await _take_paste(update, context, text)
+        return await _next(update, context, member)
+    return await _take(update, context, text.strip())
 
 
 async def answer_button(update: Update, context: BotContext) -> int:

@@ -8,18 +8,21 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.permissions import Perm
+from bot.services.alerts.common import may_ack
 from bot.services.staff.directory import Member
 from bot.services.tickets.errors import TicketError
 from bot.texts import tickets as texts
 from handlers.access import guard
-from handlers.keyboards import pager, ticket_actions
+from handlers.keyboards import pager, ticket_actions, with_alert_buttons
 from handlers.replies import is_group, reply
 
 PAGE_SIZE = 10
 
 
-def card_for(context: BotContext, ticket_id: int, *, masked: bool) -> tuple[str, object] | None:
-    """The card text and its action buttons, or None when the ticket is gone."""
+def card_for(context: BotContext, ticket_id: int, *, masked: bool,
+             viewer: Member | None = None) -> tuple[str, object] | None:
+    """The card text and its action buttons, or None when the ticket is gone. A `viewer` who
+    may press 收到 sees, in private, the buttons of the ticket's alert waiting for it."""
     svc = context.svc
     t = svc.tickets.get_by_id(ticket_id)
     if t is None:
@@ -27,7 +30,12 @@ def card_for(context: BotContext, ticket_id: int, *, masked: bool) -> tuple[str,
     events = svc.tickets.events(ticket_id, limit=4)
     names = {m.telegram_id: m.name for m in svc.staff.all()}
     text = texts.render_card(t, events, now=svc.clock.now(), masked=masked, names=names)
-    return text, ticket_actions(ticket_id, t.status)
+    markup = ticket_actions(ticket_id, t.status)
+    if viewer is not None and not masked and may_ack(viewer.role):
+        alert = svc.alerts.waiting_alert(ticket_id)
+        if alert is not None and alert.id is not None:
+            markup = with_alert_buttons(markup, alert.id)
+    return text, markup
 
 
 @guard("t")
@@ -42,7 +50,8 @@ async def show_ticket(update: Update, context: BotContext, member: Member) -> No
         await reply(update, texts.T_NOT_FOUND.format(no=escape(args[0])))
         return
     assert t.id is not None
-    text, markup = card_for(context, t.id, masked=is_group(update))  # type: ignore[misc]
+    text, markup = card_for(context, t.id, masked=is_group(update),  # type: ignore[misc]
+                            viewer=member)
     await reply(update, text, reply_markup=markup)
 
 
@@ -84,7 +93,7 @@ async def open_tickets(update: Update, context: BotContext, member: Member) -> N
 
 @guard("overdue")
 async def overdue(update: Update, context: BotContext, member: Member) -> None:
-    """List open tickets past their completion deadline, most overdue first."""
+    """List open tickets late at any stage (签收, 联系, 首次反馈, 办结), most overdue first."""
     await _send_list(update, context, "overdue", 1, member)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from html import escape
+from typing import Literal
 
 from bot.services.alerts import callbacks
 from bot.services.alerts.common import AckResult, Recipient, UrgentResult
@@ -62,9 +63,29 @@ ALERTS_USAGE = ("用法：<code>/alerts</code> 查看未结束的紧急提醒；
                 "<code>/alerts mine</code> 查看我确认过的提醒。")
 
 
-def alert_buttons(alert_id: int) -> Buttons:
-    return [[(BTN_ACK, callbacks.ack_data(alert_id)),
-             (BTN_SNOOZE, callbacks.snooze_data(alert_id))]]
+def alert_buttons(alert_id: int, *, loose: bool = False) -> Buttons:
+    """收到 and 暂缓; `loose` for a message that is not an alert copy (a /t card)."""
+    return [[(BTN_ACK, callbacks.ack_data(alert_id, loose=loose)),
+             (BTN_SNOOZE, callbacks.snooze_data(alert_id, loose=loose))]]
+
+
+# ---- spans of time, in words that read naturally under a minute too ----
+def _unanswered(waited: timedelta) -> str:
+    """"已 10 分钟无人确认"; under a minute "仍无人确认"."""
+    return f"已 {fmt_duration(waited)}无人确认" if waited >= _MINUTE else "仍无人确认"
+
+
+def _took(took: timedelta) -> str:
+    """"5 分钟后确认"; under a minute "1 分钟内确认"."""
+    return f"{fmt_duration(took)}后确认" if took >= _MINUTE else "1 分钟内确认"
+
+
+def _ago(span: timedelta) -> str:
+    """"10 分钟前"; under a minute "刚刚"."""
+    return f"{fmt_duration(span)}前" if span >= _MINUTE else "刚刚"
+
+
+_MINUTE = timedelta(minutes=1)
 
 
 def reason_buttons(alert_id: int) -> Buttons:
@@ -84,17 +105,21 @@ def _content(n: AlertSent, *, masked: bool) -> str:
 
 
 def _head(n: AlertSent) -> str:
-    waited = fmt_duration(n.waited) if n.waited is not None else None
+    waited = _unanswered(n.waited or timedelta(0))
+    if n.again:  # sent again to someone who asked for the alerts waiting for them
+        return f"📌 <b>待确认：{escape(n.urgency)}案件提醒</b>"
     if n.level == 0 and n.repeat == 0:
         return f"{MARK.get(n.urgency, '🔴')} <b>{escape(n.urgency)}案件提醒</b>"
     if n.repeat == 0:
-        return f"⏫ <b>升级提醒</b>：{escape(n.urgency)}案件已 {waited} 无人确认"
-    return f"🔁 <b>再次提醒</b>：{escape(n.urgency)}案件已 {waited} 无人确认"
+        return f"⏫ <b>升级提醒</b>：{escape(n.urgency)}案件{waited}"
+    return f"🔁 <b>再次提醒</b>：{escape(n.urgency)}案件{waited}"
 
 
-def alert_text(n: AlertSent, *, masked: bool) -> str:
+def alert_text(n: AlertSent, *, masked: bool, ask: Ask = "countdown") -> str:
     """One alert message. `waited`: how long nobody acknowledged (escalations and repeats);
-    `then`: what follows `next_wait` without 收到 (escalate / repeat / exhausted)."""
+    `then`: what follows `next_wait` without 收到 (escalate / repeat / exhausted). `ask`: the
+    last line — with the countdown (as sent), without it (snoozed: escalation is held), or
+    none (acknowledged or closed: there is nothing left to press)."""
     category = escape(n.category_l1) + (f"/{escape(n.category_l2)}" if n.category_l2 else "")
     lines = [
         f"{_head(n)}（第{n.level + 1}级：{escape(n.level_name)}，提醒#{n.alert_id}）",
@@ -110,12 +135,19 @@ def alert_text(n: AlertSent, *, masked: bool) -> str:
     lines.append(f"登记：{escape(n.raiser or RAISER_UNKNOWN)} · {fmt_dt(n.raised_at, n.now)}")
     if n.note:
         lines.append(f"说明：{escape(n.note)}")
-    if n.next_wait is not None:
-        lines.append(f"请点“{BTN_ACK}”确认；{fmt_duration(n.next_wait)}内无人确认将"
+    if n.again:
+        lines.append(f"{_ago(n.waited or timedelta(0))}发出，尚无人确认。")
+    # a copy without the buttons (the duty group's notice, a duty officer) never asks for them
+    please = f"请点“{BTN_ACK}”确认" if n.ackable else f"等待领导点“{BTN_ACK}”确认"
+    if ask == "countdown" and n.next_wait is not None:
+        lines.append(f"{please}；{fmt_duration(n.next_wait)}内无人确认将"
                      f"{THEN.get(n.then, '继续升级')}。")
-    else:
-        lines.append(f"请点“{BTN_ACK}”确认。")
+    elif ask != "none":
+        lines.append(f"{please}。")
     return "\n".join(lines)
+
+
+Ask = Literal["countdown", "plain", "none"]
 
 
 THEN = {"escalate": "继续升级", "repeat": "再次发送", "exhausted": "通知项目经理"}
@@ -130,7 +162,7 @@ def render_sent(n: AlertSent, audience: Audience) -> Rendered:
 def _change_line(c: Acked | Snoozed | Closed) -> str:
     if isinstance(c, Acked):
         return (f"\n\n✅ {escape(c.name)} 已于 {fmt_dt(c.at, c.at)} 收到"
-                f"（{fmt_duration(c.took)}后确认），提醒结束。")
+                f"（{_took(c.took)}），提醒结束。")
     if isinstance(c, Snoozed):
         return (f"\n\n⏸ {escape(c.name)} 暂缓至 {fmt_dt(c.until, c.now)}（{escape(c.reason)}），"
                 "届时再次提醒。")
@@ -138,9 +170,13 @@ def _change_line(c: Acked | Snoozed | Closed) -> str:
 
 
 def render_edited(n: AlertEdited, audience: Audience) -> Rendered:
-    base = render_sent(n.original, audience).text if n.original is not None else n.legacy_text
-    # 暂缓 keeps the buttons (收到 still expected); 收到 and closing take them away
-    buttons = alert_buttons(n.alert_id) if isinstance(n.change, Snoozed) else None
+    ask: Ask = "plain" if isinstance(n.change, Snoozed) else "none"
+    base = alert_text(n.original, masked=audience not in _NAMES_SHOWN, ask=ask) \
+        if n.original is not None else n.legacy_text
+    # 暂缓 keeps the buttons (收到 still expected) on the copies that had them; 收到 and
+    # closing take them away. A copy without buttons (the duty group's) never gains them.
+    had = n.ackable and (n.original is None or n.original.ackable)
+    buttons = alert_buttons(n.alert_id) if isinstance(n.change, Snoozed) and had else None
     return Rendered(base + _change_line(n.change), buttons)
 
 
@@ -155,7 +191,7 @@ def render_acked_notice(n: AlertAckedNotice, audience: Audience) -> Rendered:
     """To the person who raised the alert."""
     return Rendered(f"✅ 工单 <code>{escape(n.platform_no)}</code> 的紧急提醒（#{n.alert_id}）"
                     f"已由 {escape(n.name)} 于 {fmt_dt(n.at, n.at)} 收到"
-                    f"（{fmt_duration(n.took)}后确认）。")
+                    f"（{_took(n.took)}）。")
 
 
 def render_ack_timeout(n: AlertAckTimeout, audience: Audience) -> Rendered:
@@ -287,21 +323,30 @@ def _state(a: Alert, now: datetime) -> str:
 def alert_row(a: Alert, platform_no: str, now: datetime) -> str:
     mark = MARK.get(a.urgency, "🔴")
     return (f"{mark} #{a.id or 0} <code>{escape(platform_no)}</code> {escape(a.urgency)} · "
-            f"第{max(a.level, 0) + 1}级 · 已 {fmt_duration(now - a.raised_at)} · "
+            f"第{max(a.level, 0) + 1}级 · {_ago(now - a.raised_at)}发出 · "
             f"{_state(a, now)}")
 
 
-def alerts_list(live: list[tuple[Alert, str]], now: datetime) -> str:
-    """Open alerts (acknowledged ones are no longer open: `/alerts mine` shows a leader's)."""
+ALERTS_AGAIN = "下面逐条补发其中 {n} 条，可直接点“收到”或“暂缓”。"
+
+
+def alerts_list(live: list[tuple[Alert, str]], now: datetime, *, sent_again: int = 0) -> str:
+    """Open alerts (acknowledged ones are no longer open: `/alerts mine` shows a leader's);
+    `sent_again`: how many follow as copies with their buttons (for people who may ack)."""
     rows = [alert_row(a, no, now) for a, no in live if a.status != AlertStatus.acked.value]
     if not rows:
         return "目前没有未结束的紧急提醒。"
-    return f"<b>未结束的紧急提醒（{len(rows)}）</b>\n" + "\n".join(rows)
+    text = f"<b>未结束的紧急提醒（{len(rows)}）</b>\n" + "\n".join(rows)
+    return text + ("\n" + ALERTS_AGAIN.format(n=sent_again) if sent_again else "")
+
+
+#: Added to a leader's /start when alerts addressed to them still wait for 收到.
+START_WAITING = "\n\n📌 有 {n} 条紧急提醒等待您确认，已重新发送，请逐条点“收到”。"
 
 
 def mine_row(a: Alert, platform_no: str, now: datetime) -> str:
     at = fmt_dt(a.acked_at, now) if a.acked_at else "?"
-    took = fmt_duration(a.acked_at - a.raised_at) if a.acked_at else "?"
+    took = _took(a.acked_at - a.raised_at) if a.acked_at else "?"
     return (f"#{a.id or 0} <code>{escape(platform_no)}</code> {escape(a.urgency)} · {at} 收到"
             f"（{took}）")
 

@@ -13,6 +13,7 @@ from datetime import datetime, tzinfo
 from html import escape
 
 from bot.services.privacy import mask_name, mask_phone, mask_text
+from bot.services.tickets import stages
 from bot.services.tickets.errors import Refusal, TicketError
 from bot.services.tickets.fields import FieldProblem, Issue
 from bot.services.tickets.history import (
@@ -24,11 +25,12 @@ from bot.services.tickets.history import (
     UrgencyChanged,
     load_detail,
 )
+from bot.services.tickets.indexes import SIMILAR_WINDOW_DAYS
 from bot.services.tickets.labels import FIELD_LABELS_ZH
-from bot.services.tickets.repeats import Warnings
+from bot.services.tickets.repeats import REPEAT_WINDOW_DAYS
 from bot.services.tickets.vocabulary import EventName
 from bot.services.tickets.workflow import Action, Status
-from bot.services.timefmt import fmt_dt, time_left
+from bot.services.timefmt import fmt_dt, fmt_duration, time_left
 from models.ticket import Ticket, TicketEvent
 
 URGENCY_MARK = {"紧急": "🔴", "涉稳": "🟣", "重点": "🟠", "急": "🟡", "一般": "⚪"}
@@ -49,6 +51,8 @@ ACTION_PROMPT = {
     "feedback": "请输入承办单位的反馈，需包括背景、过程、结果、后续四部分，例如：\n"
                 "背景：…\n过程：…\n结果：…\n后续：…",
     "feedback_more": "反馈还缺少：{parts}。请补充这几部分（可只发缺少的部分）。",
+    "feedback_unread": ("这条没有标明“背景：”“过程：”“结果：”“后续：”，未记入反馈。"),
+    "feedback_left_out": "未标明部分的文字未记入反馈：“{text}”",
     "supervise": "请输入督办原因（将要求承办单位二次处置）：",
     "give_back": "请输入退回原因（例如：不属于本委职责，应由××部门办理）：",
     "extend_date": "请输入新的办结时限，例如 2026-12-05 18:00：",
@@ -62,7 +66,8 @@ DISPATCH_NONE = "请至少选择一个承办单位。"
 EXTEND_BAD_DATE = "无法识别“{value}”，请按 2026-12-05 18:00 的格式输入新的办结时限。"
 LIST_EMPTY = "没有符合条件的工单。"
 LIST_HEAD = {"mine": "<b>我的在办工单</b>", "open": "<b>全部在办工单</b>",
-             "overdue": "<b>已超时工单</b>", "find": "<b>搜索结果</b>"}
+             "overdue": "<b>已超时工单</b>（签收、联系、首次反馈或办结超时）",
+             "find": "<b>搜索结果</b>"}
 LIST_PAGE = "第 {page}/{pages} 页，共 {total} 件"
 COMPLEX_USAGE = ("用法：/complex &lt;工单编号&gt; 标记为复杂疑难（办结时限按复杂疑难重新计算）；"
                  "/complex &lt;工单编号&gt; 取消 撤销标记")
@@ -82,6 +87,9 @@ CALLBACK_OUTCOMES = ("已解决", "未解决", "未接通")  # button order: td1
 CALLBACK_OUTCOME = "回访：{outcome}"
 SATISFACTION_CHOSEN = "满意度：{satisfaction}"
 BTN_DISPATCH = "确定派发"
+BTN_CONFIRM_CLOSE = "确认办结"
+CLOSE_CONFIRM = "<b>确认办结此工单？</b>办结后不能再修改，请点“确认办结”。"
+CLOSE_CONFIRM_SHORT = "请再点“确认办结”完成办结。"
 BTN_SKIP = "跳过"
 BTN_REFRESH = "刷新"
 BTN_HISTORY = "全部记录"
@@ -116,9 +124,12 @@ FIELD_PROBLEMS: dict[Issue, str] = {
     Issue.unit_none: "承办单位“{value}”未找到，请输入准确的单位名称。",
     Issue.category: ("问题分类“{value}”未找到。相近的分类有：{options}。"
                      "请按“一级分类/二级分类”输入。"),
+    Issue.category_none: ("问题分类“{value}”未找到，请按“一级分类/二级分类”输入，"
+                          "例如“医疗服务/服务态度”。"),
     Issue.category_l2: ("问题分类“{value}”缺少或无法识别二级分类，可选：{options}。"
                         "请按“一级分类/二级分类”输入。"),
-    Issue.time: "{label}“{value}”无法识别，请按“2026-11-25 09:12”的格式输入。",
+    Issue.time: ("{label}“{value}”不是有效的时间，请重新输入，例如“2026-11-25 09:12”"
+                 "或“11月25日9时12分”（分钟写两位）。"),
     Issue.time_future: "来电时间“{value}”晚于当前时间，请核对后重新输入。",
     Issue.deadline_early: "办理时限“{value}”早于来电时间，请核对后重新输入。",
     Issue.unknown_field: "未知字段：{value}",
@@ -169,6 +180,11 @@ SYSTEM = "系统"
 _SHORT_TIME = "%m-%d %H:%M"
 
 
+def with_choice_hint(prompt: str) -> str:
+    """"请输入…：" → "请输入…（点选按钮，或直接输入）：" (the hint before the colon)."""
+    return prompt.removesuffix("：") + ASK_CHOICE_HINT + "："
+
+
 def field_problem(p: FieldProblem) -> str:
     """What is wrong with a field's value and how to fix it (plain text)."""
     options = "、".join(p.options)
@@ -181,12 +197,26 @@ def refusal(exc: TicketError) -> str:
     fields = dict(exc.fields)
     if exc.code is Refusal.not_allowed:
         fields["why"] = WHY_NOT[Action(str(fields["action"]))]
+    if exc.code is Refusal.incomplete:  # field names → their labels
+        names: list[str] = list(fields["missing"])  # type: ignore[call-overload]
+        fields["missing"] = [FIELD_LABELS_ZH.get(f, f) for f in names]
     if "missing" in fields:
         fields["missing"] = "、".join(fields["missing"])  # type: ignore[call-overload]
     if exc.code is Refusal.urgent_not_saved:
         what, undone = URGENT_NOT_SAVED[bool(fields["remark"])]
         fields["what"], fields["undone"] = what.format(urgency=fields["urgency"]), undone
     return REFUSALS[exc.code].format(**fields)
+
+
+def feedback_more(missing: list[str], *, read_nothing: bool, left_out: str) -> str:
+    """What the feedback still lacks, after saying what of this message was not taken."""
+    lines = []
+    if read_nothing:
+        lines.append(ACTION_PROMPT["feedback_unread"])
+    elif left_out:
+        lines.append(ACTION_PROMPT["feedback_left_out"].format(text=escape(left_out[:40])))
+    lines.append(ACTION_PROMPT["feedback_more"].format(parts="、".join(missing)))
+    return "\n".join(lines)
 
 
 def urgency_label(urgency: str) -> str:
@@ -218,34 +248,34 @@ def render_card(t: Ticket, events: list[TicketEvent], *, now: datetime, masked: 
     if t.solved is not None or t.satisfaction:
         solved = "已解决" if t.solved else "未解决"
         lines.append(f"回访：{solved} · {escape(t.satisfaction or '')}")
-    if t.repeat_refs:
-        lines.append(f"⚠️ 一人多反映：近期另有 {t.repeat_count} 件")
-    if t.similar_refs:
-        lines.append(f"⚠️ 相似诉求：{escape(t.similar_refs[:120])}")
+    repeats = [x for x in t.repeat_refs.split("、") if x]
+    similar = [x for x in t.similar_refs.split("、") if x]
+    lines += warning_lines(repeats, similar, repeat_count=t.repeat_count)
     if events:
         lines.append("<b>最近记录</b>")
         lines += [event_line(e, now, names) for e in events]
     return "\n".join(lines)
 
 
+STAGE_NAMES: dict[stages.Stage, str] = {
+    stages.Stage.sign: "签收", stages.Stage.contact: "联系",
+    stages.Stage.feedback: "首次反馈", stages.Stage.complete: "办结",
+}
+PROVISIONAL = "（暂定，节假日安排未导入）"
+
+
 def _deadline_lines(t: Ticket, now: datetime) -> list[str]:
-    if t.status in (Status.closed, Status.returned):
-        return []
+    """One line per stage still pending (the same stages /overdue and the lists use)."""
     out = []
-    mark = "（暂定，节假日安排未导入）" if t.deadlines_provisional else ""
-    if t.status == Status.new and t.sign_by:
-        out.append(f"签收时限：{fmt_dt(t.sign_by, now)}（{time_left(t.sign_by, now)}）")
-    if t.contacted_at is None and t.contact_by:
-        out.append(f"联系时限：{fmt_dt(t.contact_by, now)}（{time_left(t.contact_by, now)}）")
-    if t.complete_by:
-        out.append(f"办结时限：{fmt_dt(t.complete_by, now)}（{time_left(t.complete_by, now)}）"
-                   + mark)
+    for stage, due in stages.pending(t):
+        mark = PROVISIONAL if stage is stages.Stage.complete and t.deadlines_provisional else ""
+        out.append(f"{STAGE_NAMES[stage]}时限：{fmt_dt(due, now)}（{time_left(due, now)}）{mark}")
     return out
 
 
 def event_line(e: TicketEvent, now: datetime, names: Mapping[int, str]) -> str:
     who = names.get(e.actor_id or 0, SYSTEM if e.actor_id is None else str(e.actor_id))
-    words = event_words(e, now.tzinfo)
+    words = " ".join(event_words(e, now.tzinfo).split())  # one line each (a feedback has four)
     note = f"：{escape(words[:80])}" if words else ""
     return f"· {fmt_dt(e.at, now)} {escape(who)} {escape(e.action)}{note}"
 
@@ -265,7 +295,8 @@ def event_words(e: TicketEvent, tz: tzinfo | None) -> str:
 def _detail_words(d: EventDetail, note: str, tz: tzinfo | None) -> str:
     if isinstance(d, Dispatched):
         cc = f"；抄送：{'、'.join(d.copied_to)}" if d.copied_to else ""
-        return f"派发至：{'、'.join(d.units)}{cc}" + (f"；{note}" if note else "")
+        # shown after "派发：" in the history, so the units come first, without a second 派发
+        return f"{'、'.join(d.units)}{cc}" + (f"；{note}" if note else "")
     if isinstance(d, CalledBack):
         parts = [("已解决" if d.solved else "未解决"), d.satisfaction or ""] if d.reached \
             else ["未接通"]
@@ -304,17 +335,32 @@ def history(platform_no: str, events: list[TicketEvent], *, now: datetime,
 
 
 def list_line(t: Ticket, now: datetime) -> str:
-    due = f" · {time_left(t.complete_by, now)}" if t.complete_by else ""
+    """One ticket in a list: every overdue stage named (as on the card), else the next one."""
+    late = stages.overdue(t, now)
+    nxt = stages.next_due(t)
+    if len(late) == 1:
+        due = f" · ⏰{STAGE_NAMES[late[0][0]]}{time_left(late[0][1], now)}"
+    elif late:  # "⏰已超时：签收 9 小时 40 分钟、联系 9 小时 10 分钟"
+        due = " · ⏰已超时：" + "、".join(f"{STAGE_NAMES[s]} {fmt_duration(now - d)}"
+                                        for s, d in late)
+    elif nxt is not None:
+        due = f" · {STAGE_NAMES[nxt[0]]}{time_left(nxt[1], now)}"
+    else:
+        due = ""
     return (f"{URGENCY_MARK.get(t.urgency, '')}<code>{escape(t.platform_no)}</code> "
             f"{escape(t.status)} · {escape(t.category_l1)} · {escape(t.unit)}{due}")
 
 
-def render_warnings(w: Warnings) -> str:
+def warning_lines(repeat_refs: list[str], similar_refs: list[str], *,
+                  repeat_count: int | None = None) -> list[str]:
+    """一人多反映 and 多人反映同一问题, as found when the ticket was logged (shown on its card)."""
     lines = []
-    if w.repeat_refs:
-        refs = "、".join(w.repeat_refs[:10])
-        lines.append(f"⚠️ 一人多反映：该来电人近 90 天另有 {len(w.repeat_refs)} 件：{escape(refs)}")
-    if w.similar:
-        refs = "、".join(f"{s.platform_no}" for s in w.similar[:10])
-        lines.append(f"⚠️ 多人反映同一问题：近 30 天相似工单 {len(w.similar)} 件：{escape(refs)}")
-    return "\n".join(lines)
+    if repeat_refs:
+        refs = escape("、".join(repeat_refs[:10]))
+        n = repeat_count if repeat_count is not None else len(repeat_refs)
+        lines.append(f"⚠️ 一人多反映：该来电人近 {REPEAT_WINDOW_DAYS} 天另有 {n} 件：{refs}")
+    if similar_refs:
+        refs = escape("、".join(similar_refs[:10]))
+        lines.append(f"⚠️ 多人反映同一问题：近 {SIMILAR_WINDOW_DAYS} 天相似工单 "
+                     f"{len(similar_refs)} 件：{refs}")
+    return lines

@@ -52,7 +52,7 @@ def test_groups_mask_the_name_private_copies_keep_it_phones_never_shown():
         assert "13800138000" not in text and "138****8000" in text
         assert ("张三丰" in text) == (audience in (Audience.STAFF, Audience.LEADER))
     text = render(SENT, Audience.LEADER).text
-    assert text.startswith("⏫ <b>升级提醒</b>：紧急案件已 10 分钟 无人确认（第2级：主要领导")
+    assert text.startswith("⏫ <b>升级提醒</b>：紧急案件已 10 分钟无人确认（第2级：主要领导")
     assert "A&lt;1&gt;" in text and "说明：家属&lt;激动&gt;" in text
     assert "登记：值班员" in text and "时限：签收 11月25日 11:30 · 办结 11月28日 10:30" in text
     assert text.endswith("请点“收到”确认；10 分钟内无人确认将通知项目经理。")
@@ -62,6 +62,39 @@ def test_buttons_only_on_ackable_copies():
     assert render(SENT, Audience.GROUP).buttons == [[("收到", "al1:ack:7"), ("暂缓", "al1:snz:7")]]
     notice = SENT.model_copy(update={"ackable": False})
     assert render(notice, Audience.GROUP).buttons is None
+    # a copy without the buttons never asks for them (issue 14, item 8)
+    assert "请点“收到”" not in render(notice, Audience.GROUP).text
+    assert render(notice, Audience.GROUP).text.endswith(
+        "等待领导点“收到”确认；10 分钟内无人确认将通知项目经理。")
+
+
+def test_a_snooze_keeps_each_copy_its_own_buttons():
+    """After 暂缓 a copy that had no buttons (the duty group's) still has none."""
+    notice = SENT.model_copy(update={"ackable": False})
+    change = Snoozed(name="王主任", until=NOW, reason="会议中", now=NOW)
+    edited = AlertEdited(alert_id=7, original=notice, change=change, ackable=False)
+    assert render(edited, Audience.GROUP).buttons is None
+    assert "请点“收到”" not in render(edited, Audience.GROUP).text
+    legacy = AlertEdited(alert_id=7, original=None, legacy_text="旧", change=change,
+                         ackable=False)
+    assert render(legacy, Audience.GROUP).buttons is None
+    kept = AlertEdited(alert_id=7, original=SENT, change=change)
+    assert render(kept, Audience.GROUP).buttons == texts.alert_buttons(7)
+    # snoozed: still asks for 收到, but no longer promises the escalation countdown
+    assert "\n请点“收到”确认。\n\n⏸ 王主任 暂缓至" in render(kept, Audience.GROUP).text
+    assert "无人确认将" not in render(kept, Audience.GROUP).text
+
+
+def test_spans_under_a_minute_read_naturally():
+    quick = AlertEdited(alert_id=7, original=SENT,
+                        change=Acked(name="王主任", at=NOW, took=timedelta(seconds=20)))
+    text = render(quick, Audience.LEADER).text
+    assert "（1 分钟内确认）" in text and "不到 1 分钟后" not in text
+    again = SENT.model_copy(update={"again": True, "waited": timedelta(seconds=5),
+                                    "next_wait": None})
+    text = render(again, Audience.LEADER).text
+    assert text.startswith("📌 <b>待确认：紧急案件提醒</b>（第2级")
+    assert text.endswith("\n刚刚发出，尚无人确认。\n请点“收到”确认。")
 
 
 @pytest.mark.parametrize("note", [
@@ -90,7 +123,11 @@ def test_an_edit_is_the_original_plus_the_change():
                         change=Acked(name="王<主任>", at=NOW, took=timedelta(minutes=3)))
     out = render(acked, Audience.GROUP)
     line = "\n\n✅ 王&lt;主任&gt; 已于 11月25日 10:30 收到（3 分钟后确认），提醒结束。"
-    assert out.text == render(SENT, Audience.GROUP).text + line
+    sent = render(SENT, Audience.GROUP).text
+    ask = "\n请点“收到”确认；10 分钟内无人确认将通知项目经理。"
+    assert sent.endswith(ask)
+    # acknowledged: the original without its request to press (nothing is left to press)
+    assert out.text == sent.removesuffix(ask) + line
     assert out.buttons is None
     legacy = AlertEdited(alert_id=7, original=None, legacy_text="旧文本",
                          change=Closed(status="已派发"))

@@ -123,6 +123,7 @@ async def test_full_workflow_on_buttons(team: Harness):
     card = team.current(card)
     assert "已回访" in card["text"]
     await team.press(STAFF, card, "办结")
+    await team.press(STAFF, team.current(card), "确认办结")  # 办结 asks for one more tap
     card = team.current(card)
     assert "已办结" in card["text"] and "签收" not in buttons(card)
     t = team.svc.tickets.get("2026112500123")

@@ -84,7 +84,7 @@ def test_history_is_stored_as_data_and_worded_as_before(tickets: TicketService,
         ("签收", ""),
         ("联系", "已联系来电人"),
         ("延期", f"时限 {old} → 12-20 18:00；原因：需协调"),
-        ("派发", "派发至：朝阳医院、医政医管科；抄送：朝阳医院分管副院长；尽快"),
+        ("派发", "朝阳医院、医政医管科；抄送：朝阳医院分管副院长；尽快"),
         ("反馈", "背景：a 过程：b 结果：c 后续：d"),
         ("回访", "已解决；基本满意；录音：R1；电话回访"),
         ("办结", ""),
@@ -119,7 +119,7 @@ def test_urgency_complex_and_closing_at_logging_are_worded(tickets: TicketServic
     unreached = tickets.create(data=parsed(), actor_id=STAFF).ticket
     assert unreached.id is not None
     for action, data in ((Action.sign, None), (Action.dispatch, ActionInput(units=["朝阳医院"])),
-                         (Action.feedback, ActionInput(note="背景过程结果后续")),
+                         (Action.feedback, ActionInput(note="背景：a 过程：b 结果：c 后续：d")),
                          (Action.callback, ActionInput(reached=False))):
         tickets.apply(ticket_id=unreached.id, action=action, actor_id=STAFF, data=data)
     assert words(tickets, unreached, clock)[-1] == ("回访", "未接通")
@@ -230,5 +230,7 @@ def test_repeat_caller_and_similar_problem_warnings(tickets: TicketService) -> N
     assert second.warnings.repeat_refs == []
     assert [s.platform_no for s in second.warnings.similar] == [first.ticket.platform_no]
     assert again.warnings.repeat_refs == [first.ticket.platform_no]
-    assert texts.render_warnings(again.warnings).startswith(
+    assert texts.warning_lines(again.warnings.repeat_refs, [])[0].startswith(
         "⚠️ 一人多反映：该来电人近 90 天另有 1 件")
+    card = texts.render_card(again.ticket, [], now=again.ticket.created_at, masked=False)
+    assert f"⚠️ 一人多反映：该来电人近 90 天另有 1 件：{first.ticket.platform_no}" in card

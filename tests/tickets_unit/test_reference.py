@@ -205,10 +205,14 @@ def test_category_level_one_only_lists_level_two(ref: Reference) -> None:
     assert "医疗服务/服务态度" in res.suggestions
 
 
-def test_unknown_category_lists_options(ref: Reference) -> None:
+def test_unknown_category_lists_only_close_options(ref: Reference) -> None:
+    """Issue 14: at most 5 close categories, never all 18 (nothing close: none)."""
     res = ref.match_category("天气/下雨")
     assert res.value is None and not res.l1_only
-    assert res.suggestions
+    assert res.suggestions == []
+    near = ref.match_category("医疗/态度")
+    assert near.value is None and 0 < len(near.suggestions) <= 5
+    assert "医疗服务/服务态度" in near.suggestions
 
 
 @pytest.mark.parametrize(

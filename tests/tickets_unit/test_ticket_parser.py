@@ -150,7 +150,7 @@ def test_missing_fields_in_order(ref: Reference, now: datetime) -> None:
     assert res.ticket.missing() == [
         "platform_no", "phone", "request_type", "category", "urgency", "content"]
     assert not res.complete
-    assert res.ticket.received_at == now  # defaults to now
+    assert res.ticket.received_at is None  # no 来电时间 line: counted from logging
     assert ParsedTicket().missing() == list(REQUIRED_FIELDS)
 
 
@@ -229,10 +229,11 @@ def test_invalid_values_produce_clear_errors(ref: Reference, now: datetime) -> N
     assert "2026-11-25 09:12" in fields["received_at"]
     t = res.ticket
     assert t.missing() == ["platform_no", "citizen_name", "phone", "request_type", "category",
-                           "unit", "urgency"]
-    # optional fields that failed are kept in the content, required ones are asked again
-    assert t.content == "内容\n来电时间：昨天\n行业：航天"
-    assert t.received_at == now
+                           "unit", "urgency", "received_at"]
+    # a bad time is asked again (never "now"); other optional fields that failed are kept
+    # in the content; required ones are asked again
+    assert t.content == "内容\n行业：航天"
+    assert t.received_at is None and t.recheck == {"received_at"}
 
 
 def test_unit_error_lists_nearest(ref: Reference, now: datetime) -> None:
@@ -312,6 +313,14 @@ def test_prompts_and_labels_cover_all_fields() -> None:
         ("09:12", at(2026, 11, 25, 9, 12)),
         ("2026-11-25T01:12:00+00:00", at(2026, 11, 25, 9, 12)),
         ("２０２６－１１－２５　０９：１２", at(2026, 11, 25, 9, 12)),
+        ("2026/11/25 14:30", at(2026, 11, 25, 14, 30)),
+        ("11月25日14时30分", at(2026, 11, 25, 14, 30)),
+        ("11月25日14时3分", at(2026, 11, 25, 14, 3)),
+        ("11月25日 14时", at(2026, 11, 25, 14, 0)),
+        ("11月25日14点05", at(2026, 11, 25, 14, 5)),
+        ("2026年11月25日 14:30", at(2026, 11, 25, 14, 30)),
+        ("2026年11月25日14:30", at(2026, 11, 25, 14, 30)),
+        ("11-25 14:30", at(2026, 11, 25, 14, 30)),
     ],
 )
 def test_time_formats(now: datetime, raw: str, expected: datetime) -> None:
@@ -321,7 +330,9 @@ def test_time_formats(now: datetime, raw: str, expected: datetime) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["昨天", "2026-13-01 09:00", "2026-02-30", "25:99", "", "11-25 25:00"]
+    "raw", ["昨天", "2026-13-01 09:00", "2026-02-30", "25:99", "", "11-25 25:00",
+            "2026/11/25 14:3", "2026-11-24 25:99", "14时3", "9:5", "2026-11-25 14",
+            "11月25日14时3", "2026-11-25 14:30:5"]
 )
 def test_bad_times(now: datetime, raw: str) -> None:
     assert parse_datetime(raw, now=now) is None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
+from bot.permissions import Perm, allowed
 from bot.services.staff.directory import StaffDirectory
 from bot.services.tickets.workflow import Status
 from bot.services.timefmt import fmt_duration
@@ -28,13 +29,23 @@ ENDED_TICKET = frozenset({Status.closed.value, Status.returned.value})
 # The ticket history stores words (bot/texts/tickets.py shows them as they are): the action a
 # 收到 is recorded under, and its note.
 HISTORY_ACK = "领导收到"
-HISTORY_ACK_NOTE = "{urgency}提醒#{alert_id}，{took}后确认"
+HISTORY_ACK_NOTE = "{urgency}提醒#{alert_id}，{took}"
+HISTORY_TOOK, HISTORY_TOOK_QUICK = "{took}后确认", "1 分钟内确认"  # under a minute
 
 GroupKind = Literal["", "duty_group", "leader_group"]
 
 
 def history_ack_note(urgency: str, alert_id: int, took: timedelta) -> str:
-    return HISTORY_ACK_NOTE.format(urgency=urgency, alert_id=alert_id, took=fmt_duration(took))
+    words = HISTORY_TOOK_QUICK if took < timedelta(minutes=1) \
+        else HISTORY_TOOK.format(took=fmt_duration(took))
+    return HISTORY_ACK_NOTE.format(urgency=urgency, alert_id=alert_id, took=words)
+
+
+def may_ack(role: str | None) -> bool:
+    """Who may press 收到/暂缓 on any alert: the roles with the ack permission (leaders,
+    managers, admins). The handlers' role check reads the same table, so a copy offers the
+    buttons exactly to the people whose press counts."""
+    return allowed(role, Perm.ack)
 
 
 class OnDutyMember(Protocol):
@@ -52,6 +63,8 @@ class Recipient:
     chat_id: int
     name: str  # a member's name ("" for a group: see `group`)
     group: GroupKind = ""  # which group chat this is, "" for a person
+    # the copy carries 收到/暂缓 (and asks for them): a person who may ack, the leaders' group
+    can_ack: bool = True
 
 
 @dataclass(frozen=True)

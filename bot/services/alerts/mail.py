@@ -24,17 +24,28 @@ class AlertMail:
 
     def send_level(self, note: AlertSent, recipients: Iterable[Recipient],
                    session: Session | None = None) -> None:
-        """One copy of a level per recipient; the duty group's copy is a notice (no buttons:
-        收到 is for the leaders and their group). With ``session``, in the caller's
-        transaction (the first level, written with the alert itself)."""
+        """One copy of a level per recipient; a copy has the 收到/暂缓 buttons only where a
+        press counts (not the duty group's notice, not a duty officer who may not ack). With
+        ``session``, in the caller's transaction (the first level, written with the alert)."""
         a_id = note.alert_id
         for r in recipients:
-            copy = note if r.chat_id != self.duty_group_id \
-                else note.model_copy(update={"ackable": False})
+            copy = note if r.can_ack else note.model_copy(update={"ackable": False})
             self.outbox.enqueue(
                 key=f"alert:{a_id}:L{note.level}:r{note.repeat}:{r.chat_id}", kind=SEND,
                 ref=ref_of(a_id), chat_id=r.chat_id, note=copy, priority=URGENT,
                 session=session)
+
+    def send_again(self, note: AlertSent, chat_id: int, tag: str) -> bool:
+        """Another copy for one person who asked (/start, /alerts): a copy like the others,
+        so 收到, 暂缓 and closing edit it too. True when it was enqueued."""
+        key = f"alert:{note.alert_id}:again:{tag}:{chat_id}"
+        return self.outbox.enqueue(key=key, kind=SEND, ref=ref_of(note.alert_id),
+                                   chat_id=chat_id, note=note, priority=URGENT) is not None
+
+    def copies_to(self, alert_ids: Iterable[int], chat_id: int) -> set[int]:
+        """The alerts (of these) that a copy was addressed to this chat for, delivered or not."""
+        return {i for i in alert_ids if any(
+            row.chat_id == chat_id for row in self.outbox.deliveries(ref=ref_of(i), kind=SEND))}
 
     def edit_copies(self, alert_id: int, tag: str, change: Change) -> int:
         """Edit every copy sent (or still on its way) so all recipients see the same state;
@@ -48,9 +59,12 @@ class AlertMail:
                 # its text was purged (OUTBOX_RETENTION_DAYS): nothing left to show, so the
                 # copy stays as it was sent rather than being replaced by a bare state line
                 continue
+            # a copy keeps its own buttons: the duty group's notice never gains 收到/暂缓
+            ackable = original.ackable if original is not None \
+                else row.chat_id != self.duty_group_id
             note = AlertEdited(alert_id=alert_id, original=original,
                                legacy_text="" if original is not None else row.text,
-                               change=change)
+                               change=change, ackable=ackable)
             self.outbox.enqueue(key=f"alert:{alert_id}:{tag}:{row.id}", kind=EDIT,
                                 ref=ref_of(alert_id), chat_id=row.chat_id, note=note,
                                 priority=URGENT, edit_of=row.id)

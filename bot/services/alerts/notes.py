@@ -47,7 +47,8 @@ class AlertSent(Note):
     next_wait: timedelta | None = None
     then: Then = "escalate"  # what follows `next_wait` without 收到
     now: datetime
-    ackable: bool = True  # with the 收到/暂缓 buttons (not in the duty group)
+    ackable: bool = True  # with the 收到/暂缓 buttons (not the duty group, not a staff copy)
+    again: bool = False  # sent again to someone who asked (/start, /alerts): no countdown
 
 
 class Acked(BaseModel):
@@ -86,6 +87,7 @@ class AlertEdited(Note):
     original: AlertSent | None  # None: the copy predates notes; `legacy_text` is its text
     legacy_text: str = ""
     change: Change
+    ackable: bool = True  # the copy had 收到/暂缓: a snooze keeps them, else none come back
 
 
 class AlertAckedNotice(Note):

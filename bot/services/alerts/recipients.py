@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.clock import Clock
-from bot.services.alerts.common import OnDutySource, Recipient
+from bot.services.alerts.common import OnDutySource, Recipient, may_ack
 from bot.services.alerts.policy import EscalationPolicy
 from bot.services.staff.directory import Member, StaffDirectory
 from models.alert import Alert
@@ -59,13 +59,14 @@ class RecipientResolver:
         return list(dict.fromkeys(ids))
 
     def _of_kind(self, kind: str, a: Alert, t: Ticket) -> list[Recipient]:
-        if kind == "duty_group":
-            return [Recipient(self.duty_group_id, "", "duty_group")] \
+        if kind == "duty_group":  # a notice: 收到 is for the leaders
+            return [Recipient(self.duty_group_id, "", "duty_group", can_ack=False)] \
                 if self.duty_group_id else []
         if kind == "leader_group":
             return [Recipient(self.leader_group_id, "", "leader_group")] \
                 if self.leader_group_id else []
-        return [Recipient(m.telegram_id, m.name) for m in self._members(kind, a, t)]
+        return [Recipient(m.telegram_id, m.name, can_ack=may_ack(m.role))
+                for m in self._members(kind, a, t)]
 
     def _members(self, kind: str, a: Alert, t: Ticket) -> list[Member]:
         leaders = self.staff.active(Role.leader)

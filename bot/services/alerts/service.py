@@ -4,12 +4,13 @@ the bot makes (raise, scan, 收到/暂缓, a failed delivery, the lists).
 Parts, each with only what it uses: ``Sections`` (leaders' sections), ``RecipientResolver``
 (who gets a level), ``AlertMail`` (what goes in the outbox, under which key), ``Escalator``
 (the periodic scan), ``Raiser``, ``Reconciler`` (urgent tickets left without an alert),
-``Acks`` (收到/暂缓), ``Undelivered`` (the courier's failures)
-and ``AlertQueries`` (reads).
+``Acks`` (收到/暂缓), ``Undelivered`` (the courier's failures), ``AlertQueries`` (reads) and
+``Waiting`` (alerts still waiting for 收到, sent again on request).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -27,6 +28,7 @@ from bot.services.alerts.recipients import RecipientResolver
 from bot.services.alerts.reconcile import Reconciler
 from bot.services.alerts.sections import Sections
 from bot.services.alerts.undelivered import Undelivered
+from bot.services.alerts.waiting import Waiting
 from bot.services.outbox.store import Outbox, Outgoing
 from bot.services.reference.store import ReferenceStore
 from bot.services.staff.directory import Member, StaffDirectory
@@ -58,6 +60,8 @@ class AlertService:
         self.undelivered = Undelivered(engine=engine, clock=clock, staff=staff,
                                        recipients=self.recipients, mail=self.mail)
         self.queries = AlertQueries(engine)
+        self.waiting = Waiting(engine=engine, clock=clock, mail=self.mail,
+                               level_note=self.escalator.level_note)
 
     # ------------------------------------------------------------------ the policy
     @property
@@ -128,3 +132,16 @@ class AlertService:
 
     def alerts_between(self, start: datetime, end: datetime) -> AlertStats:
         return self.queries.alerts_between(start, end)
+
+    # ------------------------------------------------------------------ waiting for 收到
+    def waiting_alerts(self, *, limit: int = 10) -> list[tuple[Alert, Ticket]]:
+        return self.waiting.all(limit=limit)
+
+    def waiting_alert(self, ticket_id: int) -> Alert | None:
+        return self.waiting.for_ticket(ticket_id)
+
+    def waiting_for(self, chat_id: int) -> list[tuple[Alert, Ticket]]:
+        return self.waiting.addressed_to(chat_id)
+
+    def send_again(self, rows: Sequence[tuple[Alert, Ticket]], chat_id: int, tag: str) -> int:
+        return self.waiting.send_again(rows, chat_id, tag)

@@ -196,5 +196,7 @@ def match_category(categories: Mapping[str, list[str]], aliases: Mapping[str, st
     if res.value is not None:
         return CategoryMatch(*combos[res.value])
     if res.score >= SUGGESTION_CUTOFF and res.suggestions:
-        return CategoryMatch(None, None, res.suggestions)
-    return CategoryMatch(None, None, list(categories))  # nothing close: list level 1
+        return CategoryMatch(None, None, res.suggestions[:SUGGESTION_LIMIT])
+    # nothing close: suggest nothing rather than the whole taxonomy (the dialogue offers
+    # every level-1 category as buttons anyway)
+    return CategoryMatch(None, None, [])

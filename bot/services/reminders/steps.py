@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from bot.services.tickets.workflow import OPEN_STATUSES, Status
+from bot.services.tickets import stages
+from bot.services.tickets.workflow import OPEN_STATUSES
 from models.ticket import Ticket
 
 DAY_MIN = 24 * 60
@@ -88,19 +89,9 @@ def _fire(due: datetime, lead: int) -> datetime:
 
 
 def open_milestones(t: Ticket) -> list[tuple[str, datetime]]:
-    """The deadlines a ticket still has to meet, as (kind, deadline)."""
-    if t.status not in _OPEN:
-        return []
-    out: list[tuple[str, datetime]] = []
-    if t.status == Status.new.value and t.sign_by is not None:
-        out.append(("sign", t.sign_by))
-    if t.contacted_at is None and t.contact_by is not None:
-        out.append(("contact", t.contact_by))
-    if t.feedback_at is None and t.first_feedback_by is not None:
-        out.append(("feedback", t.first_feedback_by))
-    if t.complete_by is not None:
-        out.append(("complete", t.complete_by))
-    return out
+    """The deadlines a ticket still has to meet, as (kind, deadline): the stages that
+    `bot.services.tickets.stages` says are pending, so reminders agree with the card."""
+    return [(stage.value, due) for stage, due in stages.pending(t)]
 
 
 def current_step(kind: str, due: datetime, now: datetime, leads: Sequence[int]) -> Step | None:

@@ -18,6 +18,7 @@ from bot.services.calendar.work import WorkCalendar
 from bot.services.tickets import workflow
 from bot.services.tickets.deadlines import DeadlinePolicy
 from bot.services.tickets.errors import Refusal, TicketError
+from bot.services.tickets.feedback import missing_feedback_parts
 from bot.services.tickets.history import (
     CalledBack,
     Dispatched,
@@ -31,7 +32,6 @@ from bot.services.tickets.indexes import TicketIndexes
 from bot.services.tickets.listeners import UrgentChange, UrgentListeners, all_or_nothing
 from bot.services.tickets.vocabulary import (
     ALERT_URGENCIES,
-    FEEDBACK_PARTS,
     SATISFACTION,
     EventName,
 )
@@ -52,11 +52,6 @@ class ActionInput:
     reached: bool = True
     recording: str = ""
     new_deadline: datetime | None = None
-
-
-def missing_feedback_parts(text: str) -> list[str]:
-    """The required parts of a unit's feedback that the text does not label."""
-    return [p for p in FEEDBACK_PARTS if p not in text]
 
 
 class TicketActions:

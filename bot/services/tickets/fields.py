@@ -17,7 +17,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.services.reference.data import Reference
-from bot.services.tickets.labels import ALL_FIELDS, FIELD_LABELS_ZH, REQUIRED_FIELDS, YES_NO_WORDS
+from bot.services.tickets.labels import (
+    ALL_FIELDS,
+    FIELD_LABELS_ZH,
+    RECHECKED_FIELDS,
+    REQUIRED_FIELDS,
+    YES_NO_WORDS,
+)
 from bot.services.tickets.values import extract_phones, normalize_platform_no, parse_datetime
 
 # The name the parser has always logged under, so log filters keep matching after the split.
@@ -37,7 +43,8 @@ class Issue(enum.StrEnum):
     choice = "choice"  # options: the allowed values
     unit = "unit"  # options: the nearest units
     unit_none = "unit_none"
-    category = "category"  # options: the nearest categories
+    category = "category"  # options: the nearest categories (at most 5)
+    category_none = "category_none"  # nothing close to suggest
     category_l2 = "category_l2"  # options: the level-2 categories of the level 1 recognised
     time = "time"
     time_future = "time_future"
@@ -76,10 +83,27 @@ class ParsedTicket:
     answered_on_spot: bool | None = None  # 咨询 answered during the call: closed at logging
     complex_case: bool | None = None  # 复杂疑难: the longer completion limit
     extra_phones: list[str] = field(default_factory=list)
+    #: Optional fields given with a value that could not be read (a call time "14:3"): they
+    #: are asked again like required ones, never replaced by a default.
+    recheck: set[str] = field(default_factory=set)
 
     def missing(self) -> list[str]:
-        """Required fields still empty, in the order the dialogue asks them."""
-        return [f for f in REQUIRED_FIELDS if self.get(f) is None]
+        """Fields still to ask, in the order the dialogue asks them: the required ones, then
+        the optional ones whose value could not be read."""
+        required = [f for f in REQUIRED_FIELDS if self.get(f) is None]
+        return required + [f for f in RECHECKED_FIELDS
+                           if f in self.recheck and self.get(f) is None]
+
+    def merge(self, other: ParsedTicket) -> None:
+        """Take every value `other` (a later paste) has; its unreadable fields are asked."""
+        for name in ALL_FIELDS:
+            value = other.get(name)
+            if value is not None:
+                self.apply(name, value)
+                self.recheck.discard(name)
+        if other.phone is not None:
+            self.extra_phones = list(other.extra_phones)
+        self.recheck |= {f for f in other.recheck if other.get(f) is None}
 
     def get(self, name: str) -> Any:
         if name == "category":
@@ -94,6 +118,8 @@ class ParsedTicket:
             self.category_l1, self.category_l2 = value if value else (None, None)
         elif name in ALL_FIELDS:
             setattr(self, name, value)
+            if value is not None:
+                self.recheck.discard(name)
         else:
             raise KeyError(name)
 
@@ -167,7 +193,9 @@ def _category(name: str, text: str, ref: Reference, _now: datetime) -> Parsed:
     cat = ref.match_category(text)
     if cat.value is not None:
         return cat.value, None
-    return _problem(name, Issue.category_l2 if cat.l1_only else Issue.category, text,
+    if cat.l1_only:
+        return _problem(name, Issue.category_l2, text, cat.suggestions)
+    return _problem(name, Issue.category if cat.suggestions else Issue.category_none, text,
                     cat.suggestions)
 
 

@@ -14,6 +14,9 @@ REQUIRED_FIELDS = (
 OPTIONAL_FIELDS = ("address", "received_at", "industry", "platform_deadline", "answered_on_spot",
                    "complex_case")
 ALL_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
+#: Optional fields that are asked again when given but unreadable: a wrong time would move
+#: every deadline, so it is never replaced by "now" or the computed limit.
+RECHECKED_FIELDS = ("received_at", "platform_deadline")
 
 FIELD_LABELS_ZH: dict[str, str] = {
     "platform_no": "工单编号",

@@ -25,6 +25,7 @@ from bot.services.tickets.labels import (
     LABEL_TO_FIELD,
     OPTIONAL_FIELDS,
     OTHER_PHONES_LABEL,
+    RECHECKED_FIELDS,
 )
 from bot.services.tickets.values import extract_phones
 
@@ -40,6 +41,12 @@ _LABEL_ALTERNATION = "|".join(sorted(map(re.escape, LABEL_TO_FIELD), key=len, re
 _INLINE_LABEL = re.compile(
     r"(?:\s+|[，,；;]\s*)(?:[【\[]\s*)?(" + _LABEL_ALTERNATION
     + r")\s*(?:[】\]]\s*[:：]?|[:：])\s*"
+)
+# "来电时间 2026-11-25 09:12": a known label of four or more characters and a space. Read only
+# outside the content (short words such as 电话 or 内容 may begin a sentence there).
+_SPACED_LABELS = sorted((x for x in LABEL_TO_FIELD if len(x) >= 4), key=len, reverse=True)
+_SPACE_LINE = re.compile(
+    r"^\s*(" + "|".join(map(re.escape, _SPACED_LABELS)) + r")[ \u3000]+(\S.*)$"
 )
 _COMMAND = re.compile(r"^\s*/new(?:@\w+)?(?=\s|$)", re.IGNORECASE)
 
@@ -81,8 +88,25 @@ def parse_ticket_text(text: str, *, reference: Reference, now: datetime) -> Pars
         return _parse_ticket_text(text, reference=reference, now=now)
     except Exception:
         logger.exception("parse_ticket_text failed")  # the text itself is never logged
-        ticket = ParsedTicket(received_at=now, content=(text or "").strip() or None)
+        ticket = ParsedTicket(content=(text or "").strip() or None)
         return ParseResult(ticket, [FieldProblem("text", Issue.parse_failed)])
+
+
+#: A message with at least this many labelled lines is a paste, whatever the dialogue asked.
+PASTE_MIN_LINES = 2
+
+
+def looks_like_paste(text: str) -> bool:
+    """True for a message with two or more "工单编号：…"-style lines of known labels."""
+    lines = _COMMAND.sub("", text or "", count=1).splitlines()
+    labelled = 0
+    for line in lines:
+        found = _label_of(line)
+        if found is not None and found[2]:
+            labelled += 1
+            if labelled >= PASTE_MIN_LINES:
+                return True
+    return False
 
 
 class _Lines:
@@ -98,6 +122,8 @@ class _Lines:
 
     def feed(self, line: str) -> None:
         found = _label_of(line)
+        if found is None and not self._in_content and (m := _SPACE_LINE.match(line)):
+            found = (m.group(1), m.group(2).strip(), True)
         if found is not None and found[2]:
             self._in_content, self._pending = False, None
             for label, value in _inline_pairs(found[0], found[1]):
@@ -144,13 +170,13 @@ def _parse_ticket_text(text: str, *, reference: Reference, now: datetime) -> Par
     ticket = ParsedTicket()
     errors = _apply_fields(lines, ticket, reference=reference, now=now)
     errors += _apply_phones(lines, ticket)
-    if ticket.received_at is None:
-        ticket.received_at = now
+    # No 来电时间 line: the ticket is counted from when it is logged (TicketIntake).
     deadline = ticket.platform_deadline
-    if deadline is not None and deadline < ticket.received_at:
+    if deadline is not None and deadline < (ticket.received_at or now):
         errors.append(FieldProblem("platform_deadline", Issue.deadline_early,
                                    shorten(lines.raw["platform_deadline"][1])))
         ticket.platform_deadline = None
+        ticket.recheck.add("platform_deadline")
     body = _trim_blank_lines(lines.content or [])
     ticket.content = "\n".join(body + lines.extras).strip() or None
     return ParseResult(ticket, errors)
@@ -158,7 +184,8 @@ def _parse_ticket_text(text: str, *, reference: Reference, now: datetime) -> Par
 
 def _apply_fields(lines: _Lines, ticket: ParsedTicket, *, reference: Reference,
                   now: datetime) -> list[FieldProblem]:
-    """Validate each labelled value; a bad optional value is kept in the content instead."""
+    """Validate each labelled value. A bad time is asked again; another bad optional value
+    is kept in the content instead."""
     errors: list[FieldProblem] = []
     for name in ALL_FIELDS:
         if name in ("content", "phone") or name not in lines.raw:
@@ -169,7 +196,9 @@ def _apply_fields(lines: _Lines, ticket: ParsedTicket, *, reference: Reference,
         parsed, error = parse_field(name, value, reference=reference, now=now)
         if error:
             errors.append(error)
-            if name in OPTIONAL_FIELDS:
+            if name in RECHECKED_FIELDS:
+                ticket.recheck.add(name)
+            elif name in OPTIONAL_FIELDS:
                 lines.extras.append(f"{label}：{value}")
         else:
             ticket.apply(name, parsed)

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from bot.clock import Clock
 from bot.services.tickets.search import TicketSearchIndex
+from bot.services.tickets.stages import first_overdue_deadline, overdue_condition
 from bot.services.tickets.workflow import OPEN_STATUSES, Status
 from models.db import session_scope
 from models.ticket import Ticket, TicketEvent
@@ -69,10 +70,10 @@ class TicketQueries:
         return self._page([col(Ticket.status).in_(open_statuses())], offset, limit)
 
     def overdue(self, *, offset: int = 0, limit: int = 10) -> Page:
+        """Open tickets late at any stage (签收, 联系, 首次反馈, 办结), the most overdue first."""
         now = self.clock.now()
-        cond = [col(Ticket.status).in_(open_statuses()), Ticket.complete_by != None,  # noqa: E711
-                col(Ticket.complete_by) < now]
-        return self._page(cond, offset, limit, order=col(Ticket.complete_by).asc())
+        return self._page([overdue_condition(now)], offset, limit,
+                          order=first_overdue_deadline(now).asc())
 
     def find(self, words: str, *, offset: int = 0, limit: int = 10) -> Page:
         """Tickets containing every word (newest first); typos fall back to fuzzy matching."""

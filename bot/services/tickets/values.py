@@ -75,14 +75,22 @@ def normalize_platform_no(raw: str) -> str | None:
 
 
 _AMPM = re.compile(r"(上午|早上|凌晨|中午|下午|晚上)")
+# After `_plain_digits`: [[YYYY-]M-D][ H:MM[:SS]]. Minutes and seconds are always two digits:
+# "14:3" could be 14:03 or 14:30, so it is asked again rather than guessed.
+_DATE_TIME = re.compile(
+    r"(?:(\d{4})\s*[-/.]\s*)?(\d{1,2})\s*[-/.]\s*(\d{1,2})"
+    r"(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+)
+_TIME_ALONE = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
 
 
 def parse_datetime(raw: str, *, now: datetime, end_of_day: bool = False) -> datetime | None:
     """Read 2026-11-25 09:12, 2026/11/25 9:12, 2026年11月25日 09时12分, 11-25 09:12 …
 
     A missing year is taken from ``now``; a date without time is 00:00 (23:59 when
-    ``end_of_day``). ``now`` must be aware: the text is read, and the result given, in its
-    zone (the clock's, which is the configured one).
+    ``end_of_day``). Anything else (``14:3``, ``25:99``, ``2月30日``) is None: the caller asks
+    again, never guesses. ``now`` must be aware: the text is read, and the result given, in
+    its zone (the clock's, which is the configured one).
     """
     tz = now.tzinfo
     if tz is None or now.utcoffset() is None:
@@ -98,13 +106,9 @@ def parse_datetime(raw: str, *, now: datetime, end_of_day: bool = False) -> date
         return (iso if iso.tzinfo else iso.replace(tzinfo=tz)).astimezone(tz)
     ampm = _AMPM.search(s)
     s = _plain_digits(s)
-    if re.fullmatch(r"\d{1,2}(?::\d{1,2}){1,2}", s):  # a time alone: today
+    if _TIME_ALONE.fullmatch(s):  # a time alone: today
         s = f"{now.strftime('%Y-%m-%d')} {s}"
-    m = re.fullmatch(
-        r"(?:(\d{4})\s*[-/.]\s*)?(\d{1,2})\s*[-/.]\s*(\d{1,2})"
-        r"(?:\s*(\d{1,2})\s*(?::\s*(\d{1,2}))?\s*(?::\s*(\d{1,2}))?)?",
-        s,
-    )
+    m = _DATE_TIME.fullmatch(s)
     if not m:
         return None
     year_s, mon, day, hour, minute, second = m.groups()
@@ -112,7 +116,7 @@ def parse_datetime(raw: str, *, now: datetime, end_of_day: bool = False) -> date
     if hour is None:
         h, mi, sec = (23, 59, 0) if end_of_day else (0, 0, 0)
     else:
-        h, mi, sec = int(hour), int(minute or 0), int(second or 0)
+        h, mi, sec = int(hour), int(minute), int(second or 0)
         if ampm and ampm.group(1) in ("下午", "晚上") and h < 12:
             h += 12
     try:
@@ -128,16 +132,34 @@ def parse_datetime(raw: str, *, now: datetime, end_of_day: bool = False) -> date
     return result
 
 
+def _two(n: str | None) -> str:
+    return f"{int(n):02d}" if n else "00"
+
+
+def _clock_words(m: re.Match[str]) -> str:
+    """"9时12分30秒" → "9:12:30", "3点半" → "3:30", "14时" → "14:00", "14点05" → "14:05"."""
+    hour, half, minute, second = m.group(1), m.group(2), m.group(3), m.group(4)
+    if half:
+        return f" {hour}:30"
+    return f" {hour}:{_two(minute)}" + (f":{_two(second)}" if second else "")
+
+
+_CLOCK_WORDS = re.compile(
+    r"(\d{1,2})\s*[时点]\s*(?:(半)|(\d{1,2})\s*分(?:\s*(\d{1,2})\s*秒)?)?(?!\s*\d)"
+)
+
+
 def _plain_digits(s: str) -> str:
     """Read Chinese date and time words as separators.
 
-    "2026年11月25日 下午3点半" → "2026-11-25 3:30" (下午 is read by the caller).
+    "2026年11月25日 下午3点半" → "2026-11-25 3:30" (下午 is read by the caller). "14时3" (no
+    分) is left as it is, so it is not read: 14:03 or 14:30?
     """
     s = _AMPM.sub(" ", s)
-    s = re.sub(r"[时点]半", ":30", s)
+    s = re.sub(r"(\d{1,2})\s*[时点]\s*(\d{2})(?!\d)(?!\s*分)", r" \1:\2", s)  # 14点05
+    s = _CLOCK_WORDS.sub(_clock_words, s)
     s = s.replace("年", "-").replace("月", "-").replace("日", " ").replace("号", " ")
-    s = s.replace("时", ":").replace("点", ":").replace("分", ":").replace("秒", "")
-    return re.sub(r"\s+", " ", s.replace("T", " ")).strip().rstrip(":").strip()
+    return re.sub(r"\s+", " ", s.replace("T", " ")).strip()
 
 
 def _with_year(value: datetime, year: int) -> datetime | None:
