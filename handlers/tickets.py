@@ -12,14 +12,17 @@ from bot.services.staff.directory import Member
 from bot.services.tickets.errors import TicketError
 from bot.texts import tickets as texts
 from handlers.access import guard
+from handlers.compliance_tickets import compliance_card
 from handlers.keyboards import pager, ticket_actions
 from handlers.replies import is_group, reply
 
 PAGE_SIZE = 10
 
 
-def card_for(context: BotContext, ticket_id: int, *, masked: bool) -> tuple[str, object] | None:
-    """The card text and its action buttons, or None when the ticket is gone."""
+def card_for(context: BotContext, ticket_id: int, *, masked: bool,
+             viewer: Member | None = None) -> tuple[str, object] | None:
+    """The card text and its action buttons, or None when the ticket is gone. The card lists
+    its attachments; a `viewer` who is a manager sees, in private, the 标记失误 button."""
     svc = context.svc
     t = svc.tickets.get_by_id(ticket_id)
     if t is None:
@@ -27,7 +30,8 @@ def card_for(context: BotContext, ticket_id: int, *, masked: bool) -> tuple[str,
     events = svc.tickets.events(ticket_id, limit=4)
     names = {m.telegram_id: m.name for m in svc.staff.all()}
     text = texts.render_card(t, events, now=svc.clock.now(), masked=masked, names=names)
-    return text, ticket_actions(ticket_id, t.status)
+    return compliance_card(context, t, text, ticket_actions(ticket_id, t.status),
+                           masked=masked, viewer=viewer)
 
 
 @guard("t")
@@ -42,7 +46,8 @@ async def show_ticket(update: Update, context: BotContext, member: Member) -> No
         await reply(update, texts.T_NOT_FOUND.format(no=escape(args[0])))
         return
     assert t.id is not None
-    text, markup = card_for(context, t.id, masked=is_group(update))  # type: ignore[misc]
+    text, markup = card_for(context, t.id, masked=is_group(update),  # type: ignore[misc]
+                            viewer=member)
     await reply(update, text, reply_markup=markup)
 
 
@@ -127,5 +132,6 @@ async def mark_complex(update: Update, context: BotContext, member: Member) -> N
     except TicketError as exc:
         await reply(update, escape(texts.refusal(exc)))
         return
-    text, markup = card_for(context, t.id, masked=is_group(update))  # type: ignore[misc]
+    text, markup = card_for(context, t.id, masked=is_group(update),  # type: ignore[misc]
+                            viewer=member)
     await reply(update, text, reply_markup=markup)
