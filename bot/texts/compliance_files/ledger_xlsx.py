@@ -51,7 +51,7 @@ def _rows(ws: Worksheet, ledger: Ledger, tz: tzinfo) -> None:
     for n, r in enumerate(ledger.rows, start=1):
         solved, satisfaction = _result(r)
         ws.append([n, r.platform_no, r.at.astimezone(tz).replace(tzinfo=None),
-                   r.staff.name if r.staff else "—", r.unit, solved, satisfaction, r.note,
+                   r.staff.name if r.staff else "—", r.unit, solved, satisfaction, r.note or None,
                    _recording(r), kinds(r.files) or "—"])
         ws.cell(ws.max_row, 3).number_format = DATETIME
         ws.cell(ws.max_row, 8).alignment = Alignment(wrap_text=True, vertical="top")
