@@ -65,8 +65,9 @@ def routes(*, dialogue_timeout_minutes: int) -> list[tuple[Handler, int]]:
     features: list[Handler] = [
         # dialogues first (see the module docstring)
         _new_ticket_dialogue(timeout),
-        _ticket_action_dialogue(timeout),
+        # before the ticket actions: it only takes a reply to its own prompt
         _mistake_dialogue(timeout),
+        _ticket_action_dialogue(timeout),
         _reminder_done_dialogue(timeout),
         _kb_add_dialogue(timeout),
         _kb_edit_dialogue(timeout),
@@ -247,12 +248,14 @@ def _recording_step() -> list[Handler]:
 
 
 def _mistake_dialogue(timeout: float) -> ConversationHandler:  # type: ignore[type-arg]
-    """标记失误 on a manager's ticket card: the stage (a button), then what failed."""
+    """标记失误 on a manager's ticket card: the stage (a button), then what failed, as a reply
+    to the prompt (so a later message is never taken for it)."""
     stage = CallbackQueryHandler(compliance_tickets.stage_button, pattern=r"^tm1:s:\d+:\d+$")
     return ConversationHandler(
         entry_points=[stage],
         states={
-            compliance_tickets.NOTE: [MessageHandler(TEXT, compliance_tickets.mistake_note)],
+            compliance_tickets.NOTE: [MessageHandler(TEXT & filters.REPLY,
+                                                     compliance_tickets.mistake_note)],
             ConversationHandler.TIMEOUT: [TypeHandler(Update, compliance_tickets.mistake_timeout)],
         },
         fallbacks=[CommandHandler("cancel", compliance_tickets.mistake_cancel), stage],

@@ -5,13 +5,17 @@ what failed — which records an assessment item against the ticket's handler.
 Buttons: `tm1:m:<ticket_id>` (on a manager's private card) shows the stages,
 `tm1:s:<ticket_id>:<i>` picks one and asks what failed (the dialogue in `bot/routes.py`),
 `tm1:x` cancels. Each is checked again on press: a forged one is refused.
+
+What failed is taken only as a *reply* to the prompt (ForceReply): an abandoned prompt never
+turns a later message — a question to the knowledge base, another dialogue's answer — into
+an assessment item that costs money.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
@@ -35,6 +39,7 @@ PENDING = "tm_pending"
 class PendingMistake:
     ticket_id: int
     stage: str
+    prompt_id: int  # the message the note must reply to
 
 
 def compliance_card(context: BotContext, ticket: Ticket, text: str,
@@ -89,24 +94,28 @@ async def stage_button(update: Update, context: BotContext, member: Member) -> i
                            show_alert=True)
         return END
     stage = vocab.STAGES[int(index)]
-    context.user_data[PENDING] = PendingMistake(int(raw_id), stage)  # type: ignore[index]
     await query.answer()
     await query.edit_message_text(texts.MISTAKE_STAGE.format(no=ticket.platform_no,
                                                              stage=stage))
     handler = context.svc.staff.get_any(ticket.handler_id) if ticket.handler_id else None
-    await reply(update, texts.mistake_ask(ticket.platform_no, stage,
-                                          handler.name if handler else None,
-                                          context.svc.compliance.rules.incidents.mistake))
+    prompt = await reply(update, texts.mistake_ask(
+        ticket.platform_no, stage, handler.name if handler else None,
+        context.svc.compliance.rules.incidents.mistake), reply_markup=ForceReply(selective=True))
+    context.user_data[PENDING] = PendingMistake(  # type: ignore[index]
+        int(raw_id), stage, prompt.message_id)
     return NOTE
 
 
 @guard(Perm.compliance)
 async def mistake_note(update: Update, context: BotContext, member: Member) -> int:
-    """What failed: record the mistake as an assessment item."""
+    """What failed (a reply to the prompt): record the mistake as an assessment item."""
     msg, c = update.effective_message, context.svc.compliance
     pending: PendingMistake | None = context.user_data.get(PENDING)  # type: ignore[union-attr]
     if msg is None or pending is None:
         return END
+    if msg.reply_to_message is None or msg.reply_to_message.message_id != pending.prompt_id:
+        await reply(update, texts.MISTAKE_REPLY_TO_PROMPT)
+        return NOTE
     ticket = context.svc.tickets.get_by_id(pending.ticket_id)
     try:
         if ticket is None:

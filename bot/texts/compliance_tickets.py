@@ -66,11 +66,12 @@ MISTAKE_STAGE = "工单 {no}：失误环节 {stage}"
 MISTAKE_CANCELLED = "已取消，未记录考核事项。"
 MISTAKE_EXPIRED = "操作已过期，请在工单卡片上重新点“标记失误”。"
 MISTAKE_TIMEOUT = "等待失误说明超时，未记录。需要时请重新点“标记失误”。"
+MISTAKE_REPLY_TO_PROMPT = "失误说明请回复“标记失误”的提示消息发送；/cancel 取消。"
 
 
 def mistake_ask(platform_no: str, stage: str, person: str | None, amount: int) -> str:
     who = f"记在承办人 {escape(person)} 名下" if person else "工单尚无承办人，不记在个人名下"
-    return (f"工单 {escape(platform_no)}（{escape(stage)}）：请写明哪里出了问题。"
+    return (f"工单 {escape(platform_no)}（{escape(stage)}）：请回复本消息，写明哪里出了问题。"
             f"{who}，按考核细则每次扣 {yuan(amount)}。/cancel 取消。")
 
 

@@ -150,6 +150,15 @@ async def test_roster_import_warns_or_refuses(team: Harness, cli_env: Path, caps
 
 
 # ---------------------------------------------------------------- (b) 标记失误
+async def answer(h: Harness, user: int, text: str, reply_to: dict) -> list[dict]:
+    """A user replies to a bot message with text; the bot's answers."""
+    mark = h.emu.mark()
+    h.emu.send_message(user_id=user, text=text, reply_to_message_id=reply_to["message_id"])
+    await h.emu.wait_for_message(user, after=mark, timeout=10)
+    await h.emu.idle(quiet=0.05)
+    return h.messages_since(mark, user)
+
+
 async def test_manager_marks_a_mistake_from_the_card(team: Harness):
     ticket(team)
     card = card_of(await team.say(MANAGER, f"/t {NO}"))
@@ -157,10 +166,18 @@ async def test_manager_marks_a_mistake_from_the_card(team: Harness):
     picker = (await team.press(MANAGER, card, "标记失误"))[-1]
     assert "失误发生在哪个环节" in picker["text"]
     assert buttons(picker) == ["签收", "分派", "督办", "取消"]
-    asked = text_of(await team.press(MANAGER, picker, "分派"))
-    assert "记在承办人 张值班 名下" in asked and "¥2,000" in asked
+    prompt = (await team.press(MANAGER, picker, "分派"))[-1]
+    assert "请回复本消息" in prompt["text"] and "记在承办人 张值班 名下" in prompt["text"]
+    assert "¥2,000" in prompt["text"]
+    [sent] = [c for c in team.emu.calls if c.method == "sendMessage" and c.ok
+              and c.result["message_id"] == prompt["message_id"]]
+    assert "force_reply" in str(sent.params.get("reply_markup"))
     assert "失误环节 分派" in team.current(picker)["text"]
-    text = text_of(await team.say(MANAGER, "派错承办单位，导致超时"))
+    # a message that is not a reply to the prompt is never taken for the note
+    await team.say(MANAGER, "今天的值班表发了吗")
+    assert team.svc.compliance.incidents.between(date(2026, 1, 1), date(2026, 12, 31)) == []
+    assert "回复“标记失误”的提示消息" in text_of(await answer(team, MANAGER, "派错", picker))
+    text = text_of(await answer(team, MANAGER, "派错承办单位，导致超时", prompt))
     assert "已记录考核事项" in text and f"失误（分派） 张值班 工单 {NO}：派错承办单位" in text
     [item] = team.svc.compliance.incidents.between(date(2026, 1, 1), date(2026, 12, 31))
     assert (item.kind, item.stage, item.person.telegram_id) == ("mistake", "分派", STAFF)
