@@ -14,6 +14,7 @@ an assessment item that costs money.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
@@ -78,7 +79,7 @@ async def mistake_button(update: Update, context: BotContext, member: Member) ->
             "ticket_not_found", text=query.data.split(":")[2])), show_alert=True)
         return
     await query.answer()
-    await query.message.reply_text(texts.MISTAKE_PICK.format(no=ticket.platform_no),
+    await query.message.reply_text(texts.MISTAKE_PICK.format(no=escape(ticket.platform_no)),
                                    reply_markup=_stage_buttons(ticket.id))
 
 
@@ -95,7 +96,7 @@ async def stage_button(update: Update, context: BotContext, member: Member) -> i
         return END
     stage = vocab.STAGES[int(index)]
     await query.answer()
-    await query.edit_message_text(texts.MISTAKE_STAGE.format(no=ticket.platform_no,
+    await query.edit_message_text(texts.MISTAKE_STAGE.format(no=escape(ticket.platform_no),
                                                              stage=stage))
     handler = context.svc.staff.get_any(ticket.handler_id) if ticket.handler_id else None
     prompt = await reply(update, texts.mistake_ask(
