@@ -35,11 +35,13 @@ from bot.services.compliance.business import business_source
 from bot.services.compliance.desk import Compliance
 from bot.services.compliance.gate import OnboardingGate
 from bot.services.compliance.incidents import IncidentLog
+from bot.services.compliance.ledger import CallbackLedger
 from bot.services.compliance.policies import PolicyShelf
 from bot.services.compliance.register import StaffRegister
 from bot.services.compliance.reminders import ComplianceReminders
 from bot.services.compliance.reportlog import WorkReportBook
 from bot.services.compliance.rules import load_rules
+from bot.services.compliance.ticket_files import TicketFiles
 from bot.services.compliance.tracker import Tracker
 from bot.services.compliance.trainings import TrainingLog
 from bot.services.compliance.workreport import WorkReports
@@ -81,9 +83,10 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
     outbox = Outbox(engine, clock, wakeup)
     staff = StaffDirectory(engine, clock)
     reference = ReferenceStore(engine, clock)
+    gate = OnboardingGate(engine, staff, mode=settings.onboarding_gate)  # asked by the roster
     roster = build_roster(engine=engine, clock=clock, staff=staff, calendar=calendar,
                           config=ShiftConfig.load(settings.shifts_file, tz=settings.tz),
-                          outbox=outbox, duty_group_id=settings.duty_group_id)
+                          outbox=outbox, duty_group_id=settings.duty_group_id, gate=gate)
     alerts = AlertService(
         engine=engine, clock=clock, staff=staff, reference=reference, outbox=outbox,
         policy=EscalationPolicy.load(settings.escalation_policy_file, tz=settings.tz,
@@ -112,7 +115,7 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
                                          month_start_day=settings.report_month_start_day),
         kb=kb)
     compliance = _compliance(settings, engine=engine, clock=clock, staff=staff, outbox=outbox,
-                             tickets=tickets, reports=reports)
+                             tickets=tickets, reports=reports, gate=gate)
     scheduler = _scheduler(settings, engine=engine, wakeup=wakeup, reference=reference,
                            alerts=alerts, reminders=reminders, duty=duty, kb=kb,
                            compliance=compliance)
@@ -142,8 +145,10 @@ def _scheduler(settings: Settings, *, engine: Engine, wakeup: Wakeup,
 
 
 def _compliance(settings: Settings, *, engine: Engine, clock: Clock, staff: StaffDirectory,
-                outbox: Outbox, tickets: TicketService, reports: ReportService) -> Compliance:
-    """The contract-compliance collaborators (docs/assessment.md), each given what it uses."""
+                outbox: Outbox, tickets: TicketService, reports: ReportService,
+                gate: OnboardingGate | None = None) -> Compliance:
+    """The contract-compliance collaborators (docs/assessment.md), each given what it uses
+    (`gate`: the one the roster was given, so both ask the same)."""
     rules = load_rules(settings.assessment_rules_file)
     register = StaffRegister(engine, clock, staff)
     trainings = TrainingLog(engine, clock, staff)
@@ -165,7 +170,9 @@ def _compliance(settings: Settings, *, engine: Engine, clock: Clock, staff: Staf
                       attachments=attachments, policies=policies, incidents=incidents,
                       find_ticket=tickets.get, tracker=tracker, workreports=workreports,
                       reminders=reminders,
-                      gate=OnboardingGate(engine, staff, mode=settings.onboarding_gate))
+                      gate=gate or OnboardingGate(engine, staff, mode=settings.onboarding_gate),
+                      ticket_files=TicketFiles(attachments, tickets.get_by_id),
+                      ledger=CallbackLedger(engine, staff))
 
 
 def build_application(

@@ -3,6 +3,8 @@
 The import is all-or-nothing: a file with any bad row (unknown date, shift or person, a
 duplicate, a person on two overlapping shifts) is refused with every bad row listed by its
 row number, and nothing changes. Good files replace the team of each (date, shift) they name.
+People without a passed on-boarding exam are named in a warning (``ONBOARDING_GATE=warn``)
+or refuse the whole file (``refuse``), as /roster_set does.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from bot.clock import Clock
 from bot.config import Settings, load_settings_or_exit
 from bot.runtime import prepare_database
 from bot.services.calendar.work import CalendarFileError, WorkCalendar
+from bot.services.compliance.gate import OnboardingGate, OnboardingRefused
 from bot.services.roster.checks import TeamChecks
 from bot.services.roster.errors import RosterError, RosterImportError
 from bot.services.roster.imports import TeamChanges
@@ -25,6 +28,7 @@ from bot.services.roster.model import parse_date
 from bot.services.roster.queries import RosterQueries
 from bot.services.roster.shifts import ShiftConfig, ShiftConfigError
 from bot.services.staff.directory import StaffDirectory
+from bot.texts import compliance as compliance_texts
 from bot.texts import roster as texts
 
 
@@ -49,8 +53,10 @@ def _open(settings: Settings) -> _Roster | None:
     clock = Clock(settings.tz)
     staff = StaffDirectory(engine, clock)
     queries = RosterQueries(engine, staff, calendar, config)
+    gate = OnboardingGate(engine, staff, mode=settings.onboarding_gate)
     return _Roster(engine, clock, queries,
-                   TeamChanges(engine, clock, config, queries, TeamChecks(staff, config)))
+                   TeamChanges(engine, clock, config, queries, TeamChecks(staff, config),
+                               gate=gate))
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -65,9 +71,14 @@ def _import(args: argparse.Namespace) -> int:
         for line in texts.import_problems(exc, html=False):
             print("  " + line, file=sys.stderr)
         return 1
+    except OnboardingRefused as exc:  # ONBOARDING_GATE=refuse
+        print(compliance_texts.gate_refused(exc, html=False), file=sys.stderr)
+        return 1
     finally:
         roster.engine.dispose()
     print(texts.import_checked(result) if args.dry_run else texts.import_done(result))
+    if result.flagged:
+        print(compliance_texts.gate_warning(list(result.flagged), html=False))
     return 0
 
 

@@ -76,6 +76,8 @@ COMMANDS: list[CommandSpec] = [
                 "考核细则自查：预计扣款与人员配置", Perm.assess),
     CommandSpec("workreport", "/workreport [2026-11]", "月度工作汇报初稿（Word）",
                 Perm.compliance),
+    CommandSpec("ledger", "/ledger [2026-11|2026-Q3|起 止]", "回访台账（Excel，缺录音标红）",
+                Perm.assess),
     # knowledge base (docs/knowledge_base.md)
     CommandSpec("kb", "/kb <关键词或问题>", "检索知识库（答复口径）；私聊直接发问题也可", Perm.kb,
                 in_group=True),

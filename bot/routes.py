@@ -33,6 +33,8 @@ from handlers import (
     alerts,
     compliance,
     compliance_files,
+    compliance_recordings,
+    compliance_tickets,
     daily,
     fallback,
     kb,
@@ -51,6 +53,9 @@ FEATURE_GROUP = 0
 
 Handler = BaseHandler[Update, object, object]
 TEXT = filters.TEXT & ~filters.COMMAND
+RECORDINGS = filters.VOICE | filters.AUDIO | filters.Document.ALL
+#: what may be sent in reply to a ticket card (videos are refused with a reason)
+TICKET_FILES = RECORDINGS | filters.PHOTO | filters.VIDEO | filters.VIDEO_NOTE
 
 
 def routes(*, dialogue_timeout_minutes: int) -> list[tuple[Handler, int]]:
@@ -60,6 +65,8 @@ def routes(*, dialogue_timeout_minutes: int) -> list[tuple[Handler, int]]:
     features: list[Handler] = [
         # dialogues first (see the module docstring)
         _new_ticket_dialogue(timeout),
+        # before the ticket actions: it only takes a reply to its own prompt
+        _mistake_dialogue(timeout),
         _ticket_action_dialogue(timeout),
         _reminder_done_dialogue(timeout),
         _kb_add_dialogue(timeout),
@@ -71,6 +78,9 @@ def routes(*, dialogue_timeout_minutes: int) -> list[tuple[Handler, int]]:
         *_duty(),
         *_knowledge_base(),
         *_compliance(),
+        # files: after the dialogues that wait for one (policies, the 回访 recording)
+        MessageHandler(TICKET_FILES & (filters.REPLY | filters.ChatType.PRIVATE),
+                       compliance_recordings.reply_file),
         # last: only what nothing above took
         CommandHandler("cancel", fallback.cancel_nothing),
         MessageHandler(TEXT & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE,
@@ -155,6 +165,11 @@ def _compliance() -> list[Handler]:
         CommandHandler("incident", compliance.incident),
         CommandHandler("assess", compliance.assess),
         CommandHandler("workreport", compliance.workreport),
+        CommandHandler("ledger", compliance.ledger),
+        CallbackQueryHandler(compliance_tickets.mistake_button, pattern=r"^tm1:m:\d+$"),
+        CallbackQueryHandler(compliance_tickets.cancel_button, pattern=r"^tm1:x$"),
+        # after the 回访 step's own 跳过 (in the ticket-action dialogue): a stale one
+        CallbackQueryHandler(compliance_recordings.stale_skip, pattern=r"^tr1:"),
     ]
 
 
@@ -213,12 +228,40 @@ def _ticket_action_dialogue(timeout: float) -> ConversationHandler:  # type: ign
             ticket_actions.TEXT: [MessageHandler(TEXT, ticket_actions.on_text)],
             ticket_actions.PICK: [CallbackQueryHandler(ticket_actions.on_pick, pattern=r"^td1:"),
                                   MessageHandler(TEXT, ticket_actions.on_text)],
+            compliance_recordings.RECORDING: _recording_step(),
         },
         fallbacks=[CommandHandler("cancel", ticket_actions.cancel),
                    CallbackQueryHandler(ticket_actions.on_button, pattern=r"^t1:")],
         conversation_timeout=timeout,
         allow_reentry=True,
         name="ticket_action",
+    )
+
+
+def _recording_step() -> list[Handler]:
+    """After a callback that reached the citizen: its recording, or 跳过 (/cancel too)."""
+    return [MessageHandler(RECORDINGS, compliance_recordings.recording_file),
+            CallbackQueryHandler(compliance_recordings.recording_skip, pattern=r"^tr1:skip$"),
+            CommandHandler("cancel", compliance_recordings.recording_skip),
+            MessageHandler(~filters.COMMAND & filters.UpdateType.MESSAGE,
+                           compliance_recordings.recording_other)]
+
+
+def _mistake_dialogue(timeout: float) -> ConversationHandler:  # type: ignore[type-arg]
+    """标记失误 on a manager's ticket card: the stage (a button), then what failed, as a reply
+    to the prompt (so a later message is never taken for it)."""
+    stage = CallbackQueryHandler(compliance_tickets.stage_button, pattern=r"^tm1:s:\d+:\d+$")
+    return ConversationHandler(
+        entry_points=[stage],
+        states={
+            compliance_tickets.NOTE: [MessageHandler(TEXT & filters.REPLY,
+                                                     compliance_tickets.mistake_note)],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, compliance_tickets.mistake_timeout)],
+        },
+        fallbacks=[CommandHandler("cancel", compliance_tickets.mistake_cancel), stage],
+        conversation_timeout=timeout,
+        allow_reentry=True,
+        name="ticket_mistake",
     )
 
 

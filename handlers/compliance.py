@@ -1,6 +1,7 @@
-"""Contract compliance (docs/assessment.md): /staffinfo, /training, /incident, /assess and
-/workreport — parse, call `svc.compliance`, render with `bot.texts.compliance`. Files sent to
-the bot (/policies) are in `handlers/compliance_files.py`.
+"""Contract compliance (docs/assessment.md): /staffinfo, /training, /incident, /assess,
+/workreport and /ledger — parse, call `svc.compliance`, render with `bot.texts.compliance`.
+Files sent to the bot (/policies) are in `handlers/compliance_files.py`; the ticket card's
+parts in `handlers/compliance_tickets.py` and `handlers/compliance_recordings.py`.
 
 Buttons: `cs1:f:<tid>:<field>` picks a register field, `cs1:v:<tid>:<field>:<i|x>` sets a
 choice. The register-value dialogue state is wired in `bot/routes.py`.
@@ -21,14 +22,18 @@ from bot.context import BotContext
 from bot.permissions import Perm, allowed
 from bot.services.compliance.errors import ComplianceError
 from bot.services.compliance.incident_args import record_command
+from bot.services.compliance.ledger import ledger_period
 from bot.services.compliance.periods import parse_month, parse_period
 from bot.services.compliance.register import RecordView, parse_changes, parse_value
 from bot.services.compliance.trainings import parse_form
+from bot.services.reports.periods import PeriodError
 from bot.services.staff.directory import Member
 from bot.texts import common
 from bot.texts import compliance as texts
-from bot.texts.compliance_files import assess_xlsx, workreport_docx
+from bot.texts import compliance_tickets as ticket_texts
+from bot.texts.compliance_files import assess_xlsx, ledger_xlsx, workreport_docx
 from bot.texts.compliance_words import period_label
+from bot.texts.reports.periods import why
 from handlers.access import command_args, guard
 from handlers.delivery import markup
 from handlers.replies import chat_id_of, reply
@@ -297,3 +302,23 @@ async def workreport(update: Update, context: BotContext, member: Member) -> Non
                              caption=texts.WORKREPORT_CAPTION.format(label=label))
     reports.mark_produced(month, actor_id=member.telegram_id)
 
+
+
+@guard("ledger")
+async def ledger(update: Update, context: BotContext, member: Member) -> None:
+    """The callback ledger (回访台账) of a period as XLSX, missing recordings in red."""
+    svc, msg = context.svc, update.effective_message
+    assert msg is not None
+    try:
+        period = ledger_period(command_args(context), svc.clock.now(),
+                               start_day=svc.reports.config.month_start_day)
+    except PeriodError as exc:
+        await reply(update, escape(why(exc)) + "\n" + ticket_texts.LEDGER_USAGE)
+        return
+    book = await asyncio.to_thread(svc.compliance.ledger.build, period)
+    if not book.rows:
+        await reply(update, ticket_texts.ledger_empty(period))
+        return
+    data = await asyncio.to_thread(ledger_xlsx.ledger_xlsx, book, svc.clock.tz)
+    await msg.reply_document(InputFile(data, filename=ledger_xlsx.file_name(book)),
+                             caption=ticket_texts.ledger_caption(book))

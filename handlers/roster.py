@@ -13,11 +13,13 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.permissions import Perm, allowed
+from bot.services.compliance.gate import OnboardingRefused
 from bot.services.roster.errors import RosterError
 from bot.services.roster.model import parse_date
 from bot.services.roster.service import RosterService
 from bot.services.staff.directory import Member
 from bot.texts import common as common_texts
+from bot.texts import compliance as compliance_texts
 from bot.texts import roster as texts
 from bot.texts import swaps as swap_texts
 from handlers.access import command_args, guard
@@ -69,7 +71,14 @@ async def roster_set(update: Update, context: BotContext, member: Member) -> Non
     except RosterError as exc:
         await reply(update, texts.error(exc))
         return
-    await reply(update, texts.roster_set_done(slot, context.svc.clock.now()))
+    except OnboardingRefused as exc:  # ONBOARDING_GATE=refuse: nothing was changed
+        await reply(update, compliance_texts.gate_refused(exc))
+        return
+    text = texts.roster_set_done(slot, context.svc.clock.now())
+    flagged = context.svc.compliance.gate.check(m.telegram_id for m in slot.members)
+    if flagged:
+        text += "\n\n" + compliance_texts.gate_warning(flagged)
+    await reply(update, text)
 
 
 @guard("special")

@@ -26,6 +26,7 @@ from bot.services.tickets.workflow import Action, check
 from bot.texts import common as common_texts
 from bot.texts import tickets as texts
 from handlers.access import guard
+from handlers.compliance_recordings import ask_recording
 from handlers.keyboards import CODE_ACTIONS, CONFIRM_CLOSE, choices, confirm_close, multi_select
 from handlers.replies import is_group, reply
 from handlers.tickets import card_for
@@ -75,7 +76,7 @@ async def _apply(update: Update, context: BotContext, member: Member, p: Pending
         return False
     # The card first, then the answer: when the button stops spinning the card already shows
     # the new status and the next actions.
-    await _refresh_card(context, p)
+    await _refresh_card(context, p, member)
     if update.callback_query is not None:
         await update.callback_query.answer(texts.ACTION_DONE.format(action=p.action.value))
     else:
@@ -295,6 +296,10 @@ async def _finish(update: Update, context: BotContext, member: Member, p: Pendin
     ok = await _apply(update, context, member, p)
     if not ok and p.step in ("reason", "date", "feedback"):
         return TEXT  # a refusal keeps the dialogue so the user can fix the input
+    if ok and p.action is Action.callback and p.data.reached:  # then the call's recording
+        _end(context)
+        return await ask_recording(update, context, ticket_id=p.ticket_id, chat_id=p.chat_id,
+                                   message_id=p.message_id, masked=p.masked)
     return _end(context)
 
 

@@ -13,6 +13,7 @@ from bot.services.staff.directory import Member
 from bot.services.tickets.errors import TicketError
 from bot.texts import tickets as texts
 from handlers.access import guard
+from handlers.compliance_tickets import compliance_card
 from handlers.keyboards import pager, ticket_actions, with_alert_buttons
 from handlers.replies import is_group, reply
 
@@ -21,8 +22,9 @@ PAGE_SIZE = 10
 
 def card_for(context: BotContext, ticket_id: int, *, masked: bool,
              viewer: Member | None = None) -> tuple[str, object] | None:
-    """The card text and its action buttons, or None when the ticket is gone. A `viewer` who
-    may press 收到 sees, in private, the buttons of the ticket's alert waiting for it."""
+    """The card text and its action buttons, or None when the ticket is gone. The card lists
+    its attachments. A `viewer`, in private, sees the buttons of the ticket's alert waiting
+    for them (if they may press 收到) and, as a manager, the 标记失误 button."""
     svc = context.svc
     t = svc.tickets.get_by_id(ticket_id)
     if t is None:
@@ -35,7 +37,7 @@ def card_for(context: BotContext, ticket_id: int, *, masked: bool,
         alert = svc.alerts.waiting_alert(ticket_id)
         if alert is not None and alert.id is not None:
             markup = with_alert_buttons(markup, alert.id)
-    return text, markup
+    return compliance_card(context, t, text, markup, masked=masked, viewer=viewer)
 
 
 @guard("t")
@@ -136,5 +138,6 @@ async def mark_complex(update: Update, context: BotContext, member: Member) -> N
     except TicketError as exc:
         await reply(update, escape(texts.refusal(exc)))
         return
-    text, markup = card_for(context, t.id, masked=is_group(update))  # type: ignore[misc]
+    text, markup = card_for(context, t.id, masked=is_group(update),  # type: ignore[misc]
+                            viewer=member)
     await reply(update, text, reply_markup=markup)

@@ -305,14 +305,17 @@ def assessment_summary(a: Assessment) -> str:
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------- the roster gate (phase 2)
-def gate_warning(members: list[Member]) -> str:
-    names = "、".join(f"{escape(m.name)}（{m.telegram_id}）" for m in members)
+# ---------------------------------------------------------------- the roster gate
+def gate_warning(members: list[Member], *, html: bool = True) -> str:
+    """Who the roster change puts on duty without a passed on-boarding exam (`html=False`:
+    the command line, names as they are)."""
+    esc = escape if html else str
+    names = "、".join(f"{esc(m.name)}（{m.telegram_id}）" for m in members)
     return f"⚠️ 以下人员尚未通过岗前考核，按合同不得上岗：{names}。请在 /staffinfo 登记考试结果。"
 
 
-def gate_refused(exc: OnboardingRefused) -> str:
-    return gate_warning(exc.members).replace("⚠️", "⛔", 1) + "\n本次排班未保存。"
+def gate_refused(exc: OnboardingRefused, *, html: bool = True) -> str:
+    return gate_warning(exc.members, html=html).replace("⚠️", "⛔", 1) + "\n本次排班未保存。"
 
 
 # ---------------------------------------------------------------- reminders (notes)

@@ -30,3 +30,19 @@ async def send_document(h: Harness, user: int, content: bytes, filename: str, *,
     await h.emu.wait_for_message(user, after=mark, timeout=10)
     await h.emu.idle(quiet=0.05)
     return h.messages_since(mark, user)
+
+
+async def send_file(h: Harness, user: int, kind: str, content: bytes, *, filename: str = "",
+                    reply_to: JSON | None = None, chat_id: int | None = None,
+                    contains: str | None = None) -> list[JSON]:
+    """A user sends a voice message, audio file, photo or document (optionally in reply to
+    a bot message, in a group when `chat_id` is given); the bot's answers in that chat, up
+    to the one that `contains` the given words when given."""
+    chat = chat_id if chat_id is not None else user
+    mark = h.emu.mark()
+    h.emu.send_file(user_id=user, kind=kind, content=content, filename=filename,
+                    chat_id=chat_id,
+                    reply_to_message_id=reply_to["message_id"] if reply_to else None)
+    await h.emu.wait_for_message(chat, after=mark, contains=contains, timeout=10)
+    await h.emu.idle(quiet=0.05)
+    return h.messages_since(mark, chat)

@@ -12,10 +12,12 @@ from bot.services.compliance.attachments import AttachmentStore
 from bot.services.compliance.gate import OnboardingGate
 from bot.services.compliance.incident_args import FindTicket
 from bot.services.compliance.incidents import IncidentLog
+from bot.services.compliance.ledger import CallbackLedger
 from bot.services.compliance.policies import PolicyShelf
 from bot.services.compliance.register import StaffRegister
 from bot.services.compliance.reminders import ComplianceReminders
 from bot.services.compliance.rules import AssessmentRules
+from bot.services.compliance.ticket_files import TicketFiles
 from bot.services.compliance.tracker import Tracker
 from bot.services.compliance.trainings import TrainingLog
 from bot.services.compliance.workreport import WorkReports
@@ -34,3 +36,5 @@ class Compliance:
     workreports: WorkReports
     reminders: ComplianceReminders
     gate: OnboardingGate
+    ticket_files: TicketFiles
+    ledger: CallbackLedger

@@ -2,15 +2,17 @@
 
 Both paths share the same checks (a known shift, a registered person, no overlapping shifts)
 and the same writer, which replaces the team of every (date, shift) touched and leaves one
-audit record.
+audit record. Both ask the duty gate last (the on-boarding gate, ``bot.services.compliance``):
+it names the people to warn about, or raises to refuse the change before anything is written.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy.engine import Engine
 from sqlmodel import select
@@ -32,6 +34,7 @@ from bot.services.roster.queries import RosterQueries
 from bot.services.roster.shifts import ShiftConfig
 from bot.services.roster.vocab import CLEAR_WORDS
 from bot.services.staff import audit
+from bot.services.staff.directory import Member
 from models.db import session_scope
 from models.roster import RosterEntry
 
@@ -41,13 +44,27 @@ MAX_ROLE = 16  # characters
 Problems = list[tuple[int | None, RosterError]]
 
 
+class DutyGate(Protocol):
+    """Who may not go on duty yet: returns the people to warn about, or raises (its own
+    error) to refuse the whole change. `OnboardingGate` of the compliance feature is one."""
+
+    def enforce(self, telegram_ids: Iterable[int]) -> list[Member]: ...
+
+
 class TeamChanges:
     """Replacing shift teams, from a file or one slot at a time, with the same checks."""
 
     def __init__(self, engine: Engine, clock: Clock, config: ShiftConfig,
-                 queries: RosterQueries, checks: TeamChecks) -> None:
+                 queries: RosterQueries, checks: TeamChecks, *,
+                 gate: DutyGate | None = None) -> None:
         self.engine, self.clock, self.config = engine, clock, config
-        self.queries, self.checks = queries, checks
+        self.queries, self.checks, self.gate = queries, checks, gate
+
+    def _admit(self, entries: Sequence[NewEntry]) -> tuple[Member, ...]:
+        """The gate's verdict on the people `entries` put on duty (raises to refuse)."""
+        if self.gate is None:
+            return ()
+        return tuple(self.gate.enforce(e.staff_id for e in entries))
 
     # ================================================================== import
     def read_file(self, path: str | os.PathLike[str]) -> list[RawRow]:
@@ -83,12 +100,13 @@ class TeamChanges:
                            for row, o in self.checks.overlaps(s, entries, replace_slots=True)]
         if errors:
             raise RosterImportError(sorted(errors, key=lambda e: (e[0] or 0)))
+        flagged = self._admit(entries)
         slots = {(e.d, e.shift) for e in entries}
         dates = (min(e.d for e in entries), max(e.d for e in entries))
         if dry_run:
-            return ImportResult(len(entries), len(slots), 0, dates)
+            return ImportResult(len(entries), len(slots), 0, dates, flagged)
         replaced = self._write(entries, slots, actor_id=actor_id, source="import")
-        return ImportResult(len(entries), len(slots), replaced, dates)
+        return ImportResult(len(entries), len(slots), replaced, dates, flagged)
 
     def _check_row(self, r: RawRow, seen: dict[tuple[date, str, int], int]
                    ) -> tuple[NewEntry | None, list[RosterError]]:
@@ -152,7 +170,8 @@ class TeamChanges:
     def set_slot(self, *, d: date, shift_name: str, people: Sequence[str], actor_id: int,
                  chat_id: int | None = None) -> tuple[Slot, list[int], list[int]]:
         """Replace one shift's team. ``people``: names or TG ids, ``名字:带班`` for a role;
-        an empty list (or 无) clears it. Returns (slot, added ids, removed ids)."""
+        an empty list (or 无) clears it. Returns (slot, added ids, removed ids). A refusing
+        gate raises before the write; its warnings are the caller's to ask for."""
         shift = self.config.get(shift_name)
         if shift is None:
             raise RosterError(Refusal.unknown_shift, name=shift_name, names=self.config.names)
@@ -170,6 +189,7 @@ class TeamChanges:
                 problems = self.checks.overlaps(s, entries, replace_slots=True)
             if problems:
                 raise RosterError(Refusal.overlaps, overlaps=[o for _, o in problems])
+        self._admit(entries)
         self._write(entries, {(d, shift.name)}, actor_id=actor_id, source="set", chat_id=chat_id)
         after = {e.staff_id for e in entries}
         return (self.queries.slot(self.config.instance(d, shift.name)), sorted(after - before),

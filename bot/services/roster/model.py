@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from bot.services.roster.errors import Refusal, RosterError
 from bot.services.roster.shifts import DayClass, ShiftInstance
 from bot.services.roster.vocab import LEAD_ROLE, RELATIVE_DAYS, ROLE_ALIASES
+from bot.services.staff.directory import Member
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class ImportResult:
     slots: int
     replaced: int  # entries that were in those slots before
     dates: tuple[date, date]
+    # people the file puts on duty whom the duty gate flags (no passed on-boarding exam)
+    flagged: tuple[Member, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from bot.clock import Clock
 from bot.services.calendar.work import WorkCalendar
 from bot.services.outbox.store import Outbox
 from bot.services.roster.checks import TeamChecks
-from bot.services.roster.imports import TeamChanges
+from bot.services.roster.imports import DutyGate, TeamChanges
 from bot.services.roster.model import DutyMember, ImportResult, Slot
 from bot.services.roster.notices import RosterNotifier
 from bot.services.roster.queries import RosterQueries
@@ -122,14 +122,15 @@ class RosterService:
 
 def build_roster(*, engine: Engine, clock: Clock, staff: StaffDirectory,
                  calendar: WorkCalendar, config: ShiftConfig, outbox: Outbox,
-                 duty_group_id: int | None) -> RosterService:
-    """Wire the roster's collaborators (called by ``bot.app.build_services``)."""
+                 duty_group_id: int | None, gate: DutyGate | None = None) -> RosterService:
+    """Wire the roster's collaborators (called by ``bot.app.build_services``); ``gate`` is
+    asked before a file import or a /roster_set puts people on duty."""
     queries = RosterQueries(engine, staff, calendar, config)
     checks = TeamChecks(staff, config)
     notifier = RosterNotifier(outbox, staff, clock, duty_group_id)
     return RosterService(
         config=config, queries=queries, checks=checks,
-        changes=TeamChanges(engine, clock, config, queries, checks),
+        changes=TeamChanges(engine, clock, config, queries, checks, gate=gate),
         swaps=SwapDesk(SwapLedger(engine, clock, config, checks), notifier, config),
         specials=SpecialPeriods(engine, clock),
         handover_notes=HandoverNotes(engine, staff, config), notifier=notifier)
