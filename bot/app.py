@@ -18,6 +18,10 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.warnings import PTBUserWarning
 
+from bot.channels.config import load_channels
+from bot.channels.courier import ChannelCourier
+from bot.channels.ledger import ChannelLedger
+from bot.channels.senders import Senders
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import CONTEXT_TYPES, BotContext, BotData, Services
@@ -28,6 +32,7 @@ from bot.services.alerts.policy import EscalationPolicy
 from bot.services.alerts.service import AlertService
 from bot.services.alerts.urgent import UrgentDesk
 from bot.services.calendar.work import WorkCalendar
+from bot.services.outbox.lanes import ChannelRows
 from bot.services.outbox.store import Outbox
 from bot.services.outbox.wakeup import Wakeup
 from bot.services.reference.store import ReferenceStore
@@ -37,6 +42,7 @@ from bot.services.reports.service import ReportService
 from bot.services.roster.daily import DutyScheduler
 from bot.services.roster.service import RosterService
 from bot.services.roster.shifts import ShiftConfig
+from bot.services.staff.contacts import Contacts
 from bot.services.staff.directory import StaffDirectory
 from bot.services.tickets import similar
 from bot.services.tickets.deadlines import DeadlinePolicy
@@ -58,19 +64,22 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
     line turns it into one line and exit status 2.
     """
     calendar = WorkCalendar.load(settings.holidays_file, tz=settings.tz)
-    wakeup = Wakeup()
-    outbox = Outbox(engine, clock, wakeup)
+    channels = load_channels(settings.channels_file)  # robots, gateways, SMTP (secrets)
+    wakeup, channel_wakeup = Wakeup(), Wakeup()  # the Telegram and the channel couriers'
+    outbox = Outbox(engine, clock, wakeup, channel_wakeup)
     staff = StaffDirectory(engine, clock)
+    contacts = Contacts(engine, clock, staff)
     reference = ReferenceStore(engine, clock)
     roster = RosterService(engine, clock, staff, calendar,
                            ShiftConfig.load(settings.shifts_file, tz=settings.tz))
     alerts = AlertService(
         engine=engine, clock=clock, staff=staff, reference=reference, outbox=outbox,
         policy=EscalationPolicy.load(settings.escalation_policy_file, tz=settings.tz,
-                                     default_wait_minutes=settings.escalate_after_minutes),
+                                     default_wait_minutes=settings.escalate_after_minutes,
+                                     channels=channels.names()),
         duty_group_id=settings.duty_group_id, leader_group_id=settings.leader_group_id,
         ack_timeout_minutes=settings.alert_ack_timeout_minutes,
-        snooze_minutes=settings.alert_snooze_minutes, roster=roster)
+        snooze_minutes=settings.alert_snooze_minutes, roster=roster, contacts=contacts)
     # Listeners: a ticket logged or re-marked 紧急/涉稳/重点 raises an alert.
     tickets = TicketService(
         engine, clock, DeadlinePolicy.load(settings.deadline_policy_file, tz=settings.tz),
@@ -100,6 +109,7 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
         staff=staff, reference=reference, calendar=calendar, roster=roster, alerts=alerts,
         tickets=tickets, urgent=UrgentDesk(tickets=tickets, alerts=alerts),
         reminders=reminders, duty=duty, kb=kb, reports=reports, scheduler=scheduler,
+        contacts=contacts, channels=channels, channel_wakeup=channel_wakeup,
         owns_engine=owns_engine)
 
 
@@ -139,6 +149,14 @@ def build_application(
         # Listeners: a delivery that failed for good (blocked, rejected, gave up).
         on_failed=(svc.alerts.on_delivery_failed,),
         idle_seconds=settings.tick_seconds)
+    # Channels beyond Telegram: their own courier, lanes and doorbell (docs/channels.md).
+    data.channel_courier = ChannelCourier(
+        rows=ChannelRows(engine, clock), senders=Senders(svc.channels),
+        ledger=ChannelLedger(engine, clock), clock=clock, wakeup=svc.channel_wakeup,
+        config=svc.channels,
+        # Listeners: a channel that keeps failing (once per run of failures).
+        on_down=(svc.alerts.on_channel_down,),
+        username=lambda: app.bot.username, idle_seconds=settings.tick_seconds)
     for handler, group in routes(dialogue_timeout_minutes=settings.new_ticket_timeout_minutes):
         app.add_handler(handler, group=group)
     app.add_error_handler(errors.on_error)
@@ -166,12 +184,14 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     similar.warm_up()
     svc.tickets.load_recent()
     app.bot_data.courier.start()
+    app.bot_data.channel_courier.start()  # after getMe: the deep links need the username
     await menus.sync_all_menus(app.bot, svc)
     log.info("bot ready: %d active staff", len(svc.staff.active()))
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
     await app.bot_data.courier.stop()
+    await app.bot_data.channel_courier.stop()
     svc = app.bot_data.svc
     if svc.owns_engine:
         svc.engine.dispose()

@@ -1,4 +1,5 @@
-"""/start and /help: show exactly what the user's role can do."""
+"""/start and /help: show exactly what the user's role can do; `/start ack_<token>` (a channel
+message's deep link) opens an urgent alert with its 收到 button."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from telegram import Update
 
 from bot.commands import commands_for
 from bot.context import BotContext
+from bot.services.alerts.links import token_of
 from bot.services.staff.directory import Member
 from bot.texts import common as texts
 from handlers.access import guard
+from handlers.alerts import open_link
 from handlers.replies import is_group, reply
 from models.staff import ROLE_NAMES_ZH
 
@@ -22,7 +25,11 @@ def _help_for(member: Member, *, group: bool) -> str:
 
 @guard("start")
 async def start(update: Update, context: BotContext, member: Member) -> None:
-    """Greet a member by name and role, with their help."""
+    """Greet a member by name and role, with their help; or open an alert's deep link."""
+    token = token_of(context.args[0]) if context.args else None
+    if token is not None:
+        await open_link(update, context, member, token)
+        return
     group = is_group(update)
     await reply(
         update,

@@ -1,13 +1,14 @@
 """SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
 
-from models.alert import Alert, AlertEvent
+from models.alert import Alert, AlertEvent, AlertLink
 from models.audit import AuditLog
+from models.channel import ChannelState
 from models.kb import KbEntry, KbGap, KbPick, KbSynonym, KbVector, KbVersion
 from models.outbox import OutboxMessage
 from models.reminder import OvernightItem, OvernightSweep, ReminderSent, ReminderSnooze
 from models.report_indexes import IX_CALLBACK_AT, IX_CONTACT_BY, IX_STATUS_RECEIVED
 from models.roster import HandoverNote, RosterEntry, SpecialPeriod, SwapOffer
-from models.staff import AccessRequest, Role, Staff
+from models.staff import AccessRequest, Role, Staff, StaffContact
 from models.ticket import ReferenceData, Ticket, TicketEvent
 
 __all__ = [
@@ -17,7 +18,9 @@ __all__ = [
     "AccessRequest",
     "Alert",
     "AlertEvent",
+    "AlertLink",
     "AuditLog",
+    "ChannelState",
     "HandoverNote",
     "KbEntry",
     "KbGap",
@@ -35,6 +38,7 @@ __all__ = [
     "RosterEntry",
     "SpecialPeriod",
     "Staff",
+    "StaffContact",
     "SwapOffer",
     "Ticket",
     "TicketEvent",

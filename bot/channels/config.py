@@ -61,6 +61,7 @@ class Robot(_Model):
     url: SecretStr
     secret: SecretStr | None = None
     msgtype: Literal["text", "markdown"] = "text"  # WeCom only
+    per_minute: int | None = Field(default=None, ge=1, le=10_000)  # default: the vendor's
 
     @field_validator("url")
     @classmethod
@@ -76,6 +77,7 @@ class Gateway(_Model):
     headers: dict[str, SecretStr] = Field(default_factory=dict)
     body: dict[str, Any]
     timeout_seconds: float = Field(default=10, gt=0, le=120)
+    per_minute: int | None = Field(default=None, ge=1, le=10_000)  # default: unlimited
 
     @field_validator("url")
     @classmethod
@@ -99,6 +101,7 @@ class Smtp(_Model):
     password: SecretStr = SecretStr("")
     sender: str
     timeout_seconds: float = Field(default=20, gt=0, le=120)
+    per_minute: int | None = Field(default=None, ge=1, le=10_000)  # default: unlimited
 
     @field_validator("security")
     @classmethod

@@ -9,11 +9,13 @@ union, so a reader finds every renderer from here.
 from __future__ import annotations
 
 from bot.services.outbox.notes import Note
-from bot.texts import alerts, holidays, reminders, roster
+from bot.texts import alert_channels, alerts, channels, holidays, reminders, roster
 from bot.texts.audience import Audience, Rendered, Renderer
 
 RENDERERS: dict[type[Note], Renderer] = {
     **alerts.RENDERERS,
+    **alert_channels.RENDERERS,
+    **channels.RENDERERS,
     **holidays.RENDERERS,
     **reminders.RENDERERS,
     **roster.RENDERERS,
