@@ -123,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot import cli_kb
 
     cli_kb.add_subcommands(sub)
+    from bot import cli_channels
+
+    cli_channels.add_subcommands(sub)
     # <<< feature subcommands
     return parser
 

@@ -123,6 +123,18 @@ class ChannelsConfig(_Model):
     def robot(self, kind: str, name: str) -> Robot | None:
         return getattr(self, kind, {}).get(name) if kind in ROBOT_KINDS else None
 
+    def target(self, name: str) -> str:
+        """Where a channel sends, for operators: the host only (keys and hooks live in the
+        URL's path and query; credentials are never shown)."""
+        kind, _, robot = name.partition(":")
+        entry = self.robot(kind, robot) if robot else getattr(self, kind, None)
+        if isinstance(entry, Robot | Gateway):
+            parts = urlsplit(entry.url.get_secret_value())
+            return f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+        if isinstance(entry, Smtp):
+            return f"{entry.host}:{entry.port} ({entry.security})"
+        return ""
+
     def names(self) -> list[str]:
         """Every configured channel as `kind:name` (robots) or `kind` (sms, voice, email)."""
         out = [f"{kind}:{name}" for kind in ROBOT_KINDS for name in getattr(self, kind)]

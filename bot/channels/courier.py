@@ -161,7 +161,8 @@ class ChannelCourier:
     async def _send(self, row: ChannelRow) -> Outcome:
         try:
             message = self.message(row)
-            return await asyncio.wait_for(self._dispatch(row, message), self.send_timeout)
+            return await asyncio.wait_for(
+                self.senders.send(row.channel, row.destination, message), self.send_timeout)
         except TimeoutError:
             return Outcome(False, retryable=True, detail="timeout")
         except Exception as exc:  # a bug must not wedge the lane: back off this row only
@@ -179,16 +180,6 @@ class ChannelCourier:
         out = render(note, Audience.CHANNEL)
         return ChannelMessage(text=out.text, subject=out.subject, ticket=note.ticket,
                               mobiles=note.mentions)
-
-    async def _dispatch(self, row: ChannelRow, message: ChannelMessage) -> Outcome:
-        kind, _, name = row.channel.partition(":")
-        if name:
-            return await self.senders.robot(kind, name, message)
-        if kind in ("sms", "voice"):
-            return await self.senders.gateway(kind, row.destination, message)
-        if kind == "email":
-            return await self.senders.email(row.destination, message)
-        return Outcome(False, detail=f"unknown channel {kind}")
 
     async def _record(self, row: ChannelRow, outcome: Outcome) -> None:
         permanent = False

@@ -57,6 +57,15 @@ class ChannelLedger:
             s.add(row)
         return down
 
+    def record_test(self, channel: str, *, ok: bool, detail: str) -> None:
+        """An operator's test message: its outcome is shown, but it neither starts nor ends a
+        run of failures (the managers' report stays the alerts' business)."""
+        with session_scope(self.engine) as s:
+            row = s.get(ChannelState, channel) or ChannelState(name=channel)
+            row.last_at, row.last_ok = self.clock.now(), ok
+            row.last_detail = f"test: {detail}"[:128]
+            s.add(row)
+
     def states(self) -> dict[str, ChannelState]:
         with session_scope(self.engine) as s:
             return {r.name: r for r in s.exec(select(ChannelState)).all()}
