@@ -29,7 +29,7 @@ from models.outbox import OutboxMessage
 from tests.channels.conftest import Mailbox, free_port, write_channels
 from tests.channels.standins import StandIns
 from tests.e2e.conftest import make_settings
-from tests.e2e.harness import ADMIN, LEADER, MANAGER, STAFF, Harness, buttons
+from tests.e2e.harness import ADMIN, LEADER, MANAGER, STAFF, Harness, buttons, text_of
 from tests.privacy.test_masker import leaks, name_survives
 
 NO = "2026112500888"
@@ -358,3 +358,25 @@ async def test_kill_between_levels_loses_and_doubles_nothing(
     assert sorted(r.body["to"] for r in stand.of("sms")) == sorted([*PHONES.values()] * 2)
     for uid in (LEADER, LEADER2):  # level 1 in Telegram, once
         assert len([m for m in h2.emu.bot_messages(uid) if NO in (m.get("text") or "")]) == 1
+
+
+# ------------------------------------------------------------------------------ contacts
+async def test_admins_record_contacts_and_only_they_see_them(team: Harness) -> None:
+    got = await team.say(ADMIN, "/setcontact 3001 phone +86 139-0000-0001 email wang@example.org")
+    assert "已登记 王主任" in got[-1]["text"] and "13900000001" in got[-1]["text"]
+    assert team.svc.contacts.get(LEADER).phone == "13900000001"
+    listing = (await team.say(ADMIN, "/staff"))[-1]["text"]
+    line = next(x for x in listing.splitlines() if "王主任" in x)
+    assert "📱13900000001" in line and "✉️wang@example.org" in line
+    assert "📱" not in next(x for x in listing.splitlines() if "赵经理" in x)
+    # bad input says what to fix and changes nothing
+    bad = (await team.say(ADMIN, "/setcontact 3001 phone 12345"))[-1]["text"]
+    assert "不是有效的手机号" in bad and "用法" in bad
+    bad = (await team.say(ADMIN, "/setcontact 3001 fax 123"))[-1]["text"]
+    assert "fax" in bad and team.svc.contacts.get(LEADER).phone == "13900000001"
+    gone = (await team.say(ADMIN, "/setcontact 777 phone 13900000007"))[-1]["text"]
+    assert "没有找到" in gone
+    # a manager (not an admin) neither records nor lists them
+    refused = (await team.say(MANAGER, "/setcontact 3001 phone 13900000009"))[-1]["text"]
+    assert "13900000001" not in refused and team.svc.contacts.get(LEADER).phone == "13900000001"
+    assert "13900000001" not in text_of(await team.say(MANAGER, "/staff"))

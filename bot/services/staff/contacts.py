@@ -72,23 +72,30 @@ def parse_email(text: str) -> str:
 
 
 def parse_changes(words: Sequence[str]) -> dict[str, str]:
-    """`phone 138… email a@b.cn` → {"phone": "138…", "email": "a@b.cn"}; a clear word
-    (`-`, 无, 清除) empties a field."""
+    """`phone +86 138 0000 0001 email a@b.cn` → {"phone": "13800000001", "email": "a@b.cn"}:
+    a value runs up to the next field word; a clear word (`-`, 无, 清除) empties a field."""
     if not words:
         raise ContactError(ContactRefusal.nothing)
-    changes: dict[str, str] = {}
-    it = iter(words)
-    for word in it:
-        field = FIELDS.get(word.strip().lower())
-        if field is None:
-            raise ContactError(ContactRefusal.bad_field, text=word)
-        value = next(it, None)
-        if value is None:
-            raise ContactError(ContactRefusal.missing_value, field=field)
-        if value.strip().lower() in CLEAR_WORDS:
-            changes[field] = ""
+    field = FIELDS.get(words[0].strip().lower())
+    if field is None:
+        raise ContactError(ContactRefusal.bad_field, text=words[0])
+    values: dict[str, list[str]] = {field: []}
+    for word in words[1:]:
+        nxt = FIELDS.get(word.strip().lower())
+        if nxt is not None:
+            field = nxt
+            values[field] = []
         else:
-            changes[field] = parse_phone(value) if field == "phone" else parse_email(value)
+            values[field].append(word)
+    changes: dict[str, str] = {}
+    for name, parts in values.items():
+        value = " ".join(parts).strip()
+        if not value:
+            raise ContactError(ContactRefusal.missing_value, field=name)
+        if value.lower() in CLEAR_WORDS:
+            changes[name] = ""
+        else:
+            changes[name] = parse_phone(value) if name == "phone" else parse_email(value)
     return changes
 
 
