@@ -96,10 +96,11 @@ class StandIns:
         return [r for r in self.received if r.vendor == vendor]
 
     async def wait_hanging(self, vendor: str, within: float = 10.0) -> None:
-        await self._until(lambda: vendor in self.hanging, f"{vendor}: no request held",
+        await self.until(lambda: vendor in self.hanging, f"{vendor}: no request held",
                           within)
 
-    async def _until(self, done: Any, what: str, within: float) -> None:
+    async def until(self, done: Any, what: str, within: float = 10.0) -> None:
+        """Wait until `done()` holds, woken by each request (no polling)."""
         deadline = time.monotonic() + within
         while not done():
             remaining = deadline - time.monotonic()
