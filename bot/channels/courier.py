@@ -106,17 +106,21 @@ class ChannelCourier:
             await self.wakeup.wait(self.idle_seconds)
 
     def _lane(self, name: str) -> _Lane:
-        lane = self._lanes.get(name)
-        if lane is None:
-            lane = self._lanes[name] = _Lane(name)
+        lane = self._lanes.setdefault(name, _Lane(name))
+        if lane.task is None:
             lane.task = asyncio.get_running_loop().create_task(
                 self._lane_run(lane), name=f"channel {name}")
         return lane
 
+    async def _window(self, lane: _Lane) -> RateWindow:
+        """The lane's rate window, seeded with the channel's sends of the last minute."""
+        if lane.window is None:
+            since = self.clock.now() - WINDOW
+            sent = await asyncio.to_thread(self.rows.sent_since, lane.name, since)
+            lane.window = RateWindow(per_minute(self.config, lane.name), sent)
+        return lane.window
+
     async def _lane_run(self, lane: _Lane) -> None:
-        since = self.clock.now() - WINDOW
-        lane.window = RateWindow(per_minute(self.config, lane.name),
-                                 await asyncio.to_thread(self.rows.sent_since, lane.name, since))
         while True:
             try:
                 await self.drain(lane.name)
@@ -134,14 +138,12 @@ class ChannelCourier:
     # ------------------------------------------------------------------ one lane's work
     async def drain(self, channel: str) -> int:
         """Send the channel's due rows; returns how many were handled."""
-        lane = self._lanes.get(channel) or _Lane(channel)
-        if lane.window is None:
-            lane.window = RateWindow(per_minute(self.config, channel))
+        window = await self._window(self._lanes.setdefault(channel, _Lane(channel)))
         handled = 0
         while True:
             rows = await asyncio.to_thread(self.rows.due, channel, limit=BATCH)
             for row in rows:
-                await self._one(lane.window, row)
+                await self._one(window, row)
                 handled += 1
             if len(rows) < BATCH:
                 return handled

@@ -11,8 +11,8 @@
 * An SMS/voice gateway that records JSON bodies and headers.
 
 Each stand-in can be told to fail (5xx) or to hang, to test that one bad channel delays no
-other. A request whose client went away while it hung (a timeout, a killed process) is not
-recorded: the vendor never accepted it.
+other. A request held by a hang is never answered nor recorded, even after `release()`: its
+client gave up (a timeout) or died (kill -9) meanwhile, and the vendor never accepted it.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ class StandIns:
             await self._runner.cleanup()
 
     def release(self) -> None:
-        """End every hang (the held requests are dropped if their client went away)."""
+        """End every hang: the requests held so far are dropped, later ones go through."""
         self.hang.clear()
         self._release.set()
 
@@ -128,14 +128,12 @@ class StandIns:
                 pass
 
     # ---------------------------------------------------------------- vendors
-    async def _gate(self, vendor: str, request: web.Request | None = None) -> web.Response | None:
+    async def _gate(self, vendor: str, request: web.Request) -> web.Response | None:
         if vendor in self.hang:
             self.hanging.append(vendor)
             self._event.set()
             await self._release.wait()
-            transport = request.transport if request is not None else None
-            if transport is None or transport.is_closing():
-                raise ConnectionResetError("the client went away")
+            raise ConnectionResetError("held until its client went away: never accepted")
         if vendor in self.fail:
             return web.json_response({"error": "injected"}, status=self.fail[vendor])
         return None

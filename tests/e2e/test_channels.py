@@ -20,16 +20,20 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from bot.app import build_application
-from bot.clock import MovableClock
+from bot.clock import Clock, MovableClock
 from bot.emulator import BotApiEmulator
 from bot.runtime import start_app, stop_app
+from bot.services.staff.contacts import Contacts
+from bot.services.staff.directory import StaffDirectory
 from models.alert import AlertStatus
 from models.db import session_scope
 from models.outbox import OutboxMessage
+from models.staff import Role
 from tests.channels.conftest import Mailbox, free_port, write_channels
 from tests.channels.standins import StandIns
 from tests.e2e.conftest import make_settings
 from tests.e2e.harness import ADMIN, LEADER, MANAGER, STAFF, Harness, buttons, text_of
+from tests.e2e.subprocess_bot import kill_bot, start_bot, stop_bot
 from tests.privacy.test_masker import leaks, name_survives
 
 NO = "2026112500888"
@@ -328,9 +332,11 @@ async def test_a_hanging_or_failing_channel_delays_no_other(
 # ------------------------------------------------------------------------- crash safety
 async def test_kill_between_levels_loses_and_doubles_nothing(
         start: Start, stand: StandIns, mailbox: tuple[Mailbox, int]) -> None:
-    """The app dies while level 2 is half sent (the WeCom message out, an SMS in the
-    gateway's hands without an answer); the same database restarted: each message arrives
-    once, and level 3 still follows."""
+    """The app dies while level 2 is half sent (the WeCom message out and recorded, an SMS
+    in the gateway's hands without an answer); the same database restarted: each message
+    arrives once, and level 3 still follows. (A message the vendor accepted in the instant
+    before its outcome was written would be sent again: no webhook takes an idempotency key.
+    docs/channels.md says so.)"""
     box = mailbox[0]
     h = await start(gateway_seconds=30)
     stand.hang.add("sms")
@@ -338,6 +344,8 @@ async def test_kill_between_levels_loses_and_doubles_nothing(
     await next_level(h)
     await stand.wait_for("wecom")
     await stand.wait_hanging("sms")
+    await until(lambda: [r.status for r in channel_rows(h) if r.channel == "wecom:leaders"]
+                == ["sent"], "the robot's message recorded as sent")
     assert next(r.status for r in channel_rows(h) if r.channel == "sms") == "sending"
     # kill: no graceful step of ours writes anything at stop (state lives in the database
     # only), so stopping the tasks here is what kill -9 does to them
@@ -380,3 +388,61 @@ async def test_admins_record_contacts_and_only_they_see_them(team: Harness) -> N
     refused = (await team.say(MANAGER, "/setcontact 3001 phone 13900000009"))[-1]["text"]
     assert "13900000001" not in refused and team.svc.contacts.get(LEADER).phone == "13900000001"
     assert "13900000001" not in text_of(await team.say(MANAGER, "/staff"))
+
+
+# ------------------------------------------------------------- a real kill -9 (subprocess)
+KILL_WAIT_S = 6.0  # each level's wait in the child, real clock
+
+
+async def test_sigkill_between_levels_loses_and_doubles_nothing(
+        emu: BotApiEmulator, engine: Engine, database_url: str, tmp_path: Path,
+        stand: StandIns, mailbox: tuple[Mailbox, int]) -> None:
+    """`python -m bot` in a child process, killed with SIGKILL while level 2 is half sent
+    (the robot's message out, an SMS in the gateway's hands), then started again: every
+    channel message arrives exactly once, level 3 and the managers' notice follow once."""
+    box = mailbox[0]
+    staff = StaffDirectory(engine, Clock())
+    contacts = Contacts(engine, Clock(), staff)
+    emu.add_user(LEADER2, "李主任")
+    for uid, role, name in [(STAFF, "staff", "张值班"), (LEADER, "leader", "王主任"),
+                            (LEADER2, "leader", "李主任"), (MANAGER, "manager", "赵经理")]:
+        staff.add(actor_id=ADMIN, telegram_id=uid, role=Role(role), name=name)
+    for uid, phone in PHONES.items():
+        contacts.set(actor_id=ADMIN, telegram_id=uid,
+                     changes={"phone": phone} | ({"email": EMAILS[uid]} if uid in EMAILS else {}))
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY.replace("recipients:", f"wait_minutes: {KILL_WAIT_S / 60}\n"
+                                     "    recipients:"), encoding="utf-8")
+    env = {"ESCALATION_POLICY_FILE": str(policy),
+           "CHANNELS_FILE": str(write_channels(tmp_path, stand, mailbox[1], timeout=30))}
+    stand.hang.add("sms")
+    proc = start_bot(emu, database_url, tmp_path, run=1, **env)
+    try:
+        emu.send_message(user_id=STAFF, text=PASTE)
+        await emu.wait_for_message(LEADER, contains="案件提醒", timeout=60)
+        await stand.wait_for("wecom", within=60)
+        await stand.wait_hanging("sms", within=30)
+        await until(lambda: [r.status for r in _rows(engine) if r.channel == "wecom:leaders"]
+                    == ["sent"], "the robot's message recorded as sent", within=30)
+        kill_bot(proc)
+        stand.release()  # the request the dead process left hanging is never answered
+        proc = start_bot(emu, database_url, tmp_path, run=2, **env)
+        await stand.wait_for("sms", 4, within=60)
+        await stand.wait_for("voice", 2, within=60)
+        await asyncio.to_thread(box.wait_for, 1, 60)
+        await emu.wait_for_message(MANAGER, contains="逐级提醒完毕", timeout=60)
+        await until(lambda: not [r for r in _rows(engine) if r.status in ("pending", "sending")],
+                    "channel rows still open", within=30)
+    finally:
+        stop_bot(proc)
+    assert counts(stand, box) == {"wecom": 1, "dingtalk": 0, "feishu": 0, "sms": 4,
+                                  "voice": 2, "email": 1}
+    assert sorted(r.body["to"] for r in stand.of("sms")) == sorted([*PHONES.values()] * 2)
+    assert {r.status for r in _rows(engine)} == {"sent"}
+    for uid in (LEADER, LEADER2):
+        assert len([m for m in emu.bot_messages(uid) if NO in (m.get("text") or "")]) == 1
+
+
+def _rows(engine: Engine) -> list[OutboxMessage]:
+    with session_scope(engine) as s:
+        return list(s.exec(select(OutboxMessage).where(OutboxMessage.channel != "")).all())

@@ -10,11 +10,12 @@ are rows of their own lane (``channel``/``destination``) under keys
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from bot.services.alerts.channels import ChannelTarget
 from bot.services.alerts.common import CHANNEL, EDIT, NOTICE, SEND, Recipient, ref_of
 from bot.services.alerts.links import AlertLinks, start_payload
-from bot.services.alerts.notes import AlertChannelSent, AlertEdited, AlertSent, Change
+from bot.services.alerts.notes import AlertChannelSent, AlertEdited, AlertSent, Change, ChannelDown
 from bot.services.outbox.notes import Note, UnknownNote, load_note
 from bot.services.outbox.store import URGENT, Outbox
 from models.outbox import OutboxMessage
@@ -87,6 +88,13 @@ class AlertMail:
             self.outbox.enqueue(key=f"alert:{alert_id}:{tag}:{chat}", kind=NOTICE,
                                 ref=ref_of(alert_id), chat_id=chat, note=note,
                                 priority=URGENT)
+
+    def channel_down(self, note: ChannelDown, since: datetime, chats: Iterable[int]) -> None:
+        """To each chat once per run of failures of the channel (`since`: when it began)."""
+        ref = ref_of(note.alert_id) if note.alert_id is not None else f"channel:{note.channel}"
+        for chat in chats:
+            self.outbox.enqueue(key=f"channel:{note.channel}:down:{since.isoformat()}:{chat}",
+                                kind=NOTICE, ref=ref, chat_id=chat, note=note, priority=URGENT)
 
     def cancel_pending(self, alert_id: int) -> int:
         """Drop copies and channel messages not sent yet (the alert was acknowledged or

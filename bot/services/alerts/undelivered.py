@@ -10,11 +10,11 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 
 from bot.clock import Clock
-from bot.services.alerts.common import NOTICE, SEND, GroupKind
+from bot.services.alerts.common import SEND, GroupKind
 from bot.services.alerts.mail import AlertMail
 from bot.services.alerts.notes import AlertUndelivered, ChannelDown
 from bot.services.alerts.recipients import RecipientResolver
-from bot.services.outbox.store import URGENT, Outgoing
+from bot.services.outbox.store import Outgoing
 from bot.services.staff.directory import StaffDirectory
 from models.alert import Alert, AlertEvent
 from models.db import session_scope
@@ -73,11 +73,7 @@ class Undelivered:
                     platform_no = t.platform_no if t else ""
         note = ChannelDown(channel=channel, detail=detail, failures=failures,
                            alert_id=alert_id, platform_no=platform_no)
-        for m in self.recipients.managers():
-            self.mail.outbox.enqueue(
-                key=f"channel:{channel}:down:{since.isoformat()}:{m.telegram_id}",
-                kind=NOTICE, ref=ref or f"channel:{channel}", chat_id=m.telegram_id,
-                note=note, priority=URGENT)
+        self.mail.channel_down(note, since, [m.telegram_id for m in self.recipients.managers()])
         log.warning("channel %s keeps failing (%d in a row: %s)", channel, failures, detail)
 
     def _group_of(self, chat_id: int) -> GroupKind:
