@@ -1,6 +1,8 @@
 """Urgent-alert latency: from the logging update to the leaders' phones.
 
 Run: .venv/bin/python -m bench.bench_alerts [--runs 50] [--leaders 20]
+     .venv/bin/python -m bench.bench_alerts --channels  (channels beyond Telegram: see
+     bench/bench_channels.py)
 Each run injects a `/new` paste with 紧急程度：紧急 through the emulator (a staff member logging
 a case) and times, on the emulator's clock, the first leader's alert and the last of the
 leaders' alerts. The bot is the production `build_application()` (access gate, SQLite, outbox,
@@ -98,11 +100,22 @@ async def run(runs: int, n_leaders: int) -> list[list[object]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50)
-    parser.add_argument("--leaders", type=int, default=20)
+    parser.add_argument("--leaders", type=int, default=None,
+                        help="leaders alerted (default 20; with --channels 5)")
+    parser.add_argument("--channels", action="store_true",
+                        help="time the channels beyond Telegram (robots, SMS, voice) instead")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    rows = asyncio.run(run(args.runs, args.leaders))
-    print(table(["metric", "runs", "median", "p95", "max", "target", "met"], rows))
+    headers = ["metric", "runs", "median", "p95", "max", "target", "met"]
+    if args.channels:
+        from bench import bench_channels
+
+        rows = asyncio.run(bench_channels.run(args.runs, args.leaders or 5))
+        print(table(headers, rows))
+        print(bench_channels.load_line())
+        return
+    rows = asyncio.run(run(args.runs, args.leaders or 20))
+    print(table(headers, rows))
 
 
 if __name__ == "__main__":

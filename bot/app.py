@@ -19,6 +19,10 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, Defaults
 from telegram.warnings import PTBUserWarning
 
+from bot.channels.config import load_channels
+from bot.channels.courier import ChannelCourier
+from bot.channels.ledger import ChannelLedger
+from bot.channels.senders import Senders
 from bot.clock import Clock
 from bot.config import Settings
 from bot.configfiles.types import HHMM
@@ -45,6 +49,7 @@ from bot.services.compliance.ticket_files import TicketFiles
 from bot.services.compliance.tracker import Tracker
 from bot.services.compliance.trainings import TrainingLog
 from bot.services.compliance.workreport import WorkReports
+from bot.services.outbox.lanes import ChannelRows
 from bot.services.outbox.retention import Retention
 from bot.services.outbox.store import Outbox
 from bot.services.outbox.wakeup import Wakeup
@@ -56,6 +61,7 @@ from bot.services.roster.daily import DutyScheduler
 from bot.services.roster.digest import DutyDigest
 from bot.services.roster.service import build_roster
 from bot.services.roster.shifts import ShiftConfig
+from bot.services.staff.contacts import Contacts
 from bot.services.staff.directory import StaffDirectory
 from bot.services.tickets import similar
 from bot.services.tickets.deadlines import DeadlinePolicy
@@ -79,9 +85,11 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
     """
     use_zone(settings.tz)  # every time shown, in the configured TIMEZONE
     calendar = WorkCalendar.load(settings.holidays_file, tz=settings.tz)
-    wakeup = Wakeup()
-    outbox = Outbox(engine, clock, wakeup)
+    channels = load_channels(settings.channels_file)  # robots, gateways, SMTP (secrets)
+    wakeup, channel_wakeup = Wakeup(), Wakeup()  # the Telegram and the channel couriers'
+    outbox = Outbox(engine, clock, wakeup, channel_wakeup)
     staff = StaffDirectory(engine, clock)
+    contacts = Contacts(engine, clock, staff)
     reference = ReferenceStore(engine, clock)
     gate = OnboardingGate(engine, staff, mode=settings.onboarding_gate)  # asked by the roster
     roster = build_roster(engine=engine, clock=clock, staff=staff, calendar=calendar,
@@ -90,10 +98,11 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
     alerts = AlertService(
         engine=engine, clock=clock, staff=staff, reference=reference, outbox=outbox,
         policy=EscalationPolicy.load(settings.escalation_policy_file, tz=settings.tz,
-                                     default_wait_minutes=settings.escalate_after_minutes),
+                                     default_wait_minutes=settings.escalate_after_minutes,
+                                     channels=channels.names()),
         duty_group_id=settings.duty_group_id, leader_group_id=settings.leader_group_id,
         ack_timeout_minutes=settings.alert_ack_timeout_minutes,
-        snooze_minutes=settings.alert_snooze_minutes, roster=roster)
+        snooze_minutes=settings.alert_snooze_minutes, roster=roster, contacts=contacts)
     # Listeners: a ticket logged or re-marked 紧急/涉稳/重点 raises an alert, inside the
     # ticket's own transaction (both are stored, or neither).
     tickets = TicketService(
@@ -124,7 +133,8 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
         staff=staff, reference=reference, calendar=calendar, roster=roster, alerts=alerts,
         tickets=tickets, urgent=UrgentDesk(tickets=tickets, alerts=alerts),
         reminders=reminders, duty=duty, kb=kb, reports=reports, compliance=compliance,
-        scheduler=scheduler, owns_engine=owns_engine)
+        scheduler=scheduler, contacts=contacts, channels=channels,
+        channel_wakeup=channel_wakeup, owns_engine=owns_engine)
 
 
 def _scheduler(settings: Settings, *, engine: Engine, wakeup: Wakeup,
@@ -204,11 +214,7 @@ def build_application(
     )
     if update_processor is not None:
         builder = builder.concurrent_updates(update_processor)
-    if settings.telegram_api_base_url:
-        base = settings.telegram_api_base_url.rstrip("/")
-        file_base = base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base
-        builder = builder.base_url(base).base_file_url(file_base)
-    app = builder.build()
+    app = _with_api_base(builder, settings.telegram_api_base_url).build()
     # Our dialogues mix message and button steps on purpose (per_message=False); PTB warns
     # about that pattern at construction, which is expected here.
     warnings.filterwarnings("ignore", message=r"If 'per_message=False'", category=PTBUserWarning)
@@ -221,6 +227,14 @@ def build_application(
         # Listeners: a delivery that failed for good (blocked, rejected, gave up).
         on_failed=(svc.alerts.on_delivery_failed,),
         idle_seconds=settings.tick_seconds)
+    # Channels beyond Telegram: their own courier, lanes and doorbell (docs/channels.md).
+    data.channel_courier = ChannelCourier(
+        rows=ChannelRows(engine, clock), senders=Senders(svc.channels),
+        ledger=ChannelLedger(engine, clock), clock=clock, wakeup=svc.channel_wakeup,
+        config=svc.channels,
+        # Listeners: a channel that keeps failing (once per run of failures).
+        on_down=(svc.alerts.on_channel_down,),
+        username=lambda: app.bot.username, idle_seconds=settings.tick_seconds)
     for handler, group in routes(dialogue_timeout_minutes=settings.new_ticket_timeout_minutes):
         app.add_handler(handler, group=group)
     app.add_error_handler(errors.on_error)
@@ -228,6 +242,16 @@ def build_application(
     app.job_queue.run_repeating(ticker.tick, interval=settings.tick_seconds, first=0.1,
                                 name="tick")
     return app
+
+
+def _with_api_base(builder: ApplicationBuilder,  # type: ignore[type-arg]
+                   base_url: str | None) -> ApplicationBuilder:  # type: ignore[type-arg]
+    """Point the bot at another Bot API server (a local one, or the tests' emulator)."""
+    if not base_url:
+        return builder
+    base = base_url.rstrip("/")
+    file_base = base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base
+    return builder.base_url(base).base_file_url(file_base)
 
 
 def _audience_resolver(svc: Services):  # type: ignore[no-untyped-def]
@@ -248,12 +272,14 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     similar.warm_up()
     svc.tickets.load_recent()
     app.bot_data.courier.start()
+    app.bot_data.channel_courier.start()  # after getMe: the deep links need the username
     await menus.sync_all_menus(app.bot, svc)
     log.info("bot ready: %d active staff", len(svc.staff.active()))
 
 
 async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
     await app.bot_data.courier.stop()
+    await app.bot_data.channel_courier.stop()
     svc = app.bot_data.svc
     if svc.owns_engine:
         svc.engine.dispose()

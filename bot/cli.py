@@ -126,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot import cli_staff
 
     cli_staff.add_subcommands(sub)
+    from bot import cli_channels
+
+    cli_channels.add_subcommands(sub)
     # <<< feature subcommands
     return parser
 

@@ -33,6 +33,8 @@ COMMANDS: list[CommandSpec] = [
     CommandSpec("setrole", "/setrole <TG号> <角色>", "修改人员角色", Perm.manage_users),
     CommandSpec("deluser", "/deluser <TG号>", "停用人员（保留记录）", Perm.manage_users),
     CommandSpec("staff", "/staff", "人员名单", Perm.manage_users),
+    CommandSpec("setcontact", "/setcontact <TG号> phone|email <值>",
+                "登记手机和邮箱（紧急提醒的短信、电话、邮件）", Perm.manage_users),
     CommandSpec("urgent", "/urgent <工单编号> [说明]", "标为紧急并立即提醒领导", Perm.alerts,
                 in_group=True),
     CommandSpec("alerts", "/alerts [mine]", "未结束的紧急提醒；mine：我确认过的", Perm.ticket_view,

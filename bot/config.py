@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     escalation_policy_file: Path | None = None
     alert_ack_timeout_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
     alert_snooze_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # alert channels beyond Telegram (docs/channels.md): robots, SMS/voice gateway, SMTP —
+    # URLs, secrets and credentials live in this file only; unset = Telegram only
+    channels_file: Path | None = None
     # reminders (issue 3): leads before each deadline, the 21:00 sweep, the morning digest
     reminder_leads: str = "24h,2h,0"
     overnight_sweep_at: str = "21:00"
@@ -65,6 +68,11 @@ class Settings(BaseSettings):
     onboarding_gate: Literal["warn", "refuse"] = "warn"
     attachments_dir: Path = Path("data/attachments")
     attachment_max_mb: int = Field(default=20, ge=1, le=2000)
+
+    @field_validator("channels_file", mode="before")
+    @classmethod
+    def _channels_file(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
 
     @field_validator("reminder_leads")
     @classmethod

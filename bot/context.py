@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
+from bot.channels.config import ChannelsConfig
 from bot.clock import Clock
 from bot.config import Settings
 from bot.scheduler import Scheduler
@@ -22,6 +23,7 @@ from bot.services.reminders.service import ReminderService
 from bot.services.reports.service import ReportService
 from bot.services.roster.daily import DutyScheduler
 from bot.services.roster.service import RosterService
+from bot.services.staff.contacts import Contacts
 from bot.services.staff.directory import StaffDirectory
 from bot.services.tickets.service import TicketService
 from knowledge_base.service import KnowledgeBase
@@ -49,6 +51,9 @@ class Services:
     reports: ReportService
     compliance: Compliance
     scheduler: Scheduler
+    contacts: Contacts  # phones and addresses for the channels beyond Telegram
+    channels: ChannelsConfig  # CHANNELS_FILE
+    channel_wakeup: Wakeup  # rung when a channel row is queued (the channel courier waits)
     owns_engine: bool = False
     # members whose per-chat command menu Telegram has accepted in this process
     menus_synced: set[int] = field(default_factory=set)
@@ -64,6 +69,7 @@ class BotData:
 
     svc: Services
     courier: Any  # handlers.delivery.Courier (typed loosely to keep this module light)
+    channel_courier: Any  # bot.channels.courier.ChannelCourier
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

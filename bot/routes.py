@@ -99,6 +99,7 @@ def _people() -> list[Handler]:
         CommandHandler("setrole", admin.setrole),
         CommandHandler("deluser", admin.deluser),
         CommandHandler("staff", admin.staff_list),
+        CommandHandler("setcontact", admin.setcontact),
         CallbackQueryHandler(admin.access_request_button, pattern=r"^ar1:"),
     ]
 

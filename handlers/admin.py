@@ -1,4 +1,5 @@
-"""Staff administration: /adduser, /setrole, /deluser, /staff and access-request buttons."""
+"""Staff administration: /adduser, /setrole, /deluser, /staff, /setcontact and access-request
+buttons."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from telegram.error import TelegramError
 
 from bot.context import BotContext
 from bot.permissions import Perm
+from bot.services.staff.contacts import ContactError, parse_changes
 from bot.services.staff.directory import Member, StaffError, parse_role, parse_telegram_id
 from bot.texts import admin as texts
+from bot.texts import contacts as contact_texts
 from handlers.access import guard
 from handlers.menus import sync_member_menu
 from handlers.replies import chat_id_of, reply
@@ -87,12 +90,14 @@ async def deluser(update: Update, context: BotContext, member: Member) -> None:
 
 @guard("staff")
 async def staff_list(update: Update, context: BotContext, member: Member) -> None:
-    """List everyone registered, active first."""
+    """List everyone registered, active first (with their contacts: /staff is admins')."""
     people = context.svc.staff.all()
+    contacts = context.svc.contacts.all()
     active = [p for p in people if p.active]
     lines = [texts.STAFF_HEAD.format(active=len(active))]
     lines += [texts.STAFF_LINE.format(mark="•", name=escape(p.name), role=ROLE_NAMES_ZH[p.role],
-                                      tid=p.telegram_id) for p in active]
+                                      tid=p.telegram_id)
+              + contact_texts.staff_suffix(contacts.get(p.telegram_id)) for p in active]
     inactive = [p for p in people if not p.active]
     if inactive:
         lines.append(texts.STAFF_INACTIVE_HEAD)
@@ -100,6 +105,29 @@ async def staff_list(update: Update, context: BotContext, member: Member) -> Non
                                           role=ROLE_NAMES_ZH[p.role], tid=p.telegram_id)
                   for p in inactive]
     await reply(update, "\n".join(lines))
+
+
+@guard("setcontact")
+async def setcontact(update: Update, context: BotContext, member: Member) -> None:
+    """Record a member's phone and/or e-mail: /setcontact <telegram_id> phone … email …."""
+    args = context.args or []
+    if len(args) < 2:
+        await reply(update, contact_texts.SETCONTACT_USAGE)
+        return
+    try:
+        tid = parse_telegram_id(args[0])
+        contact = context.svc.contacts.set(actor_id=member.telegram_id, telegram_id=tid,
+                                           changes=parse_changes(args[1:]),
+                                           chat_id=chat_id_of(update))
+    except StaffError as exc:
+        await reply(update, texts.staff_error(exc))
+        return
+    except ContactError as exc:
+        await reply(update, f"{contact_texts.error(exc)}\n\n{contact_texts.SETCONTACT_USAGE}")
+        return
+    target = context.svc.staff.get_any(tid)
+    assert target is not None
+    await reply(update, contact_texts.contact_set(target, contact))
 
 
 @guard(Perm.manage_users)

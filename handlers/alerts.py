@@ -1,4 +1,5 @@
-"""Urgent alerts: /urgent, /alerts, /setsection and the 收到 / 暂缓 buttons (`al1:`)."""
+"""Urgent alerts: /urgent, /alerts, /setsection, the 收到 / 暂缓 buttons (`al1:`) and the deep
+links of channel messages (`/start ack_<token>`)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,15 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.context import BotContext
-from bot.permissions import Perm
+from bot.permissions import Perm, allowed
 from bot.services.alerts import callbacks
 from bot.services.alerts.common import may_ack
-from bot.services.alerts.errors import AlertError
+from bot.services.alerts.errors import AlertError, LinkInvalid
 from bot.services.alerts.service import AlertService
 from bot.services.staff.directory import Member, StaffError, parse_telegram_id
 from bot.texts import alerts as texts
 from bot.texts.admin import staff_error
+from bot.texts.render import render
 from handlers.access import command_args, guard
 from handlers.delivery import markup
 from handlers.replies import chat_id_of, is_group, reply
@@ -125,3 +127,21 @@ async def _drop_alert_buttons(query: CallbackQuery) -> None:
     except BadRequest as exc:  # e.g. an old message that can no longer be edited
         if "not modified" not in str(exc):
             raise
+
+
+async def open_link(update: Update, context: BotContext, member: Member, token: str) -> None:
+    """`/start ack_<token>`: show the alert a channel message linked to, with 收到/暂缓 (the
+    buttons acknowledge as on any copy). Only leaders, managers and admins; a personal link
+    only for its person."""
+    if not allowed(member.role, Perm.ack):
+        await reply(update, texts.LINK_NOT_FOR_ROLE)
+        return
+    try:
+        if not token:
+            raise LinkInvalid()
+        note = _service(context).open_link(token, member.telegram_id)
+    except AlertError as exc:
+        await reply(update, texts.error(exc))
+        return
+    shown = render(note, context.courier.audience_of(member.telegram_id))
+    await reply(update, shown.text, reply_markup=markup(shown.buttons))

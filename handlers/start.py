@@ -1,4 +1,5 @@
-"""/start and /help: show exactly what the user's role can do."""
+"""/start and /help: show exactly what the user's role can do; `/start ack_<token>` (a channel
+message's deep link) opens an urgent alert with its 收到 button."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from telegram import Update
 from bot.commands import commands_for
 from bot.context import BotContext
 from bot.services.alerts.common import may_ack
+from bot.services.alerts.links import token_of
 from bot.services.staff.directory import Member
 from bot.texts import alerts as alert_texts
 from bot.texts import common as texts
 from handlers.access import guard
+from handlers.alerts import open_link
 from handlers.replies import is_group, reply
 from models.staff import ROLE_NAMES_ZH
 
@@ -25,7 +28,12 @@ def _help_for(member: Member, *, group: bool) -> str:
 @guard("start")
 async def start(update: Update, context: BotContext, member: Member) -> None:
     """Greet a member by name and role, with their help; a leader (anyone who may press 收到)
-    also gets again, in private, the alerts addressed to them that still wait for 收到."""
+    also gets again, in private, the alerts addressed to them that still wait for 收到. With
+    an alert's deep link (`/start ack_<token>`), show that alert instead."""
+    token = token_of(context.args[0]) if context.args else None
+    if token is not None:
+        await open_link(update, context, member, token)
+        return
     group = is_group(update)
     alerts = context.svc.alerts
     waiting = alerts.waiting_for(member.telegram_id) if may_ack(member.role) and not group \

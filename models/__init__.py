@@ -1,7 +1,8 @@
 """SQLModel tables. Importing this package registers every table on `SQLModel.metadata`."""
 
-from models.alert import Alert, AlertEvent
+from models.alert import Alert, AlertEvent, AlertLink
 from models.audit import AuditLog
+from models.channel import ChannelState
 from models.compliance import (
     Attachment,
     Incident,
@@ -16,7 +17,7 @@ from models.outbox import OutboxMessage
 from models.reminder import OvernightItem, OvernightSweep, ReminderSent, ReminderSnooze
 from models.report_indexes import IX_CALLBACK_AT, IX_CONTACT_BY, IX_STATUS_RECEIVED
 from models.roster import HandoverNote, RosterEntry, SpecialPeriod, SwapOffer
-from models.staff import AccessRequest, Role, Staff
+from models.staff import AccessRequest, Role, Staff, StaffContact
 from models.ticket import ReferenceData, Ticket, TicketEvent
 
 __all__ = [
@@ -26,8 +27,10 @@ __all__ = [
     "AccessRequest",
     "Alert",
     "AlertEvent",
+    "AlertLink",
     "Attachment",
     "AuditLog",
+    "ChannelState",
     "HandoverNote",
     "Incident",
     "KbEntry",
@@ -47,6 +50,7 @@ __all__ = [
     "RosterEntry",
     "SpecialPeriod",
     "Staff",
+    "StaffContact",
     "StaffRecord",
     "SwapOffer",
     "Ticket",

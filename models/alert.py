@@ -61,3 +61,19 @@ class AlertEvent(SQLModel, table=True):
     action: str = Field(max_length=16)
     level: int = Field(default=0)
     note: str = Field(default="", max_length=256)
+
+
+class AlertLink(SQLModel, table=True):
+    """A one-time deep link in a channel message: ``https://t.me/<bot>?start=ack_<token>``
+    opens the alert in Telegram with its 收到 button. A link sent to one person (SMS, voice,
+    e-mail) is theirs alone; a robot's link (a group chat elsewhere) is for any leader or
+    manager. ``used_at``/``used_by``: the first time it was opened."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(max_length=32, unique=True)
+    alert_id: int = Field(foreign_key="alert.id", index=True)
+    channel: str = Field(max_length=48)
+    telegram_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    created_at: datetime = Field(sa_type=AwareDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
+    used_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))

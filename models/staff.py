@@ -54,3 +54,14 @@ class AccessRequest(SQLModel, table=True):
     created_at: datetime = Field(sa_type=AwareDateTime)
     decided_at: datetime | None = Field(default=None, sa_type=AwareDateTime)
     decided_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+
+
+class StaffContact(SQLModel, table=True):
+    """A member's phone and e-mail for the alert channels beyond Telegram (SMS, voice,
+    e-mail, robot @-mentions). Admins set them with /setcontact; only admins see them whole."""
+
+    telegram_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    phone: str = Field(default="", max_length=20)
+    email: str = Field(default="", max_length=128)
+    updated_at: datetime = Field(sa_type=AwareDateTime)
+    updated_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))

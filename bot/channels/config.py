@@ -61,6 +61,7 @@ class Robot(_Model):
     url: SecretStr
     secret: SecretStr | None = None
     msgtype: Literal["text", "markdown"] = "text"  # WeCom only
+    per_minute: int | None = Field(default=None, ge=1, le=10_000)  # default: the vendor's
 
     @field_validator("url")
     @classmethod
@@ -76,6 +77,7 @@ class Gateway(_Model):
     headers: dict[str, SecretStr] = Field(default_factory=dict)
     body: dict[str, Any]
     timeout_seconds: float = Field(default=10, gt=0, le=120)
+    per_minute: int | None = Field(default=None, ge=1, le=10_000)  # default: unlimited
 
     @field_validator("url")
     @classmethod
@@ -99,6 +101,7 @@ class Smtp(_Model):
     password: SecretStr = SecretStr("")
     sender: str
     timeout_seconds: float = Field(default=20, gt=0, le=120)
+    per_minute: int | None = Field(default=None, ge=1, le=10_000)  # default: unlimited
 
     @field_validator("security")
     @classmethod
@@ -119,6 +122,18 @@ class ChannelsConfig(_Model):
 
     def robot(self, kind: str, name: str) -> Robot | None:
         return getattr(self, kind, {}).get(name) if kind in ROBOT_KINDS else None
+
+    def target(self, name: str) -> str:
+        """Where a channel sends, for operators: the host only (keys and hooks live in the
+        URL's path and query; credentials are never shown)."""
+        kind, _, robot = name.partition(":")
+        entry = self.robot(kind, robot) if robot else getattr(self, kind, None)
+        if isinstance(entry, Robot | Gateway):
+            parts = urlsplit(entry.url.get_secret_value())
+            return f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+        if isinstance(entry, Smtp):
+            return f"{entry.host}:{entry.port} ({entry.security})"
+        return ""
 
     def names(self) -> list[str]:
         """Every configured channel as `kind:name` (robots) or `kind` (sms, voice, email)."""

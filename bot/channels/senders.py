@@ -120,6 +120,18 @@ class Senders:
                 timeout=aiohttp.ClientTimeout(total=self.timeout))
         return self._session
 
+    async def send(self, channel: str, destination: str, msg: ChannelMessage) -> Outcome:
+        """Send through a channel by its name (``wecom:leaders``, ``sms``…) to a phone or
+        address (robots: ``destination`` is unused)."""
+        kind, _, name = channel.partition(":")
+        if name:
+            return await self.robot(kind, name, msg)
+        if kind in ("sms", "voice"):
+            return await self.gateway(kind, destination, msg)
+        if kind == "email":
+            return await self.email(destination, msg)
+        return Outcome(False, detail=f"unknown channel {kind}")
+
     async def robot(self, kind: str, name: str, msg: ChannelMessage) -> Outcome:
         robot = self.config.robot(kind, name)
         if robot is None:

@@ -20,6 +20,8 @@ from bot.services.alerts.errors import (
     AlertError,
     AlertGone,
     AlreadyAcked,
+    LinkInvalid,
+    LinkNotYours,
     MemberNotFound,
     RaiseFailed,
     SectionUnknown,
@@ -240,6 +242,8 @@ def error(exc: AlertError) -> str:
         return raise_failed(exc)
     if isinstance(exc, AlertGone):
         return ALERT_GONE
+    if isinstance(exc, LinkInvalid | LinkNotYours):
+        return LINK_INVALID if isinstance(exc, LinkInvalid) else LINK_NOT_YOURS
     assert isinstance(exc, AlertEnded), type(exc)
     return ACK_ENDED
 
@@ -288,6 +292,10 @@ ALERT_GONE = "提醒不存在。"
 SNOOZE_ASK = "请选择暂缓原因（暂缓 {minutes} 分钟，期间不再升级）："
 SNOOZE_DONE = "已暂缓至 {until}（{reason}），届时再次提醒。"
 SNOOZE_EXPIRED = "操作已过期，请重新点“暂缓”。"
+# the deep link of a channel message (`/start ack_<token>`)
+LINK_INVALID = "链接无效，请检查是否完整复制。"
+LINK_NOT_YOURS = "这个链接是发给另一位领导的，不能由您确认。"
+LINK_NOT_FOR_ROLE = "紧急提醒由领导或项目经理确认，您的角色不能确认。"
 
 
 def ack_answer(r: AckResult, now: datetime) -> str:

@@ -34,6 +34,7 @@ class Audience(StrEnum):
 class Rendered:
     text: str
     buttons: Buttons | None = None
+    subject: str = ""  # an e-mail's subject (CHANNEL audience only)
 
 
 Renderer = Callable[[Any, Audience], Rendered]

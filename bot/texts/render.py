@@ -9,11 +9,23 @@ union, so a reader finds every renderer from here.
 from __future__ import annotations
 
 from bot.services.outbox.notes import Note
-from bot.texts import alerts, compliance, daily, holidays, reminders, roster, swaps
+from bot.texts import (
+    alert_channels,
+    alerts,
+    channels,
+    compliance,
+    daily,
+    holidays,
+    reminders,
+    roster,
+    swaps,
+)
 from bot.texts.audience import Audience, Rendered, Renderer
 
 RENDERERS: dict[type[Note], Renderer] = {
     **alerts.RENDERERS,
+    **alert_channels.RENDERERS,
+    **channels.RENDERERS,
     **holidays.RENDERERS,
     **compliance.RENDERERS,
     **reminders.RENDERERS,

@@ -11,7 +11,8 @@
 * An SMS/voice gateway that records JSON bodies and headers.
 
 Each stand-in can be told to fail (5xx) or to hang, to test that one bad channel delays no
-other.
+other. A request held by a hang is never answered nor recorded, even after `release()`: its
+client gave up (a timeout) or died (kill -9) meanwhile, and the vendor never accepted it.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class StandIns:
     rejected: list[str] = field(default_factory=list)
     fail: dict[str, int] = field(default_factory=dict)  # vendor -> HTTP status to answer
     hang: set[str] = field(default_factory=set)  # vendors that never answer
+    hanging: list[str] = field(default_factory=list)  # requests held by `hang` so far
     port: int = 0
     _runner: web.AppRunner | None = None
     _event: asyncio.Event = field(default_factory=asyncio.Event)
@@ -85,6 +87,31 @@ class StandIns:
         if self._runner is not None:
             await self._runner.cleanup()
 
+    def release(self) -> None:
+        """End every hang: the requests held so far are dropped, later ones go through."""
+        self.hang.clear()
+        self._release.set()
+
+    def of(self, vendor: str) -> list[Received]:
+        return [r for r in self.received if r.vendor == vendor]
+
+    async def wait_hanging(self, vendor: str, within: float = 10.0) -> None:
+        await self.until(lambda: vendor in self.hanging, f"{vendor}: no request held",
+                          within)
+
+    async def until(self, done: Any, what: str, within: float = 10.0) -> None:
+        """Wait until `done()` holds, woken by each request (no polling)."""
+        deadline = time.monotonic() + within
+        while not done():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(what)
+            self._event.clear()
+            try:
+                await asyncio.wait_for(self._event.wait(), remaining)
+            except TimeoutError:
+                pass
+
     async def wait_for(self, vendor: str, count: int = 1, within: float = 10.0) -> list[Received]:
         deadline = time.monotonic() + within
         while True:
@@ -101,9 +128,12 @@ class StandIns:
                 pass
 
     # ---------------------------------------------------------------- vendors
-    async def _gate(self, vendor: str) -> web.Response | None:
+    async def _gate(self, vendor: str, request: web.Request) -> web.Response | None:
         if vendor in self.hang:
+            self.hanging.append(vendor)
+            self._event.set()
             await self._release.wait()
+            raise ConnectionResetError("held until its client went away: never accepted")
         if vendor in self.fail:
             return web.json_response({"error": "injected"}, status=self.fail[vendor])
         return None
@@ -119,7 +149,7 @@ class StandIns:
                                   "msg": why})
 
     async def _wecom(self, request: web.Request) -> web.Response:
-        if (bad := await self._gate("wecom")) is not None:
+        if (bad := await self._gate("wecom", request)) is not None:
             return bad
         body = await request.json()
         if request.query.get("key") != self.wecom_key:
@@ -140,7 +170,7 @@ class StandIns:
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     async def _dingtalk(self, request: web.Request) -> web.Response:
-        if (bad := await self._gate("dingtalk")) is not None:
+        if (bad := await self._gate("dingtalk", request)) is not None:
             return bad
         q = request.query
         if q.get("access_token") != self.dingtalk_token:
@@ -164,7 +194,7 @@ class StandIns:
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     async def _feishu(self, request: web.Request) -> web.Response:
-        if (bad := await self._gate("feishu")) is not None:
+        if (bad := await self._gate("feishu", request)) is not None:
             return bad
         if request.match_info["hook"] != self.feishu_hook:
             return self._reject("feishu", "invalid hook")
@@ -186,7 +216,7 @@ class StandIns:
 
     async def _gateway(self, request: web.Request) -> web.Response:
         vendor = request.path.strip("/")
-        if (bad := await self._gate(vendor)) is not None:
+        if (bad := await self._gate(vendor, request)) is not None:
             return bad
         await self._record(vendor, request, await request.json())
         return web.json_response({"ok": True})

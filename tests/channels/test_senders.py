@@ -3,40 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import socket
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from bot.channels.config import ChannelsConfig, ChannelsFileError, load_channels
 from bot.channels.senders import ChannelMessage, Senders
+from tests.channels.conftest import Mailbox, write_channels
 from tests.channels.standins import StandIns
 
 MSG = ChannelMessage(text="🔴紧急 工单 2026112500123 朝阳医院 服务态度 已等待 12 分钟",
                      subject="紧急案件提醒", ticket="2026112500123", mobiles=("13800000001",))
 
 
-@pytest.fixture
-async def stand() -> AsyncIterator[StandIns]:
-    s = await StandIns().start()
-    yield s
-    await s.stop()
-
-
-def _config(stand: StandIns, tmp_path: Path, extra: str = "") -> ChannelsConfig:
-    u = stand.urls()
-    f = tmp_path / "channels.yaml"
-    f.write_text(f"""
-wecom:    {{leaders: {{url: "{u['wecom']}"}}}}
-dingtalk: {{leaders: {{url: "{u['dingtalk']}", secret: "{stand.dingtalk_secret}"}}}}
-feishu:   {{leaders: {{url: "{u['feishu']}", secret: "{stand.feishu_secret}"}}}}
-sms:      {{url: "{u['sms']}", headers: {{Authorization: "Bearer t0k"}},
-           body: {{to: "{{phone}}", text: "{{text}}", ref: "{{ticket}}"}}}}
-voice:    {{url: "{u['voice']}", body: {{callee: "{{phone}}", tts: "{{text}}"}}}}
-{extra}""", encoding="utf-8")
-    return load_channels(f)
+def _config(stand: StandIns, tmp_path: Path) -> ChannelsConfig:
+    return load_channels(write_channels(tmp_path, stand))
 
 
 async def test_robots_sign_and_shape_their_payloads(stand: StandIns, tmp_path: Path) -> None:
@@ -96,34 +77,14 @@ async def test_5xx_and_timeouts_are_retryable(stand: StandIns, tmp_path: Path) -
     assert not d.ok and d.retryable
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class _Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], bytes]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        self.messages.append((envelope.mail_from, envelope.rcpt_tos, envelope.content))
-        return "250 OK"
-
-
-async def test_email_over_a_real_smtp_server(tmp_path: Path) -> None:
-    box = _Mailbox()
-    port = _free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        f = tmp_path / "c.yaml"
-        f.write_text(f"email: {{host: 127.0.0.1, port: {port}, security: none, "
-                     f"sender: bot@example.org}}\n", encoding="utf-8")
-        senders = Senders(load_channels(f))
-        out = await senders.email("leader@example.org", MSG)
-    finally:
-        controller.stop()
+async def test_email_over_a_real_smtp_server(tmp_path: Path,
+                                             mailbox: tuple[Mailbox, int]) -> None:
+    box, port = mailbox
+    f = tmp_path / "c.yaml"
+    f.write_text(f"email: {{host: 127.0.0.1, port: {port}, security: none, "
+                 f"sender: bot@example.org}}\n", encoding="utf-8")
+    senders = Senders(load_channels(f))
+    out = await senders.email("leader@example.org", MSG)
     assert out.ok, out
     sender, rcpts, content = box.messages[0]
     assert sender == "bot@example.org" and rcpts == ["leader@example.org"]

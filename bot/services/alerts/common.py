@@ -20,6 +20,7 @@ from models.alert import Alert
 from models.ticket import Ticket
 
 SEND, EDIT, NOTICE = "alert", "alert_edit", "alert_notice"  # outbox kinds
+CHANNEL = "alert_channel"  # a level's message through a channel beyond Telegram
 # The ticket has been handed on (or finished): the alert has done its job.
 CLOSING_STATUSES = frozenset({Status.dispatched.value, Status.feedback.value,
                               Status.called_back.value, Status.closed.value,

@@ -64,3 +64,12 @@ class MemberNotFound(AlertError):
     def __init__(self, telegram_id: int) -> None:
         super().__init__(f"no staff member {telegram_id}")
         self.telegram_id = telegram_id
+
+
+class LinkInvalid(AlertError):
+    """`/start ack_<token>` with a token that was never issued (mistyped, or cut off)."""
+
+
+class LinkNotYours(AlertError):
+    """A personal deep link (an SMS, a call, an e-mail to one person) opened by someone
+    else."""

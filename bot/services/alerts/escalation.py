@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.clock import Clock
+from bot.services.alerts.channels import ChannelPlanner
 from bot.services.alerts.common import CLOSING_STATUSES, Recipient, name_of
 from bot.services.alerts.mail import AlertMail
 from bot.services.alerts.notes import AlertAckTimeout, AlertExhausted, AlertSent, Closed, Then
@@ -30,10 +31,11 @@ log = logging.getLogger(__name__)
 
 class Escalator:
     def __init__(self, *, engine: Engine, clock: Clock, policy: EscalationPolicy,
-                 recipients: RecipientResolver, mail: AlertMail,
-                 staff: StaffDirectory) -> None:
+                 recipients: RecipientResolver, mail: AlertMail, staff: StaffDirectory,
+                 channels: ChannelPlanner | None = None) -> None:
         self.engine, self.clock, self.policy = engine, clock, policy
         self.recipients, self.mail, self.staff = recipients, mail, staff
+        self.channels = channels  # the level's messages beyond Telegram
 
     def scan(self, now: datetime) -> int:
         """Periodic producer: close alerts whose ticket moved on, then run every due step."""
@@ -86,7 +88,10 @@ class Escalator:
             return False
         level, repeat = step
         recipients = self.recipients.resolve(a, t, level)
-        self.mail.send_level(self.level_note(a, t, level, repeat, now), recipients, session=s)
+        note = self.level_note(a, t, level, repeat, now)
+        self.mail.send_level(note, recipients, session=s)
+        if self.channels is not None:
+            self.mail.send_channels(note, self.channels.targets(a, t, level), session=s)
         a.level, a.repeat = level, repeat
         a.next_escalation_at = a.next_escalation_at + self.policy.wait(level)
         s.add(a)
@@ -121,9 +126,13 @@ class Escalator:
 
     def deliver(self, a: Alert, t: Ticket, level: int, repeat: int,
                 now: datetime) -> list[Recipient]:
-        """Enqueue one level's copies (idempotent: the keys name alert, level, repeat, chat)."""
+        """Enqueue one level's copies and channel messages (idempotent: the keys name alert,
+        level, repeat and the chat or channel)."""
         recipients = self.recipients.resolve(a, t, level)
-        self.mail.send_level(self.level_note(a, t, level, repeat, now), recipients)
+        note = self.level_note(a, t, level, repeat, now)
+        self.mail.send_level(note, recipients)
+        if self.channels is not None:
+            self.mail.send_channels(note, self.channels.targets(a, t, level))
         return recipients
 
     def level_note(self, a: Alert, t: Ticket, level: int, repeat: int,

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.services.outbox.notes import Note
+from bot.services.outbox.notes import ChannelNote, Note
 
 Then = Literal["escalate", "repeat", "exhausted"]
 
@@ -135,3 +135,27 @@ class AlertAckTimeout(Note):
     acked_at: datetime
     status: str
     now: datetime
+
+
+class AlertChannelSent(ChannelNote):
+    """One alert level through a channel beyond Telegram (a robot, SMS, a call, e-mail):
+    the level's snapshot, rendered masked for the channel's medium. An SMS goes as two
+    parts (``part`` 1: the case, 2: the link), each within one SMS."""
+
+    kind = "alert.channel"
+
+    sent: AlertSent
+    part: int = 0  # 0: the whole message; SMS: 1 or 2
+
+
+class ChannelDown(Note):
+    """To the managers: a channel keeps failing (once per run of failures); the escalation
+    goes on through the other channels."""
+
+    kind = "alert.channel_down"
+
+    channel: str  # "wecom:leaders", "sms", …
+    detail: str  # the last failure, e.g. "HTTP 502" (never a URL or secret)
+    failures: int
+    alert_id: int | None = None  # the alert whose message failed last
+    platform_no: str = ""

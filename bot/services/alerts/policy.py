@@ -6,6 +6,11 @@ ESCALATE_AFTER_MINUTES), how many times it is sent again before moving up (`repe
 may cross midnight) outside which the level is skipped. When the last level's repeats are used
 up and its wait has passed, the policy is exhausted and the managers are told nobody answered.
 
+A level may also name channels beyond Telegram, alongside those kinds: a group robot by its
+key in CHANNELS_FILE (`wecom: leaders`, `dingtalk: …`, `feishu: …`) and `sms`, `voice`,
+`email` (to the level's people with a phone / address on record). A channel the channels file
+does not configure is an error at start, with the policy file's line.
+
 Loaded once at start from the packaged `bot/data/escalation.yaml` or ESCALATION_POLICY_FILE.
 The file is described by the pydantic model :class:`PolicyFile`; a bad file raises
 `EscalationPolicyError`, whose message names the file and line. Unknown and missing keys are
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 from pathlib import Path
@@ -33,6 +39,11 @@ PACKAGED_FILE = Path(__file__).resolve().parents[2] / "data" / "escalation.yaml"
 RECIPIENTS = ("section_leaders", "main_leaders", "all_leaders", "managers", "duty_group",
               "leader_group", "duty_officer")
 GROUP_RECIPIENTS = frozenset({"duty_group", "leader_group"})
+PEOPLE_RECIPIENTS = frozenset(RECIPIENTS) - GROUP_RECIPIENTS
+# channels beyond Telegram: robots are written `{wecom: <name>}` and kept as "wecom:<name>"
+ROBOT_CHANNELS = ("wecom", "dingtalk", "feishu")
+PERSON_CHANNELS = ("sms", "voice", "email")
+_ROBOT_NAME = re.compile(r"^[A-Za-z0-9_\-\u4e00-\u9fff]{1,40}$")
 MAX_MINUTES = 24 * 60
 MAX_REPEAT = 50
 _WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–~]\s*(\d{1,2}):(\d{2})\s*$")
@@ -80,9 +91,22 @@ def _window(value: Any) -> Window | None:
                ' / must be "HH:MM-HH:MM" (local time, may cross midnight, quoted)', value)
 
 
+def is_channel(kind: str) -> bool:
+    """Whether a recipient kind is a channel beyond Telegram (a robot, sms, voice, email)."""
+    return kind in PERSON_CHANNELS or kind.partition(":")[0] in ROBOT_CHANNELS
+
+
 def _recipient(value: Any) -> str:
-    if value not in RECIPIENTS:
-        raise _bad(f"无效的接收对象（可用：{', '.join(RECIPIENTS)}）/ unknown recipient", value)
+    if isinstance(value, dict) and len(value) == 1:  # {wecom: leaders}
+        ((vendor, name),) = value.items()
+        value = f"{vendor}:{name}"
+    if isinstance(value, str) and ":" in value:
+        vendor, _, name = value.partition(":")
+        if vendor.strip() in ROBOT_CHANNELS and _ROBOT_NAME.match(name.strip()):
+            return f"{vendor.strip()}:{name.strip()}"
+    if value not in RECIPIENTS and value not in PERSON_CHANNELS:
+        raise _bad(f"无效的接收对象（可用：{', '.join(RECIPIENTS + PERSON_CHANNELS)}，或机器人 "
+                   "wecom: / dingtalk: / feishu: <名称>）/ unknown recipient", value)
     return str(value)
 
 
@@ -199,12 +223,26 @@ class EscalationPolicy:
             kinds += [k for k in self.first_level_extra.get(urgency, ()) if k not in kinds]
         return tuple(kinds)
 
+    def people_of(self, level: int, urgency: str) -> tuple[str, ...]:
+        """Whose phones and addresses a level's channels use: its own person kinds, or, for
+        a level that names channels only (`[wecom: leaders, sms]`), those of the nearest
+        earlier level that names people — the ones who have not answered yet."""
+        for lv in range(level, -1, -1):
+            kinds = tuple(k for k in self.recipients(lv, urgency) if k in PEOPLE_RECIPIENTS)
+            if kinds:
+                return kinds
+        return ()
+
     @classmethod
     def load(cls, path: str | os.PathLike[str] | None = None, *,
-             default_wait_minutes: float = 10, tz: tzinfo | None = None) -> EscalationPolicy:
+             default_wait_minutes: float = 10, tz: tzinfo | None = None,
+             channels: Collection[str] = ()) -> EscalationPolicy:
+        """``channels``: the channels CHANNELS_FILE configures (``wecom:leaders``, ``sms``…);
+        a level naming any other is refused at its line."""
         src = YamlSource(path if path is not None else PACKAGED_FILE, EscalationPolicyError)
         _check_keys(src)
         data = src.validate(PolicyFile)
+        _check_channels(src, data, frozenset(channels))
         if data.levels[0].window is not None:
             raise src.error("第 1 级不能设置 window：提醒必须立即送达 / the first level may not "
                             "have a window: an alert must always reach someone at once",
@@ -239,6 +277,20 @@ def _check_keys(src: YamlSource) -> None:
         _unknown(src, fields, _LEVEL_KEYS, what + " ")
         if "recipients" not in fields:
             raise src.error(f"{what} 缺少 recipients / missing recipients", node)
+
+
+def _check_channels(src: YamlSource, data: PolicyFile, configured: frozenset[str]) -> None:
+    """Every channel a level names must be configured in CHANNELS_FILE."""
+    named: list[tuple[tuple[int | str, ...], str]] = [
+        (("levels", i, "recipients", j), kind)
+        for i, lv in enumerate(data.levels) for j, kind in enumerate(lv.recipients)]
+    named += [(("first_level_extra", urgency, j), kind)
+              for urgency, kinds in (data.first_level_extra or {}).items()
+              for j, kind in enumerate(kinds)]
+    for loc, kind in named:
+        if is_channel(kind) and kind not in configured:
+            raise src.error(f"渠道 {kind!r} 未在 CHANNELS_FILE 中配置 / channel {kind!r} is not "
+                            "configured in CHANNELS_FILE", src.node_at(loc))
 
 
 def _unknown(src: YamlSource, fields: dict[str, yaml.Node], allowed: frozenset[str],

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.services.alerts.common import OnDutySource, Recipient, may_ack
-from bot.services.alerts.policy import EscalationPolicy
+from bot.services.alerts.policy import EscalationPolicy, is_channel
 from bot.services.staff.directory import Member, StaffDirectory
 from models.alert import Alert
 from models.staff import Role
@@ -34,13 +34,23 @@ class RecipientResolver:
         self.duty_group_id, self.leader_group_id = duty_group_id, leader_group_id
 
     def resolve(self, a: Alert, t: Ticket, level: int) -> list[Recipient]:
-        """The chats of one level, each once, people before groups."""
+        """The Telegram chats of one level, each once, people before groups."""
         found: dict[int, Recipient] = {}
         for kind in self.policy.recipients(level, a.urgency):
+            if is_channel(kind):  # channels beyond Telegram: see channels.ChannelPlanner
+                continue
             for r in self._of_kind(kind, a, t):
                 found.setdefault(r.chat_id, r)
         # people first: the groups' 20-a-minute budget must never hold up a leader
         return sorted(found.values(), key=lambda r: bool(r.group))
+
+    def people(self, a: Alert, t: Ticket, level: int) -> list[Member]:
+        """The members whose phones and addresses a level's channels use, each once."""
+        found: dict[int, Member] = {}
+        for kind in self.policy.people_of(level, a.urgency):
+            for m in self._members(kind, a, t):
+                found.setdefault(m.telegram_id, m)
+        return list(found.values())
 
     def managers(self) -> list[Member]:
         """Who is told when nobody answers or a copy is undeliverable (admins if no manager)."""

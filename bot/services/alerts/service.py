@@ -2,10 +2,12 @@
 the bot makes (raise, scan, 收到/暂缓, a failed delivery, the lists).
 
 Parts, each with only what it uses: ``Sections`` (leaders' sections), ``RecipientResolver``
-(who gets a level), ``AlertMail`` (what goes in the outbox, under which key), ``Escalator``
-(the periodic scan), ``Raiser``, ``Reconciler`` (urgent tickets left without an alert),
-``Acks`` (收到/暂缓), ``Undelivered`` (the courier's failures), ``AlertQueries`` (reads) and
-``Waiting`` (alerts still waiting for 收到, sent again on request).
+(who gets a level), ``ChannelPlanner`` (a level's messages beyond Telegram), ``AlertMail``
+(what goes in the outbox, under which key), ``AlertLinks`` (the deep links in channel
+messages), ``Escalator`` (the periodic scan), ``Raiser``, ``Reconciler`` (urgent tickets left
+without an alert), ``Acks`` (收到/暂缓), ``Undelivered`` (the couriers' failures),
+``AlertQueries`` (reads) and ``Waiting`` (alerts still waiting for 收到, sent again on
+request).
 """
 
 from __future__ import annotations
@@ -18,9 +20,13 @@ from sqlmodel import Session
 
 from bot.clock import Clock
 from bot.services.alerts.acks import Acks
-from bot.services.alerts.common import AckResult, OnDutySource, Recipient
+from bot.services.alerts.channels import ChannelPlanner
+from bot.services.alerts.common import AckResult, OnDutySource, Recipient, name_of
+from bot.services.alerts.errors import AlertEnded, AlertGone, AlreadyAcked
 from bot.services.alerts.escalation import Escalator
+from bot.services.alerts.links import AlertLinks
 from bot.services.alerts.mail import AlertMail
+from bot.services.alerts.notes import AlertSent
 from bot.services.alerts.policy import EscalationPolicy
 from bot.services.alerts.queries import AlertQueries, AlertStats
 from bot.services.alerts.raising import Raiser
@@ -31,8 +37,10 @@ from bot.services.alerts.undelivered import Undelivered
 from bot.services.alerts.waiting import Waiting
 from bot.services.outbox.store import Outbox, Outgoing
 from bot.services.reference.store import ReferenceStore
+from bot.services.staff.contacts import Contacts
 from bot.services.staff.directory import Member, StaffDirectory
-from models.alert import Alert
+from models.alert import Alert, AlertStatus
+from models.db import session_scope
 from models.ticket import Ticket
 
 
@@ -43,14 +51,19 @@ class AlertService:
                  staff: StaffDirectory, reference: ReferenceStore, outbox: Outbox,
                  duty_group_id: int | None = None, leader_group_id: int | None = None,
                  ack_timeout_minutes: float = 60, snooze_minutes: float = 30,
-                 roster: OnDutySource | None = None) -> None:
+                 roster: OnDutySource | None = None, contacts: Contacts | None = None) -> None:
+        self.engine, self.clock, self.staff = engine, clock, staff
         self.sections = Sections(engine=engine, clock=clock, staff=staff, reference=reference)
         self.recipients = RecipientResolver(
             policy=policy, staff=staff, clock=clock, section_of=self.sections.section_of,
             roster=roster, duty_group_id=duty_group_id, leader_group_id=leader_group_id)
-        self.mail = AlertMail(outbox, duty_group_id=duty_group_id)
+        self.links = AlertLinks(engine, clock)
+        self.mail = AlertMail(outbox, duty_group_id=duty_group_id, links=self.links)
+        channels = ChannelPlanner(recipients=self.recipients, contacts_of=contacts.of) \
+            if contacts is not None else None
         self.escalator = Escalator(engine=engine, clock=clock, policy=policy,
-                                   recipients=self.recipients, mail=self.mail, staff=staff)
+                                   recipients=self.recipients, mail=self.mail, staff=staff,
+                                   channels=channels)
         self.raiser = Raiser(engine=engine, clock=clock,
                              first_level=self.escalator.first_level)
         self.reconciler = Reconciler(engine=engine, raiser=self.raiser)
@@ -104,6 +117,29 @@ class AlertService:
     def on_delivery_failed(self, row: Outgoing, why: str) -> None:
         """Courier listener: a copy did not reach someone; the managers are told."""
         self.undelivered.on_delivery_failed(row, why)
+
+    def on_channel_down(self, *, channel: str, detail: str, failures: int, since: datetime,
+                        ref: str) -> None:
+        """Channel-courier listener: a channel keeps failing; the managers are told once."""
+        self.undelivered.on_channel_down(channel=channel, detail=detail, failures=failures,
+                                         since=since, ref=ref)
+
+    def open_link(self, token: str, actor_id: int) -> AlertSent:
+        """A channel message's deep link opened in Telegram: the alert as it stands, with its
+        收到 button (AlertError when it is acknowledged, closed or the link is not theirs)."""
+        alert_id = self.links.open(token, actor_id)
+        now = self.clock.now()
+        with session_scope(self.engine) as s:
+            a = s.get(Alert, alert_id)
+            t = s.get(Ticket, a.ticket_id) if a is not None else None
+        if a is None or t is None:
+            raise AlertGone()
+        if a.acked_by is not None:
+            raise AlreadyAcked(name=name_of(self.staff, a.acked_by), at=a.acked_at or now,
+                               now=now)
+        if a.status == AlertStatus.closed.value:
+            raise AlertEnded()
+        return self.escalator.level_note(a, t, max(a.level, 0), a.repeat, now)
 
     # ------------------------------------------------------------------ 收到 / 暂缓
     def ack(self, *, alert_id: int, actor_id: int) -> AckResult:

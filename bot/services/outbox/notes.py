@@ -28,6 +28,8 @@ class Note(BaseModel):
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
+        if cls.__dict__.get("abstract", False):  # a base for other notes, never stored
+            return
         if not cls.kind:
             raise TypeError(f"{cls.__name__} must set a unique `kind`")
         other = Note._types.get(cls.kind)
@@ -37,6 +39,19 @@ class Note(BaseModel):
 
     def dump(self) -> str:
         return self.model_dump_json()
+
+
+class ChannelNote(Note):
+    """A note for an outside channel (a WeCom robot, SMS, e-mail…): what the words are about,
+    plus what the transport needs besides the words. Rendered for ``Audience.CHANNEL``."""
+
+    abstract: ClassVar[bool] = True
+
+    medium: str  # wecom, dingtalk, feishu, sms, voice, email
+    mentions: tuple[str, ...] = ()  # robots: phones of the people to @-mention
+    ticket: str = ""  # a gateway body template's {ticket}
+    start: str = ""  # the /start payload of the deep link into the bot ("" = no link)
+    link: str = ""  # the deep link itself, filled in at send time (the bot's username)
 
 
 class UnknownNote(LookupError):

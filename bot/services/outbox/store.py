@@ -4,6 +4,11 @@ A delivery carries a :class:`~bot.services.outbox.notes.Note` (what happened, as
 courier renders it for the chat's audience at send time. No Telegram here: the sender
 (`handlers/delivery.py`) claims due rows, sends them and reports back through `mark_sent` /
 `mark_retry` / `mark_failed`. Enqueueing rings the :class:`Wakeup` the courier waits on.
+
+Rows for an outside channel (``channel`` set: a WeCom robot, SMS, e-mail…) share the table
+and its idempotency keys but are another lane: the Telegram courier never sees them (`due`
+reads Telegram rows only), the channel courier (`bot/channels/courier.py`) reads them through
+``bot.services.outbox.lanes`` and is woken by its own doorbell.
 """
 
 from __future__ import annotations
@@ -51,15 +56,19 @@ class Outgoing:
 
 
 class Outbox:
-    def __init__(self, engine: Engine, clock: Clock, wakeup: Wakeup) -> None:
+    def __init__(self, engine: Engine, clock: Clock, wakeup: Wakeup,
+                 channel_wakeup: Wakeup | None = None) -> None:
         self.engine, self.clock, self.wakeup = engine, clock, wakeup
+        self.channel_wakeup = channel_wakeup  # the channel courier's doorbell
 
-    def enqueue(self, *, key: str, kind: str, chat_id: int, note: Note | None = None,
+    def enqueue(self, *, key: str, kind: str, chat_id: int = 0, note: Note | None = None,
                 text: str = "", ref: str = "", buttons: Buttons | None = None,
                 priority: int = NORMAL, not_before: datetime | None = None,
-                edit_of: int | None = None, session: Session | None = None) -> int | None:
+                edit_of: int | None = None, channel: str = "", destination: str = "",
+                session: Session | None = None) -> int | None:
         """Add one delivery unless its key exists already. Returns the new row id or None.
 
+        ``channel`` (with ``destination``) sends it outside Telegram; ``chat_id`` is then 0.
         With ``session``, the row is written in the caller's transaction: it exists exactly
         when the caller's other changes do (an alert and its first copies), the courier is
         woken once that transaction commits, and a key that another transaction writes at
@@ -68,6 +77,7 @@ class Outbox:
         now = self.clock.now()
         row = OutboxMessage(
             dedup_key=key[:160], kind=kind, ref=ref, chat_id=chat_id, text=text,
+            channel=channel, destination=destination,
             note_kind=note.kind if note is not None else "",
             payload=note.dump() if note is not None else None,
             buttons=json.dumps(buttons, ensure_ascii=False) if buttons is not None else None,
@@ -77,7 +87,7 @@ class Outbox:
         if session is not None:
             new_id = _insert(session, row)
             if new_id is not None:
-                self._ring_after_commit(session)
+                self._ring_after_commit(session, channel)
             return new_id
         try:
             with session_scope(self.engine) as s:
@@ -85,21 +95,30 @@ class Outbox:
         except IntegrityError:  # a concurrent producer won the race: the delivery exists
             return None
         if new_id is not None:
-            self.wakeup.ring()
+            self._ring(channel)
         return new_id
 
-    def _ring_after_commit(self, session: Session) -> None:
+    def _ring(self, channel: str) -> None:
+        """Wake the courier of the row's lane: Telegram, or the channels beyond it."""
+        if not channel:
+            self.wakeup.ring()
+        elif self.channel_wakeup is not None:
+            self.channel_wakeup.ring()
+
+    def _ring_after_commit(self, session: Session, channel: str) -> None:
         """Wake the courier when the caller's transaction commits (not before: it would find
-        nothing yet and sleep a whole tick). One listener per session: after a rollback it
-        stays planned for the session's next commit, which is harmless (a spare ring)."""
-        if session.info.get(_RING_PENDING):
+        nothing yet and sleep a whole tick). One listener per session and lane: after a
+        rollback it stays planned for the session's next commit, which is harmless (a spare
+        ring)."""
+        flag = f"{_RING_PENDING}:{bool(channel)}"
+        if session.info.get(flag):
             return
-        session.info[_RING_PENDING] = True
+        session.info[flag] = True
 
         def ring(s: Session) -> None:
-            s.info.pop(_RING_PENDING, None)
+            s.info.pop(flag, None)
             try:  # the caller's changes are committed: nothing here may make them look failed
-                self.wakeup.ring()
+                self._ring(channel)
             except Exception:  # the courier still finds the rows at its next idle check
                 log.exception("outbox: could not wake the courier")
 
@@ -120,7 +139,9 @@ class Outbox:
             buttons = it.get("buttons")
             note: Note | None = it.get("note")
             rows[key] = OutboxMessage(
-                dedup_key=key, kind=it["kind"], ref=it.get("ref", ""), chat_id=it["chat_id"],
+                dedup_key=key, kind=it["kind"], ref=it.get("ref", ""),
+                chat_id=it.get("chat_id", 0), channel=it.get("channel", ""),
+                destination=it.get("destination", ""),
                 text=it.get("text", ""), priority=it.get("priority", NORMAL),
                 note_kind=note.kind if note is not None else "",
                 payload=note.dump() if note is not None else None,
@@ -134,8 +155,8 @@ class Outbox:
                 s.add_all(fresh)
         except IntegrityError:  # a concurrent producer: fall back to one at a time
             return sum(self.enqueue(**it) is not None for it in items)
-        if fresh:
-            self.wakeup.ring()
+        for channel in {r.channel for r in fresh}:
+            self._ring(channel)
         return len(fresh)
 
     def due(self, *, limit: int = 50) -> list[Outgoing]:
@@ -144,6 +165,7 @@ class Outbox:
         with session_scope(self.engine) as s:
             rows = s.exec(select(OutboxMessage).where(
                 OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+                OutboxMessage.channel == "",
             ).order_by(col(OutboxMessage.priority), col(OutboxMessage.id)).limit(limit)).all()
             out: list[Outgoing] = []
             for r in rows:
@@ -172,7 +194,7 @@ class Outbox:
     def next_due_at(self) -> datetime | None:
         with session_scope(self.engine) as s:
             return s.exec(select(OutboxMessage.next_attempt_at).where(
-                OutboxMessage.status == "pending").order_by(
+                OutboxMessage.status == "pending", OutboxMessage.channel == "").order_by(
                 col(OutboxMessage.next_attempt_at)).limit(1)).first()
 
     def mark_sent(self, row_id: int, message_id: int | None) -> None:
