@@ -182,7 +182,8 @@ def time_size(n: int) -> dict[str, float]:
     del preset
     gc.collect()
     rss = _rss_mb() - rss0
-    queries = [q["query"] for q in load_queries()]
+    labelled = load_queries()
+    queries = [q["query"] for q in labelled]
     for q in queries[:50]:
         index.search(q)  # warm caches
     lat, cpu = [], []
@@ -193,6 +194,11 @@ def time_size(n: int) -> dict[str, float]:
         out = index.search(q, limit=5)
         cpu.append((time.thread_time() - c0) * 1000)
         lat.append(out.ms)
+    # the headline figures: the two query files the first closing note was timed on; the
+    # callers' narratives (long: the embedding costs ~1.4 ms a token) are reported apart
+    base = [i for i, q in enumerate(labelled) if q["set"] != "callers"]
+    long = [cpu[i] for i, q in enumerate(labelled) if q["set"] == "callers"]
+    lat, cpu = [lat[i] for i in base], [cpu[i] for i in base]
     edits = []
     for i, d in enumerate(docs[100:110]):
         t = time.perf_counter()
@@ -202,6 +208,7 @@ def time_size(n: int) -> dict[str, float]:
             "dense_mb": index.dense.nbytes / 2**20 if index.dense else 0.0,
             "med_ms": statistics.median(lat), "p95_ms": _pct(lat, 95),
             "cpu_med_ms": statistics.median(cpu), "cpu_p95_ms": _pct(cpu, 95),
+            "long_cpu_p95_ms": _pct(long, 95) if long else float("nan"),
             "edit_ms": statistics.median(edits)}
 
 
@@ -248,12 +255,14 @@ def print_speed(results: list[dict[str, float]], embed_ms: float,
     print("\n## Speed (one core; latency includes the query embedding; cpu = thread CPU time,"
           " what the search costs without other processes on the core)\n")
     print("| entries | build s | index memory MB (of which vectors) | median ms | p95 ms | "
-          "cpu median / p95 ms | edit (re-embed + re-index) ms | embedding at import, est. s |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "cpu median / p95 ms | cpu p95, callers' narratives | edit (re-embed + re-index) ms"
+          " | embedding at import, est. s |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(f"| {int(r['n']):,} | {r['build_s']:.1f} | {r['rss_mb']:.0f} ({r['dense_mb']:.0f})"
               f" | {r['med_ms']:.1f} | {r['p95_ms']:.1f} | {r['cpu_med_ms']:.1f} / "
-              f"{r['cpu_p95_ms']:.1f} | {r['edit_ms']:.0f} | {r['n'] * embed_ms / 1000:,.0f} |")
+              f"{r['cpu_p95_ms']:.1f} | {r['long_cpu_p95_ms']:.1f} | {r['edit_ms']:.0f} | "
+              f"{r['n'] * embed_ms / 1000:,.0f} |")
     if startup:
         mode = "semantic side while the lexical index builds" if startup["mode"] else "hybrid"
         print(f"\nstart-up with {int(startup['n']):,} entries in the database: first answer "
