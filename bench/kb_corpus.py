@@ -163,7 +163,7 @@ _PARTS: dict[int, tuple[str, str, str, str]] = {}  # synthetic entry id -> its p
 def composed_vectors(docs: list[KbDoc], embedder: Embedder) -> dict[int, np.ndarray]:
     """A (1, dim) vector per synthetic entry: the normalised sum of its parts' embeddings."""
     parts = sorted({p for d in docs if d.id in _PARTS for p in _PARTS[d.id] if p})
-    table = dict(zip(parts, embedder.passages(parts), strict=True))
+    table = dict(zip(parts, embedder.entries(parts), strict=True))
     table[""] = np.zeros(embedder.dim, dtype=np.float32)
     out: dict[int, np.ndarray] = {}
     for d in docs:

@@ -6,7 +6,8 @@ are L2-normalised, so the dot product is the cosine. A search is one matrix-vect
 (BLAS) over all rows: about 10 ms for 100,000 rows on one core, with no approximate-search
 structure to build, tune or keep in step.
 
-Removed rows are masked and reclaimed when they are a quarter of the matrix.
+Removed (or replaced) rows are masked and reclaimed when they are a quarter of the matrix; the
+mask is skipped while there are none.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class DenseIndex:
         self._ids = np.zeros(0, dtype=np.int64)
         self._alive = np.zeros(0, dtype=bool)
         self._n = 0  # rows used
+        self._dead = 0  # rows of removed or replaced entries, masked until compaction
         self._rows: dict[int, list[int]] = {}
 
     def __len__(self) -> int:
@@ -64,12 +66,13 @@ class DenseIndex:
             self._drop(entry_id)
             self._reserve(self._n + len(vecs), exact=False)
             self._append(entry_id, vecs)
+            if self._dead * 4 >= self._n:  # many edits: reclaim the replaced rows
+                self._compact()
 
     def remove(self, entry_id: int) -> None:
         with self._lock:
             self._drop(entry_id)
-            dead = self._n - int(self._alive[: self._n].sum())
-            if dead and dead * 4 >= self._n:
+            if self._dead and self._dead * 4 >= self._n:
                 self._compact()
 
     # -- search ------------------------------------------------------------------------
@@ -79,7 +82,8 @@ class DenseIndex:
             if not self._rows or k <= 0:
                 return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
             sims = self._mat[: self._n] @ query.astype(np.float32, copy=False)
-            sims[~self._alive[: self._n]] = -2.0
+            if self._dead:
+                sims[~self._alive[: self._n]] = -2.0
             want = min(self._n, k * 4)  # an entry may own several of the best rows
             top = np.argpartition(-sims, want - 1)[:want] if want < self._n \
                 else np.arange(self._n)
@@ -94,19 +98,27 @@ class DenseIndex:
     def scores(self, query: np.ndarray, entry_ids: Iterable[int]) -> dict[int, float]:
         """Cosine of ``query`` with each given entry that has vectors (its best row)."""
         with self._lock:
-            out: dict[int, float] = {}
-            q = query.astype(np.float32, copy=False)
+            owners: list[int] = []
+            rows: list[int] = []
+            starts: list[int] = []
             for entry_id in entry_ids:
-                rows = self._rows.get(entry_id)
-                if rows:
-                    out[entry_id] = float(np.max(self._mat[rows] @ q))
-            return out
+                have = self._rows.get(entry_id)
+                if have:
+                    owners.append(entry_id)
+                    starts.append(len(rows))
+                    rows.extend(have)
+            if not rows:
+                return {}
+            sims = self._mat[rows] @ query.astype(np.float32, copy=False)  # one product
+            best = np.maximum.reduceat(sims, starts)
+            return dict(zip(owners, best.tolist(), strict=True))
 
     # -- bookkeeping -------------------------------------------------------------------
     def _drop(self, entry_id: int) -> None:
         rows = self._rows.pop(entry_id, None)
         if rows:
             self._alive[rows] = False
+            self._dead += len(rows)
 
     def _append(self, entry_id: int, vecs: np.ndarray) -> None:
         if not len(vecs):
@@ -137,6 +149,7 @@ class DenseIndex:
         self._ids = self._ids[keep].copy()
         self._alive = np.ones(len(keep), dtype=bool)
         self._n = len(keep)
+        self._dead = 0
         self._rows = {}
         for row, entry_id in enumerate(self._ids.tolist()):
             self._rows.setdefault(entry_id, []).append(row)

@@ -67,9 +67,14 @@ class DocumentAnalyzer:
         # memoised analysis of keywords (they repeat across entries); questions are unique
         self._fields: dict[str, tuple[AnalysedField, frozenset[str]]] = {}
 
-    def field(self, text: str, *,
-              cache: bool = False) -> tuple[AnalysedField, frozenset[str]] | None:
-        """Analysis of one question / phrasing / keyword: its fuzzy strings and its terms."""
+    def field(self, text: str, *, cache: bool = False,
+              phrasing: bool = False) -> tuple[AnalysedField, frozenset[str]] | None:
+        """Analysis of one question / phrasing / keyword: its fuzzy strings and its terms.
+
+        A similar phrasing is not read as pinyin or initials (only its own latin letters, if
+        any): a query typed in latin letters is meant for the standard terms of the question
+        and keywords, while the many syllables of a colloquial sentence match random letter
+        strings (``xyzxyz``, or ``jtys`` for a phrasing that mentions 家庭医生 in passing)."""
         cached = self._fields.get(text) if cache else None
         if cached is not None:
             return cached
@@ -78,16 +83,16 @@ class DocumentAnalyzer:
             return None
         syn = self.syn
         terms: set[str] = set()
-        content = head_terms(norm, syn, terms)
+        content = head_terms(norm, syn, terms, readings=not phrasing)
         canonical = syn.canonicalize(content)
         latin = "".join(nz.latin_chunks(content))
         plain_syls = nz.syllables(content)
         canon_syls = plain_syls if canonical == content else nz.syllables(canonical)
         field = AnalysedField(
             text=canonical,
-            plain="".join(plain_syls) + latin,
+            plain=latin if phrasing else "".join(plain_syls) + latin,
             pinyin="".join(fuzzy_py(canon_syls)) + latin,
-            initials=nz.initials(content),
+            initials="" if phrasing else nz.initials(content),
         )
         out = (field, frozenset(terms))
         if cache:
@@ -97,9 +102,10 @@ class DocumentAnalyzer:
         return out
 
     @staticmethod
-    def _texts(doc: KbDoc) -> list[tuple[str, bool]]:
-        return ([(doc.question, False)] + [(t, False) for t in doc.similar]
-                + [(k, True) for k in doc.keywords])
+    def _texts(doc: KbDoc) -> list[tuple[str, bool, bool]]:
+        """(text, cache its analysis, is a phrasing) for the question, phrasings, keywords."""
+        return ([(doc.question, False, False)] + [(t, False, True) for t in doc.similar]
+                + [(k, True, False) for k in doc.keywords])
 
     def prepare(self, doc: KbDoc) -> tuple[Prepared, set[str], set[str]]:
         """The prepared entry, its head terms (question / keywords) and its body-only terms."""
@@ -107,10 +113,10 @@ class DocumentAnalyzer:
         head: set[str] = set()
         qterms: tuple[str, ...] = ()
         n_questions = 1
-        for n, (text, cache) in enumerate(self._texts(doc)):
+        for n, (text, cache, phrasing) in enumerate(self._texts(doc)):
             if n == 1 + len(doc.similar):
                 n_questions = max(1, len(fields))
-            got = self.field(text, cache=cache)
+            got = self.field(text, cache=cache, phrasing=phrasing)
             if got is None:
                 continue
             fields.append(got[0])

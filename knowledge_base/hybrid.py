@@ -38,7 +38,7 @@ from knowledge_base.fusion import (
 )
 from knowledge_base.index import LexicalScores, SearchIndex
 from knowledge_base.scoring import SearchHit
-from knowledge_base.vectors import VectorStore, embed_texts, text_hash
+from knowledge_base.vectors import VectorStore, doc_hash, embed_texts, entry_vectors
 
 __all__ = ["BACKGROUND_BUILD_MIN", "HybridIndex", "SearchOutcome"]
 
@@ -68,9 +68,11 @@ class SearchOutcome:
 class HybridIndex:
     """Lexical + semantic index of the active entries."""
 
-    def __init__(self, embedder: Embedder | None, vectors: VectorStore | None) -> None:
+    def __init__(self, embedder: Embedder | None, vectors: VectorStore | None,
+                 prebuilt: Mapping[str, np.ndarray] | None = None) -> None:
         self.embedder = embedder
         self.vectors = vectors  # None: vectors are not persisted (benchmarks, pure tests)
+        self.prebuilt = prebuilt or {}  # text hash -> rows (the starter content's vectors)
         self.dense = DenseIndex(embedder.dim) if self.embedder is not None else None
         self._lexical = SearchIndex()
         self._ready = threading.Event()
@@ -131,7 +133,7 @@ class HybridIndex:
         fresh, stale = [], []
         hashes: dict[int, str] = {}
         for doc in docs:
-            h = text_hash(embed_texts(doc), self.embedder.name, self.embedder.version)
+            h = doc_hash(doc, self.embedder.name, self.embedder.version)
             have = (h, preset[doc.id]) if doc.id in preset else stored.get(doc.id)
             if have is not None and have[0] == h:
                 fresh.append((doc.id, have[1]))
@@ -178,15 +180,16 @@ class HybridIndex:
         model, version = self.embedder.name, self.embedder.version
         todo = []
         for doc in docs:
-            h = text_hash(embed_texts(doc), model, version)
+            h = doc_hash(doc, model, version)
             if self._hashes.get(doc.id) != h:
                 todo.append((doc, h))
         if not todo:
             return
         stored = self.vectors.load(d.id for d, _ in todo) if self.vectors is not None else {}
         missing = [(d, h) for d, h in todo if d.id not in stored or stored[d.id][0] != h]
-        fresh = dict(zip([d.id for d, _ in missing], self._embed([d for d, _ in missing]),
-                         strict=True))
+        fresh = {d.id: self.prebuilt[h] for d, h in missing if h in self.prebuilt}
+        embed = [d for d, _ in missing if d.id not in fresh]
+        fresh.update(zip([d.id for d in embed], self._embed(embed), strict=True))
         if self.vectors is not None:
             self.vectors.save([(d.id, h, fresh[d.id]) for d, h in missing])
         for doc, h in todo:
@@ -201,17 +204,17 @@ class HybridIndex:
             self.dense.upsert(doc_id, vecs)
 
     def _embed(self, docs: Sequence[KbDoc]) -> list[np.ndarray]:
-        """Vectors of each entry (its passages embedded in one batch)."""
+        """Vectors of each entry (the texts of all of them embedded in one batch)."""
         assert self.embedder is not None
         texts = [embed_texts(d) for d in docs]
         flat = [t for ts in texts for t in ts]
         out: list[np.ndarray] = []
         if not flat:
             return out
-        mat = self.embedder.passages(flat)
+        mat = self.embedder.entries(flat)
         pos = 0
-        for ts in texts:
-            out.append(mat[pos:pos + len(ts)])
+        for doc, ts in zip(docs, texts, strict=True):
+            out.append(entry_vectors(doc, mat[pos:pos + len(ts)]))
             pos += len(ts)
         return out
 
@@ -298,18 +301,20 @@ class HybridIndex:
                 letters = False  # ytw: the initials of a word of a candidate (医调委)
             hits, conf = classify(lex.items, limit, LATIN if letters else LEXICAL)
             return hits, conf, "lexical"
+        if lex is None:  # the lexical index is still being built: the semantic side alone
+            return self._semantic_only(query, limit)
         return self._fused(query, lex, limit)
 
     def _initials_of(self, doc_id: int, query: str) -> bool:
         letters = "".join(ch for ch in nz.normalize(query[:200]) if ch.isalpha())
         return 2 <= len(letters) <= 6 and self._lexical.has_term(doc_id, "n:" + letters)
 
-    def _fused(self, query: str, lex: LexicalScores | None,
+    def _fused(self, query: str, lex: LexicalScores,
                limit: int) -> tuple[list[SearchHit], str, str]:
         assert self.dense is not None and self.embedder is not None
         qvec = self.embedder.queries([query[:200]])[0]
         ids, sims = self.dense.search(qvec, DENSE_K)
-        lexical = {i: (q, s) for i, q, s in lex.items} if lex is not None else {}
+        lexical = {i: (q, s) for i, q, s in lex.items}
         cos = dict(zip(ids.tolist(), sims.tolist(), strict=True))
         missing = [i for i in lexical if i not in cos]
         cos.update(self.dense.scores(qvec, missing))
@@ -324,7 +329,7 @@ class HybridIndex:
         order = {doc_id: n for n, doc_id in enumerate(dict.fromkeys([*lexical, *cos]))}
         ranked.sort(key=lambda r: (-r[2], order[r[0]]))
         hits, conf = classify(ranked, limit, HYBRID)
-        return hits, conf, "hybrid" if lex is not None else "semantic"
+        return hits, conf, "hybrid"
 
 
 def _has_content(query: str) -> bool:

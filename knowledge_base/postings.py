@@ -42,12 +42,23 @@ class Postings:
         self.head: defaultdict[str, array] = defaultdict(_new_posting)
         self.body: defaultdict[str, array] = defaultdict(_new_posting)
         self.dead = 0  # removed slots still in some posting
+        # IDF of head/body terms and question weights, valid until the next insert / remove
+        # (a knowledge base changes rarely; searches between two changes reuse them)
+        self.idf_cache: dict[str, float] = {}
+        self.qweight_cache: dict[int, float] = {}
 
     def compact_lists(self) -> None:
         """Nothing to do any more: postings are int32 arrays from the start (a list of int
         objects took nine times the memory, and the freed objects kept the process large)."""
 
+    def _changed(self) -> None:
+        if self.idf_cache:
+            self.idf_cache.clear()
+        if self.qweight_cache:
+            self.qweight_cache.clear()
+
     def insert(self, prepared: Prepared, head: set[str], body: set[str]) -> None:
+        self._changed()
         slot = len(self.slots)
         self.slots.append(prepared)
         self.id2slot[prepared.doc.id] = slot
@@ -68,6 +79,7 @@ class Postings:
         slot = self.id2slot.pop(doc_id, None)
         if slot is None:
             return False
+        self._changed()
         self.slots[slot] = None
         self.alive[slot] = False  # postings keep the slot until compacted (see postings)
         self.dead += 1

@@ -23,6 +23,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 
 from bot.clock import Clock
+from knowledge_base.content.prebuilt import load_starter_vectors
 from knowledge_base.embedder import Embedder, load_embedder, unavailable_reason
 from knowledge_base.errors import KbError
 from knowledge_base.fusion import Confidence
@@ -143,7 +144,7 @@ def build_knowledge_base(engine: Engine, clock: Clock, *, seed_starter: bool = T
     model = load_embedder() if embedder == DEFAULT_EMBEDDER else embedder
     assert not isinstance(model, str)
     vectors = VectorStore(engine, model.name, model.version, model.dim) if model else None
-    index = HybridIndex(model, vectors)
+    index = HybridIndex(model, vectors, load_starter_vectors() if model else None)
     rows = RowWriter(clock)
     synonyms = Synonyms(engine, clock, index)
     learning = Learning(engine, clock, rows, index)

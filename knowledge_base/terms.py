@@ -49,33 +49,29 @@ def cjk_terms(
     *,
     initials: bool,
     raw: str = "",
+    readings: bool = True,
 ) -> None:
     """Terms of a stop-word-free normalised text (question, keyword or CJK query).
 
     ``raw`` is the normalised text *with* its stop words: synonym members are looked for in
     both, so members spelled with a function word (丢了, 再办, 刚出生的孩子) are found too.
-    Initials trigrams are only wanted on the entry side (a CJK query never needs them)."""
+    Initials trigrams are only wanted on the entry side (a CJK query never needs them).
+    ``readings=False`` leaves out the pinyin terms (``p``, ``y``, ``i``): a similar phrasing
+    is a colloquial sentence, and its letters would match random strings typed in latin."""
     for run in nz.cjk_runs(content):
         out.update("c:" + b for b in bigrams(run))
         out.update("u:" + ch for ch in run)
-        if initials:  # entry side: every reading of a 多音字
-            opts = [tuple(dict.fromkeys(fuzzy_py(o))) for o in nz.syllable_options(run)]
-            for a, b in itertools.pairwise(opts):
-                out.update(f"p:{x}_{y}" for x in a for y in b)
-            firsts = [tuple(dict.fromkeys(o[0] for o in opt)) for opt in opts]
-            for i in range(len(firsts) - 2):
-                out.update(
-                    f"i:{x}{y}{z}" for x in firsts[i] for y in firsts[i + 1] for z in firsts[i + 2]
-                )
-        else:
-            syls = fuzzy_py(nz.syllables(run))
-            out.update(f"p:{a}_{b}" for a, b in itertools.pairwise(syls))
+        if not readings:
+            continue
+        _run_readings(run, out, initials=initials)
     for word in words:
         if word in nz.STOPWORDS:
             continue
         if nz.is_cjk(word[0]):
             if len(word) >= 2:
                 out.add("w:" + word)
+                if not readings:
+                    continue
                 out.add("y:" + "".join(fuzzy_py(nz.word_syllables(word))))
                 if initials:  # entry side: the word read with other readings of a 多音字
                     opts = nz.syllable_options(word)
@@ -96,6 +92,23 @@ def cjk_terms(
         out.add(f"s:{gid}")
     for chunk in nz.latin_chunks(content):
         out.add("l:" + chunk)
+
+
+def _run_readings(run: str, out: set[str], *, initials: bool) -> None:
+    """Pinyin syllable bigrams of a CJK run; on the entry side (``initials``) under every
+    reading of a 多音字, with initials trigrams."""
+    if not initials:
+        syls = fuzzy_py(nz.syllables(run))
+        out.update(f"p:{a}_{b}" for a, b in itertools.pairwise(syls))
+        return
+    opts = [tuple(dict.fromkeys(fuzzy_py(o))) for o in nz.syllable_options(run)]
+    for a, b in itertools.pairwise(opts):
+        out.update(f"p:{x}_{y}" for x in a for y in b)
+    firsts = [tuple(dict.fromkeys(o[0] for o in opt)) for opt in opts]
+    for i in range(len(firsts) - 2):
+        out.update(
+            f"i:{x}{y}{z}" for x in firsts[i] for y in firsts[i + 1] for z in firsts[i + 2]
+        )
 
 
 def content_words(text_norm: str) -> tuple[str, list[str], set[str]]:
@@ -125,11 +138,15 @@ def word_initials(word: str) -> str:
     return "".join(s[0] for s in nz.word_syllables(word) if s)
 
 
-def head_terms(text_norm: str, syn: SynonymTable, out: set[str]) -> str:
-    """Add the terms of a question / keyword to ``out``; returns its content text."""
+def head_terms(text_norm: str, syn: SynonymTable, out: set[str], *,
+               readings: bool = True) -> str:
+    """Add the terms of a question / keyword / phrasing to ``out``; returns its content text
+    (``readings=False``, for phrasings: no pinyin or initials terms)."""
     content, words, intents = content_words(text_norm)
-    cjk_terms(content, words, syn, out, initials=True, raw=text_norm)
+    cjk_terms(content, words, syn, out, initials=True, raw=text_norm, readings=readings)
     out.update("f:" + intent for intent in intents)
+    if not readings:
+        return content
     for word in words:  # word initials (疫苗 → n:ym) for short initials queries
         if len(word) >= 2 and nz.is_cjk(word[0]) and word not in nz.STOPWORDS:
             out.update("n:" + w for w in _initials_readings(word))

