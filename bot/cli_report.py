@@ -30,12 +30,17 @@ def add_subcommands(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     p = sub.add_parser(
         "demo-data", help="fill the database with synthetic tickets to try the reports",
-        description="Insert realistic synthetic tickets (numbers DEMO<year><seq>): the category "
-        "mix, units, urgency and seasonality of a district health commission, repeat callers "
-        "and groups of similar complaints. Refuses when the database holds real tickets unless "
-        "--force.")
+        description="Insert a realistic year and more of synthetic tickets (numbers "
+        "DEMO<year><seq>): the category mix, units, urgency and seasonality of a district "
+        "health commission, a few per cent of repeat callers and of groups of similar "
+        "complaints. Old tickets went through the whole workflow (history, callbacks, "
+        "alerts); only the last days' are still open, and nothing already due is reminded at "
+        "the next start. Uses the configured deadline policy, holidays and reminder leads. "
+        "Refuses when the database holds real tickets unless --force.")
     p.add_argument("--tickets", type=int, default=5000, help="how many (default 5000)")
-    p.add_argument("--year", type=int, default=None, help="year received (default this year)")
+    p.add_argument("--year", type=int, default=None,
+                   help="one calendar year received (default: this month so far and the "
+                   "13 months before it)")
     p.add_argument("--seed", type=int, default=12345, help="random seed (default 12345)")
     p.add_argument("--force", action="store_true", help="write even next to real tickets")
     p.set_defaults(func=_demo)
@@ -86,17 +91,28 @@ def _report(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     settings = load_settings_or_exit(require_token=False)
     from bot.clock import Clock
-    from bot.services.reports.demo import RealTicketsError, YearNotStartedError, generate
+    from bot.configfiles.errors import ConfigFileError
+    from bot.services.calendar.work import WorkCalendar
+    from bot.services.reminders.steps import parse_leads
+    from bot.services.reports.demo.store import RealTicketsError, YearNotStartedError, generate
+    from bot.services.tickets.deadlines import DeadlinePolicy
     from bot.texts.reports import cli as texts
 
     if args.tickets <= 0:
         print(texts.tickets_not_positive(), file=sys.stderr)
         return 2
+    try:  # the deadlines and calendar the bot counts with
+        policy = DeadlinePolicy.load(settings.deadline_policy_file, tz=settings.tz)
+        calendar = WorkCalendar.load(settings.holidays_file, tz=settings.tz)
+    except ConfigFileError as exc:
+        print(texts.config_error(exc), file=sys.stderr)
+        return 2
     engine = prepare_database(settings)
     now = Clock(settings.tz).now()
     try:
-        result = generate(engine, tickets=args.tickets, year=args.year or now.year, now=now,
-                          seed=args.seed, force=args.force, tz=settings.tz,
+        result = generate(engine, tickets=args.tickets, year=args.year, now=now,
+                          seed=args.seed, force=args.force, tz=settings.tz, policy=policy,
+                          calendar=calendar, leads=parse_leads(settings.reminder_leads),
                           progress=lambda n: print(texts.demo_progress(n), file=sys.stderr))
     except (RealTicketsError, YearNotStartedError) as exc:
         print(texts.demo_error(exc), file=sys.stderr)

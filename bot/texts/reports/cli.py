@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from bot.services.reports.demo import DemoResult, RealTicketsError, YearNotStartedError
+from bot.services.reports.demo.store import DemoResult, RealTicketsError, YearNotStartedError
 from bot.services.reports.periods import PeriodError
 from bot.texts.reports.files import ReportFiles
 from bot.texts.reports.periods import label, why
@@ -16,7 +16,9 @@ TICKETS_NOT_POSITIVE = "--tickets 须为正数。"
 REAL_TICKETS = "数据库中已有真实工单，拒绝写入演示数据（确需写入请加 --force）。"
 YEAR_NOT_STARTED = "{year} 年尚未开始。"
 DEMO_PROGRESS = "  已写入 {n} 件…"
-DEMO_DONE = "已写入演示工单 {inserted} 件（{first} … {last}）。"
+DEMO_DONE = "已写入演示工单 {inserted} 件（{first} … {last}）"
+DEMO_OPEN = "，其中 {open} 件是近几天受理、仍在办理的"
+DEMO_NEXT = "下一步：python -m bot console 打开控制台，发 /weekly 看周报，/open 看在办工单。"
 REPORT_DONE = "{label}：受理 {total} 件，用时 {seconds:.1f} 秒"
 
 
@@ -44,7 +46,10 @@ def demo_progress(n: int) -> str:
 
 
 def demo_done(r: DemoResult) -> str:
-    return DEMO_DONE.format(inserted=r.inserted, first=r.first_no, last=r.last_no)
+    done = DEMO_DONE.format(inserted=r.inserted, first=r.first_no, last=r.last_no)
+    if not r.open:  # a past year: nothing recent for /weekly to show
+        return done + "。"
+    return done + DEMO_OPEN.format(open=r.open) + "。\n" + DEMO_NEXT
 
 
 def report_done(files: ReportFiles) -> str:
