@@ -17,19 +17,17 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from bot.app import build_application
 from bot.clock import MovableClock
 from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.emulator import BotApiEmulator
-from bot.runtime import start_app, stop_app
-from bot.services.reminders.steps import parse_leads
 from bot.services.outbox.notes import load_note
+from bot.services.reminders.steps import parse_leads
 from bot.services.reports.demo.store import generate
 from bot.texts.audience import Audience
 from bot.texts.render import render
 from models.db import session_scope
 from models.outbox import OutboxMessage
-from tests.e2e.conftest import make_settings
+from tests.e2e.conftest import make_settings, running
 from tests.e2e.harness import LEADER, MANAGER, STAFF, Harness
 
 DAYS_OVERDUE = re.compile(r"已超时 (\d+) 天")
@@ -46,14 +44,11 @@ async def started(request: pytest.FixtureRequest, emu: BotApiEmulator, engine: E
     result = generate(engine, tickets=5000, now=clock.now(), tz=settings.tz,
                       leads=parse_leads(settings.reminder_leads))
     assert result.inserted == 5000 and result.open > 0
-    app = build_application(settings, clock=clock, engine=engine)
-    h = Harness(emu, app, clock)
-    h.add(STAFF, "staff", "张值班")
-    h.add(LEADER, "leader", "王主任")
-    h.add(MANAGER, "manager", "赵经理")
-    await start_app(app, poll_timeout=1)
-    yield h
-    await stop_app(app)
+    async with running(emu, settings, clock, engine) as h:
+        h.add(STAFF, "staff", "张值班")
+        h.add(LEADER, "leader", "王主任")
+        h.add(MANAGER, "manager", "赵经理")
+        yield h
 
 
 @pytest.mark.parametrize("started", [
@@ -63,10 +58,9 @@ async def started(request: pytest.FixtureRequest, emu: BotApiEmulator, engine: E
 ], indirect=True, ids=["10:00", "08:20", "21:30"])
 async def test_first_scheduler_run_after_demo_data_sends_a_handful(started: Harness):
     h = started
-    await h.svc.scheduler.run_due(h.clock.now())
+    await h.run_due()
     with session_scope(h.svc.engine) as s:
         rows = list(s.exec(select(OutboxMessage)).scalars())
-    print("ROWS", h.clock.now(), [(r.note_kind, r.chat_id) for r in rows])
     assert len(rows) <= HANDFUL, [r.note_kind for r in rows]
     # every row in every audience's words, whether or not the courier sent it yet
     texts = [render(load_note(r.note_kind, r.payload or ""), audience).text
@@ -74,5 +68,5 @@ async def test_first_scheduler_run_after_demo_data_sends_a_handful(started: Harn
     days = [int(n) for t in texts for n in DAYS_OVERDUE.findall(t)]
     assert all(n <= 2 for n in days), texts
     assert not any("超时提醒" in t for t in texts)  # nobody is reminded of the past
-    await h.emu.idle(quiet=0.3)
+    await h.drained()
     assert len(h.emu.bot_messages()) <= HANDFUL

@@ -7,6 +7,7 @@ sees (a few per cent), so a change that floods the reports or the reminders fail
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -87,7 +88,7 @@ def test_every_ticket_has_the_history_of_its_workflow(demo: Engine):
         assert evs[0].action == EventName.logged and evs[0].from_status is None
         assert [e.at for e in evs] == sorted(e.at for e in evs) and evs[-1].at <= NOW
         assert evs[-1].to_status == t.status
-        for before, e in zip(evs, evs[1:], strict=False):
+        for before, e in itertools.pairwise(evs):
             assert e.from_status == before.to_status
             if e.action in Action.__members__.values():
                 assert workflow.check(e.from_status, Action(e.action)) is None, (t, e)
