@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from bot.clock import Clock
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.services.staff.contacts import Contacts
 from bot.services.staff.directory import StaffDirectory
 from models.staff import Role
@@ -43,9 +44,9 @@ async def test_test_messages_and_the_list(stand: StandIns, engine: Engine, datab
     code, _, err = await bot(database_url, channels, "test", "feishu:leaders")
     assert code == 1 and "HTTP 502" in err and "可重试" in err
 
-    staff = StaffDirectory(engine, Clock())
+    staff = StaffDirectory(engine, Clock(SHANGHAI))
     staff.add(actor_id=1, telegram_id=3001, role=Role.leader, name="王主任")
-    Contacts(engine, Clock(), staff).set(actor_id=1, telegram_id=3001,
+    Contacts(engine, Clock(SHANGHAI), staff).set(actor_id=1, telegram_id=3001,
                                          changes={"phone": "13900000001"})
     code, _, _ = await bot(database_url, channels, "test", "sms", "--to", "3001")
     assert code == 0 and stand.of("sms")[0].body["to"] == "13900000001"

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.channels.courier import deep_link
 from bot.channels.notes import ChannelTest
-from bot.clock import SHANGHAI
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.services.alerts.links import TOKEN_LENGTH, start_payload
 from bot.services.alerts.notes import AlertChannelSent, AlertSent
 from bot.texts.alert_channels import SMS_LIMIT

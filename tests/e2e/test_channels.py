@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,10 +20,9 @@ from aiosmtpd.controller import Controller
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from bot.app import build_application
 from bot.clock import Clock, MovableClock
+from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.emulator import BotApiEmulator
-from bot.runtime import start_app, stop_app
 from bot.services.staff.contacts import Contacts
 from bot.services.staff.directory import StaffDirectory
 from models.alert import AlertStatus
@@ -31,7 +31,7 @@ from models.outbox import OutboxMessage
 from models.staff import Role
 from tests.channels.conftest import Mailbox, free_port, write_channels
 from tests.channels.standins import StandIns
-from tests.e2e.conftest import make_settings
+from tests.e2e.conftest import make_settings, running
 from tests.e2e.harness import ADMIN, LEADER, MANAGER, STAFF, Harness, buttons, text_of
 from tests.e2e.subprocess_bot import kill_bot, start_bot, stop_bot
 from tests.privacy.test_masker import leaks, name_survives
@@ -83,7 +83,7 @@ def mailbox() -> Iterator[tuple[Mailbox, int]]:
 async def start(emu: BotApiEmulator, engine: Engine, clock: MovableClock, tmp_path: Path,
                 stand: StandIns, mailbox: tuple[Mailbox, int]) -> AsyncIterator[Start]:
     """Start (or restart, on the same database) the production app with the channels."""
-    apps: list[object] = []
+    stacks: dict[int, AsyncExitStack] = {}
     emu.add_user(LEADER2, "李主任")
 
     async def start_bot(policy: str = POLICY, *, gateway_seconds: float = 10,
@@ -93,10 +93,9 @@ async def start(emu: BotApiEmulator, engine: Engine, clock: MovableClock, tmp_pa
         channels = write_channels(tmp_path, stand, mailbox[1], timeout=gateway_seconds)
         settings = make_settings(emu, engine, tmp_path, escalation_policy_file=policy_file,
                                  channels_file=channels)
-        app = build_application(settings, clock=clock, engine=engine)
-        await start_app(app, poll_timeout=1)
-        apps.append(app)
-        h = Harness(emu, app, clock)
+        stack = AsyncExitStack()
+        h = await stack.enter_async_context(running(emu, settings, clock, engine))
+        stacks[id(h.app)] = stack
         if first:
             for uid, role, name in [(STAFF, "staff", "张值班"), (LEADER, "leader", "王主任"),
                                     (LEADER2, "leader", "李主任"), (MANAGER, "manager", "赵经理")]:
@@ -107,13 +106,12 @@ async def start(emu: BotApiEmulator, engine: Engine, clock: MovableClock, tmp_pa
         return h
 
     async def stop(h: Harness) -> None:
-        await stop_app(h.app)
-        apps.remove(h.app)
+        await stacks.pop(id(h.app)).aclose()
 
     start_bot.stop = stop  # type: ignore[attr-defined]
     yield start_bot
-    for app in list(apps):
-        await stop_app(app)
+    for stack in list(stacks.values()):
+        await stack.aclose()
 
 
 async def log_urgent(h: Harness) -> None:
@@ -401,8 +399,8 @@ async def test_sigkill_between_levels_loses_and_doubles_nothing(
     (the robot's message out, an SMS in the gateway's hands), then started again: every
     channel message arrives exactly once, level 3 and the managers' notice follow once."""
     box = mailbox[0]
-    staff = StaffDirectory(engine, Clock())
-    contacts = Contacts(engine, Clock(), staff)
+    staff = StaffDirectory(engine, Clock(SHANGHAI))
+    contacts = Contacts(engine, Clock(SHANGHAI), staff)
     emu.add_user(LEADER2, "李主任")
     for uid, role, name in [(STAFF, "staff", "张值班"), (LEADER, "leader", "王主任"),
                             (LEADER2, "leader", "李主任"), (MANAGER, "manager", "赵经理")]:

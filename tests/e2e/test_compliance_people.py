@@ -13,13 +13,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy.engine import Engine
 
-from bot.app import build_application
 from bot.cli import main as cli_main
 from bot.clock import MovableClock
 from bot.emulator import BotApiEmulator
-from bot.runtime import start_app, stop_app
 from tests.e2e.compliance_helpers import send_document
-from tests.e2e.conftest import make_settings
+from tests.e2e.conftest import make_settings, running
 from tests.e2e.harness import ADMIN, LEADER, MANAGER, STAFF, STAFF2, Harness, buttons, text_of
 
 
@@ -176,11 +174,8 @@ async def small_files(emu: BotApiEmulator, engine: Engine, clock: MovableClock,
                       tmp_path: Path) -> AsyncIterator[Harness]:
     """The application with ATTACHMENT_MAX_MB=1."""
     settings = make_settings(emu, engine, tmp_path, attachment_max_mb=1)
-    app = build_application(settings, clock=clock, engine=engine)
-    await start_app(app, poll_timeout=1)
-    await emu.idle(quiet=0.05)
-    yield Harness(emu, app, clock)
-    await stop_app(app)
+    async with running(emu, settings, clock, engine) as h:
+        yield h
 
 
 async def test_policy_file_over_the_size_limit_is_refused(small_files: Harness):

@@ -15,12 +15,10 @@ from openpyxl import load_workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot.app import build_application
 from bot.cli import main as cli_main
 from bot.clock import MovableClock
 from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.emulator import BotApiEmulator
-from bot.runtime import start_app, stop_app
 from bot.services.compliance.attachments import IncomingFile
 from bot.services.tickets.actions import ActionInput
 from bot.services.tickets.workflow import Action
@@ -28,7 +26,7 @@ from models.compliance import Attachment
 from models.db import session_scope
 from tests.compliance.conftest import add_ticket
 from tests.e2e.compliance_helpers import ask_for_file, send_file
-from tests.e2e.conftest import make_settings
+from tests.e2e.conftest import make_settings, running
 from tests.e2e.harness import (
     DUTY_GROUP,
     LEADER,
@@ -67,16 +65,12 @@ def card_of(messages: list[dict]) -> dict:
 
 async def app_with(emu: BotApiEmulator, engine: Engine, clock: MovableClock, tmp_path: Path,
                    **settings: object) -> AsyncIterator[Harness]:
-    app = build_application(make_settings(emu, engine, tmp_path, **settings), clock=clock,
-                            engine=engine)
-    await start_app(app, poll_timeout=1)
-    h = Harness(emu, app, clock)
-    for tid, role, name in [(STAFF, "staff", "张值班"), (STAFF2, "staff", "李值班"),
-                            (LEADER, "leader", "王主任"), (MANAGER, "manager", "赵经理")]:
-        h.add(tid, role, name)
-    await emu.idle(quiet=0.05)
-    yield h
-    await stop_app(app)
+    async with running(emu, make_settings(emu, engine, tmp_path, **settings), clock,
+                       engine) as h:
+        for tid, role, name in [(STAFF, "staff", "张值班"), (STAFF2, "staff", "李值班"),
+                                (LEADER, "leader", "王主任"), (MANAGER, "manager", "赵经理")]:
+            h.add(tid, role, name)
+        yield h
 
 
 @pytest.fixture

