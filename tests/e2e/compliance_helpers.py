@@ -17,7 +17,7 @@ async def ask_for_file(h: Harness, user: int, text: str) -> tuple[list[JSON], An
     await h.emu.wait_for_call(
         lambda c: c.method == "sendDocument" and c.ok and c.result["chat"]["id"] == user,
         after=mark, timeout=30)
-    await h.emu.idle(quiet=0.05)
+    await h.settle()
     return h.messages_since(mark, user), h.emu.sent_files(user)[before]
 
 
@@ -28,7 +28,7 @@ async def send_document(h: Harness, user: int, content: bytes, filename: str, *,
     h.emu.send_document(user_id=user, content=content, filename=filename, caption=caption,
                         reply_to_message_id=reply_to["message_id"] if reply_to else None)
     await h.emu.wait_for_message(user, after=mark, timeout=10)
-    await h.emu.idle(quiet=0.05)
+    await h.settle()
     return h.messages_since(mark, user)
 
 
@@ -44,5 +44,5 @@ async def send_file(h: Harness, user: int, kind: str, content: bytes, *, filenam
                     chat_id=chat_id,
                     reply_to_message_id=reply_to["message_id"] if reply_to else None)
     await h.emu.wait_for_message(chat, after=mark, contains=contains, timeout=10)
-    await h.emu.idle(quiet=0.05)
+    await h.settle()
     return h.messages_since(mark, chat)

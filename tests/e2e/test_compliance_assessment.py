@@ -110,6 +110,6 @@ async def test_month_end_reminder_until_the_report_is_produced(team: Harness):
     team.clock.set(at(2026, 11, 30))
     mark = team.emu.mark()
     await team.svc.scheduler.run_due(team.clock.now())
-    await team.emu.idle(quiet=0.2)
+    await team.settle()
     assert "月度工作汇报提醒" not in text_of(team.messages_since(mark, MANAGER))
     assert "培训进度提醒" not in text_of(team.messages_since(mark, STAFF))  # managers only

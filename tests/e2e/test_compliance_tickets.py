@@ -149,7 +149,7 @@ async def answer(h: Harness, user: int, text: str, reply_to: dict) -> list[dict]
     mark = h.emu.mark()
     h.emu.send_message(user_id=user, text=text, reply_to_message_id=reply_to["message_id"])
     await h.emu.wait_for_message(user, after=mark, timeout=10)
-    await h.emu.idle(quiet=0.05)
+    await h.settle()
     return h.messages_since(mark, user)
 
 
@@ -191,7 +191,7 @@ async def test_mistake_button_only_for_managers_and_forged_presses_refused(team:
                                   data=data, check=False)
             await team.emu.wait_for_call(lambda c: c.method == "answerCallbackQuery",
                                          after=mark)
-            await team.emu.idle(quiet=0.05)
+            await team.settle()
             assert "不能使用" in team.callback_answers(mark)[-1]["text"]
     group_card = card_of(await team.say(MANAGER, f"/t {NO}", chat_id=DUTY_GROUP))
     assert "标记失误" not in buttons(group_card)
@@ -211,7 +211,7 @@ async def test_mistake_cancel_and_stale_stage(team: Harness):
     team.emu.press_button(user_id=MANAGER, chat_id=MANAGER, message_id=picker["message_id"],
                           data=f"tm1:s:{tid}:7", check=False)
     await team.emu.wait_for_call(lambda c: c.method == "answerCallbackQuery", after=mark)
-    await team.emu.idle(quiet=0.05)
+    await team.settle()
     assert "操作已过期" in team.callback_answers(mark)[-1]["text"]
     assert team.svc.compliance.incidents.between(date(2026, 1, 1), date(2026, 12, 31)) == []
 
@@ -226,7 +226,7 @@ async def _call_back(h: Harness, card: dict, note: str) -> dict:
     mark = h.emu.mark()
     h.emu.send_message(user_id=STAFF, text=note)
     prompt = await h.emu.wait_for_message(STAFF, contains="请发送本次回访的录音", after=mark)
-    await h.emu.idle(quiet=0.05)
+    await h.settle()
     return prompt
 
 
@@ -301,7 +301,7 @@ async def test_file_refusals(team: Harness):
     # in a group, a file in reply to anything but a card gets no answer at all
     mark = team.emu.mark()
     team.emu.send_file(user_id=STAFF, kind="photo", content=b"p", chat_id=DUTY_GROUP)
-    await team.emu.idle(quiet=0.1)
+    await team.settle()
     assert team.messages_since(mark, DUTY_GROUP) == []
     assert team.svc.compliance.ticket_files.summary(tid).count == 0
 

@@ -326,6 +326,7 @@ async def test_copies_without_buttons_never_ask_for_them(team: Harness):
     assert "请点“收到”确认" in leader["text"] and buttons(leader) == ["收到", "暂缓"]
     mark = team.emu.mark()
     team.clock.advance(timedelta(minutes=10))  # level 2: main leaders, leaders' group, duty
+    await team.run_due()
     duty = await team.emu.wait_for_message(STAFF2, contains="升级提醒", after=mark)
     assert not buttons(duty) and "请点“收到”" not in duty["text"]
     assert "已 10 分钟无人确认" in duty["text"]
@@ -333,7 +334,7 @@ async def test_copies_without_buttons_never_ask_for_them(team: Harness):
     await team.press(LEADER, replies[-1], "会议中")
     await team.emu.wait_for_call(lambda c: c.method == "editMessageText" and c.ok
                                  and c.result["chat"]["id"] == DUTY_GROUP)
-    await team.emu.idle(quiet=0.3)
+    await team.settle()
     assert "暂缓至" in team.current(group)["text"] and not buttons(team.current(group))
     assert not buttons(team.current(duty))
     assert buttons(team.current(leader)) == ["收到", "暂缓"]

@@ -57,7 +57,7 @@ async def test_a_fault_raising_the_alert_refuses_the_ticket_until_it_clears(
     assert f"⚠️ 工单 {NO} 未登记" in refused and "情况紧急请先电话联系领导" in refused
     assert "已登记：" not in refused and calls == [1]
     assert team.svc.tickets.get(NO) is None
-    await team.emu.idle(quiet=0.3)
+    await team.settle()
     assert leader_alerts(team, mark) == [] and team.messages_since(mark, ADMIN) == []
     mark = team.emu.mark()
     logged = text_of(await team.say(STAFF, PASTE))  # the fault has cleared: send it again
@@ -80,7 +80,7 @@ async def test_a_fault_in_urgent_leaves_the_ticket_ordinary_until_it_clears(
     assert t is not None and t.id is not None and t.urgency == "一般"
     assert team.svc.alerts.open_alert(t.id) is None
     assert [e.action for e in team.svc.tickets.events(t.id)] == ["登记"]
-    await team.emu.idle(quiet=0.3)
+    await team.settle()
     assert leader_alerts(team, mark) == [] and team.messages_since(mark, ADMIN) == []
     mark = team.emu.mark()
     raised = text_of(await team.say(STAFF, f"/urgent {NO} 家属情绪激动"))
