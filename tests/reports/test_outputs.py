@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from datetime import datetime
 
 import pytest
 from docx import Document
@@ -81,6 +82,33 @@ def test_xlsx_sheets_and_contents(engine: Engine, service: ReportService):
     assert rows[0][0] == "工单编号" and len(rows) == 7
     assert rows[1][3] == "13900000001"  # full personal data: private file only
     assert {r[11] for r in rows[1:]} >= {"已办结", "退回", "已派发"}
+    wb.close()
+
+
+def test_xlsx_dates_are_excel_dates_with_frozen_filtered_headers(engine: Engine,
+                                                                 service: ReportService):
+    """Every sheet: header frozen, an auto-filter over the table, sensible widths; every
+    date-time a real Excel date shown as yyyy-mm-dd hh:mm (in the ticket list too)."""
+    fixture(engine)
+    files = build_files(service, week_of(at(2026, 11, 18).date(), tz=SHANGHAI))
+    wb = load_workbook(io.BytesIO(files.xlsx or b""))  # not read-only: sheet views and filters
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
+        widths = [d.width for d in ws.column_dimensions.values() if d.width]
+        assert widths and all(6 <= w <= 60 for w in widths), (ws.title, widths)
+    tickets = wb["工单清单"]
+    header = [c.value for c in tickets[1]]
+    assert tickets.auto_filter.ref == f"A1:Y{tickets.max_row}"
+    dated = [header.index(h) for h in ("受理时间", "签收时间", "派发时间", "办结时限", "办结时间")]
+    cells = [row[i] for row in tickets.iter_rows(min_row=2) for i in dated
+             if row[i].value is not None]
+    assert cells and all(c.is_date and c.number_format == "yyyy-mm-dd hh:mm" for c in cells)
+    received = sorted(row[1].value for row in tickets.iter_rows(min_row=2))
+    assert received[0] >= datetime(2026, 11, 16) and received[-1] < datetime(2026, 11, 23)
+    overview = {r[0].value: r[1] for r in wb["概览"].iter_rows(min_row=2)}
+    as_of = overview["数据截至"]
+    assert as_of.is_date and as_of.number_format == "yyyy-mm-dd hh:mm"
     wb.close()
 
 

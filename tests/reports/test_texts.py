@@ -82,5 +82,5 @@ def test_the_configured_zone_sets_period_bounds_and_times_shown(engine: Engine):
     assert files.figures.counts.total == 1 and files.figures.prev_total == 1
     wb = load_workbook(io.BytesIO(files.xlsx or b""), read_only=True)
     rows = list(wb["工单清单"].iter_rows(values_only=True))
-    assert rows[1][1] == "2026-11-16 01:00"  # received at 03:00 Beijing time
+    assert rows[1][1] == datetime(2026, 11, 16, 1, 0)  # received at 03:00 Beijing time
     wb.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, tzinfo
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -24,6 +24,8 @@ from bot.services.reports.service import TicketList
 from bot.texts.reports.common import cluster_note, title
 from bot.texts.reports.periods import bucket_label, date_range, label
 
+DATE_FORMAT = "yyyy-mm-dd hh:mm"  # every date-time cell: a real Excel date, shown like this
+EXCEL_EPOCH = datetime(1899, 12, 30)
 HEAD_FONT = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 SHEET_OVERVIEW = "概览"
@@ -52,6 +54,36 @@ def _local(v: Any, tz: tzinfo) -> Any:
     return v
 
 
+def _cell(ws: WriteOnlyWorksheet, v: Any, tz: tzinfo) -> Any:
+    """A value as written: date-times as date cells with DATE_FORMAT, the rest as they are."""
+    if not isinstance(v, datetime):
+        return v
+    cell = WriteOnlyCell(ws, value=_local(v, tz))
+    cell.number_format = DATE_FORMAT
+    return cell
+
+
+def _width(v: Any) -> int:
+    """Display width of a value: a CJK character takes two columns."""
+    text = v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else str(v)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _widths(header: list[str], rows: list[Any]) -> list[int]:
+    """Column widths from the header and the first rows' values, within 6..60."""
+    widths = [_width(h) for h in header]
+    for r in rows[:200]:
+        for i, v in enumerate(r[:len(widths)]):
+            widths[i] = max(widths[i], _width(v) if v is not None else 0)
+    return [min(60, max(6, w + 2)) for w in widths]
+
+
+def _frame(ws: WriteOnlyWorksheet, header_row: int, columns: int, rows: int) -> None:
+    """Freeze everything above the first data row; a filter on the header."""
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.auto_filter.ref = f"A{header_row}:{_col(columns)}{header_row + max(rows, 1)}"
+
+
 def _header(ws: WriteOnlyWorksheet, names: Iterable[str]) -> None:
     row = []
     for n in names:
@@ -65,11 +97,12 @@ def _header(ws: WriteOnlyWorksheet, names: Iterable[str]) -> None:
 def _table(wb: Workbook, table: Table, tz: tzinfo) -> None:
     title_, header, rows, widths = table
     ws = wb.create_sheet(title_[:31])
-    for i, w in enumerate(widths or [], start=1):
+    for i, w in enumerate(widths or _widths(header, rows), start=1):
         ws.column_dimensions[_col(i)].width = w
+    _frame(ws, 1, len(header), len(rows))
     _header(ws, header)
     for r in rows:
-        ws.append([_local(v, tz) for v in r])
+        ws.append([_cell(ws, v, tz) for v in r])
 
 
 def _col(i: int) -> str:
@@ -107,10 +140,12 @@ def build_xlsx(f: Figures, tickets: TicketList, *, tz: tzinfo) -> bytes:
     if tickets.total > tickets.shown:
         ws.append([LIST_CAPPED.format(n=tickets.shown, total=tickets.total)])
         first = 3
+    _frame(ws, first - 1, len(TICKET_HEADERS), min(tickets.shown, tickets.total))
     _header(ws, TICKET_HEADERS)
     buf = io.BytesIO()
     wb.save(buf)
-    return _append_rows(buf.getvalue(), SHEET_TICKETS, _ticket_xml(tickets.rows, first, tz))
+    return _append_rows(buf.getvalue(), SHEET_TICKETS,
+                        lambda style: _ticket_xml(tickets.rows, first, tz, style))
 
 
 def _overview(f: Figures) -> Table:
@@ -205,7 +240,13 @@ _DATE_COLS = frozenset({1, 12, 13, 14, 15, 16})
 _BOOL_COLS = frozenset({17, 20, 21})
 
 
-def _ticket_xml(rows: Iterable[tuple[Any, ...]], first: int, tz: tzinfo) -> Iterator[str]:
+def _serial(v: datetime, tz: tzinfo) -> float:
+    """Excel's date number (days since 1899-12-30) of a local time, to the second."""
+    return round((_local(v, tz) - EXCEL_EPOCH).total_seconds() / 86400, 8)
+
+
+def _ticket_xml(rows: Iterable[tuple[Any, ...]], first: int, tz: tzinfo,
+                date_style: int) -> Iterator[str]:
     n = first
     for row in rows:
         cells = []
@@ -215,8 +256,9 @@ def _ticket_xml(rows: Iterable[tuple[Any, ...]], first: int, tz: tzinfo) -> Iter
             ref = f"{_COLS[i]}{n}"
             if i in _BOOL_COLS:
                 v = _YES_NO.get(v, "")
-            elif i in _DATE_COLS:
-                v = v.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+            elif i in _DATE_COLS and isinstance(v, datetime):
+                cells.append(f'<c r="{ref}" s="{date_style}"><v>{_serial(v, tz)}</v></c>')
+                continue
             if isinstance(v, int | float) and not isinstance(v, bool):
                 cells.append(f'<c r="{ref}"><v>{v}</v></c>')
             else:
@@ -241,14 +283,39 @@ def _sheet_path(z: zipfile.ZipFile, title: str) -> str:
     return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
 
-def _append_rows(data: bytes, title: str, rows: Iterator[str]) -> bytes:
-    """Insert `rows` (sheet XML) at the end of the sheet's <sheetData> in a saved workbook."""
+def _with_date_style(styles: str) -> tuple[str, int]:
+    """styles.xml with one more cell format (DATE_FORMAT), and that format's index."""
+    ids = [int(x) for x in re.findall(r'numFmtId="(\d+)"', styles)]
+    fmt_id = max([163, *ids]) + 1
+    fmt = f'<numFmt numFmtId="{fmt_id}" formatCode="{DATE_FORMAT}"/>'
+    if "<numFmts" in styles:
+        styles = re.sub(r'<numFmts count="(\d+)">',
+                        lambda m: f'<numFmts count="{int(m.group(1)) + 1}">', styles, count=1)
+        styles = styles.replace("</numFmts>", fmt + "</numFmts>", 1)
+    else:
+        styles = re.sub(r"(<styleSheet[^>]*>)", rf'\1<numFmts count="1">{fmt}</numFmts>', styles,
+                        count=1)
+    count = int(re.search(r'<cellXfs count="(\d+)">', styles).group(1))  # type: ignore[union-attr]
+    xf = (f'<xf numFmtId="{fmt_id}" fontId="0" fillId="0" borderId="0" '
+          'applyNumberFormat="1" xfId="0"/>')
+    styles = styles.replace(f'<cellXfs count="{count}">', f'<cellXfs count="{count + 1}">', 1)
+    styles = styles.replace("</cellXfs>", xf + "</cellXfs>", 1)
+    return styles, count
+
+
+def _append_rows(data: bytes, title: str, rows: Callable[[int], Iterator[str]]) -> bytes:
+    """Insert rows (sheet XML, given the date style's index) at the end of the sheet's
+    <sheetData> in a saved workbook; the date style is added to its styles."""
     src = zipfile.ZipFile(io.BytesIO(data))
     path = _sheet_path(src, title)
+    styles, date_style = _with_date_style(src.read("xl/styles.xml").decode("utf-8"))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
         for item in src.infolist():
             body = src.read(item.filename)
+            if item.filename == "xl/styles.xml":
+                dst.writestr(item, styles.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
+                continue
             if item.filename != path:
                 dst.writestr(item, body, compress_type=zipfile.ZIP_DEFLATED)
                 continue
@@ -257,7 +324,7 @@ def _append_rows(data: bytes, title: str, rows: Iterator[str]) -> bytes:
             with dst.open(item.filename, "w", force_zip64=True) as f:
                 f.write(xml[:cut].encode("utf-8"))
                 chunk: list[str] = []
-                for r in rows:
+                for r in rows(date_style):
                     chunk.append(r)
                     if len(chunk) >= 500:
                         f.write("".join(chunk).encode("utf-8"))
