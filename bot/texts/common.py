@@ -31,3 +31,7 @@ def help_text(lines: list[tuple[str, str]], *, group: bool = False) -> str:
     head = HELP_GROUP_HEAD if group else HELP_HEAD
     body = "\n".join(HELP_LINE.format(usage=escape(u), description=escape(d)) for u, d in lines)
     return f"{head}\n{body}"
+
+# a button whose data is not (or no longer) understood: forged, from an old keyboard, or a
+# dialogue that has ended
+BUTTON_STALE = "按钮已失效，请重新打开"
