@@ -6,6 +6,7 @@ from html import escape
 
 from telegram import Update
 
+from bot.callbackdata.kinds import PagePress
 from bot.context import BotContext
 from bot.permissions import Perm
 from bot.services.alerts.common import may_ack
@@ -13,6 +14,7 @@ from bot.services.staff.directory import Member
 from bot.services.tickets.errors import TicketError
 from bot.texts import tickets as texts
 from handlers.access import guard
+from handlers.buttons import read, stale
 from handlers.compliance_tickets import compliance_card
 from handlers.keyboards import pager, ticket_actions, with_alert_buttons
 from handlers.replies import is_group, reply
@@ -114,10 +116,13 @@ async def find(update: Update, context: BotContext, member: Member) -> None:
 async def page_button(update: Update, context: BotContext, member: Member) -> None:
     """Turn a list page (callback `pg1:<kind>:<page>:<arg>`)."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    _, kind, page, _arg = query.data.split(":", 3)
+    assert query is not None
+    press = read(update, PagePress)
+    if press is None:
+        await stale(query)
+        return
     words = (context.user_data or {}).get("find_words", "")
-    await _send_list(update, context, kind, max(1, int(page)), member, words)
+    await _send_list(update, context, press.kind, press.page, member, words)
 
 
 @guard("complex")
