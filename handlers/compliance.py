@@ -18,6 +18,8 @@ from html import escape
 from telegram import InputFile, Update
 from telegram.ext import ConversationHandler
 
+from bot.callbackdata.codec import encode
+from bot.callbackdata.kinds import StaffChoice, StaffField
 from bot.context import BotContext
 from bot.permissions import Perm, allowed
 from bot.services.compliance.errors import ComplianceError
@@ -35,6 +37,7 @@ from bot.texts.compliance_files import assess_xlsx, ledger_xlsx, workreport_docx
 from bot.texts.compliance_words import period_label
 from bot.texts.reports.periods import why
 from handlers.access import command_args, guard
+from handlers.buttons import read, stale
 from handlers.delivery import markup
 from handlers.replies import chat_id_of, reply
 
@@ -83,16 +86,20 @@ async def staffinfo(update: Update, context: BotContext, member: Member) -> None
 async def field_button(update: Update, context: BotContext, member: Member) -> int:
     """A register field was picked: offer its choices, or ask for the value as text."""
     query = update.callback_query
-    assert query is not None and query.data is not None and query.message is not None
+    assert query is not None
+    press = read(update, StaffField)
+    if press is None or press.field not in texts.LABELS or query.message is None:
+        await stale(query)
+        return END
     await query.answer()
-    _, _, tid, field = query.data.split(":")
+    tid, field = press
     options = texts.CHOICE_VALUES.get(field)
     if options is not None:
-        rows = [[(o, f"cs1:v:{tid}:{field}:{i}") for i, o in enumerate(options)],
-                [(texts.BTN_CLEAR, f"cs1:v:{tid}:{field}:x")]]
+        rows = [[(o, encode(StaffChoice(tid, field, i))) for i, o in enumerate(options)],
+                [(texts.BTN_CLEAR, encode(StaffChoice(tid, field)))]]
         await query.edit_message_reply_markup(markup(rows))
         return END
-    context.user_data["cs_field"] = (int(tid), field)  # type: ignore[index]
+    context.user_data["cs_field"] = (tid, field)  # type: ignore[index]
     await query.message.reply_text(texts.ASK_VALUE.format(label=texts.LABELS[field]))
     return VALUE
 
@@ -101,12 +108,17 @@ async def field_button(update: Update, context: BotContext, member: Member) -> i
 async def choice_button(update: Update, context: BotContext, member: Member) -> None:
     """A choice for a register field (`cs1:v:<tid>:<field>:<i|x>`)."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    _, _, tid, field, index = query.data.split(":")
+    assert query is not None
+    press = read(update, StaffChoice)
+    options = texts.CHOICE_VALUES.get(press.field, []) if press is not None else []
+    if press is None or not options or press.index >= len(options):
+        await stale(query)
+        return
     try:
-        value = parse_value(field, "-" if index == "x" else texts.CHOICE_VALUES[field][int(index)])
+        value = parse_value(press.field, "-" if press.index < 0 else options[press.index])
         view = context.svc.compliance.register.update(
-            actor_id=member.telegram_id, telegram_id=int(tid), changes={field: value},
+            actor_id=member.telegram_id, telegram_id=press.telegram_id,
+            changes={press.field: value},
             chat_id=chat_id_of(update))
     except ComplianceError as exc:
         await query.answer(texts.error(exc), show_alert=True)

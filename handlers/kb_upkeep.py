@@ -13,11 +13,14 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.callbackdata.codec import encode
+from bot.callbackdata.kinds import KbCloseGap
 from bot.context import BotContext
 from bot.permissions import Perm
 from bot.services.staff.directory import Member
 from bot.texts import kb as texts
 from handlers.access import command_args, guard
+from handlers.buttons import read, stale
 from handlers.kb_common import kb_of, staff_names
 from handlers.replies import reply
 from knowledge_base.service import KbError
@@ -34,7 +37,7 @@ def _gaps_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup | None]:
     total = kb.gaps.count_open()
     text = texts.render_gaps(gaps, total, now=context.svc.clock.now(), names=staff_names(context))
     buttons = [InlineKeyboardButton(texts.BTN_CLOSE_GAP.format(id=g.id),
-                                    callback_data=f"kb1:gc:{g.id}") for g in gaps]
+                                    callback_data=encode(KbCloseGap(g.id))) for g in gaps]
     rows = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
     return text, InlineKeyboardMarkup(rows) if rows else None
 
@@ -69,8 +72,12 @@ async def gaps(update: Update, context: BotContext, member: Member) -> None:
 @guard(Perm.manage_kb)
 async def close_gap_button(update: Update, context: BotContext, member: Member) -> None:
     query = update.callback_query
-    assert query is not None and query.data is not None
-    gap_id = int(query.data.rsplit(":", 1)[1])
+    assert query is not None
+    press = read(update, KbCloseGap)
+    if press is None:
+        await stale(query)
+        return
+    gap_id = press.gap_id
     try:
         kb_of(context).gaps.close(actor=member.telegram_id, gap_id=gap_id)
     except KbError as exc:
