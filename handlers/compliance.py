@@ -37,6 +37,7 @@ from bot.texts.compliance_files import assess_xlsx, ledger_xlsx, workreport_docx
 from bot.texts.compliance_words import period_label
 from bot.texts.reports.periods import why
 from handlers.access import command_args, guard
+from handlers.args import number
 from handlers.buttons import read, stale
 from handlers.delivery import markup
 from handlers.replies import chat_id_of, reply
@@ -185,9 +186,10 @@ def _training_list(update: Update, context: BotContext, member: Member, args: li
 
 def _training_follow(update: Update, context: BotContext, member: Member,
                      args: list[str]) -> str:
-    if len(args) < 3 or not args[1].isdigit():
+    training_id = number(args[1]) if len(args) >= 3 else None
+    if training_id is None:
         raise ComplianceError("missing_args", kind="follow")
-    view = context.svc.compliance.trainings.follow_up(int(args[1]), _rest_of(update, 3),
+    view = context.svc.compliance.trainings.follow_up(training_id, _rest_of(update, 3),
                                                       actor_id=member.telegram_id)
     return texts.FOLLOW_SAVED.format(id=view.id)
 
@@ -202,9 +204,10 @@ def _training_person(update: Update, context: BotContext, member: Member,
 
 
 def _training_del(update: Update, context: BotContext, member: Member, args: list[str]) -> str:
-    if len(args) != 2 or not args[1].isdigit():
+    training_id = number(args[1]) if len(args) == 2 else None
+    if training_id is None:
         raise ComplianceError("missing_args", kind="del")
-    v = context.svc.compliance.trainings.delete(int(args[1]), actor_id=member.telegram_id)
+    v = context.svc.compliance.trainings.delete(training_id, actor_id=member.telegram_id)
     return texts.TRAINING_DELETED.format(id=v.id, held_on=v.held_on, kind=escape(v.kind),
                                          topic=escape(v.topic))
 
@@ -223,8 +226,8 @@ async def training(update: Update, context: BotContext, member: Member) -> None:
     try:
         if sub in _TRAINING:
             text = _TRAINING[sub](update, context, member, args)
-        elif sub.isdigit():
-            view = context.svc.compliance.trainings.get(int(sub))
+        elif number(sub) is not None:
+            view = context.svc.compliance.trainings.get(number(sub) or 0)
             text = texts.training_detail(view, context.svc.clock.tz)
         else:
             text = texts.TRAINING_USAGE
@@ -244,13 +247,14 @@ def _incident_text(update: Update, context: BotContext, member: Member,
     if sub == "del":
         if not allowed(member.role, Perm.manage_users):
             return texts.ONLY_ADMIN_REMOVES
-        if len(args) < 3 or not args[1].isdigit():
+        incident_id = number(args[1]) if len(args) >= 3 else None
+        if incident_id is None:
             raise ComplianceError("missing_args", kind="del")
-        removed = c.incidents.remove(incident_id=int(args[1]), actor_id=member.telegram_id,
+        removed = c.incidents.remove(incident_id=incident_id, actor_id=member.telegram_id,
                                      reason=" ".join(args[2:]))
         return texts.incident_removed(removed)
-    if sub.isdigit():
-        return texts.incident_detail(c.incidents.get(int(sub)), tz)
+    if number(sub) is not None:
+        return texts.incident_detail(c.incidents.get(number(sub) or 0), tz)
     view = record_command(c.incidents, args, find_ticket=c.find_ticket,
                           actor_id=member.telegram_id)
     return texts.incident_recorded(view, getattr(c.rules.incidents, view.kind))

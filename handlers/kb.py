@@ -30,6 +30,7 @@ from bot.permissions import Perm, allowed
 from bot.services.staff.directory import Member
 from bot.texts import kb as texts
 from handlers.access import command_args, guard
+from handlers.args import numbers
 from handlers.buttons import read, stale
 from handlers.kb_common import kb_of, staff_names
 from handlers.replies import reply
@@ -198,10 +199,11 @@ async def inline_search(update: Update, context: BotContext, member: Member) -> 
 async def history(update: Update, context: BotContext, member: Member) -> None:
     """/kb_history <id> [version]: who changed the entry when; one version's content."""
     args = command_args(context)
-    if not 1 <= len(args) <= 2 or not all(a.lstrip("#").isdigit() for a in args):
+    ids = numbers(args)
+    if not 1 <= len(args) <= 2 or ids is None:
         await reply(update, texts.HISTORY_USAGE)
         return
-    entry_id = int(args[0].lstrip("#"))
+    entry_id = ids[0]
     kb = kb_of(context)
     e = kb.entries.get(entry_id)
     if e is None:
@@ -210,7 +212,7 @@ async def history(update: Update, context: BotContext, member: Member) -> None:
     versions = kb.entries.history(entry_id)
     now, names = context.svc.clock.now(), staff_names(context)
     if len(args) == 2:
-        wanted = int(args[1])
+        wanted = ids[1]
         match = [v for v in versions if v.version == wanted]
         if not match:
             await reply(update, texts.HISTORY_NO_VERSION.format(id=entry_id, v=wanted))

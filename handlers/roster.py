@@ -24,6 +24,7 @@ from bot.texts import compliance as compliance_texts
 from bot.texts import roster as texts
 from bot.texts import swaps as swap_texts
 from handlers.access import command_args, guard
+from handlers.args import number
 from handlers.buttons import read, stale
 from handlers.delivery import markup
 from handlers.replies import chat_id_of, reply
@@ -94,8 +95,9 @@ async def special(update: Update, context: BotContext, member: Member) -> None:
             await reply(update, texts.specials_list(
                 [(r.id or 0, r.start_date, r.end_date, r.name) for r in rows], now))
             return
-        if args[0].lower() in texts.DELETE_ARGS and len(args) == 2 and args[1].isdigit():
-            row = roster.remove_special(special_id=int(args[1]), actor_id=member.telegram_id)
+        special_id = number(args[1]) if len(args) == 2 else None
+        if args[0].lower() in texts.DELETE_ARGS and special_id is not None:
+            row = roster.remove_special(special_id=special_id, actor_id=member.telegram_id)
             await reply(update, texts.special_removed(row.id or 0))
             return
         if len(args) < 3:
