@@ -87,7 +87,11 @@ async def on_button(update: Update, context: BotContext, member: Member) -> None
     query = update.callback_query
     assert query is not None
     press, reason = read(update, AlertPress), read(update, AlertReason)
+    alert_id = press.alert_id if press is not None else reason.alert_id if reason else None
     try:
+        if alert_id is not None:  # whose press counts: bot/services/alerts/presses.py
+            _service(context).check_press(alert_id, actor_id=member.telegram_id,
+                                          chat_id=chat_id_of(update) or member.telegram_id)
         if press is not None and press.action == ACK:
             await _ack(update, context, member, press)
         elif press is not None:

@@ -26,7 +26,8 @@ def card_for(context: BotContext, ticket_id: int, *, masked: bool,
              viewer: Member | None = None) -> tuple[str, object] | None:
     """The card text and its action buttons, or None when the ticket is gone. The card lists
     its attachments. A `viewer`, in private, sees the buttons of the ticket's alert waiting
-    for them (if they may press 收到) and, as a manager, the 标记失误 button."""
+    for them (if they may press 收到 and the alert was sent to them) and, as a manager, the
+    标记失误 button."""
     svc = context.svc
     t = svc.tickets.get_by_id(ticket_id)
     if t is None:
@@ -37,7 +38,8 @@ def card_for(context: BotContext, ticket_id: int, *, masked: bool,
     markup = ticket_actions(ticket_id, t.status)
     if viewer is not None and not masked and may_ack(viewer.role):
         alert = svc.alerts.waiting_alert(ticket_id)
-        if alert is not None and alert.id is not None:
+        if alert is not None and alert.id is not None and svc.alerts.is_recipient(
+                alert.id, actor_id=viewer.telegram_id, chat_id=viewer.telegram_id):
             markup = with_alert_buttons(markup, alert.id)
     return compliance_card(context, t, text, markup, masked=masked, viewer=viewer)
 

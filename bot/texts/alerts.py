@@ -24,6 +24,7 @@ from bot.services.alerts.errors import (
     LinkInvalid,
     LinkNotYours,
     MemberNotFound,
+    NotARecipient,
     RaiseFailed,
     SectionUnknown,
     TicketEnded,
@@ -47,6 +48,8 @@ from bot.services.timefmt import fmt_dt, fmt_duration
 from bot.texts.audience import Audience, Rendered, Renderer
 from models.alert import Alert, AlertStatus
 
+# 收到/暂缓 pressed by someone the alert was not sent to (docs/alerts.md, "the rule")
+NOT_A_RECIPIENT = "这条提醒未发给您，不能在这里确认或暂缓。发送 /alerts 可领取仍待确认的提醒。"
 MARK = {"紧急": "🔴", "涉稳": "🟣", "重点": "🟠"}
 CONTENT_CHARS = 120  # a one-line summary
 # Private copies keep the citizen's name in the content (the leader acts on the case).
@@ -245,6 +248,8 @@ def error(exc: AlertError) -> str:
         return ALERT_GONE
     if isinstance(exc, LinkInvalid | LinkNotYours):
         return LINK_INVALID if isinstance(exc, LinkInvalid) else LINK_NOT_YOURS
+    if isinstance(exc, NotARecipient):
+        return NOT_A_RECIPIENT
     assert isinstance(exc, AlertEnded), type(exc)
     return ACK_ENDED
 
