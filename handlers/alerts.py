@@ -87,11 +87,16 @@ async def on_button(update: Update, context: BotContext, member: Member) -> None
     query = update.callback_query
     assert query is not None
     press, reason = read(update, AlertPress), read(update, AlertReason)
-    alert_id = press.alert_id if press is not None else reason.alert_id if reason else None
+    if reason is not None and reason.reason >= len(texts.SNOOZE_REASONS):
+        reason = None
+    if press is None and reason is None:
+        await stale(query)
+        return
+    alert_id = press.alert_id if press is not None else reason.alert_id  # type: ignore[union-attr]
     try:
-        if alert_id is not None:  # whose press counts: bot/services/alerts/presses.py
-            _service(context).check_press(alert_id, actor_id=member.telegram_id,
-                                          chat_id=chat_id_of(update) or member.telegram_id)
+        # whose press counts: bot/services/alerts/presses.py
+        _service(context).check_press(alert_id, actor_id=member.telegram_id,
+                                      chat_id=chat_id_of(update) or member.telegram_id)
         if press is not None and press.action == ACK:
             await _ack(update, context, member, press)
         elif press is not None:
@@ -101,10 +106,8 @@ async def on_button(update: Update, context: BotContext, member: Member) -> None
             await query.message.reply_text(  # type: ignore[union-attr]
                 texts.snooze_ask(_service(context).snooze_for),
                 reply_markup=markup(texts.reason_buttons(press.alert_id)))
-        elif reason is not None and reason.reason < len(texts.SNOOZE_REASONS):
+        elif reason is not None:
             await _snooze(update, context, member, reason)
-        else:
-            await stale(query)
     except AlertError as exc:
         await query.answer(texts.error(exc), show_alert=True)
 

@@ -33,7 +33,10 @@ async def on_done(update: Update, context: BotContext, member: Member) -> int:
     query = update.callback_query
     assert query is not None
     press = read(update, ReminderDone)
-    ticket = context.svc.tickets.get_by_id(press.ticket_id) if press is not None else None
+    if press is None:
+        await stale(query)
+        return ConversationHandler.END
+    ticket = context.svc.tickets.get_by_id(press.ticket_id)
     if ticket is None:
         await query.answer(texts.STALE, show_alert=True)
         return ConversationHandler.END

@@ -40,7 +40,7 @@ async def test_forged_button_data_is_answered_as_stale_and_changes_nothing(team:
     mid = await anchor(team, STAFF)
     for data in ("t1:zz:1", "t1:sg:abc", f"t1:sg:{HUGE}", "sw1:pk:20261345:0",
                  f"pg1:open:{HUGE}:", "pg1:open:0:", "rm1:snz:1", "rm1:done:x",
-                 "kb1:o:abc", "td1:3", "nf1:2", "zz9:1", "t1", ""):
+                 "kb1:o:abc", "td1:3", "nf1:2", "zz9:1", "t1"):
         answer = await team.press_data(STAFF, STAFF, mid, data, check=False)
         assert answer is not None, data  # answered: the button stops spinning
         assert answer.get("text") == STALE, (data, answer)
@@ -148,7 +148,7 @@ async def test_admins_get_one_notice_per_distinct_error_an_hour(team: Harness):
         team.emu.fail("editMessageText", status=400, description="Bad Request: boom")
         await team.press_data(STAFF, STAFF, card["message_id"], f"t1:rf:{t.id}")
     notices = admin_error_notices(team)
-    assert len(notices) == 1 and "boom" in notices[0]
+    assert len(notices) == 1 and "boom" in notices[0].lower()
     team.clock.advance(timedelta(hours=1, minutes=1))
     team.emu.fail("editMessageText", status=400, description="Bad Request: boom")
     await team.press_data(STAFF, STAFF, card["message_id"], f"t1:rf:{t.id}")
