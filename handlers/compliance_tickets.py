@@ -97,11 +97,11 @@ async def stage_button(update: Update, context: BotContext, member: Member) -> i
     query = update.callback_query
     assert query is not None
     press = read(update, MistakeStage)
-    if press is None or press.index >= len(vocab.STAGES):
+    if press is None:
         await stale(query)
         return END
     ticket = context.svc.tickets.get_by_id(press.ticket_id)
-    if is_group(update) or ticket is None:
+    if is_group(update) or ticket is None or press.index >= len(vocab.STAGES):
         await query.answer(texts.MISTAKE_GROUP if is_group(update) else texts.MISTAKE_EXPIRED,
                            show_alert=True)
         return END

@@ -52,7 +52,7 @@ async def test_forged_button_data_is_answered_as_stale_and_changes_nothing(team:
     assert after is not None and after.status == before.status
     mid = await anchor(team, MANAGER)
     for data in (f"kb1:del:{HUGE}", f"kb1:gc:{HUGE}", "cs1:f:1:nosuchfield",
-                 "cs1:v:1:education:99", "tm1:s:1:99", "cp1:99", f"al1:ack:{HUGE}",
+                 "cs1:v:1:education:99", "tm1:s:abc:1", "cp1:99", f"al1:ack:{HUGE}",
                  "al1:sr:1:99"):
         answer = await team.press_data(MANAGER, MANAGER, mid, data, check=False)
         assert answer is not None and answer.get("text") == STALE, (data, answer)
