@@ -237,7 +237,8 @@ def build_application(
         username=lambda: app.bot.username, idle_seconds=settings.tick_seconds)
     for handler, group in routes(dialogue_timeout_minutes=settings.new_ticket_timeout_minutes):
         app.add_handler(handler, group=group)
-    app.add_error_handler(errors.on_error)
+    # one notice to the admins per distinct error per hour (a user cannot flood them)
+    app.add_error_handler(errors.ErrorHandler(clock).on_error)
     assert app.job_queue is not None
     app.job_queue.run_repeating(ticker.tick, interval=settings.tick_seconds, first=0.1,
                                 name="tick")

@@ -3,8 +3,11 @@
 PTB tries the handlers of a group in order and the first that matches wins; groups run in
 ascending order. So:
 
-* group -1 holds the access gate alone: it sees every update first and stops strangers and
-  foreign groups before any feature runs;
+* group -1 holds the access gate: it sees every update first and stops strangers and
+  foreign groups before any feature runs. Before it, edited messages are dropped: an edit
+  must never run a command again (an edit into `/urgent …` would raise a second alert);
+* every button's data is read by one codec (`bot/callbackdata`); the last handler answers
+  any press nothing else took with 按钮已失效, so no button keeps spinning;
 * in group 0, the dialogues (ConversationHandlers) come first: while one runs, its own
   ``/cancel`` and free-text steps must win over the plain commands and the private-chat
   knowledge-base search at the end;
@@ -31,6 +34,7 @@ from handlers import (
     access,
     admin,
     alerts,
+    buttons,
     compliance,
     compliance_files,
     compliance_recordings,
@@ -61,7 +65,11 @@ TICKET_FILES = RECORDINGS | filters.PHOTO | filters.VIDEO | filters.VIDEO_NOTE
 def routes(*, dialogue_timeout_minutes: int) -> list[tuple[Handler, int]]:
     """(handler, group) pairs in the order they are added to the Application."""
     timeout = dialogue_timeout_minutes * 60
-    gate: list[Handler] = [TypeHandler(Update, access.gate)]
+    gate: list[Handler] = [
+        # first: an edited message (or channel post) goes no further, whatever it says
+        MessageHandler(filters.UpdateType.EDITED, fallback.drop_edit),
+        TypeHandler(Update, access.gate),
+    ]
     features: list[Handler] = [
         # dialogues first (see the module docstring)
         _new_ticket_dialogue(timeout),
@@ -86,6 +94,7 @@ def routes(*, dialogue_timeout_minutes: int) -> list[tuple[Handler, int]]:
         MessageHandler(TEXT & filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE,
                        kb.private_text),
         MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, fallback.unknown_command),
+        CallbackQueryHandler(buttons.unknown_button),
     ]
     return [(h, GATE_GROUP) for h in gate] + [(h, FEATURE_GROUP) for h in features]
 

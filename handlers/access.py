@@ -12,6 +12,8 @@ from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
+from bot.callbackdata.codec import encode
+from bot.callbackdata.kinds import IGNORE, AccessRequest
 from bot.commands import spec
 from bot.context import BotContext
 from bot.permissions import Perm, allowed
@@ -78,10 +80,11 @@ async def _tell_admins(context: BotContext, user_id: int, name: str) -> None:
     roles = [Role.staff, Role.leader, Role.manager]
     rows = [
         [InlineKeyboardButton(admin_texts.BTN_APPROVE.format(role=ROLE_NAMES_ZH[r]),
-                              callback_data=f"ar1:{r.value}:{user_id}")]
+                              callback_data=encode(AccessRequest(r.value, user_id)))]
         for r in roles
     ]
-    rows.append([InlineKeyboardButton(admin_texts.BTN_IGNORE, callback_data=f"ar1:no:{user_id}")])
+    rows.append([InlineKeyboardButton(admin_texts.BTN_IGNORE,
+                                      callback_data=encode(AccessRequest(IGNORE, user_id)))])
     text = admin_texts.REQUEST.format(name=escape(name), tid=user_id)
     for admin in context.svc.staff.active(Role.admin):
         try:

@@ -8,6 +8,7 @@ from html import escape
 from telegram import Update
 from telegram.error import TelegramError
 
+from bot.callbackdata.kinds import IGNORE, AccessRequest
 from bot.context import BotContext
 from bot.permissions import Perm
 from bot.services.staff.contacts import ContactError, parse_changes
@@ -15,6 +16,7 @@ from bot.services.staff.directory import Member, StaffError, parse_role, parse_t
 from bot.texts import admin as texts
 from bot.texts import contacts as contact_texts
 from handlers.access import guard
+from handlers.buttons import read, stale
 from handlers.menus import sync_member_menu
 from handlers.replies import chat_id_of, reply
 from models.staff import ROLE_NAMES_ZH
@@ -134,16 +136,19 @@ async def setcontact(update: Update, context: BotContext, member: Member) -> Non
 async def access_request_button(update: Update, context: BotContext, member: Member) -> None:
     """Approve an access request as a role, or ignore it (callback `ar1:<role|no>:<id>`)."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    _, choice, raw_id = query.data.split(":")
-    tid = int(raw_id)
+    assert query is not None
+    press = read(update, AccessRequest)
+    if press is None:
+        await stale(query)
+        return
+    choice, tid = press
     req = context.svc.staff.pending_request(tid)
     if req is None:
         await query.answer(texts.REQUEST_DONE, show_alert=True)
         await query.edit_message_reply_markup(None)
         return
     name = req.display_name or str(tid)
-    if choice == "no":
+    if choice == IGNORE:
         context.svc.staff.ignore_request(actor_id=member.telegram_id, telegram_id=tid)
         await query.answer()
         await query.edit_message_text(texts.REQUEST_IGNORED.format(

@@ -6,9 +6,10 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
+from bot.callbackdata.codec import parse
+from bot.callbackdata.kinds import ACK, AlertPress, AlertReason
 from bot.context import BotContext
 from bot.permissions import Perm, allowed
-from bot.services.alerts import callbacks
 from bot.services.alerts.common import may_ack
 from bot.services.alerts.errors import AlertError, LinkInvalid
 from bot.services.alerts.service import AlertService
@@ -17,6 +18,7 @@ from bot.texts import alerts as texts
 from bot.texts.admin import staff_error
 from bot.texts.render import render
 from handlers.access import command_args, guard
+from handlers.buttons import read, stale
 from handlers.delivery import markup
 from handlers.replies import chat_id_of, is_group, reply
 
@@ -83,35 +85,54 @@ async def setsection(update: Update, context: BotContext, member: Member) -> Non
 async def on_button(update: Update, context: BotContext, member: Member) -> None:
     """收到 acknowledges; 暂缓 asks for a reason, then holds escalation."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    service, now = _service(context), context.svc.clock.now()
+    assert query is not None
+    press, reason = read(update, AlertPress), read(update, AlertReason)
+    if reason is not None and reason.reason >= len(texts.SNOOZE_REASONS):
+        reason = None
+    if press is None and reason is None:
+        await stale(query)
+        return
+    alert_id = press.alert_id if press is not None else reason.alert_id  # type: ignore[union-attr]
     try:
-        press = callbacks.parse(query.data)
-        if press.action == callbacks.ACK:
-            result = service.ack(alert_id=press.alert_id, actor_id=member.telegram_id)
-            await query.answer(texts.ack_answer(result, now), show_alert=not result.acknowledged)
-            if press.loose:  # not an alert copy: the outbox will not edit it, so do it here
-                await _drop_alert_buttons(query)
-        elif press.action == callbacks.SNOOZE:
-            service.check_snoozable(press.alert_id)
+        # whose press counts: bot/services/alerts/presses.py
+        _service(context).check_press(alert_id, actor_id=member.telegram_id,
+                                      chat_id=chat_id_of(update) or member.telegram_id)
+        if press is not None and press.action == ACK:
+            await _ack(update, context, member, press)
+        elif press is not None:
+            _service(context).check_snoozable(press.alert_id)
             assert query.message is not None
             await query.answer()
             await query.message.reply_text(  # type: ignore[union-attr]
-                texts.snooze_ask(service.snooze_for),
+                texts.snooze_ask(_service(context).snooze_for),
                 reply_markup=markup(texts.reason_buttons(press.alert_id)))
-        else:
-            assert press.reason is not None
-            reason = texts.SNOOZE_REASONS[press.reason]
-            a = service.snooze(alert_id=press.alert_id, actor_id=member.telegram_id,
-                               reason=reason)
-            assert a.snoozed_until is not None
-            done = texts.snooze_done(a.snoozed_until, reason, now)
-            await query.answer(done)
-            await query.edit_message_text(done)
+        elif reason is not None:
+            await _snooze(update, context, member, reason)
     except AlertError as exc:
         await query.answer(texts.error(exc), show_alert=True)
-    except (IndexError, ValueError):
-        await query.answer(texts.SNOOZE_EXPIRED, show_alert=True)
+
+
+async def _ack(update: Update, context: BotContext, member: Member, press: AlertPress) -> None:
+    query = update.callback_query
+    assert query is not None
+    result = _service(context).ack(alert_id=press.alert_id, actor_id=member.telegram_id)
+    await query.answer(texts.ack_answer(result, context.svc.clock.now()),
+                       show_alert=not result.acknowledged)
+    if press.loose:  # not an alert copy: the outbox will not edit it, so do it here
+        await _drop_alert_buttons(query)
+
+
+async def _snooze(update: Update, context: BotContext, member: Member,
+                  press: AlertReason) -> None:
+    query = update.callback_query
+    assert query is not None
+    reason, now = texts.SNOOZE_REASONS[press.reason], context.svc.clock.now()
+    a = _service(context).snooze(alert_id=press.alert_id, actor_id=member.telegram_id,
+                                 reason=reason)
+    assert a.snoozed_until is not None
+    done = texts.snooze_done(a.snoozed_until, reason, now)
+    await query.answer(done)
+    await query.edit_message_text(done)
 
 
 async def _drop_alert_buttons(query: CallbackQuery) -> None:
@@ -119,7 +140,7 @@ async def _drop_alert_buttons(query: CallbackQuery) -> None:
     markup = getattr(query.message, "reply_markup", None)
     if markup is None:
         return
-    rows = [[b for b in row if not str(b.callback_data or "").startswith(callbacks.PREFIX)]
+    rows = [[b for b in row if parse(str(b.callback_data or ""), AlertPress) is None]
             for row in markup.inline_keyboard]
     kept = [row for row in rows if row]
     try:

@@ -18,6 +18,8 @@ from html import escape
 from telegram import InputFile, Update
 from telegram.ext import ConversationHandler
 
+from bot.callbackdata.codec import encode
+from bot.callbackdata.kinds import StaffChoice, StaffField
 from bot.context import BotContext
 from bot.permissions import Perm, allowed
 from bot.services.compliance.errors import ComplianceError
@@ -35,6 +37,8 @@ from bot.texts.compliance_files import assess_xlsx, ledger_xlsx, workreport_docx
 from bot.texts.compliance_words import period_label
 from bot.texts.reports.periods import why
 from handlers.access import command_args, guard
+from handlers.args import number
+from handlers.buttons import read, stale
 from handlers.delivery import markup
 from handlers.replies import chat_id_of, reply
 
@@ -83,16 +87,20 @@ async def staffinfo(update: Update, context: BotContext, member: Member) -> None
 async def field_button(update: Update, context: BotContext, member: Member) -> int:
     """A register field was picked: offer its choices, or ask for the value as text."""
     query = update.callback_query
-    assert query is not None and query.data is not None and query.message is not None
+    assert query is not None
+    press = read(update, StaffField)
+    if press is None or press.field not in texts.LABELS or query.message is None:
+        await stale(query)
+        return END
     await query.answer()
-    _, _, tid, field = query.data.split(":")
+    tid, field = press
     options = texts.CHOICE_VALUES.get(field)
     if options is not None:
-        rows = [[(o, f"cs1:v:{tid}:{field}:{i}") for i, o in enumerate(options)],
-                [(texts.BTN_CLEAR, f"cs1:v:{tid}:{field}:x")]]
+        rows = [[(o, encode(StaffChoice(tid, field, i))) for i, o in enumerate(options)],
+                [(texts.BTN_CLEAR, encode(StaffChoice(tid, field)))]]
         await query.edit_message_reply_markup(markup(rows))
         return END
-    context.user_data["cs_field"] = (int(tid), field)  # type: ignore[index]
+    context.user_data["cs_field"] = (tid, field)  # type: ignore[index]
     await query.message.reply_text(texts.ASK_VALUE.format(label=texts.LABELS[field]))
     return VALUE
 
@@ -101,12 +109,17 @@ async def field_button(update: Update, context: BotContext, member: Member) -> i
 async def choice_button(update: Update, context: BotContext, member: Member) -> None:
     """A choice for a register field (`cs1:v:<tid>:<field>:<i|x>`)."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    _, _, tid, field, index = query.data.split(":")
+    assert query is not None
+    press = read(update, StaffChoice)
+    options = texts.CHOICE_VALUES.get(press.field, []) if press is not None else []
+    if press is None or not options or press.index >= len(options):
+        await stale(query)
+        return
     try:
-        value = parse_value(field, "-" if index == "x" else texts.CHOICE_VALUES[field][int(index)])
+        value = parse_value(press.field, "-" if press.index < 0 else options[press.index])
         view = context.svc.compliance.register.update(
-            actor_id=member.telegram_id, telegram_id=int(tid), changes={field: value},
+            actor_id=member.telegram_id, telegram_id=press.telegram_id,
+            changes={press.field: value},
             chat_id=chat_id_of(update))
     except ComplianceError as exc:
         await query.answer(texts.error(exc), show_alert=True)
@@ -173,9 +186,10 @@ def _training_list(update: Update, context: BotContext, member: Member, args: li
 
 def _training_follow(update: Update, context: BotContext, member: Member,
                      args: list[str]) -> str:
-    if len(args) < 3 or not args[1].isdigit():
+    training_id = number(args[1]) if len(args) >= 3 else None
+    if training_id is None:
         raise ComplianceError("missing_args", kind="follow")
-    view = context.svc.compliance.trainings.follow_up(int(args[1]), _rest_of(update, 3),
+    view = context.svc.compliance.trainings.follow_up(training_id, _rest_of(update, 3),
                                                       actor_id=member.telegram_id)
     return texts.FOLLOW_SAVED.format(id=view.id)
 
@@ -190,9 +204,10 @@ def _training_person(update: Update, context: BotContext, member: Member,
 
 
 def _training_del(update: Update, context: BotContext, member: Member, args: list[str]) -> str:
-    if len(args) != 2 or not args[1].isdigit():
+    training_id = number(args[1]) if len(args) == 2 else None
+    if training_id is None:
         raise ComplianceError("missing_args", kind="del")
-    v = context.svc.compliance.trainings.delete(int(args[1]), actor_id=member.telegram_id)
+    v = context.svc.compliance.trainings.delete(training_id, actor_id=member.telegram_id)
     return texts.TRAINING_DELETED.format(id=v.id, held_on=v.held_on, kind=escape(v.kind),
                                          topic=escape(v.topic))
 
@@ -211,8 +226,8 @@ async def training(update: Update, context: BotContext, member: Member) -> None:
     try:
         if sub in _TRAINING:
             text = _TRAINING[sub](update, context, member, args)
-        elif sub.isdigit():
-            view = context.svc.compliance.trainings.get(int(sub))
+        elif number(sub) is not None:
+            view = context.svc.compliance.trainings.get(number(sub) or 0)
             text = texts.training_detail(view, context.svc.clock.tz)
         else:
             text = texts.TRAINING_USAGE
@@ -232,13 +247,14 @@ def _incident_text(update: Update, context: BotContext, member: Member,
     if sub == "del":
         if not allowed(member.role, Perm.manage_users):
             return texts.ONLY_ADMIN_REMOVES
-        if len(args) < 3 or not args[1].isdigit():
+        incident_id = number(args[1]) if len(args) >= 3 else None
+        if incident_id is None:
             raise ComplianceError("missing_args", kind="del")
-        removed = c.incidents.remove(incident_id=int(args[1]), actor_id=member.telegram_id,
+        removed = c.incidents.remove(incident_id=incident_id, actor_id=member.telegram_id,
                                      reason=" ".join(args[2:]))
         return texts.incident_removed(removed)
-    if sub.isdigit():
-        return texts.incident_detail(c.incidents.get(int(sub)), tz)
+    if number(sub) is not None:
+        return texts.incident_detail(c.incidents.get(number(sub) or 0), tz)
     view = record_command(c.incidents, args, find_ticket=c.find_ticket,
                           actor_id=member.telegram_id)
     return texts.incident_recorded(view, getattr(c.rules.incidents, view.kind))

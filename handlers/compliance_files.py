@@ -15,6 +15,7 @@ from html import escape
 from telegram import ForceReply, Message, Update
 from telegram.error import TelegramError
 
+from bot.callbackdata.kinds import PolicyPick
 from bot.context import BotContext
 from bot.permissions import Perm
 from bot.services.compliance.attachments import IncomingFile
@@ -23,6 +24,7 @@ from bot.services.compliance.periods import first_date_in
 from bot.services.staff.directory import Member
 from bot.texts import compliance as texts
 from handlers.access import command_args, guard
+from handlers.buttons import read, stale
 from handlers.compliance import END
 from handlers.delivery import markup
 from handlers.replies import chat_id_of, reply
@@ -83,13 +85,14 @@ async def policies(update: Update, context: BotContext, member: Member) -> int:
 async def policy_button(update: Update, context: BotContext, member: Member) -> int:
     """`cp1:<i>`: ask for that policy's file."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    await query.answer()
+    assert query is not None
     required = context.svc.compliance.policies.required
-    index = int(query.data.split(":")[1])
-    if index >= len(required):
+    press = read(update, PolicyPick)
+    if press is None or press.index >= len(required):
+        await stale(query)
         return END
-    return await _ask_file(update, context, required[index])
+    await query.answer()
+    return await _ask_file(update, context, required[press.index])
 
 
 async def _ask_file(update: Update, context: BotContext, policy: str) -> int:

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ConversationHandler
 
+from bot.callbackdata.codec import parse
+from bot.callbackdata.kinds import TicketPress
 from bot.context import BotContext
 from bot.permissions import Perm
 from bot.services.compliance.attachments import IncomingFile
@@ -37,7 +38,6 @@ log = logging.getLogger(__name__)
 RECORDING = 21  # state of the ticket-action dialogue: the callback's recording
 END = ConversationHandler.END
 PENDING = "tr_pending"
-_CARD_BUTTON = re.compile(r"^t1:[a-z]+:(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,9 @@ def card_ticket(message: Message | None, bot_id: int) -> int | None:
         return None
     for row in message.reply_markup.inline_keyboard if message.reply_markup else ():
         for button in row:
-            m = _CARD_BUTTON.match(str(button.callback_data or ""))
-            if m:
-                return int(m[1])
+            press = parse(str(button.callback_data or ""), TicketPress)
+            if press is not None:
+                return press.ticket_id
     return None
 
 

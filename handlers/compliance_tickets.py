@@ -19,6 +19,8 @@ from html import escape
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
+from bot.callbackdata.codec import encode
+from bot.callbackdata.kinds import MistakeCancel, MistakePress, MistakeStage
 from bot.context import BotContext
 from bot.permissions import Perm, allowed
 from bot.services.compliance import vocab
@@ -28,6 +30,7 @@ from bot.texts import common as common_texts
 from bot.texts import compliance as compliance_texts
 from bot.texts import compliance_tickets as texts
 from handlers.access import guard
+from handlers.buttons import read, stale
 from handlers.replies import is_group, reply
 from models.ticket import Ticket
 
@@ -53,15 +56,16 @@ def compliance_card(context: BotContext, ticket: Ticket, text: str,
     if line:
         text = f"{text}\n{line}"
     if viewer is not None and not masked and allowed(viewer.role, Perm.compliance):
-        button = InlineKeyboardButton(texts.BTN_MISTAKE, callback_data=f"tm1:m:{ticket.id}")
+        button = InlineKeyboardButton(texts.BTN_MISTAKE,
+                                      callback_data=encode(MistakePress(ticket.id)))
         markup = InlineKeyboardMarkup([*markup.inline_keyboard, [button]])
     return text, markup
 
 
 def _stage_buttons(ticket_id: int) -> InlineKeyboardMarkup:
-    row = [InlineKeyboardButton(stage, callback_data=f"tm1:s:{ticket_id}:{i}")
+    row = [InlineKeyboardButton(stage, callback_data=encode(MistakeStage(ticket_id, i)))
            for i, stage in enumerate(vocab.STAGES)]
-    cancel = InlineKeyboardButton(common_texts.BTN_CANCEL, callback_data="tm1:x")
+    cancel = InlineKeyboardButton(common_texts.BTN_CANCEL, callback_data=encode(MistakeCancel()))
     return InlineKeyboardMarkup([row, [cancel]])
 
 
@@ -69,14 +73,18 @@ def _stage_buttons(ticket_id: int) -> InlineKeyboardMarkup:
 async def mistake_button(update: Update, context: BotContext, member: Member) -> None:
     """`tm1:m:<ticket_id>`: ask at which stage the mistake happened."""
     query = update.callback_query
-    assert query is not None and query.data is not None and query.message is not None
+    assert query is not None
+    press = read(update, MistakePress)
+    if press is None or query.message is None:
+        await stale(query)
+        return
     if is_group(update):
         await query.answer(texts.MISTAKE_GROUP, show_alert=True)
         return
-    ticket = context.svc.tickets.get_by_id(int(query.data.split(":")[2]))
+    ticket = context.svc.tickets.get_by_id(press.ticket_id)
     if ticket is None or ticket.id is None:
         await query.answer(compliance_texts.error(ComplianceError(
-            "ticket_not_found", text=query.data.split(":")[2])), show_alert=True)
+            "ticket_not_found", text=str(press.ticket_id))), show_alert=True)
         return
     await query.answer()
     await query.message.reply_text(texts.MISTAKE_PICK.format(no=escape(ticket.platform_no)),
@@ -87,14 +95,17 @@ async def mistake_button(update: Update, context: BotContext, member: Member) ->
 async def stage_button(update: Update, context: BotContext, member: Member) -> int:
     """`tm1:s:<ticket_id>:<i>`: the stage is chosen; ask what failed."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    _, _, raw_id, index = query.data.split(":")
-    ticket = context.svc.tickets.get_by_id(int(raw_id))
-    if is_group(update) or ticket is None or int(index) >= len(vocab.STAGES):
+    assert query is not None
+    press = read(update, MistakeStage)
+    if press is None:
+        await stale(query)
+        return END
+    ticket = context.svc.tickets.get_by_id(press.ticket_id)
+    if is_group(update) or ticket is None or press.index >= len(vocab.STAGES):
         await query.answer(texts.MISTAKE_GROUP if is_group(update) else texts.MISTAKE_EXPIRED,
                            show_alert=True)
         return END
-    stage = vocab.STAGES[int(index)]
+    stage = vocab.STAGES[press.index]
     await query.answer()
     await query.edit_message_text(texts.MISTAKE_STAGE.format(no=escape(ticket.platform_no),
                                                              stage=stage))
@@ -103,7 +114,7 @@ async def stage_button(update: Update, context: BotContext, member: Member) -> i
         ticket.platform_no, stage, handler.name if handler else None,
         context.svc.compliance.rules.incidents.mistake), reply_markup=ForceReply(selective=True))
     context.user_data[PENDING] = PendingMistake(  # type: ignore[index]
-        int(raw_id), stage, prompt.message_id)
+        press.ticket_id, stage, prompt.message_id)
     return NOTE
 
 

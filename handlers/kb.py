@@ -23,11 +23,15 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
+from bot.callbackdata.codec import encode
+from bot.callbackdata.kinds import KbGap, KbOpen
 from bot.context import BotContext
 from bot.permissions import Perm, allowed
 from bot.services.staff.directory import Member
 from bot.texts import kb as texts
 from handlers.access import command_args, guard
+from handlers.args import numbers
+from handlers.buttons import read, stale
 from handlers.kb_common import kb_of, staff_names
 from handlers.replies import reply
 from knowledge_base.fusion import Confidence
@@ -57,7 +61,7 @@ async def _show_entry(update: Update, context: BotContext, entry_id: int) -> Non
 def _hit_button(pos: int, hit: SearchHit, token: str) -> list[InlineKeyboardButton]:
     # the token lets the pick be recorded against the query (the learning loop)
     return [InlineKeyboardButton(texts.result_button(pos, hit.question),
-                                 callback_data=f"kb1:o:{hit.id}:{token}")]
+                                 callback_data=encode(KbOpen(hit.id, token)))]
 
 
 async def search_reply(update: Update, context: BotContext, member: Member, query: str) -> None:
@@ -84,7 +88,7 @@ async def search_reply(update: Update, context: BotContext, member: Member, quer
         text = texts.render_weak(query, hits, several=several) if hits \
             else texts.render_none(query)
         rows = [_hit_button(i, h, token) for i, h in enumerate(hits, start=1)]
-        rows.append([InlineKeyboardButton(texts.BTN_GAP, callback_data=f"kb1:gap:{token}")])
+        rows.append([InlineKeyboardButton(texts.BTN_GAP, callback_data=encode(KbGap(token)))])
     await reply(update, text, reply_markup=InlineKeyboardMarkup(rows) if rows else None)
 
 
@@ -113,14 +117,12 @@ async def private_text(update: Update, context: BotContext, member: Member) -> N
 async def open_button(update: Update, context: BotContext, member: Member) -> None:
     """`kb1:o:<id>[:<token>]`: send the entry's full answer; record the pick for the query."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    parts = query.data.split(":")
-    try:
-        entry_id = int(parts[2])
-    except (IndexError, ValueError):
-        await query.answer(texts.STALE)
+    assert query is not None
+    press = read(update, KbOpen)
+    if press is None:
+        await stale(query)
         return
-    kb = kb_of(context)
+    entry_id, kb = press.entry_id, kb_of(context)
     e = kb.entries.get(entry_id)
     if e is None or not e.active:
         await query.answer(texts.ENTRY_GONE, show_alert=True)
@@ -128,7 +130,7 @@ async def open_button(update: Update, context: BotContext, member: Member) -> No
     await query.answer()
     await reply(update, texts.render_entry(e, now=context.svc.clock.now(),
                                            names=staff_names(context)))
-    asked = kb.tokens.get(parts[3]) if len(parts) > 3 else None
+    asked = kb.tokens.get(press.token) if press.token else None
     if asked:
         outcome = await asyncio.to_thread(
             kb.learning.record_pick, query=asked, entry_id=entry_id, actor=member.telegram_id,
@@ -141,9 +143,9 @@ async def open_button(update: Update, context: BotContext, member: Member) -> No
 async def gap_button(update: Update, context: BotContext, member: Member) -> None:
     """`kb1:gap:<token>`: record the search as a knowledge-base gap (masked)."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    kb = kb_of(context)
-    text = kb.tokens.get(query.data.split(":", 2)[-1])
+    assert query is not None
+    press, kb = read(update, KbGap), kb_of(context)
+    text = kb.tokens.get(press.token) if press is not None else None
     if text is None:
         await query.answer(texts.GAP_EXPIRED, show_alert=True)
         return
@@ -164,7 +166,7 @@ async def gap_button(update: Update, context: BotContext, member: Member) -> Non
 async def stale_button(update: Update, context: BotContext) -> None:
     """A knowledge-base button whose dialogue or purpose is over."""
     if update.callback_query is not None:
-        await update.callback_query.answer(texts.STALE)
+        await stale(update.callback_query)
 
 
 @guard(Perm.kb)
@@ -197,10 +199,11 @@ async def inline_search(update: Update, context: BotContext, member: Member) -> 
 async def history(update: Update, context: BotContext, member: Member) -> None:
     """/kb_history <id> [version]: who changed the entry when; one version's content."""
     args = command_args(context)
-    if not 1 <= len(args) <= 2 or not all(a.lstrip("#").isdigit() for a in args):
+    ids = numbers(args)
+    if not 1 <= len(args) <= 2 or ids is None:
         await reply(update, texts.HISTORY_USAGE)
         return
-    entry_id = int(args[0].lstrip("#"))
+    entry_id = ids[0]
     kb = kb_of(context)
     e = kb.entries.get(entry_id)
     if e is None:
@@ -209,7 +212,7 @@ async def history(update: Update, context: BotContext, member: Member) -> None:
     versions = kb.entries.history(entry_id)
     now, names = context.svc.clock.now(), staff_names(context)
     if len(args) == 2:
-        wanted = int(args[1])
+        wanted = ids[1]
         match = [v for v in versions if v.version == wanted]
         if not match:
             await reply(update, texts.HISTORY_NO_VERSION.format(id=entry_id, v=wanted))

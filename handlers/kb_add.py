@@ -15,10 +15,13 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
+from bot.callbackdata.codec import encode
+from bot.callbackdata.kinds import SKIP, KbDialogue
 from bot.context import BotContext
 from bot.services.staff.directory import Member
 from bot.texts import kb as texts
 from handlers.access import guard
+from handlers.buttons import read, stale
 from handlers.kb_common import (
     CONFIRM,
     DRAFT,
@@ -93,7 +96,7 @@ async def add_answer(update: Update, context: BotContext) -> int:
 async def _ask_category(update: Update, context: BotContext) -> int:
     cats = kb_of(context).entries.categories()
     context.user_data["kb_cats"] = cats  # type: ignore[index]
-    rows = [[InlineKeyboardButton(c, callback_data=f"kbd1:cat:{i}") for i, c in
+    rows = [[InlineKeyboardButton(c, callback_data=encode(KbDialogue(index=i))) for i, c in
              enumerate(cats) if i // 3 == r] for r in range((len(cats) + 2) // 3)]
     rows.append([InlineKeyboardButton(texts.BTN_SKIP, callback_data="kbd1:skip")])
     await reply(update, texts.ADD_CATEGORY, reply_markup=InlineKeyboardMarkup(rows))
@@ -125,13 +128,14 @@ async def add_category(update: Update, context: BotContext) -> int:
 
 async def add_category_button(update: Update, context: BotContext) -> int:
     query = update.callback_query
-    assert query is not None and query.data is not None
-    await end_buttons(update)
+    assert query is not None
     cats: list[str] = context.user_data.get("kb_cats", [])  # type: ignore[union-attr]
-    value = ""
-    if query.data.startswith("kbd1:cat:"):
-        idx = int(query.data.rsplit(":", 1)[1])
-        value = cats[idx] if idx < len(cats) else ""
+    press = read(update, KbDialogue)
+    if press is None or (press.word != SKIP and not 0 <= press.index < len(cats)):
+        await stale(query)
+        return C
+    await end_buttons(update)
+    value = cats[press.index] if press.index >= 0 else ""
     draft(context)["category"] = value
     return await _ask_source(update)
 

@@ -18,6 +18,7 @@ from bot.permissions import Perm, allowed
 from bot.services.staff.directory import Member
 from bot.texts import kb as texts
 from handlers.access import command_args
+from handlers.args import number
 from handlers.replies import reply
 from knowledge_base.service import KnowledgeBase
 
@@ -90,9 +91,7 @@ def buttons(*pairs: tuple[str, str]) -> InlineKeyboardMarkup:
 
 def id_arg(context: BotContext) -> int | None:
     args = command_args(context)
-    if len(args) != 1 or not args[0].lstrip("#").isdigit():
-        return None
-    return int(args[0].lstrip("#"))
+    return number(args[0]) if len(args) == 1 else None
 
 
 async def end_buttons(update: Update) -> None:

@@ -14,11 +14,14 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
+from bot.callbackdata.codec import encode
+from bot.callbackdata.kinds import KbCancel, KbDelete, KbDialogue
 from bot.context import BotContext
 from bot.permissions import Perm
 from bot.services.staff.directory import Member
 from bot.texts import kb as texts
 from handlers.access import guard
+from handlers.buttons import read, stale
 from handlers.kb_common import (
     DRAFT,
     OPTIONAL,
@@ -66,9 +69,10 @@ async def edit_start(update: Update, context: BotContext, member: Member) -> int
 
 async def edit_pick(update: Update, context: BotContext) -> int:
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     await end_buttons(update)
-    name = query.data.rsplit(":", 1)[1]
+    press = read(update, KbDialogue)
+    name = press.field if press is not None else ""
     values = draft(context)
     e = kb_of(context).entries.get(int(values.get("id", 0)))
     if name not in FIELDS or e is None or not e.active:
@@ -131,15 +135,19 @@ async def delete(update: Update, context: BotContext, member: Member) -> None:
         return
     preview = texts.render_entry(e, now=context.svc.clock.now(), names=staff_names(context))
     await reply(update, texts.DEL_CONFIRM.format(id=entry_id, preview=preview),
-                reply_markup=buttons((texts.BTN_DEL, f"kb1:del:{entry_id}"),
-                                     (texts.BTN_CANCEL, "kb1:x")))
+                reply_markup=buttons((texts.BTN_DEL, encode(KbDelete(entry_id))),
+                                     (texts.BTN_CANCEL, encode(KbCancel()))))
 
 
 @guard(Perm.manage_kb)
 async def delete_button(update: Update, context: BotContext, member: Member) -> None:
     query = update.callback_query
-    assert query is not None and query.data is not None
-    entry_id = int(query.data.rsplit(":", 1)[1])
+    assert query is not None
+    press = read(update, KbDelete)
+    if press is None:
+        await stale(query)
+        return
+    entry_id = press.entry_id
     try:
         kb_of(context).entries.delete(actor=member.telegram_id, entry_id=entry_id)
     except KbError as exc:

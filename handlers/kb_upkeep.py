@@ -13,11 +13,15 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.callbackdata.codec import encode
+from bot.callbackdata.kinds import KbCloseGap
 from bot.context import BotContext
 from bot.permissions import Perm
 from bot.services.staff.directory import Member
 from bot.texts import kb as texts
 from handlers.access import command_args, guard
+from handlers.args import number, numbers
+from handlers.buttons import read, stale
 from handlers.kb_common import kb_of, staff_names
 from handlers.replies import reply
 from knowledge_base.service import KbError
@@ -34,7 +38,7 @@ def _gaps_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup | None]:
     total = kb.gaps.count_open()
     text = texts.render_gaps(gaps, total, now=context.svc.clock.now(), names=staff_names(context))
     buttons = [InlineKeyboardButton(texts.BTN_CLOSE_GAP.format(id=g.id),
-                                    callback_data=f"kb1:gc:{g.id}") for g in gaps]
+                                    callback_data=encode(KbCloseGap(g.id))) for g in gaps]
     rows = [buttons[i:i + 3] for i in range(0, len(buttons), 3)]
     return text, InlineKeyboardMarkup(rows) if rows else None
 
@@ -47,13 +51,12 @@ async def gaps(update: Update, context: BotContext, member: Member) -> None:
         text, markup = _gaps_view(context)
         await reply(update, text, reply_markup=markup)
         return
-    ok = (args[0].lower() in ("close", "关闭") and 2 <= len(args) <= 3
-          and all(a.lstrip("#").isdigit() for a in args[1:]))
-    if not ok:
+    ids = numbers(args[1:])
+    if args[0].lower() not in ("close", "关闭") or not 2 <= len(args) <= 3 or ids is None:
         await reply(update, texts.GAPS_USAGE)
         return
-    gap_id = int(args[1].lstrip("#"))
-    entry_id = int(args[2].lstrip("#")) if len(args) == 3 else None
+    gap_id = ids[0]
+    entry_id = ids[1] if len(ids) == 2 else None
     try:
         await asyncio.to_thread(  # naming an entry teaches it the phrasing (re-embedding)
             kb_of(context).gaps.close, actor=member.telegram_id, gap_id=gap_id,
@@ -69,8 +72,12 @@ async def gaps(update: Update, context: BotContext, member: Member) -> None:
 @guard(Perm.manage_kb)
 async def close_gap_button(update: Update, context: BotContext, member: Member) -> None:
     query = update.callback_query
-    assert query is not None and query.data is not None
-    gap_id = int(query.data.rsplit(":", 1)[1])
+    assert query is not None
+    press = read(update, KbCloseGap)
+    if press is None:
+        await stale(query)
+        return
+    gap_id = press.gap_id
     try:
         kb_of(context).gaps.close(actor=member.telegram_id, gap_id=gap_id)
     except KbError as exc:
@@ -97,8 +104,8 @@ async def synonyms(update: Update, context: BotContext, member: Member) -> None:
             await reply(update, texts.SYN_ADDED.format(
                 id=group.id, members=texts.join_members(group.members)))
             return
-        if verb in ("del", "删除") and len(args) in (2, 3) and args[1].lstrip("#").isdigit():
-            group_id = int(args[1].lstrip("#"))
+        group_id = number(args[1]) if len(args) in (2, 3) else None
+        if verb in ("del", "删除") and group_id is not None:
             left = kb.synonyms.remove(actor=member.telegram_id, group_id=group_id,
                                       member=args[2] if len(args) == 3 else None)
             if left is None:

@@ -1,9 +1,12 @@
-"""Inline keyboards. Callback data is short, prefixed and versioned (`t1:sg:42`)."""
+"""Inline keyboards. Callback data is short, prefixed and versioned (`t1:sg:42`), written by
+the codec (`bot/callbackdata`)."""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.callbackdata.codec import encode
+from bot.callbackdata.kinds import CONFIRM_CLOSE, HISTORY, REFRESH, PagePress, TicketPress
 from bot.services.tickets.workflow import Action, allowed_actions
 from bot.texts import alerts as alert_texts
 from bot.texts import common as common_texts
@@ -22,8 +25,10 @@ ACTION_CODES: dict[Action, str] = {
     Action.extend: "ex",
 }
 CODE_ACTIONS = {v: k for k, v in ACTION_CODES.items()}
-#: The second tap of 办结 (the first only asks for it): `t1:cc:<ticket_id>`.
-CONFIRM_CLOSE = "cc"
+
+
+def _ticket(code: str, ticket_id: int) -> str:
+    return encode(TicketPress(code, ticket_id))
 
 
 def ticket_actions(
@@ -32,14 +37,15 @@ def ticket_actions(
     """Buttons for exactly the actions allowed from this status, three to a row."""
     buttons = [
         InlineKeyboardButton(ticket_texts.ACTION_BUTTONS[a],
-                             callback_data=f"t1:{ACTION_CODES[a]}:{ticket_id}")
+                             callback_data=_ticket(ACTION_CODES[a], ticket_id))
         for a in allowed_actions(status)
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    extra = [InlineKeyboardButton(ticket_texts.BTN_REFRESH, callback_data=f"t1:rf:{ticket_id}")]
+    extra = [InlineKeyboardButton(ticket_texts.BTN_REFRESH,
+                                  callback_data=_ticket(REFRESH, ticket_id))]
     if with_history:
         extra.append(InlineKeyboardButton(ticket_texts.BTN_HISTORY,
-                                          callback_data=f"t1:hi:{ticket_id}"))
+                                          callback_data=_ticket(HISTORY, ticket_id)))
     rows.append(extra)
     return InlineKeyboardMarkup(rows)
 
@@ -56,8 +62,8 @@ def confirm_close(ticket_id: int) -> InlineKeyboardMarkup:
     """确认办结, or 取消 (which just shows the card's buttons again)."""
     return InlineKeyboardMarkup([[
         InlineKeyboardButton(ticket_texts.BTN_CONFIRM_CLOSE,
-                             callback_data=f"t1:{CONFIRM_CLOSE}:{ticket_id}"),
-        InlineKeyboardButton(common_texts.BTN_CANCEL, callback_data=f"t1:rf:{ticket_id}"),
+                             callback_data=_ticket(CONFIRM_CLOSE, ticket_id)),
+        InlineKeyboardButton(common_texts.BTN_CANCEL, callback_data=_ticket(REFRESH, ticket_id)),
     ]])
 
 
@@ -102,8 +108,8 @@ def pager(kind: str, page: int, pages: int, arg: str = "") -> InlineKeyboardMark
     row = []
     if page > 1:
         row.append(InlineKeyboardButton(common_texts.BTN_PREVIOUS,
-                                        callback_data=f"pg1:{kind}:{page - 1}:{arg}"))
+                                        callback_data=encode(PagePress(kind, page - 1, arg))))
     if page < pages:
         row.append(InlineKeyboardButton(common_texts.BTN_NEXT,
-                                        callback_data=f"pg1:{kind}:{page + 1}:{arg}"))
+                                        callback_data=encode(PagePress(kind, page + 1, arg))))
     return InlineKeyboardMarkup([row])

@@ -11,6 +11,7 @@ from html import escape
 from telegram import Update
 from telegram.ext import ConversationHandler
 
+from bot.callbackdata.kinds import ReminderDone, ReminderSnooze
 from bot.context import BotContext
 from bot.permissions import Perm
 from bot.services.reminders.records import ReminderError
@@ -18,6 +19,7 @@ from bot.services.staff.directory import Member
 from bot.texts import holidays as holiday_texts
 from bot.texts import reminders as texts
 from handlers.access import command_args, guard
+from handlers.buttons import read, stale
 from handlers.replies import reply
 
 DONE_TEXT = 0
@@ -25,19 +27,16 @@ PENDING = "reminder_done_ticket"
 DEFAULT_DAYS, MAX_DAYS = 30, 120
 
 
-def _parse(data: str) -> list[str]:
-    return data.split(":")
-
-
 @guard(Perm.tickets)
 async def on_done(update: Update, context: BotContext, member: Member) -> int:
     """`已处理`: ask for a short note of what was done."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    parts = _parse(query.data)
-    ticket = None
-    if len(parts) >= 3 and parts[2].isdigit():
-        ticket = context.svc.tickets.get_by_id(int(parts[2]))
+    assert query is not None
+    press = read(update, ReminderDone)
+    if press is None:
+        await stale(query)
+        return ConversationHandler.END
+    ticket = context.svc.tickets.get_by_id(press.ticket_id)
     if ticket is None:
         await query.answer(texts.STALE, show_alert=True)
         return ConversationHandler.END
@@ -82,13 +81,13 @@ async def done_timed_out(update: Update, context: BotContext) -> None:
 async def on_snooze(update: Update, context: BotContext, member: Member) -> None:
     """`1小时后提醒`: one more reminder to this person in an hour."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    parts = _parse(query.data)
-    if len(parts) != 4 or not parts[2].isdigit():
-        await query.answer(texts.STALE, show_alert=True)
+    assert query is not None
+    press = read(update, ReminderSnooze)
+    if press is None:
+        await stale(query)
         return
     try:
-        until = context.svc.reminders.snoozes.snooze(ticket_id=int(parts[2]), kind=parts[3],
+        until = context.svc.reminders.snoozes.snooze(ticket_id=press.ticket_id, kind=press.kind,
                                                      chat_id=query.from_user.id)
     except ReminderError as exc:
         await query.answer(texts.reminder_error(exc), show_alert=True)

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from telegram import Update
 
+from bot.callbackdata.kinds import NO, OK, TAKE, SwapPick, SwapPress
 from bot.context import BotContext
 from bot.permissions import Perm, allowed
 from bot.services.compliance.gate import OnboardingRefused
@@ -23,6 +24,8 @@ from bot.texts import compliance as compliance_texts
 from bot.texts import roster as texts
 from bot.texts import swaps as swap_texts
 from handlers.access import command_args, guard
+from handlers.args import number
+from handlers.buttons import read, stale
 from handlers.delivery import markup
 from handlers.replies import chat_id_of, reply
 from models.staff import ROLE_NAMES_ZH
@@ -92,8 +95,9 @@ async def special(update: Update, context: BotContext, member: Member) -> None:
             await reply(update, texts.specials_list(
                 [(r.id or 0, r.start_date, r.end_date, r.name) for r in rows], now))
             return
-        if args[0].lower() in texts.DELETE_ARGS and len(args) == 2 and args[1].isdigit():
-            row = roster.remove_special(special_id=int(args[1]), actor_id=member.telegram_id)
+        special_id = number(args[1]) if len(args) == 2 else None
+        if args[0].lower() in texts.DELETE_ARGS and special_id is not None:
+            row = roster.remove_special(special_id=special_id, actor_id=member.telegram_id)
             await reply(update, texts.special_removed(row.id or 0))
             return
         if len(args) < 3:
@@ -149,34 +153,32 @@ async def swap(update: Update, context: BotContext, member: Member) -> None:
 async def swap_button(update: Update, context: BotContext, member: Member) -> None:
     """The swap buttons: pick my shift, take a colleague's, approve or reject (managers)."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    parts = query.data.split(":")
-    action = parts[1] if len(parts) > 1 else ""
-    need = Perm.manage_roster if action in ("ok", "no") else Perm.tickets
-    if not allowed(member.role, need):
+    assert query is not None
+    pick, press = read(update, SwapPick), read(update, SwapPress)
+    if pick is None and press is None:
+        await stale(query)
+        return
+    deciding = press is not None and press.action in (OK, NO)
+    if not allowed(member.role, Perm.manage_roster if deciding else Perm.tickets):
         await query.answer(common_texts.NOT_ALLOWED.format(role=ROLE_NAMES_ZH[member.role]),
                            show_alert=True)
         return
     swaps, now = _roster(context).swaps, context.svc.clock.now()
     try:
-        if action == "pk" and len(parts) == 4:
-            ymd = parts[2]
-            v = swaps.offer_by_order(staff_id=member.telegram_id, order=int(parts[3]),
-                                     d=date(int(ymd[:4]), int(ymd[4:6]), int(ymd[6:8])),
+        if pick is not None:
+            v = swaps.offer_by_order(staff_id=member.telegram_id, order=pick.order, d=pick.day,
                                      now=now)
             await query.answer()
             await query.edit_message_text(swap_texts.swap_posted(v, now))
-        elif action == "take" and len(parts) == 3:
-            v = swaps.take(offer_id=int(parts[2]), taker_id=member.telegram_id, now=now)
+        elif press is not None and press.action == TAKE:
+            v = swaps.take(offer_id=press.swap_id, taker_id=member.telegram_id, now=now)
             await query.answer(swap_texts.SWAP_TAKEN_ANSWER)
             await query.edit_message_text(swap_texts.swap_taken(v, now))
-        elif action in ("ok", "no") and len(parts) == 3:
-            approved = action == "ok"
-            v = swaps.decide(offer_id=int(parts[2]), manager_id=member.telegram_id,
+        elif press is not None:
+            approved = press.action == OK
+            v = swaps.decide(offer_id=press.swap_id, manager_id=member.telegram_id,
                              approve=approved, now=now)
             await query.answer(swap_texts.decision_answer(approved=approved))
             await query.edit_message_text(swap_texts.swap_decided(v, now, approved=approved))
-        else:
-            await query.answer(swap_texts.BUTTON_STALE, show_alert=True)
     except RosterError as exc:
         await query.answer(texts.error(exc, html=False), show_alert=True)

@@ -14,6 +14,15 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
+from bot.callbackdata.kinds import (
+    CONFIRM_CLOSE,
+    HISTORY,
+    NO,
+    OK,
+    REFRESH,
+    ActionPick,
+    TicketPress,
+)
 from bot.context import BotContext
 from bot.permissions import Perm, allowed
 from bot.services.staff.directory import Member
@@ -26,8 +35,9 @@ from bot.services.tickets.workflow import Action, check
 from bot.texts import common as common_texts
 from bot.texts import tickets as texts
 from handlers.access import guard
+from handlers.buttons import read, stale
 from handlers.compliance_recordings import ask_recording
-from handlers.keyboards import CODE_ACTIONS, CONFIRM_CLOSE, choices, confirm_close, multi_select
+from handlers.keyboards import CODE_ACTIONS, choices, confirm_close, multi_select
 from handlers.replies import is_group, reply
 from handlers.tickets import card_for
 
@@ -88,16 +98,19 @@ async def _apply(update: Update, context: BotContext, member: Member, p: Pending
 async def on_button(update: Update, context: BotContext, member: Member) -> int:
     """Handle `t1:<code>:<ticket_id>`: apply, open a dialogue, refresh or show history."""
     query = update.callback_query
-    assert query is not None and query.data is not None and query.message is not None
-    _, code, raw_id = query.data.split(":")
-    ticket_id = int(raw_id)
+    assert query is not None
+    press = read(update, TicketPress)
+    if press is None or query.message is None:
+        await stale(query)
+        return ConversationHandler.END
+    code, ticket_id = press
     masked = is_group(update)
     p = Pending(ticket_id, Action.sign, query.message.chat.id, query.message.message_id, masked)
-    if code == "rf":
+    if code == REFRESH:
         await query.answer()
         await _refresh_card(context, p, member)
         return ConversationHandler.END
-    if code == "hi":
+    if code == HISTORY:
         await query.answer()
         await _send_history(update, context, ticket_id)
         return ConversationHandler.END
@@ -172,13 +185,17 @@ async def _open_dialogue(update: Update, context: BotContext, p: Pending, unit: 
 async def on_pick(update: Update, context: BotContext, member: Member) -> int:
     """Buttons inside a dialogue (`td1:<index|ok|no>`): units, solved, satisfaction, skip."""
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     p: Pending | None = context.user_data.get(ACT)  # type: ignore[union-attr]
+    pick = read(update, ActionPick)
     if p is None:
         await query.answer(texts.EXPIRED, show_alert=True)
         return ConversationHandler.END
-    choice = query.data.split(":")[1]
-    if choice == "no":
+    if pick is None or not _fits(p, pick):
+        await stale(query)
+        return PICK
+    choice = pick.word or str(pick.index)
+    if choice == NO:
         await query.answer(texts.CANCELLED_SHORT)
         await query.edit_message_text(common_texts.CANCELLED)
         return _end(context)
@@ -217,12 +234,21 @@ async def on_pick(update: Update, context: BotContext, member: Member) -> int:
     return PICK
 
 
+def _fits(p: Pending, pick: ActionPick) -> bool:
+    """The pick is one the current step offered (a forged index is not)."""
+    if pick.word:
+        return pick.word == NO or (pick.word == OK and p.step == "units")
+    size = {"units": len(p.options), "solved": len(texts.CALLBACK_OUTCOMES),
+            "sat": len(SATISFACTION), "note": 1}.get(p.step, 0)
+    return pick.index < size
+
+
 async def _pick_unit(update: Update, context: BotContext, member: Member, p: Pending,
                      choice: str) -> int:
     """Toggle a unit in the picker, or dispatch to the chosen ones (copying their leaders)."""
     query = update.callback_query
     assert query is not None
-    if choice != "ok":
+    if choice != OK:
         p.chosen ^= {int(choice)}
         await query.answer()
         await query.edit_message_reply_markup(

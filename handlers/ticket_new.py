@@ -7,6 +7,7 @@ from html import escape
 from telegram import Update
 from telegram.ext import ConversationHandler
 
+from bot.callbackdata.kinds import NewTicketPick
 from bot.context import BotContext
 from bot.services.staff.directory import Member
 from bot.services.tickets.errors import TicketError
@@ -14,6 +15,7 @@ from bot.services.tickets.fields import ParsedTicket, parse_field
 from bot.services.tickets.paste import looks_like_paste, parse_ticket_text
 from bot.texts import tickets as texts
 from handlers.access import guard
+from handlers.buttons import read, stale
 from handlers.keyboards import choices
 from handlers.replies import reply
 from handlers.tickets import card_for
@@ -114,12 +116,14 @@ async def answer_text(update: Update, context: BotContext) -> int:
 async def answer_button(update: Update, context: BotContext) -> int:
     """Take a button answer (`nf1:<index>`) for the field being asked."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    await query.answer()
+    assert query is not None
     options: list[str] = context.user_data.get(OPTIONS, [])  # type: ignore[union-attr]
-    idx = int(query.data.split(":")[1])
-    if idx >= len(options):
+    press = read(update, NewTicketPick)
+    if press is None or press.index >= len(options):
+        await stale(query)
         return ASK
+    await query.answer()
+    idx = press.index
     await query.edit_message_reply_markup(None)
     field = context.user_data.get(FIELD)  # type: ignore[union-attr]
     if field == "category":  # first level picked: offer its second level

@@ -6,6 +6,7 @@ from html import escape
 
 from telegram import Update
 
+from bot.callbackdata.kinds import PagePress
 from bot.context import BotContext
 from bot.permissions import Perm
 from bot.services.alerts.common import may_ack
@@ -13,6 +14,7 @@ from bot.services.staff.directory import Member
 from bot.services.tickets.errors import TicketError
 from bot.texts import tickets as texts
 from handlers.access import guard
+from handlers.buttons import read, stale
 from handlers.compliance_tickets import compliance_card
 from handlers.keyboards import pager, ticket_actions, with_alert_buttons
 from handlers.replies import is_group, reply
@@ -24,7 +26,8 @@ def card_for(context: BotContext, ticket_id: int, *, masked: bool,
              viewer: Member | None = None) -> tuple[str, object] | None:
     """The card text and its action buttons, or None when the ticket is gone. The card lists
     its attachments. A `viewer`, in private, sees the buttons of the ticket's alert waiting
-    for them (if they may press 收到) and, as a manager, the 标记失误 button."""
+    for them (if they may press 收到 and the alert was sent to them) and, as a manager, the
+    标记失误 button."""
     svc = context.svc
     t = svc.tickets.get_by_id(ticket_id)
     if t is None:
@@ -35,7 +38,8 @@ def card_for(context: BotContext, ticket_id: int, *, masked: bool,
     markup = ticket_actions(ticket_id, t.status)
     if viewer is not None and not masked and may_ack(viewer.role):
         alert = svc.alerts.waiting_alert(ticket_id)
-        if alert is not None and alert.id is not None:
+        if alert is not None and alert.id is not None and svc.alerts.is_recipient(
+                alert.id, actor_id=viewer.telegram_id, chat_id=viewer.telegram_id):
             markup = with_alert_buttons(markup, alert.id)
     return compliance_card(context, t, text, markup, masked=masked, viewer=viewer)
 
@@ -114,10 +118,13 @@ async def find(update: Update, context: BotContext, member: Member) -> None:
 async def page_button(update: Update, context: BotContext, member: Member) -> None:
     """Turn a list page (callback `pg1:<kind>:<page>:<arg>`)."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    _, kind, page, _arg = query.data.split(":", 3)
+    assert query is not None
+    press = read(update, PagePress)
+    if press is None:
+        await stale(query)
+        return
     words = (context.user_data or {}).get("find_words", "")
-    await _send_list(update, context, kind, max(1, int(page)), member, words)
+    await _send_list(update, context, press.kind, press.page, member, words)
 
 
 @guard("complex")

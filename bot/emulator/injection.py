@@ -108,6 +108,23 @@ class InjectionMixin:
         state.queue_update("message", message)
         return copy.deepcopy(message)
 
+    def edit_message(self, *, chat_id: int, message_id: int, text: str) -> JSON:
+        """The user edits a message they sent: its text changes and an ``edited_message``
+        update carries the new version (with ``edit_date``), as Telegram sends it."""
+        state = self.state
+        stored = state.get_message(chat_id, message_id)
+        if stored is None or stored.from_bot:
+            raise LookupError(f"no user message {message_id} in chat {chat_id}")
+        stored.data["text"] = text
+        stored.data["edit_date"] = state.now()
+        entities = command_entities(text)
+        if entities:
+            stored.data["entities"] = entities
+        else:
+            stored.data.pop("entities", None)
+        state.queue_update("edited_message", stored.data)
+        return copy.deepcopy(stored.data)
+
     def press_button(
         self, *, user_id: int, chat_id: int, message_id: int, data: str, check: bool = True
     ) -> str:

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from html import escape
 from typing import Literal
 
-from bot.services.alerts import callbacks
+from bot.callbackdata.codec import encode
+from bot.callbackdata.kinds import ACK, SNOOZE, AlertPress, AlertReason
 from bot.services.alerts.common import AckResult, Recipient, UrgentResult
 from bot.services.alerts.errors import (
     AlertEnded,
@@ -23,6 +24,7 @@ from bot.services.alerts.errors import (
     LinkInvalid,
     LinkNotYours,
     MemberNotFound,
+    NotARecipient,
     RaiseFailed,
     SectionUnknown,
     TicketEnded,
@@ -46,6 +48,8 @@ from bot.services.timefmt import fmt_dt, fmt_duration
 from bot.texts.audience import Audience, Rendered, Renderer
 from models.alert import Alert, AlertStatus
 
+# 收到/暂缓 pressed by someone the alert was not sent to (docs/alerts.md, "the rule")
+NOT_A_RECIPIENT = "这条提醒未发给您，不能在这里确认或暂缓。发送 /alerts 可领取仍待确认的提醒。"
 MARK = {"紧急": "🔴", "涉稳": "🟣", "重点": "🟠"}
 CONTENT_CHARS = 120  # a one-line summary
 # Private copies keep the citizen's name in the content (the leader acts on the case).
@@ -67,8 +71,8 @@ ALERTS_USAGE = ("用法：<code>/alerts</code> 查看未结束的紧急提醒；
 
 def alert_buttons(alert_id: int, *, loose: bool = False) -> Buttons:
     """收到 and 暂缓; `loose` for a message that is not an alert copy (a /t card)."""
-    return [[(BTN_ACK, callbacks.ack_data(alert_id, loose=loose)),
-             (BTN_SNOOZE, callbacks.snooze_data(alert_id, loose=loose))]]
+    return [[(BTN_ACK, encode(AlertPress(ACK, alert_id, loose))),
+             (BTN_SNOOZE, encode(AlertPress(SNOOZE, alert_id, loose)))]]
 
 
 # ---- spans of time, in words that read naturally under a minute too ----
@@ -92,7 +96,7 @@ _MINUTE = timedelta(minutes=1)
 
 def reason_buttons(alert_id: int) -> Buttons:
     """The 暂缓 reasons, two a row."""
-    pairs = [(r, callbacks.reason_data(alert_id, i)) for i, r in enumerate(SNOOZE_REASONS)]
+    pairs = [(r, encode(AlertReason(alert_id, i))) for i, r in enumerate(SNOOZE_REASONS)]
     return [pairs[:2], pairs[2:]]
 
 
@@ -244,6 +248,8 @@ def error(exc: AlertError) -> str:
         return ALERT_GONE
     if isinstance(exc, LinkInvalid | LinkNotYours):
         return LINK_INVALID if isinstance(exc, LinkInvalid) else LINK_NOT_YOURS
+    if isinstance(exc, NotARecipient):
+        return NOT_A_RECIPIENT
     assert isinstance(exc, AlertEnded), type(exc)
     return ACK_ENDED
 
@@ -291,7 +297,6 @@ ACK_ENDED = "该提醒已结束。"
 ALERT_GONE = "提醒不存在。"
 SNOOZE_ASK = "请选择暂缓原因（暂缓 {minutes} 分钟，期间不再升级）："
 SNOOZE_DONE = "已暂缓至 {until}（{reason}），届时再次提醒。"
-SNOOZE_EXPIRED = "操作已过期，请重新点“暂缓”。"
 # the deep link of a channel message (`/start ack_<token>`)
 LINK_INVALID = "链接无效，请检查是否完整复制。"
 LINK_NOT_YOURS = "这个链接是发给另一位领导的，不能由您确认。"

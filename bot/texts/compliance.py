@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import tzinfo
 from html import escape
 
+from bot.callbackdata.codec import encode
+from bot.callbackdata.kinds import PolicyPick, StaffField
 from bot.services.compliance import vocab
 from bot.services.compliance.errors import ComplianceError, RowProblem
 from bot.services.compliance.gate import OnboardingRefused
@@ -140,7 +142,7 @@ def record_card(v: RecordView, trainings: int) -> str:
 
 def record_buttons(telegram_id: int) -> Buttons:
     keys = list(LABELS)
-    row = [(LABELS[k], f"cs1:f:{telegram_id}:{k}") for k in keys]
+    row = [(LABELS[k], encode(StaffField(telegram_id, k))) for k in keys]
     return [row[i:i + 3] for i in range(0, len(row), 3)]
 
 
@@ -222,7 +224,7 @@ def policies_status(items: list[PolicyStatus], tz: tzinfo, *, amount: int) -> st
 
 
 def policy_buttons(items: list[PolicyStatus]) -> Buttons:
-    return [[(("更新：" if p.present else "上传：") + p.policy, f"cp1:{i}")]
+    return [[(("更新：" if p.present else "上传：") + p.policy, encode(PolicyPick(i)))]
             for i, p in enumerate(items)]
 
 

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 
+from bot.callbackdata.codec import encode
+from bot.callbackdata.kinds import ReminderDone, ReminderSnooze
 from bot.services.outbox.notes import Note
 from bot.services.reminders.notes import (
     DigestItem,
@@ -88,10 +90,10 @@ def _buttons(lines: Sequence[ReminderItem]) -> list[list[tuple[str, str]]]:
     """`已处理` and `1小时后提醒` per item (numbered when there are several)."""
     if len(lines) == 1:
         line = lines[0]
-        return [[(BTN_DONE, f"rm1:done:{line.ticket_id}"),
-                 (BTN_SNOOZE, f"rm1:snz:{line.ticket_id}:{line.kind}")]]
-    return [[(f"{BTN_DONE} #{i}", f"rm1:done:{line.ticket_id}"),
-             (f"{BTN_SNOOZE} #{i}", f"rm1:snz:{line.ticket_id}:{line.kind}")]
+        return [[(BTN_DONE, encode(ReminderDone(line.ticket_id))),
+                 (BTN_SNOOZE, encode(ReminderSnooze(line.ticket_id, line.kind)))]]
+    return [[(f"{BTN_DONE} #{i}", encode(ReminderDone(line.ticket_id))),
+             (f"{BTN_SNOOZE} #{i}", encode(ReminderSnooze(line.ticket_id, line.kind)))]
             for i, line in enumerate(lines[:MAX_BUTTON_ITEMS], 1)]
 
 

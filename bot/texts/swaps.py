@@ -11,6 +11,8 @@ from datetime import datetime
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from bot.callbackdata.codec import encode
+from bot.callbackdata.kinds import NO, OK, TAKE, SwapPick, SwapPress
 from bot.services.outbox.store import Buttons
 from bot.services.roster.notes import (
     SwapApproved,
@@ -35,7 +37,6 @@ SWAP_TAKEN_ANSWER = "已接班，等待项目经理批准。"
 SWAP_APPROVED_ANSWER = "已批准换班。"
 SWAP_REJECTED_ANSWER = "已驳回换班。"
 BTN_TAKE, BTN_APPROVE, BTN_REJECT = "接班", "批准", "驳回"
-BUTTON_STALE = "按钮已失效。"
 MAX_PICK = 10
 
 
@@ -43,7 +44,7 @@ def pick_buttons(mine: Sequence[Slot]) -> Buttons:
     """/swap: one button per coming shift, ``11-26 夜班 20:00–次日08:00``
     (``sw1:pk:<yyyymmdd>:<shift no>``)."""
     return [[(f"{sl.instance.date:%m-%d} {sl.instance.name} {shift_hours(sl.instance.shift)}",
-              f"sw1:pk:{sl.instance.date:%Y%m%d}:{sl.instance.shift.order}")]
+              encode(SwapPick(sl.instance.date, sl.instance.shift.order)))]
             for sl in mine[:MAX_PICK]]
 
 
@@ -109,12 +110,13 @@ def decision_answer(*, approved: bool) -> str:
 
 
 def _offered(n: SwapOffered, audience: Audience) -> Rendered:
-    return Rendered(swap_offer(n.swap, n.now), [[(BTN_TAKE, f"sw1:take:{n.swap.id}")]])
+    return Rendered(swap_offer(n.swap, n.now), [[(BTN_TAKE, encode(SwapPress(TAKE, n.swap.id)))]])
 
 
 def _ask(n: SwapAsk, audience: Audience) -> Rendered:
     return Rendered(swap_ask_manager(n.swap, n.now),
-                    [[(BTN_APPROVE, f"sw1:ok:{n.swap.id}"), (BTN_REJECT, f"sw1:no:{n.swap.id}")]])
+                    [[(BTN_APPROVE, encode(SwapPress(OK, n.swap.id))),
+                      (BTN_REJECT, encode(SwapPress(NO, n.swap.id)))]])
 
 
 def _decided(n: SwapDecided, audience: Audience) -> Rendered:

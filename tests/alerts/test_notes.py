@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from bot.callbackdata.codec import parse
+from bot.callbackdata.kinds import ACK, SNOOZE, AlertPress, AlertReason
 from bot.config import DEFAULT_TZ as SHANGHAI
-from bot.services.alerts import callbacks
 from bot.services.alerts.errors import (
     AlertEnded,
     AlertError,
@@ -164,10 +165,15 @@ def test_every_refusal_has_words(exc: AlertError, words: str):
 
 
 def test_button_data_reads_back():
-    assert callbacks.parse(callbacks.ack_data(5)) == callbacks.Press(callbacks.ACK, 5)
-    assert callbacks.parse(callbacks.snooze_data(5)) == callbacks.Press(callbacks.SNOOZE, 5)
-    assert callbacks.parse(callbacks.reason_data(5, 3)) == callbacks.Press(callbacks.REASON, 5, 3)
+    (ack, ack_data), (snooze, snooze_data) = texts.alert_buttons(5)[0]
+    assert (ack, snooze) == ("收到", "暂缓")
+    assert parse(ack_data, AlertPress) == AlertPress(ACK, 5)
+    assert parse(snooze_data, AlertPress) == AlertPress(SNOOZE, 5)
+    loose = [data for _, data in texts.alert_buttons(5, loose=True)[0]]
+    assert [parse(d, AlertPress) for d in loose] == [AlertPress(ACK, 5, True),
+                                                     AlertPress(SNOOZE, 5, True)]
     assert [b for row in texts.reason_buttons(5) for b in row][1] == ("会议中", "al1:sr:5:1")
-    for bad in ("al1:ack", "al1:zzz:5", "al2:ack:5", "al1:sr:5", "al1:sr:5:-1", "al1:ack:x"):
-        with pytest.raises(ValueError):
-            callbacks.parse(bad)
+    assert parse("al1:sr:5:1", AlertReason) == AlertReason(5, 1)
+    for bad in ("al1:ack", "al1:zzz:5", "al2:ack:5", "al1:sr:5", "al1:sr:5:-1", "al1:ack:x",
+                "al1:ack:5:y", "al1:ack:0", "al1:ack:99999999999999999999"):
+        assert parse(bad, AlertPress) is None and parse(bad, AlertReason) is None

@@ -73,3 +73,7 @@ class LinkInvalid(AlertError):
 class LinkNotYours(AlertError):
     """A personal deep link (an SMS, a call, an e-mail to one person) opened by someone
     else."""
+
+
+class NotARecipient(AlertError):
+    """收到/暂缓 from someone the alert was not sent to (e.g. a forged button)."""

@@ -28,6 +28,7 @@ from bot.services.alerts.links import AlertLinks
 from bot.services.alerts.mail import AlertMail
 from bot.services.alerts.notes import AlertSent
 from bot.services.alerts.policy import EscalationPolicy
+from bot.services.alerts.presses import Presses
 from bot.services.alerts.queries import AlertQueries, AlertStats
 from bot.services.alerts.raising import Raiser
 from bot.services.alerts.recipients import RecipientResolver
@@ -75,6 +76,7 @@ class AlertService:
         self.queries = AlertQueries(engine)
         self.waiting = Waiting(engine=engine, clock=clock, mail=self.mail,
                                level_note=self.escalator.level_note)
+        self.presses = Presses(engine=engine, clock=clock, mail=self.mail)
 
     # ------------------------------------------------------------------ the policy
     @property
@@ -139,9 +141,17 @@ class AlertService:
                                now=now)
         if a.status == AlertStatus.closed.value:
             raise AlertEnded()
+        self.presses.link_opened(alert_id, actor_id, a.level)  # then 收到 counts from them
         return self.escalator.level_note(a, t, max(a.level, 0), a.repeat, now)
 
     # ------------------------------------------------------------------ 收到 / 暂缓
+    def check_press(self, alert_id: int, *, actor_id: int, chat_id: int) -> None:
+        """收到/暂缓 count only from the alert's recipients (AlertError otherwise)."""
+        self.presses.check(alert_id, actor_id=actor_id, chat_id=chat_id)
+
+    def is_recipient(self, alert_id: int, *, actor_id: int, chat_id: int) -> bool:
+        return self.presses.is_recipient(alert_id, actor_id=actor_id, chat_id=chat_id)
+
     def ack(self, *, alert_id: int, actor_id: int) -> AckResult:
         return self.acks.ack(alert_id=alert_id, actor_id=actor_id)
 

@@ -25,7 +25,7 @@ def resolve(people: People, text: str) -> Member:
     """The member a manager means by `text`; raises unknown_person / ambiguous_person."""
     who = unicodedata.normalize("NFKC", text).strip().lstrip("@")
     if who.isdigit():
-        member = people.get_any(int(who))
+        member = people.get_any(int(who)) if len(who) <= 15 else None  # no id is longer
         if member is None:
             raise ComplianceError("unknown_person", who=who)
         return member

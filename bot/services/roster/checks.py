@@ -28,8 +28,8 @@ class TeamChecks:
     def resolve(self, text: str) -> Member:
         """A registered person from a Telegram id or a unique name."""
         t = text.strip()
-        if t.isdigit():
-            m = self.staff.get(int(t))
+        if t.isascii() and t.isdigit():
+            m = self.staff.get(int(t)) if len(t) <= 15 else None  # no Telegram id is longer
             if m is None:
                 raise RosterError(Refusal.unknown_staff_id, text=t)
             return m

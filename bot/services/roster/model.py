@@ -95,7 +95,7 @@ def parse_date(text: str, today: date | None = None) -> date:
         return today + timedelta(days=RELATIVE_DAYS[t])
     t = t.replace("/", "-")
     parts = t.split("-")
-    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
+    if len(parts) == 3 and all(p.isascii() and p.isdigit() for p in parts) and len(parts[0]) == 4:
         try:
             return date(int(parts[0]), int(parts[1]), int(parts[2]))
         except ValueError:

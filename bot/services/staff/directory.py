@@ -75,7 +75,7 @@ def parse_role(text: str) -> Role:
 
 def parse_telegram_id(text: str) -> int:
     t = text.strip()
-    if not t.isdigit() or not 0 < int(t) < 10**15:
+    if not (t.isascii() and t.isdigit()) or not 0 < int(t) < 10**15:
         raise StaffError(StaffRefusal.bad_telegram_id, text=t)
     return int(t)
 
