@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 from telegram.error import RetryAfter
@@ -32,42 +32,63 @@ URGENT = "urgent"
 
 
 class SlidingWindow:
-    """At most ``limit`` acquisitions in any ``period`` seconds of the loop's time.
+    """At most ``limit`` requests in any ``period`` seconds of the loop's time, as the server
+    counts them.
 
-    An urgent caller is served before any bulk caller waiting at the same time. Pacing sends
-    is about Telegram's real seconds, so this counts the event loop's monotonic time, not the
+    Telegram counts a message when it arrives, which is some time after it leaves and before
+    its answer comes back. So a request holds its slot while in flight and is stamped when its
+    answer is back: whichever request of a window the server receives, the last one to leave
+    saw all the others (in flight or answered less than ``period`` ago) and waited for room.
+    An urgent caller is served before any bulk caller waiting at the same time. Pacing is
+    about Telegram's real seconds, so this counts the event loop's monotonic time, not the
     bot's business clock.
     """
 
     def __init__(self, limit: float, period: float) -> None:
         self.limit = max(1, int(limit))
         self.period = period
-        self._stamps: deque[float] = deque()
+        self._stamps: deque[float] = deque()  # when answered requests came back
+        self._in_flight = 0
         self._urgent_waiting = 0
 
     def _free_in(self, now: float) -> float:
-        """0 when one more fits now, else the seconds until the oldest stamp leaves."""
+        """0 when one more fits now, else how long to wait before looking again."""
         while self._stamps and self._stamps[0] <= now - self.period:
             self._stamps.popleft()
-        if len(self._stamps) < self.limit:
+        if len(self._stamps) + self._in_flight < self.limit:
             return 0.0
-        return self._stamps[0] + self.period - now
+        if not self._stamps:  # all in flight: room comes a period after the first answer
+            return 0.05
+        return min(self._stamps[0] + self.period - now, 0.05 if self._in_flight else 3600)
 
-    async def acquire(self, *, urgent: bool = False) -> None:
+    async def _acquire(self, urgent: bool) -> None:
         loop = asyncio.get_running_loop()
         if urgent:
             self._urgent_waiting += 1
         try:
             while True:
-                now = loop.time()
-                wait = self._free_in(now)
+                wait = self._free_in(loop.time())
                 if wait <= 0 and (urgent or not self._urgent_waiting):
-                    self._stamps.append(now)
+                    self._in_flight += 1
                     return
                 await asyncio.sleep(max(wait, 0.005))  # bulk yields to a waiting alert
         finally:
             if urgent:
                 self._urgent_waiting -= 1
+
+    @contextlib.asynccontextmanager
+    async def slot(self, *, urgent: bool = False, wait: bool = True) -> AsyncIterator[None]:
+        """Hold a slot for one request. ``wait=False`` (a reply) takes it even when there
+        is no room, so that the waiting fan-out leaves room for it afterwards."""
+        if wait:
+            await self._acquire(urgent)
+        else:
+            self._in_flight += 1
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            self._stamps.append(asyncio.get_running_loop().time())
 
 
 class FanoutRateLimiter(BaseRateLimiter[str]):
@@ -95,20 +116,22 @@ class FanoutRateLimiter(BaseRateLimiter[str]):
             win = table[key] = SlidingWindow(rate, period)
         return win
 
-    async def _pace(self, chat_id: int | None, endpoint: str,
-                    rate_limit_args: str | None) -> None:
-        """Wait for every budget the request counts against. The narrow ones (this chat,
-        this group) come first and the overall one last, right before the request, so a
-        send never holds an overall slot while it waits for its chat."""
+    async def _slots(self, stack: contextlib.AsyncExitStack, chat_id: int | None,
+                     endpoint: str, rate_limit_args: str | None) -> None:
+        """Take a slot in every budget the request counts against. The narrow ones (this
+        chat, this group) come first and the overall one last, right before the request, so
+        a send never holds an overall slot while it waits for its chat."""
         fanout = rate_limit_args in (BULK, URGENT)
         urgent = rate_limit_args == URGENT
         if fanout and chat_id is not None and chat_id > 0:
-            await self._window(self._chats, chat_id, self._chat_rate, 1).acquire(urgent=urgent)
+            await stack.enter_async_context(
+                self._window(self._chats, chat_id, self._chat_rate, 1).slot(urgent=urgent))
         if chat_id is not None and chat_id < 0 and endpoint.startswith("send"):
-            await self._window(self._groups, chat_id, self._group_rate, 60).acquire(
-                urgent=urgent)
-        if fanout:
-            await self._overall.acquire(urgent=urgent)
+            await stack.enter_async_context(
+                self._window(self._groups, chat_id, self._group_rate, 60).slot(urgent=urgent))
+        if fanout or endpoint.startswith("send"):
+            # a reply does not wait, but it counts: the fan-out leaves room for it
+            await stack.enter_async_context(self._overall.slot(urgent=urgent, wait=fanout))
 
     async def process_request(
         self,
@@ -124,9 +147,10 @@ class FanoutRateLimiter(BaseRateLimiter[str]):
             chat_id = int(data.get("chat_id"))  # type: ignore[arg-type]
         fanout = rate_limit_args in (BULK, URGENT)
         for attempt in range(self._max_retries + 1):
-            await self._pace(chat_id, endpoint, rate_limit_args)
             try:
-                return await callback(*args, **kwargs)
+                async with contextlib.AsyncExitStack() as stack:
+                    await self._slots(stack, chat_id, endpoint, rate_limit_args)
+                    return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 if fanout or attempt == self._max_retries:
                     raise  # the courier holds this chat's lane (and only it)
