@@ -63,6 +63,7 @@ async def _scenario(runs: int, n_leaders: int, faults: bool) -> dict[str, Any]:
     slow, others = leaders[-1], leaders[:-1]
     engine, url = scratch_engine()
     async with BotApiEmulator() as emu:
+        emu.add_user(1, "管理员")  # the admin the settings name (compliance notices)
         emu.add_user(STAFF, "张值班")
         for uid in [*leaders, *STORM]:
             emu.add_user(uid, f"用户{uid}")
