@@ -3,6 +3,8 @@
 Run: .venv/bin/python -m bench.bench_alerts [--runs 50] [--leaders 20]
      .venv/bin/python -m bench.bench_alerts --channels  (channels beyond Telegram: see
      bench/bench_channels.py)
+     .venv/bin/python -m bench.bench_alerts --faults  (a 429 storm on other chats and a send
+     that hangs: see bench/bench_alert_faults.py)
 Each run injects a `/new` paste with 紧急程度：紧急 through the emulator (a staff member logging
 a case) and times, on the emulator's clock, the first leader's alert and the last of the
 leaders' alerts. The bot is the production `build_application()` (access gate, SQLite, outbox,
@@ -23,6 +25,7 @@ import asyncio
 import logging
 import time
 
+from bench.common import URGENT_PASTE as PASTE
 from bench.common import running_bot, scratch_engine, summary, table
 from bot.emulator import BotApiEmulator
 from bot.emulator.state import ApiCall
@@ -30,16 +33,6 @@ from models.staff import Role
 
 STAFF = 2001
 FIRST_LEADER = 3001
-PASTE = """/new
-工单编号：{no}
-来电人：张三丰
-联系电话：13800138000
-诉求类型：投诉
-问题分类：医疗服务/服务态度
-承办单位：朝阳医院
-紧急程度：紧急
-诉求内容：第{i}例：市民反映孩子高烧在急诊候诊两小时无人接诊，情绪激动，要求立即处理。"""
-
 
 async def _reached(emu: BotApiEmulator, leaders: list[int], no: str,
                    mark: int) -> dict[int, float]:
@@ -104,9 +97,18 @@ def main() -> None:
                         help="leaders alerted (default 20; with --channels 5)")
     parser.add_argument("--channels", action="store_true",
                         help="time the channels beyond Telegram (robots, SMS, voice) instead")
+    parser.add_argument("--faults", action="store_true",
+                        help="with a 429 storm on five other chats and a send that hangs")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     headers = ["metric", "runs", "median", "p95", "max", "target", "met"]
+    if args.faults:
+        from bench import bench_alert_faults
+
+        rows = asyncio.run(bench_alert_faults.run(args.runs, args.leaders or 20))
+        print(table(bench_alert_faults.HEADERS, rows))
+        print(bench_alert_faults.load_line())
+        return
     if args.channels:
         from bench import bench_channels
 

@@ -20,6 +20,16 @@ from models.db import make_engine
 from models.migrate import upgrade
 
 DUTY_GROUP = -1001001
+# a staff member logging an urgent case ({no}: the ticket number, {i}: the run)
+URGENT_PASTE = """/new
+工单编号：{no}
+来电人：张三丰
+联系电话：13800138000
+诉求类型：投诉
+问题分类：医疗服务/服务态度
+承办单位：朝阳医院
+紧急程度：紧急
+诉求内容：第{i}例：市民反映孩子高烧在急诊候诊两小时无人接诊，情绪激动，要求立即处理。"""
 
 
 def scratch_engine(url: str | None = None) -> tuple[Engine, str]:

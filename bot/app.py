@@ -209,6 +209,8 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .context_types(CONTEXT_TYPES)
         .rate_limiter(rate_limiter or FanoutRateLimiter())
+        .read_timeout(settings.send_timeout_seconds)
+        .write_timeout(settings.send_timeout_seconds)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -226,7 +228,7 @@ def build_application(
         audience_of=_audience_resolver(svc),
         # Listeners: a delivery that failed for good (blocked, rejected, gave up).
         on_failed=(svc.alerts.on_delivery_failed,),
-        idle_seconds=settings.tick_seconds)
+        idle_seconds=settings.tick_seconds, send_timeout=settings.send_timeout_seconds)
     # Channels beyond Telegram: their own courier, lanes and doorbell (docs/channels.md).
     data.channel_courier = ChannelCourier(
         rows=ChannelRows(engine, clock), senders=Senders(svc.channels),

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     escalate_after_minutes: int = Field(default=10, ge=1, le=24 * 60)
     daily_summary_at: str = "08:30"
     tick_seconds: float = Field(default=20.0, gt=0, le=3600)
+    # how long a request (a send above all) waits for Telegram's answer before it counts as
+    # lost; far above the Bot API's usual answer time, so a slow answer is not sent twice
+    send_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     holidays_file: Path = Path("data/holidays.yaml")
     deadline_policy_file: Path | None = None
     shifts_file: Path | None = None  # roster (docs/roster.md); default bot/data/shifts.yaml

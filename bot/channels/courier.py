@@ -1,8 +1,9 @@
 """The channel courier: sends the outbox's channel rows (WeCom, DingTalk, Feishu, SMS, voice,
 e-mail), apart from the Telegram courier (`handlers/delivery.py`), which never sees them.
 
-Every channel is a lane of its own — one task that drains that channel's due rows — so a
-vendor answering 5xx or not answering at all delays no other channel. A lane wakes when the
+Every channel is a lane of its own (``bot.lanes.LaneSet``, as the Telegram courier's chats
+are) — one task that drains that channel's due rows — so a vendor answering 5xx or not
+answering at all delays no other channel. A lane wakes when the
 outbox rings the channel doorbell (a row was queued), when its next retry falls due, or every
 ``idle_seconds``. For each row it:
 
@@ -24,13 +25,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from bot.channels.config import ChannelsConfig
 from bot.channels.ledger import ChannelLedger, Down
 from bot.channels.limits import WINDOW, RateWindow, per_minute
 from bot.channels.senders import ChannelMessage, Outcome, Senders
 from bot.clock import Clock
+from bot.lanes import LaneSet
 from bot.services.outbox.lanes import ChannelRow, ChannelRows
 from bot.services.outbox.notes import ChannelNote
 from bot.services.outbox.wakeup import Wakeup
@@ -47,14 +48,6 @@ def deep_link(username: str, start: str) -> str:
     return f"https://t.me/{username}?start={start}"
 
 
-@dataclass
-class _Lane:
-    name: str
-    event: asyncio.Event = field(default_factory=asyncio.Event)
-    window: RateWindow | None = None
-    task: asyncio.Task[None] | None = None
-
-
 class ChannelCourier:
     def __init__(self, *, rows: ChannelRows, senders: Senders, ledger: ChannelLedger,
                  clock: Clock, wakeup: Wakeup, config: ChannelsConfig,
@@ -65,7 +58,9 @@ class ChannelCourier:
         self.on_down = tuple(on_down)
         self.username = username  # the bot's @username, for the deep links
         self.idle_seconds, self.send_timeout = idle_seconds, send_timeout
-        self._lanes: dict[str, _Lane] = {}
+        self._lanes: LaneSet[str] = LaneSet(label="channel", drain=self.drain,
+                                            next_wait=self._next_wait)
+        self._windows: dict[str, RateWindow] = {}
         self._task: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------------ life cycle
@@ -75,15 +70,13 @@ class ChannelCourier:
                                                             name="channel courier")
 
     async def stop(self) -> None:
-        tasks = [t for t in (self._task, *(lane.task for lane in self._lanes.values()))
-                 if t is not None]
-        for t in tasks:
-            t.cancel()
-        for t in tasks:
+        if self._task is not None:
+            self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await t
-        self._task = None
-        self._lanes.clear()
+                await self._task
+            self._task = None
+        await self._lanes.stop()
+        self._windows.clear()
         await self.senders.close()
 
     def kick(self) -> None:
@@ -100,45 +93,34 @@ class ChannelCourier:
                 names = set(self.config.names())
                 names |= await asyncio.to_thread(self.rows.channels_pending)
                 for name in sorted(names):
-                    self._lane(name).event.set()
+                    self._lanes.wake(name)
             except Exception:  # keep the courier alive whatever the database does
                 log.exception("channel courier: look-up failed")
             await self.wakeup.wait(self.idle_seconds)
 
-    def _lane(self, name: str) -> _Lane:
-        lane = self._lanes.setdefault(name, _Lane(name))
-        if lane.task is None:
-            lane.task = asyncio.get_running_loop().create_task(
-                self._lane_run(lane), name=f"channel {name}")
-        return lane
-
-    async def _window(self, lane: _Lane) -> RateWindow:
+    async def _window(self, channel: str) -> RateWindow:
         """The lane's rate window, seeded with the channel's sends of the last minute."""
-        if lane.window is None:
+        window = self._windows.get(channel)
+        if window is None:
             since = self.clock.now() - WINDOW
-            sent = await asyncio.to_thread(self.rows.sent_since, lane.name, since)
-            lane.window = RateWindow(per_minute(self.config, lane.name), sent)
-        return lane.window
+            sent = await asyncio.to_thread(self.rows.sent_since, channel, since)
+            window = self._windows[channel] = RateWindow(per_minute(self.config, channel), sent)
+        return window
 
-    async def _lane_run(self, lane: _Lane) -> None:
-        while True:
-            try:
-                await self.drain(lane.name)
-            except Exception:  # one broken row must not stop the lane
-                log.exception("channel %s: drain failed", lane.name)
-            wait = self.idle_seconds
-            with contextlib.suppress(Exception):
-                nxt = await asyncio.to_thread(self.rows.next_due_at, lane.name)
-                if nxt is not None:
-                    wait = min(wait, max(0.05, (nxt - self.clock.now()).total_seconds()))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(lane.event.wait(), wait)
-            lane.event.clear()
+    async def _next_wait(self, channel: str) -> float:
+        """A channel's lane stays: it looks again when its next retry falls due, or every
+        ``idle_seconds``."""
+        wait = self.idle_seconds
+        with contextlib.suppress(Exception):
+            nxt = await asyncio.to_thread(self.rows.next_due_at, channel)
+            if nxt is not None:
+                wait = min(wait, max(0.05, (nxt - self.clock.now()).total_seconds()))
+        return wait
 
     # ------------------------------------------------------------------ one lane's work
     async def drain(self, channel: str) -> int:
         """Send the channel's due rows; returns how many were handled."""
-        window = await self._window(self._lanes.setdefault(channel, _Lane(channel)))
+        window = await self._window(channel)
         handled = 0
         while True:
             rows = await asyncio.to_thread(self.rows.due, channel, limit=BATCH)

@@ -140,6 +140,8 @@ class BotApiEmulator(InjectionMixin, UploadMixin, ObservationMixin):
         """Drop every failure and delay still queued by :meth:`fail` / :meth:`delay`."""
         self.faults.clear()
 
-    def delay(self, method: str, seconds: float, *, times: int = 1) -> None:
-        """Next ``times`` calls of ``method`` are answered after ``seconds``."""
-        self.faults.delay(method, seconds, times=times)
+    def delay(self, method: str, seconds: float, *, times: int = 1,
+              chat_id: int | None = None) -> None:
+        """Next ``times`` calls of ``method`` (optionally only to ``chat_id``) are carried out
+        and answered after ``seconds``, even if the client stopped waiting."""
+        self.faults.delay(method, seconds, times=times, chat_id=chat_id)

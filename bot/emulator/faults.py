@@ -35,6 +35,7 @@ class _Delay:
     method: str
     seconds: float
     remaining: int
+    chat_id: int | None = None
 
 
 class Faults:
@@ -70,9 +71,13 @@ class Faults:
         self._failures.clear()
         self._delays.clear()
 
-    def delay(self, method: str, seconds: float, *, times: int = 1) -> None:
-        """Make the next ``times`` calls of ``method`` wait ``seconds`` before answering."""
-        self._delays.append(_Delay(method.lower(), seconds, times))
+    def delay(self, method: str, seconds: float, *, times: int = 1,
+              chat_id: int | None = None) -> None:
+        """Make the next ``times`` calls of ``method`` (to ``chat_id`` only, if given) wait
+        ``seconds`` before they are carried out and answered. A client that gives up
+        earlier does not stop the call: the message is sent all the same, as on the real
+        server when only the answer is lost."""
+        self._delays.append(_Delay(method.lower(), seconds, times, chat_id))
 
     def take_failure(self, method: str, chat_id: object, text: object = None) -> ApiError | None:
         """Consume and return the first matching failure, if any."""
@@ -94,9 +99,11 @@ class Faults:
             return generic_error(rule.status, rule.description)
         return None
 
-    def take_delay(self, method: str) -> float:
+    def take_delay(self, method: str, chat_id: object = None) -> float:
         """Consume and return the first matching delay in seconds (0 when none)."""
         for rule in self._delays:
+            if rule.chat_id is not None and str(rule.chat_id) != str(chat_id):
+                continue
             if rule.method == method.lower():
                 rule.remaining -= 1
                 if rule.remaining <= 0:

@@ -151,7 +151,7 @@ class ApiServer:
                 raise unauthorized()
             if name not in METHODS:
                 raise not_found()
-            delay = self.faults.take_delay(name)
+            delay = self.faults.take_delay(name, params.get("chat_id"))
             if delay:
                 await self._sleep(delay)
             failure = self.faults.take_failure(name, params.get("chat_id"), params.get("text"))

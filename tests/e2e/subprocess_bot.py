@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 from telegram.ext import Application
 
 from bot.app import build_application
@@ -95,10 +95,11 @@ def stop_bot(proc: subprocess.Popen[bytes]) -> None:
 
 
 def pending(engine: Engine) -> list[OutboxMessage]:
-    """Deliveries the bot still owes (due now or waiting for a retry)."""
+    """Deliveries the bot still owes (due now, waiting for a retry, or in hand with no
+    answer recorded yet: a kill then means it is sent again at the next start)."""
     with session_scope(engine) as s:
         return list(s.exec(select(OutboxMessage).where(
-            OutboxMessage.status == "pending")).all())
+            col(OutboxMessage.status).in_(("pending", "sending")))).all())
 
 
 async def until(check: Callable[[], bool], *, what: str = "condition") -> None:

@@ -52,6 +52,18 @@ async def test_delay_looks_like_timeout(emu: BotApiEmulator, bot: telegram.Bot) 
     assert message["text"] == "慢"
 
 
+async def test_delay_for_one_chat_only(emu: BotApiEmulator, bot: telegram.Bot) -> None:
+    """A delay aimed at one chat holds only that chat's call: the other chat's call, made
+    right after, is carried out first."""
+    emu.delay("sendMessage", 0.5, chat_id=USER)
+    mark = emu.mark()
+    slow = asyncio.create_task(bot.send_message(USER, "慢"))
+    await bot.send_message(GROUP, "快")
+    await slow
+    sends = [c.params["chat_id"] for c in emu.calls[mark:] if c.method == "sendMessage"]
+    assert [str(x) for x in sends] == [str(GROUP), str(USER)]
+
+
 async def test_blocked_user_is_forbidden(emu: BotApiEmulator, bot: telegram.Bot) -> None:
     emu.block(OTHER)
     with pytest.raises(Forbidden, match="blocked by the user"):

@@ -19,7 +19,7 @@ from bot.services.alerts.common import CHANNEL, EDIT, NOTICE, SEND, Recipient, r
 from bot.services.alerts.links import AlertLinks, start_payload
 from bot.services.alerts.notes import AlertChannelSent, AlertEdited, AlertSent, Change, ChannelDown
 from bot.services.outbox.notes import Note, UnknownNote, load_note
-from bot.services.outbox.store import URGENT, Outbox
+from bot.services.outbox.store import SENDING, URGENT, Outbox
 from models.outbox import OutboxMessage
 
 
@@ -89,7 +89,7 @@ class AlertMail:
         copies whose text was purged are left as they are."""
         n = 0
         for row in self.outbox.deliveries(ref=ref_of(alert_id), kind=SEND):
-            if row.method != "send" or row.status not in ("sent", "pending"):
+            if row.method != "send" or row.status not in ("sent", "pending", SENDING):
                 continue
             original = _original(row)
             if original is None and not row.text:

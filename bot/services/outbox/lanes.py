@@ -19,12 +19,12 @@ from sqlmodel import col, select
 
 from bot.clock import Clock
 from bot.services.outbox.notes import Note, UnknownNote, load_note
+from bot.services.outbox.store import SENDING
 from models.db import session_scope
 from models.outbox import OutboxMessage
 
 MAX_ATTEMPTS = 8  # 2 s, 4 s … 256 s apart: about eight minutes of trying
 MAX_BACKOFF_SECONDS = 300.0
-SENDING = "sending"
 
 
 @dataclass(frozen=True)
@@ -119,10 +119,12 @@ class ChannelRows:
                 s.add(r)
 
     def release_claims(self) -> int:
-        """At start: rows a previous process had in hand when it stopped are pending again."""
+        """At start: channel rows a previous process had in hand when it stopped are pending
+        again (the Telegram courier releases its own: ``Outbox.release_claims``)."""
         with session_scope(self.engine) as s:
             result = s.exec(update(OutboxMessage).where(
-                col(OutboxMessage.status) == SENDING).values(status="pending"))
+                col(OutboxMessage.status) == SENDING, col(OutboxMessage.channel) != "",
+            ).values(status="pending"))
             return int(result.rowcount or 0)
 
     def sent_since(self, channel: str, since: datetime) -> list[datetime]:

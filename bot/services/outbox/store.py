@@ -4,6 +4,9 @@ A delivery carries a :class:`~bot.services.outbox.notes.Note` (what happened, as
 courier renders it for the chat's audience at send time. No Telegram here: the sender
 (`handlers/delivery.py`) claims due rows, sends them and reports back through `mark_sent` /
 `mark_retry` / `mark_failed`. Enqueueing rings the :class:`Wakeup` the courier waits on.
+The courier works one lane per chat (`chats_due`, `due(chat_id=…)`); a row is claimed
+(``pending`` → ``sending``) just before it is sent, and a chat Telegram asked to wait
+(429 ``retry_after``) has its rows held with `defer_chat`.
 
 Rows for an outside channel (``channel`` set: a WeCom robot, SMS, e-mail…) share the table
 and its idempotency keys but are another lane: the Telegram courier never sees them (`due`
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, func, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -33,6 +36,7 @@ from models.outbox import OutboxMessage
 log = logging.getLogger(__name__)
 
 URGENT, NORMAL, LOW = 0, 5, 9
+SENDING = "sending"  # claimed by a courier, its answer not yet known
 MAX_ATTEMPTS = 12
 Buttons = list[list[tuple[str, str]]]  # rows of (label, callback_data)
 _RING_PENDING = "outbox.ring_after_commit"  # Session.info flag: a ring is already planned
@@ -159,14 +163,18 @@ class Outbox:
             self._ring(channel)
         return len(fresh)
 
-    def due(self, *, limit: int = 50) -> list[Outgoing]:
-        """Pending rows whose time has come, urgent first; edits wait for their original."""
+    def due(self, *, limit: int = 50, chat_id: int | None = None) -> list[Outgoing]:
+        """Pending rows whose time has come (of one chat, or all), urgent first; edits wait
+        for their original."""
         now = self.clock.now()
         with session_scope(self.engine) as s:
-            rows = s.exec(select(OutboxMessage).where(
+            q = select(OutboxMessage).where(
                 OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
-                OutboxMessage.channel == "",
-            ).order_by(col(OutboxMessage.priority), col(OutboxMessage.id)).limit(limit)).all()
+                OutboxMessage.channel == "")
+            if chat_id is not None:
+                q = q.where(OutboxMessage.chat_id == chat_id)
+            rows = s.exec(q.order_by(col(OutboxMessage.priority), col(OutboxMessage.id))
+                          .limit(limit)).all()
             out: list[Outgoing] = []
             for r in rows:
                 target = None
@@ -191,11 +199,58 @@ class Outbox:
                                     r.kind, r.ref, note))
         return out
 
-    def next_due_at(self) -> datetime | None:
+    def next_due_at(self, *, after: datetime | None = None,
+                    chat_id: int | None = None) -> datetime | None:
+        """When the next Telegram row falls due (only those later than ``after``, of one chat
+        when ``chat_id`` is given); None when nothing is pending."""
         with session_scope(self.engine) as s:
-            return s.exec(select(OutboxMessage.next_attempt_at).where(
-                OutboxMessage.status == "pending", OutboxMessage.channel == "").order_by(
-                col(OutboxMessage.next_attempt_at)).limit(1)).first()
+            q = select(OutboxMessage.next_attempt_at).where(
+                OutboxMessage.status == "pending", OutboxMessage.channel == "")
+            if after is not None:
+                q = q.where(OutboxMessage.next_attempt_at > after)
+            if chat_id is not None:
+                q = q.where(OutboxMessage.chat_id == chat_id)
+            return s.exec(q.order_by(col(OutboxMessage.next_attempt_at)).limit(1)).first()
+
+    def chats_due(self) -> list[int]:
+        """The chats with a Telegram row due now, those with the most urgent rows first (the
+        courier starts their lanes in this order)."""
+        now = self.clock.now()
+        with session_scope(self.engine) as s:
+            rows = s.exec(select(OutboxMessage.chat_id, func.min(OutboxMessage.priority)).where(
+                OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now,
+                OutboxMessage.channel == "").group_by(col(OutboxMessage.chat_id))).all()
+        return [chat for chat, _ in sorted(rows, key=lambda r: (r[1], r[0]))]
+
+    def claim(self, row_id: int) -> bool:
+        """Take the row in hand (``pending`` -> ``sending``) just before sending it; False when
+        it is no longer pending (cancelled by a 收到 meanwhile). A row still ``sending`` when
+        the process stops is one whose outcome nobody learnt: `release_claims` at the next
+        start sends it again (at least once, never silently dropped)."""
+        with session_scope(self.engine) as s:
+            result = s.exec(update(OutboxMessage).where(
+                col(OutboxMessage.id) == row_id, col(OutboxMessage.status) == "pending",
+            ).values(status=SENDING))
+            return bool(result.rowcount)
+
+    def release_claims(self) -> int:
+        """At start: Telegram rows a previous process had in hand are pending again."""
+        with session_scope(self.engine) as s:
+            result = s.exec(update(OutboxMessage).where(
+                col(OutboxMessage.status) == SENDING, col(OutboxMessage.channel) == "",
+            ).values(status="pending"))
+            return int(result.rowcount or 0)
+
+    def defer_chat(self, chat_id: int, until: datetime) -> int:
+        """Hold every pending row of the chat until ``until`` (Telegram said: not before),
+        without counting an attempt; a restart keeps the plan."""
+        with session_scope(self.engine) as s:
+            result = s.exec(update(OutboxMessage).where(
+                col(OutboxMessage.status) == "pending", col(OutboxMessage.channel) == "",
+                col(OutboxMessage.chat_id) == chat_id,
+                col(OutboxMessage.next_attempt_at) < until,
+            ).values(next_attempt_at=until))
+            return int(result.rowcount or 0)
 
     def mark_sent(self, row_id: int, message_id: int | None) -> None:
         with session_scope(self.engine) as s:
@@ -218,6 +273,7 @@ class Outbox:
                 s.add(r)
                 return False
             delay = after if after is not None else min(300.0, 2.0 ** r.attempts)
+            r.status = "pending"
             r.next_attempt_at = self.clock.now() + timedelta(seconds=delay)
             s.add(r)
             return True

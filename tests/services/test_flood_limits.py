@@ -1,0 +1,58 @@
+"""The fan-out flood limits (bot/ratelimit.py): never more than Telegram counts, alerts first.
+
+These check order and counts, never durations: the windows are tiny so the tests are quick.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.ratelimit import SlidingWindow
+
+
+async def _send(window: SlidingWindow, name: str, order: list[str], *, urgent: bool = False,
+                wait: bool = True, answered: asyncio.Event | None = None) -> None:
+    async with window.slot(urgent=urgent, wait=wait):
+        order.append(name)
+        if answered is not None:
+            await answered.wait()
+
+
+async def test_urgent_waiting_goes_before_bulk_waiting():
+    window = SlidingWindow(2, 0.05)
+    order: list[str] = []
+    bulk = [asyncio.create_task(_send(window, f"b{i}", order)) for i in range(6)]
+    await asyncio.sleep(0)  # the first two bulk sends take the window's room
+    alert = asyncio.create_task(_send(window, "alert", order, urgent=True))
+    await asyncio.gather(*bulk, alert)
+    assert order[:2] == ["b0", "b1"]
+    assert order[2] == "alert"  # the next free slot, ahead of four bulk sends queued earlier
+
+
+async def test_a_send_in_flight_holds_its_slot_until_answered():
+    """Telegram counts a message when it arrives: a request still in flight counts however
+    long it takes, so a slow request cannot let the next ones exceed the window when it
+    lands."""
+    window = SlidingWindow(1, 0.01)
+    order: list[str] = []
+    answered = asyncio.Event()
+    slow = asyncio.create_task(_send(window, "slow", order, answered=answered))
+    await asyncio.sleep(0)
+    nxt = asyncio.create_task(_send(window, "next", order))
+    for _ in range(10):  # many windows go by while `slow` is in flight
+        await asyncio.sleep(0.01)
+    assert order == ["slow"] and not nxt.done()
+    answered.set()
+    await asyncio.gather(slow, nxt)
+    assert order == ["slow", "next"]
+
+
+async def test_a_reply_counts_without_waiting():
+    window = SlidingWindow(1, 60)
+    order: list[str] = []
+    await _send(window, "alert", order, urgent=True)
+    await _send(window, "reply", order, wait=False)  # a reply never waits for the budget
+    bulk = asyncio.create_task(_send(window, "bulk", order))
+    await asyncio.sleep(0.02)
+    assert order == ["alert", "reply"] and not bulk.done()  # the window is full
+    bulk.cancel()
