@@ -30,7 +30,7 @@ Subcommand = Callable[[argparse.Namespace], int]
 
 def _run(args: argparse.Namespace) -> int:
     settings = load_settings_or_exit()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.token)
     from bot.app import build_application
 
     engine = prepare_database(settings)
@@ -70,7 +70,7 @@ def _console(args: argparse.Namespace) -> int:
 
 def _db_upgrade(args: argparse.Namespace) -> int:
     settings = load_settings_or_exit(require_token=False)
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.token)
     prepare_database(settings).dispose()
     print("数据库已是最新结构。")
     return 0
