@@ -1,10 +1,10 @@
+"""Worked examples of the masker (kept from the old masker's tests: same promises)."""
+
 import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-"""Worked examples of the masker (kept from the old masker's tests: same promises)."""
 
 from bot.services.masker import Secrets, mask, mask_name, mask_phone
 
