@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from bot.services.outbox.notes import load_note
 from bot.texts.audience import Audience
+from bot.texts.daily import MASKED_FOOTER
 from bot.texts.render import render
 from models.db import session_scope
 from models.outbox import OutboxMessage
@@ -38,7 +39,7 @@ PASTE = f"""/new
 诉求类型：投诉
 问题分类：医疗服务/服务态度
 承办单位：朝阳医院
-紧急程度：紧急
+紧急程度：一般
 诉求内容：張三豐称孩子高烧急诊无人接诊，张 三 丰情绪激动，回拨１３８１２３４５６７８或\
 138.1234.5678，身份证 110105 19900307 1234，退费银行卡 6222 0212 3456 7890 123。"""
 URGENT_NOTE = f"来电人{NAME}{PHONE}情绪激动，身份证{ID}，卡号{CARD}"
@@ -74,8 +75,9 @@ async def work_the_ticket(h: Harness) -> None:
     """Log, re-mark with a note, then sign, dispatch, feedback and callback in private."""
     private = text_of(await h.say(STAFF, PASTE))
     assert "已登记" in private and NAME in private and PHONE in private  # staff: in full
-    await h.emu.wait_for_message(LEADER, contains="案件提醒")
-    await h.say(STAFF, f"/urgent {NO} {URGENT_NOTE}")
+    await h.say(STAFF, f"/urgent {NO} {URGENT_NOTE}")  # re-marked: the alert carries the note
+    alert = await h.emu.wait_for_message(LEADER, contains="案件提醒")
+    assert "说明：" in alert["text"]
     card = await card_in(h, STAFF, STAFF)
     await h.press(STAFF, card, "签收")
     picker = (await h.press(STAFF, h.current(card), "派发"))[-1]
@@ -114,6 +116,8 @@ async def test_no_group_leader_or_channel_text_holds_the_citizens_data(team: Har
     assert any(NO in text for _, text in sent)  # the case itself is there
     bad = [(chat, leaked(text), text) for chat, text in sent if leaked(text)]
     assert not bad, bad
+    # the masker leaves the bot's own words alone (a label followed by 信息 is no name)
+    assert any(MASKED_FOOTER in text for chat, text in sent if chat == DUTY_GROUP)
 
     # every note the outbox holds, rendered for each masked audience (channels included)
     with session_scope(team.svc.tickets.engine) as s:

@@ -114,3 +114,9 @@ def test_mask_name_hides_rest(name: str) -> None:
     assert masked[0] == stripped[0] and set(masked[1:]) == {"*"}
     if len(stripped) >= 2:
         assert stripped not in masked
+
+
+def test_the_bots_own_words_after_a_label_stay_readable() -> None:
+    for text in ("（本消息已隐去市民个人信息。）", "（群内已隐去来电人信息，详情请私聊机器人）",
+                 "该来电人近 30 天另有 2 件", "市民们反映挂号难"):
+        assert mask(text) == text
