@@ -20,7 +20,7 @@ from bot.texts.audience import Audience, Rendered, Renderer
 from bot.texts.roster import day_label, people, shift_hours, shift_label
 
 URGENCY_MARK = {"紧急": "🔴", "涉稳": "🟣", "重点": "🟠", "急": "🟡", "一般": "⚪"}
-MASKED_FOOTER = "（群内已隐去来电人信息，详情请私聊机器人 /t 工单编号）"
+MASKED_FOOTER = "（已隐去来电人信息，详情请私聊机器人 /t 工单编号）"
 
 
 def hides_citizen(audience: Audience) -> bool:
