@@ -82,7 +82,9 @@ def shadow(text: str) -> str:
             out.append(_simplified_char(ch))
         else:
             n = unicodedata.normalize("NFKC", ch)
-            out.append(n if len(n) == 1 else ch)
+            # a superscript or circled digit (¹, ①) is a footnote mark, not part of a number
+            keep = len(n) != 1 or (n.isdigit() and unicodedata.category(ch) != "Nd")
+            out.append(ch if keep else n)
     return "".join(out)
 
 
