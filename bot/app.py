@@ -19,6 +19,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, Defaults
 from telegram.warnings import PTBUserWarning
 
+from bot import logsafety
 from bot.channels.config import load_channels
 from bot.channels.courier import ChannelCourier
 from bot.channels.ledger import ChannelLedger
@@ -86,6 +87,7 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
     use_zone(settings.tz)  # every time shown, in the configured TIMEZONE
     calendar = WorkCalendar.load(settings.holidays_file, tz=settings.tz)
     channels = load_channels(settings.channels_file)  # robots, gateways, SMTP (secrets)
+    logsafety.hide(*channels.secrets())  # never in a log line, whatever an error prints
     wakeup, channel_wakeup = Wakeup(), Wakeup()  # the Telegram and the channel couriers'
     outbox = Outbox(engine, clock, wakeup, channel_wakeup)
     staff = StaffDirectory(engine, clock)

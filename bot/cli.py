@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import gc
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -19,6 +20,7 @@ from bot.runtime import (
 )
 from bot.serve import TokenRejected, serve
 from bot.services.calendar.errors import CalendarFileError
+from bot.services.private_files import PROCESS_UMASK
 from bot.services.reference.problems import ReferenceDataError
 from bot.texts.admin import reference_error
 from bot.texts.holidays import calendar_file_error
@@ -30,7 +32,7 @@ Subcommand = Callable[[argparse.Namespace], int]
 
 def _run(args: argparse.Namespace) -> int:
     settings = load_settings_or_exit()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.token)
     from bot.app import build_application
 
     engine = prepare_database(settings)
@@ -70,7 +72,7 @@ def _console(args: argparse.Namespace) -> int:
 
 def _db_upgrade(args: argparse.Namespace) -> int:
     settings = load_settings_or_exit(require_token=False)
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.token)
     prepare_database(settings).dispose()
     print("数据库已是最新结构。")
     return 0
@@ -134,6 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a subcommand with ``umask 077``: every file and folder the bot or a library
+    creates (database, -wal/-shm, logs, reports, exports) is private to this account, whatever
+    the caller's umask (the previous one is restored for an in-process caller)."""
+    previous = os.umask(PROCESS_UMASK)
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Subcommand = getattr(args, "func", _run)
@@ -144,6 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     finally:
         dispose_engines()
+        os.umask(previous)
 
 
 __all__ = ["Settings", "main"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.config import load_settings_or_exit
 from bot.runtime import prepare_database
+from bot.services.private_files import private_dir, write_private
 
 KINDS = {"weekly": "week", "monthly": "month", "quarterly": "quarter", "halfyear": "halfyear",
          "annual": "year", "custom": "custom"}
@@ -70,16 +71,15 @@ def _report(args: argparse.Namespace) -> int:
             return 2
         files = build_files(svc.reports, period, with_docx=False if args.no_docx else None,
                             full_list=args.full)
-        args.out.mkdir(parents=True, exist_ok=True)
+        private_dir(args.out)  # reports may name citizens: 0700 folder, 0600 files
         written = [args.out / f"{files.stem}.png"]
-        written[0].write_bytes(files.chart_png)
+        write_private(written[0], files.chart_png)
         for data, ext in ((files.xlsx, "xlsx"), (files.docx, "docx")):
             if data is not None:
                 path = args.out / f"{files.stem}.{ext}"
-                path.write_bytes(data)
+                write_private(path, data)
                 written.append(path)
-        (args.out / f"{files.stem}.txt").write_text(texts.plain(files.summary),
-                                                   encoding="utf-8")
+        write_private(args.out / f"{files.stem}.txt", texts.plain(files.summary))
         print(texts.report_done(files))
         for path in written:
             print(path)

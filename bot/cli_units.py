@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.clock import Clock
 from bot.config import load_settings_or_exit
 from bot.runtime import prepare_database, setup_logging
+from bot.services.private_files import write_private
 from bot.services.reference.problems import ReferenceDataError
 from bot.services.reference.store import ReferenceStore
 from bot.texts import admin as texts
@@ -37,7 +38,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    Path(args.file).write_text(_store().export(), encoding="utf-8")
+    write_private(Path(args.file), _store().export())
     print(texts.UNITS_EXPORTED.format(path=args.file))
     return 0
 

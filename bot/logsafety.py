@@ -15,6 +15,9 @@ from bot.services.masker import mask
 HIDDEN_TOKEN = "<token>"
 # Loggers that write request/response bodies or token-bearing URLs below these levels.
 CAPPED_LOGGERS = {
+    # PTB as a whole: `telegram.ext.Application` logs every update ("Processing update …"),
+    # the webhook handler every body, `telegram.Bot` every call's parameters.
+    "telegram": logging.INFO,
     "httpx": logging.WARNING,
     "httpcore": logging.WARNING,
     "telegram.Bot": logging.INFO,
@@ -33,6 +36,12 @@ class PrivacyFilter(logging.Filter):
         super().__init__()
         self.secrets = tuple(s for s in secrets if s)
         self._formatter = logging.Formatter()
+
+    def hide(self, *secrets: str) -> None:
+        """Also replace these strings (channel webhook keys, passwords) from now on."""
+        # longest first, so a secret that contains another is replaced whole
+        self.secrets = tuple(sorted({*self.secrets, *(s for s in secrets if s)}, key=len,
+                                    reverse=True))
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -54,11 +63,17 @@ class PrivacyFilter(logging.Filter):
         return mask(text)
 
 
+_installed: list[PrivacyFilter] = []
+
+
 def install(token: str | None = None) -> PrivacyFilter:
-    """Put the filter on every root handler and cap the chatty library loggers."""
-    flt = PrivacyFilter((token,) if token else ())
-    root = logging.getLogger()
-    for handler in root.handlers:
+    """Put the filter on every handler (the root's and any logger's own) and cap the chatty
+    library loggers. Call it again after adding a handler; the previous filter's secrets are
+    kept (the token is added)."""
+    flt = PrivacyFilter(((token,) if token else ()) + (_installed[-1].secrets if _installed
+                                                       else ()))
+    _installed[:] = [flt]
+    for handler in _all_handlers():
         for old in [f for f in handler.filters if isinstance(f, PrivacyFilter)]:
             handler.removeFilter(old)
         handler.addFilter(flt)
@@ -67,3 +82,20 @@ def install(token: str | None = None) -> PrivacyFilter:
         if logger.getEffectiveLevel() < level:
             logger.setLevel(level)
     return flt
+
+
+def hide(*secrets: str) -> None:
+    """Hide more secrets (e.g. the channels' webhook keys, known once their file is read) in
+    every log line from now on; a no-op before :func:`install`."""
+    for flt in _installed:
+        flt.hide(*secrets)
+
+
+def _all_handlers() -> list[logging.Handler]:
+    loggers = [logging.getLogger()] + [
+        lg for lg in logging.Logger.manager.loggerDict.values() if isinstance(lg, logging.Logger)]
+    seen: dict[int, logging.Handler] = {}
+    for lg in loggers:
+        for h in lg.handlers:
+            seen[id(h)] = h
+    return list(seen.values())

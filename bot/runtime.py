@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError, InterfaceError, NoSuchModuleError, OperationalError
 
+from bot import logsafety
 from bot.config import Settings
 from models.db import make_engine
 from models.migrate import upgrade
@@ -16,7 +17,10 @@ from models.migrate import upgrade
 QUIET_LOGGERS = ("httpx", "httpcore", "apscheduler", "telegram.ext.Updater", "aiohttp.access")
 
 
-def setup_logging(level: str = "INFO") -> None:
+def setup_logging(level: str = "INFO", token: str | None = None) -> None:
+    """Log to stderr at ``level``, every handler behind the privacy filter (citizens' data
+    masked, ``token`` hidden) and the payload-dumping library loggers capped — at any level,
+    DEBUG included (``bot.logsafety``)."""
     logging.basicConfig(
         level=getattr(logging, level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -24,6 +28,7 @@ def setup_logging(level: str = "INFO") -> None:
     )
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+    logsafety.install(token)
 
 
 _ENGINES: list[Engine] = []

@@ -1,4 +1,10 @@
-"""Small reply helpers shared by handlers (so none of them repeats the same plumbing)."""
+"""Small reply helpers shared by handlers (so none of them repeats the same plumbing).
+
+:func:`reply` is also the privacy boundary of direct answers: in a group chat every text is
+masked with THE masker (patterns, plus the citizen's data the caller knows) before it is sent,
+so a handler that forgets to render for the group audience still cannot leak a phone, an ID,
+a card or a labelled name there.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +12,27 @@ from typing import Any
 
 from telegram import Message, Update
 
+from bot.services.masker import NO_SECRETS, Secrets, mask
 from bot.texts.split import split_message
 
 
-async def reply(update: Update, text: str, **kwargs: Any) -> Message:
-    """Answer in the chat the update came from; long text goes out in safe chunks."""
+async def reply(update: Update, text: str, *, secrets: Secrets = NO_SECRETS,
+                **kwargs: Any) -> Message:
+    """Answer in the chat the update came from (masked in a group); long text goes out in
+    safe chunks."""
     msg = update.effective_message
     assert msg is not None, "reply() needs an update with a message"
+    if is_group(update):
+        text = mask(text, secrets)
     chunks = split_message(text)
     for chunk in chunks[:-1]:
         await msg.reply_text(chunk)
     return await msg.reply_text(chunks[-1], **kwargs)
+
+
+def for_chat(update: Update, text: str, secrets: Secrets = NO_SECRETS) -> str:
+    """``text`` as it may be shown in the update's chat: masked in a group (for edits)."""
+    return mask(text, secrets) if is_group(update) else text
 
 
 def chat_id_of(update: Update) -> int | None:

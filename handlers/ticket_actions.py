@@ -347,5 +347,5 @@ async def _send_history(update: Update, context: BotContext, ticket_id: int) -> 
     if t is None:
         return
     names = {m.telegram_id: m.name for m in svc.staff.all()}
-    await reply(update, texts.history(t.platform_no, svc.tickets.events(ticket_id, limit=500),
-                                      now=svc.clock.now(), names=names))
+    await reply(update, texts.history(t, svc.tickets.events(ticket_id, limit=500),
+                                      now=svc.clock.now(), names=names, masked=is_group(update)))

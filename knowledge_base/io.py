@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from bot.services.private_files import make_private, write_private
 from knowledge_base.errors import KbFileError
 
 __all__ = [
@@ -218,8 +219,8 @@ def write_file(path: str | Path, entries: Iterable[Mapping[str, Any]],
             for r in rows]}
         if groups:
             data["synonyms"] = groups
-        p.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000),
-                     encoding="utf-8")
+        write_private(p, yaml.safe_dump(data, allow_unicode=True, sort_keys=False,
+                                        width=1000))
     elif fmt == "csv":
         buf = io.StringIO(newline="")
         writer = csv.writer(buf)
@@ -227,9 +228,10 @@ def write_file(path: str | Path, entries: Iterable[Mapping[str, Any]],
         for r in rows:
             writer.writerow([_cell(r[c], c) for c in COLUMNS])
         # BOM: Excel then opens the Chinese text correctly
-        p.write_text(buf.getvalue(), encoding="utf-8-sig", newline="")
+        write_private(p, buf.getvalue(), encoding="utf-8-sig")
     else:
         _write_xlsx(p, rows, groups)
+        make_private(p)
     return len(rows)
 
 

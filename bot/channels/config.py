@@ -135,6 +135,25 @@ class ChannelsConfig(_Model):
             return f"{entry.host}:{entry.port} ({entry.security})"
         return ""
 
+    def secrets(self) -> list[str]:
+        """Every credential in the file (webhook URLs with their keys, the keys inside them,
+        signing secrets, gateway headers, the SMTP password): hidden in every log line."""
+        out: list[str] = []
+        for entry in [*self.wecom.values(), *self.dingtalk.values(), *self.feishu.values(),
+                      self.sms, self.voice]:
+            if isinstance(entry, Robot | Gateway):
+                url = entry.url.get_secret_value()
+                out.append(url)
+                parts = urlsplit(url)
+                out += [v for v in (parts.query, parts.path) if len(v) >= 8]
+            if isinstance(entry, Robot) and entry.secret is not None:
+                out.append(entry.secret.get_secret_value())
+            if isinstance(entry, Gateway):
+                out += [h.get_secret_value() for h in entry.headers.values()]
+        if self.email is not None:
+            out.append(self.email.password.get_secret_value())
+        return [s for s in out if s]
+
     def names(self) -> list[str]:
         """Every configured channel as `kind:name` (robots) or `kind` (sms, voice, email)."""
         out = [f"{kind}:{name}" for kind in ROBOT_KINDS for name in getattr(self, kind)]

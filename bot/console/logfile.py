@@ -6,6 +6,7 @@ import logging
 import os
 from pathlib import Path
 
+from bot import logsafety
 from bot.runtime import QUIET_LOGGERS
 
 LOG_FILE = Path("data/console.log")
@@ -28,5 +29,6 @@ def log_to_file(path: Path = LOG_FILE, level: str = "INFO") -> Path:
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
     logging.captureWarnings(True)
+    logsafety.install()  # the console's citizens are as private as anyone's
     logging.getLogger("bot.console").info("console started (pid %d)", os.getpid())
     return path

@@ -51,7 +51,9 @@ _NAME_LABELS = ("来电人", "来电者", "反映人", "投诉人", "举报人",
                 "当事人", "姓名", "患者", "病人", "家属", "市民", "诉求人", "申请人")
 _NOT_A_NAME = ("反映", "来电", "表示", "称", "说", "要求", "投诉", "举报", "咨询", "认为",
                "希望", "因", "在", "于", "的", "对", "已", "未", "于", "情绪", "家属", "本人",
-               "先生", "女士", "电话", "联系", "手机", "姓名", "无", "不详", "匿名")
+               "先生", "女士", "电话", "联系", "手机", "姓名", "无", "不详", "匿名",
+               # words the bot itself writes after a label ("已隐去市民个人信息")
+               "个人", "信息", "情况", "诉求", "身份", "地址", "病情", "多次", "们")
 _CJK = r"[\u3400-\u4dbf\u4e00-\u9fff]"
 _LABELLED_NAME = re.compile(
     "(?:" + "|".join(_NAME_LABELS) + r")(?:[:：\s]\s*)?(" + _CJK + r"(?:[\s·.]?" + _CJK
@@ -80,7 +82,9 @@ def shadow(text: str) -> str:
             out.append(_simplified_char(ch))
         else:
             n = unicodedata.normalize("NFKC", ch)
-            out.append(n if len(n) == 1 else ch)
+            # a superscript or circled digit (¹, ①) is a footnote mark, not part of a number
+            keep = len(n) != 1 or (n.isdigit() and unicodedata.category(ch) != "Nd")
+            out.append(ch if keep else n)
     return "".join(out)
 
 

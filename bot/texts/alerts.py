@@ -1,9 +1,10 @@
 """Text for urgent alerts, escalation, 收到/暂缓, /urgent, /alerts and /setsection.
 
 The alert notes (``bot.services.alerts.notes``) are rendered here for the audience of the chat
-they reach. An alert never shows the citizen's phone; group copies (and any outside channel or
-log) also mask the citizen's name in the content, while private copies (leaders, managers, the
-duty officer) keep it as written. Everything from users or the database goes through
+they reach. An alert never shows the citizen's phone; every copy but the handling staff's (a
+leader's private chat, a group, an outside channel, a log line) also masks the citizen's name,
+IDs and cards in the content and the note (and ``bot.texts.render`` masks the whole text once
+more for those audiences). Everything from users or the database goes through
 `html.escape`.
 """
 
@@ -41,8 +42,8 @@ from bot.services.alerts.notes import (
     Closed,
     Snoozed,
 )
+from bot.services.masker import Secrets, mask
 from bot.services.outbox.store import Buttons
-from bot.services.privacy import mask_text
 from bot.services.staff.directory import Member
 from bot.services.timefmt import fmt_dt, fmt_duration
 from bot.texts.audience import Audience, Rendered, Renderer
@@ -52,8 +53,6 @@ from models.alert import Alert, AlertStatus
 NOT_A_RECIPIENT = "这条提醒未发给您，不能在这里确认或暂缓。发送 /alerts 可领取仍待确认的提醒。"
 MARK = {"紧急": "🔴", "涉稳": "🟣", "重点": "🟠"}
 CONTENT_CHARS = 120  # a one-line summary
-# Private copies keep the citizen's name in the content (the leader acts on the case).
-_NAMES_SHOWN = frozenset({Audience.STAFF, Audience.LEADER})
 GROUP_NAMES = {"duty_group": "值班群", "leader_group": "领导群"}
 RAISER_UNKNOWN = "值班员"
 
@@ -103,7 +102,7 @@ def reason_buttons(alert_id: int) -> Buttons:
 # ---- the alert itself ----
 def _content(n: AlertSent, *, masked: bool) -> str:
     names = [n.citizen_name] if masked else []
-    text = mask_text(n.content, names=names, phones=[n.phone])  # phones never needed here
+    text = mask(n.content, Secrets.of(names, [n.phone]))  # phones never needed here
     text = " ".join(text.split())
     if len(text) > CONTENT_CHARS:
         text = text[:CONTENT_CHARS] + "…"
@@ -140,7 +139,8 @@ def alert_text(n: AlertSent, *, masked: bool, ask: Ask = "countdown") -> str:
         lines.append("时限：" + " · ".join(limits))
     lines.append(f"登记：{escape(n.raiser or RAISER_UNKNOWN)} · {fmt_dt(n.raised_at, n.now)}")
     if n.note:
-        lines.append(f"说明：{escape(n.note)}")
+        note = mask(n.note, Secrets.of([n.citizen_name], [n.phone])) if masked else n.note
+        lines.append(f"说明：{escape(note)}")
     if n.again:
         lines.append(f"{_ago(n.waited or timedelta(0))}发出，尚无人确认。")
     # a copy without the buttons (the duty group's notice, a duty officer) never asks for them
@@ -160,7 +160,7 @@ THEN = {"escalate": "继续升级", "repeat": "再次发送", "exhausted": "通�
 
 
 def render_sent(n: AlertSent, audience: Audience) -> Rendered:
-    return Rendered(alert_text(n, masked=audience not in _NAMES_SHOWN),
+    return Rendered(alert_text(n, masked=audience.masked),
                     alert_buttons(n.alert_id) if n.ackable else None)
 
 
@@ -177,7 +177,7 @@ def _change_line(c: Acked | Snoozed | Closed) -> str:
 
 def render_edited(n: AlertEdited, audience: Audience) -> Rendered:
     ask: Ask = "plain" if isinstance(n.change, Snoozed) else "none"
-    base = alert_text(n.original, masked=audience not in _NAMES_SHOWN, ask=ask) \
+    base = alert_text(n.original, masked=audience.masked, ask=ask) \
         if n.original is not None else n.legacy_text
     # 暂缓 keeps the buttons (收到 still expected) on the copies that had them; 收到 and
     # closing take them away. A copy without buttons (the duty group's) never gains them.

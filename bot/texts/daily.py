@@ -2,8 +2,8 @@
 
 HTML; every value from the database goes through ``html.escape``. The notes carry the
 tickets' content unmasked; :func:`hides_citizen` decides, from the audience of the chat a
-copy goes to, whether the citizen's name and phone are masked — the duty group never sees
-them.
+copy goes to, whether the citizen's name and phone are masked — only the handling staff's
+private chats see them.
 """
 
 from __future__ import annotations
@@ -13,30 +13,29 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from bot.services.privacy import mask_text
+from bot.services.masker import Secrets, mask
 from bot.services.roster.notes import DailyPost, HandoverPost, RosterGaps, TicketLine
 from bot.services.timefmt import fmt_date, fmt_dt
 from bot.texts.audience import Audience, Rendered, Renderer
 from bot.texts.roster import day_label, people, shift_hours, shift_label
 
 URGENCY_MARK = {"紧急": "🔴", "涉稳": "🟣", "重点": "🟠", "急": "🟡", "一般": "⚪"}
-MASKED_FOOTER = "（群内已隐去来电人信息，详情请私聊机器人 /t 工单编号）"
+MASKED_FOOTER = "（已隐去来电人信息，详情请私聊机器人 /t 工单编号）"
 
 
 def hides_citizen(audience: Audience) -> bool:
     """Whether a copy of the daily post or handover masks the citizen's name and phone.
 
-    Groups, outside channels and logs: masked. Private chats of staff and leaders: the full
-    excerpt, as the bot has always shown them (the roster puts no leader's private copy in
-    the outbox; a leader sees it only by asking /daily). Change the policy here, in one place.
+    Leaders' private chats, groups, outside channels and logs: masked (the audience's own
+    rule, ``Audience.masked``). Staff, managers and admins in private: the full excerpt.
     """
-    return audience not in (Audience.STAFF, Audience.LEADER)
+    return audience.masked
 
 
 def excerpt(content: str, name: str, phone: str, *, masked: bool, limit: int = 24) -> str:
     text = " ".join((content or "").split())
     if masked:
-        text = mask_text(text, names=[name], phones=[phone])
+        text = mask(text, Secrets.of([name], [phone]))
     return text[:limit] + ("…" if len(text) > limit else "")
 
 

@@ -1,7 +1,9 @@
 """Text for tickets: the card, lists, history, warnings, prompts and refusals.
 
 Every value from a citizen or the database goes through `html.escape`. `masked=True` (any
-group chat) replaces the citizen's name and phone, and phone-like numbers in the content.
+group chat) masks the whole card or history with THE masker (``bot.services.masker``): the
+citizen's own name and phone as known secrets wherever they appear (content, address, event
+notes such as a feedback or a callback) plus every labelled name, phone, ID and bank card.
 Refusals and field problems are returned as plain text (a button's alert shows no HTML);
 handlers escape them for a message.
 """
@@ -12,7 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime, tzinfo
 from html import escape
 
-from bot.services.privacy import mask_name, mask_phone, mask_text
+from bot.services.masker import Secrets, mask, mask_name, mask_phone
 from bot.services.tickets import stages
 from bot.services.tickets.errors import Refusal, TicketError
 from bot.services.tickets.fields import FieldProblem, Issue
@@ -229,8 +231,8 @@ def render_card(t: Ticket, events: list[TicketEvent], *, now: datetime, masked: 
     names = names or {}
     name = mask_name(t.citizen_name) if masked else t.citizen_name
     phone = mask_phone(t.phone) if masked else t.phone
-    content = mask_text(t.content, names=[t.citizen_name], phones=[t.phone]) if masked \
-        else t.content
+    # masked before the cut, so the cut never leaves half a number readable
+    content = mask(t.content, ticket_secrets(t)) if masked else t.content
     if len(content) > 600:
         content = content[:600] + "…"
     lines = [
@@ -241,7 +243,7 @@ def render_card(t: Ticket, events: list[TicketEvent], *, now: datetime, masked: 
         f"来电人：{escape(name)}　电话：{escape(phone)}",
     ]
     if t.address:
-        lines.append(f"地址：{escape(mask_text(t.address) if masked else t.address)}")
+        lines.append(f"地址：{escape(t.address)}")
     lines.append(f"来电：{fmt_dt(t.received_at, now)}")
     lines.append(f"内容：{escape(content)}")
     lines += _deadline_lines(t, now)
@@ -254,7 +256,14 @@ def render_card(t: Ticket, events: list[TicketEvent], *, now: datetime, masked: 
     if events:
         lines.append("<b>最近记录</b>")
         lines += [event_line(e, now, names) for e in events]
-    return "\n".join(lines)
+    text = "\n".join(lines)
+    return mask(text, ticket_secrets(t)) if masked else text
+
+
+def ticket_secrets(t: Ticket) -> Secrets:
+    """The citizen's data a ticket knows (masked in groups), and its number (kept)."""
+    refs = [x for x in f"{t.repeat_refs}、{t.similar_refs}".split("、") if x]
+    return Secrets.of([t.citizen_name], [t.phone], [t.platform_no, *refs])
 
 
 STAGE_NAMES: dict[stages.Stage, str] = {
@@ -328,10 +337,12 @@ def list_page(kind: str, rows: list[Ticket], *, now: datetime, page: int, pages:
     return "\n".join(lines)
 
 
-def history(platform_no: str, events: list[TicketEvent], *, now: datetime,
-            names: Mapping[int, str]) -> str:
-    lines = [HISTORY_HEAD.format(no=escape(platform_no))]
-    return "\n".join(lines + [event_line(e, now, names) for e in events])
+def history(t: Ticket, events: list[TicketEvent], *, now: datetime,
+            names: Mapping[int, str], masked: bool) -> str:
+    """全部记录; in a group masked like the card (event notes quote the citizen)."""
+    lines = [HISTORY_HEAD.format(no=escape(t.platform_no))]
+    text = "\n".join(lines + [event_line(e, now, names) for e in events])
+    return mask(text, ticket_secrets(t)) if masked else text
 
 
 def list_line(t: Ticket, now: datetime) -> str:

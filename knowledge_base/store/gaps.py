@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from bot.clock import Clock
-from bot.services.privacy import mask_text
+from bot.services.masker import mask
 from bot.services.staff import audit
 from knowledge_base.normalize import normalize
 from knowledge_base.store.fields import KbError
@@ -39,7 +39,7 @@ class Gaps:
     def record(self, query: str, actor: int | None) -> tuple[Gap, bool]:
         """Record a search that found no good answer (masked); an open gap with the same
         question is counted again instead of doubled. Returns (gap, newly created)."""
-        text = " ".join(mask_text(query or "").split())[:MAX_GAP_QUERY]
+        text = " ".join(mask(query or "").split())[:MAX_GAP_QUERY]
         key = (normalize(text) or text)[:256]
         if not key:
             raise KbError("empty_query")

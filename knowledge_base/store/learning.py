@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.clock import Clock
-from bot.services.privacy import mask_text
+from bot.services.masker import mask
 from bot.services.staff import audit
 from knowledge_base.hybrid import HybridIndex
 from knowledge_base.normalize import normalize
@@ -54,7 +54,7 @@ class Learning:
     def record_pick(self, *, query: str, entry_id: int, actor: int | None,
                     by_manager: bool = False) -> PickOutcome:
         """Record that ``actor`` picked ``entry_id`` for ``query``; learn when confirmed."""
-        text = " ".join(mask_text(query or "").split())[:MAX_QUESTION]
+        text = " ".join(mask(query or "").split())[:MAX_QUESTION]
         key = normalize(text)[:256]
         if not key:
             raise KbError("empty_query")
@@ -82,7 +82,7 @@ class Learning:
     def add_phrasing(self, *, entry_id: int, query: str, actor: int | None) -> bool:
         """Make ``query`` a phrasing of the entry at once (a manager said so); False when the
         entry already has it or has no room left."""
-        text = " ".join(mask_text(query or "").split())[:MAX_QUESTION]
+        text = " ".join(mask(query or "").split())[:MAX_QUESTION]
         if not normalize(text):
             return False
         with session_scope(self.engine) as s:

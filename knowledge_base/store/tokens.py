@@ -10,7 +10,7 @@ import secrets
 import threading
 from collections import OrderedDict
 
-from bot.services.privacy import mask_text
+from bot.services.masker import mask
 
 __all__ = ["MAX_QUERY", "QueryTokens"]
 
@@ -28,7 +28,7 @@ class QueryTokens:
     def remember(self, query: str) -> str:
         token = secrets.token_hex(4)
         with self._lock:
-            self._items[token] = mask_text(query.strip())[:MAX_QUERY]
+            self._items[token] = mask(query.strip())[:MAX_QUERY]
             while len(self._items) > _MAX_TOKENS:
                 self._items.popitem(last=False)
         return token

@@ -47,11 +47,12 @@ SENT = AlertSent(
     waited=timedelta(minutes=10), next_wait=timedelta(minutes=10), then="exhausted", now=NOW)
 
 
-def test_groups_mask_the_name_private_copies_keep_it_phones_never_shown():
+def test_only_the_staff_copy_keeps_the_name_phones_never_shown():
+    """Issue 13: a leader's private copy is masked like a group's (docs/security.md)."""
     for audience in Audience:
         text = render(SENT, audience).text
         assert "13800138000" not in text and "138****8000" in text
-        assert ("张三丰" in text) == (audience in (Audience.STAFF, Audience.LEADER))
+        assert ("张三丰" in text) == (audience is Audience.STAFF)
     text = render(SENT, Audience.LEADER).text
     assert text.startswith("⏫ <b>升级提醒</b>：紧急案件已 10 分钟无人确认（第2级：主要领导")
     assert "A&lt;1&gt;" in text and "说明：家属&lt;激动&gt;" in text

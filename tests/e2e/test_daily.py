@@ -75,8 +75,10 @@ async def test_daily_post_fires_at_the_configured_time_once_and_masked(team: Har
 async def test_daily_on_demand_private_group_and_past_day(team: Harness):
     await log_ticket(team, URGENT_PASTE)
     team.clock.set(at(D, 11))
-    private = text_of(await team.say(LEADER, "/daily"))
+    private = text_of(await team.say(STAFF, "/daily"))
     assert "值班日报" in private and "新受理 1 件" in private and "13800138000" in private
+    leader = text_of(await team.say(LEADER, "/daily"))  # a leader's copy is masked (issue 13)
+    assert "新受理 1 件" in leader and "13800138000" not in leader and "138****8000" in leader
     group = text_of(await team.say(STAFF, "/daily", chat_id=DUTY_GROUP))
     assert "新受理 1 件" in group and "13800138000" not in group and "138****8000" in group
     past = text_of(await team.say(MANAGER, "/daily 2026-11-25"))

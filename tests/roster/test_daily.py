@@ -65,12 +65,12 @@ def test_daily_text_is_masked_for_the_group(engine, roster, tickets):
     assert "张三丰" not in group and "13800138000" not in group
     assert "138****8000" in group and "张值班（带班）" in group and "夜班" in group
     assert "未排班" in group and "工作日" in group and "日常专班" in group
-    assert group.endswith("（群内已隐去来电人信息，详情请私聊机器人 /t 工单编号）")
+    assert group.endswith("（已隐去来电人信息，详情请私聊机器人 /t 工单编号）")
     for audience in (Audience.CHANNEL, Audience.LOG):
         assert "13800138000" not in render(note, audience).text
     private = render(note, Audience.STAFF).text
-    assert "13800138000" in private and "群内已隐去" not in private
-    assert render(note, Audience.LEADER).text == private  # as /daily has always shown them
+    assert "13800138000" in private and "已隐去" not in private
+    assert render(note, Audience.LEADER).text == group  # issue 13: a leader's copy is masked
 
 
 def test_daily_uses_other_features_when_present(engine, roster, tickets):

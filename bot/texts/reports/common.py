@@ -3,7 +3,7 @@ scores and changes are written."""
 
 from __future__ import annotations
 
-from bot.services.privacy import mask_text
+from bot.services.masker import mask
 from bot.services.reports.figures import Figures, change
 from bot.texts.reports.periods import KIND_ZH
 
@@ -47,7 +47,7 @@ def points(cur: float | None, old: float | None) -> str:
 
 
 def masked(text: str) -> str:
-    return mask_text(text)
+    return mask(text)
 
 
 def cluster_note(f: Figures) -> str:

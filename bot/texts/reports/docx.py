@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
-from bot.services.privacy import mask_phone
+from bot.services.masker import mask_phone
 from bot.services.reports.figures import Figures, TicketLine, change
 from bot.texts.reports import chart
 from bot.texts.reports.common import NA, cluster_note, masked, points, rate, score, trend

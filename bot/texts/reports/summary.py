@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.services.privacy import mask_phone
+from bot.services.masker import mask_phone
 from bot.services.reports.figures import Figures
 from bot.services.reports.periods import Period, PeriodError
 from bot.texts.reports.common import NA, masked, rate, score, title, trend
