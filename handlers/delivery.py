@@ -20,6 +20,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.clock import Clock
+from bot.offload import db
 from bot.ratelimit import BULK, URGENT
 from bot.services.outbox.store import URGENT as URGENT_PRIORITY
 from bot.services.outbox.store import Buttons, Outbox, Outgoing
@@ -74,7 +75,7 @@ class Courier:
         background courier's passes (so a courier that is never woken shows up as a hang),
         and checks "nothing due" with the same query a pass uses.
         """
-        while self._in_pass or self.outbox.due(limit=50):
+        while self._in_pass or await db(self.outbox.due, limit=50):
             if self._task is None or self._task.done():
                 raise RuntimeError("the courier is not running")
             await self._pass_done.wait()
@@ -92,7 +93,7 @@ class Courier:
                 self._pass_done = asyncio.Event()
             wait = self.idle_seconds
             try:
-                nxt = self.outbox.next_due_at()
+                nxt = await db(self.outbox.next_due_at)
             except Exception:
                 log.exception("outbox look-up failed")
                 nxt = None
@@ -104,7 +105,7 @@ class Courier:
         """Send everything due now; returns how many rows were handled."""
         handled = 0
         while True:
-            rows = self.outbox.due(limit=50)
+            rows = await db(self.outbox.due, limit=50)
             if not rows:
                 return handled
             for row in rows:
@@ -120,29 +121,29 @@ class Courier:
         try:
             message_id = await self._send(row, limit_args)
         except Forbidden as exc:
-            self.outbox.mark_failed(row.id, f"forbidden: {exc.message}")
+            await db(self.outbox.mark_failed, row.id, f"forbidden: {exc.message}")
             log.warning("delivery %s to chat %s refused: %s", row.id, row.chat_id, exc.message)
-            self._failed(row, "blocked")
+            await self._failed(row, "blocked")
         except BadRequest as exc:
             if "not modified" in exc.message:
-                self.outbox.mark_sent(row.id, row.edit_message_id)
+                await db(self.outbox.mark_sent, row.id, row.edit_message_id)
                 return
-            self.outbox.mark_failed(row.id, f"bad request: {exc.message}")
+            await db(self.outbox.mark_failed, row.id, f"bad request: {exc.message}")
             log.error("delivery %s rejected: %s", row.id, exc.message)
-            self._failed(row, "rejected")
+            await self._failed(row, "rejected")
         except RetryAfter as exc:
             after = exc.retry_after
             seconds = after if isinstance(after, int | float) else after.total_seconds()
-            self.outbox.mark_retry(row.id, "flood limit", after=float(seconds))
+            await db(self.outbox.mark_retry, row.id, "flood limit", after=float(seconds))
         except (NetworkError, TelegramError) as exc:  # timeouts and 5xx
-            if not self.outbox.mark_retry(row.id, f"{type(exc).__name__}: {exc}"):
-                self._failed(row, "gave up")
+            if not await db(self.outbox.mark_retry, row.id, f"{type(exc).__name__}: {exc}"):
+                await self._failed(row, "gave up")
         except Exception as exc:  # a bug must not wedge the queue: back off this row only
             log.exception("delivery %s failed unexpectedly", row.id)
-            if not self.outbox.mark_retry(row.id, f"{type(exc).__name__}: {exc}"):
-                self._failed(row, "gave up")
+            if not await db(self.outbox.mark_retry, row.id, f"{type(exc).__name__}: {exc}"):
+                await self._failed(row, "gave up")
         else:
-            self.outbox.mark_sent(row.id, message_id)
+            await db(self.outbox.mark_sent, row.id, message_id)
 
     def _rendered(self, row: Outgoing) -> Rendered:
         """The row's words for its chat: the note rendered for the chat's audience."""
@@ -168,9 +169,9 @@ class Courier:
                 rate_limit_args=limit_args)
         return sent.message_id if sent is not None else None
 
-    def _failed(self, row: Outgoing, why: str) -> None:
+    async def _failed(self, row: Outgoing, why: str) -> None:
         for hook in self.on_failed:
             try:
-                hook(row, why)
+                await db(hook, row, why)
             except Exception:
                 log.exception("delivery failure hook failed")

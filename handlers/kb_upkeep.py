@@ -14,6 +14,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import BotContext
+from bot.offload import db
 from bot.permissions import Perm
 from bot.services.staff.directory import Member
 from bot.texts import kb as texts
@@ -30,8 +31,8 @@ GAPS_SHOWN = 10
 # ----------------------------------------------------------------------------- /kb_gaps
 def _gaps_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup | None]:
     kb = kb_of(context)
-    gaps = kb.gaps.open(limit=GAPS_SHOWN)
-    total = kb.gaps.count_open()
+    gaps = await db(kb.gaps.open, limit=GAPS_SHOWN)
+    total = await db(kb.gaps.count_open)
     text = texts.render_gaps(gaps, total, now=context.svc.clock.now(), names=staff_names(context))
     buttons = [InlineKeyboardButton(texts.BTN_CLOSE_GAP.format(id=g.id),
                                     callback_data=f"kb1:gc:{g.id}") for g in gaps]
@@ -72,7 +73,7 @@ async def close_gap_button(update: Update, context: BotContext, member: Member) 
     assert query is not None and query.data is not None
     gap_id = int(query.data.rsplit(":", 1)[1])
     try:
-        kb_of(context).gaps.close(actor=member.telegram_id, gap_id=gap_id)
+        await db(kb_of(context).gaps.close, actor=member.telegram_id, gap_id=gap_id)
     except KbError as exc:
         await query.answer(texts.kb_error(exc, html=False), show_alert=True)
     else:
@@ -89,18 +90,18 @@ async def synonyms(update: Update, context: BotContext, member: Member) -> None:
     kb = kb_of(context)
     try:
         if not args:
-            await reply(update, texts.render_synonyms(kb.synonyms.list()))
+            await reply(update, texts.render_synonyms(await db(kb.synonyms.list)))
             return
         verb = args[0].lower()
         if verb in ("add", "新增") and len(args) >= 2:
-            group = kb.synonyms.add(actor=member.telegram_id, members=args[1:])
+            group = await db(kb.synonyms.add, actor=member.telegram_id, members=args[1:])
             await reply(update, texts.SYN_ADDED.format(
                 id=group.id, members=texts.join_members(group.members)))
             return
         if verb in ("del", "删除") and len(args) in (2, 3) and args[1].lstrip("#").isdigit():
             group_id = int(args[1].lstrip("#"))
-            left = kb.synonyms.remove(actor=member.telegram_id, group_id=group_id,
-                                      member=args[2] if len(args) == 3 else None)
+            left = await db(kb.synonyms.remove, actor=member.telegram_id, group_id=group_id,
+                            member=args[2] if len(args) == 3 else None)
             if left is None:
                 await reply(update, texts.SYN_DELETED.format(id=group_id))
             else:
@@ -118,4 +119,4 @@ async def synonyms(update: Update, context: BotContext, member: Member) -> None:
 @guard("kb_stats")
 async def stats(update: Update, context: BotContext, member: Member) -> None:
     """/kb_stats: size, whether semantic search runs (and why not), index state, learning."""
-    await reply(update, texts.render_stats(kb_of(context).stats()))
+    await reply(update, texts.render_stats(await db(kb_of(context).stats)))
