@@ -30,9 +30,10 @@ GAPS_SHOWN = 10
 
 # ----------------------------------------------------------------------------- /kb_gaps
 def _gaps_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The open gaps and their close buttons (reads the database: call through ``db``)."""
     kb = kb_of(context)
-    gaps = await db(kb.gaps.open, limit=GAPS_SHOWN)
-    total = await db(kb.gaps.count_open)
+    gaps = kb.gaps.open(limit=GAPS_SHOWN)
+    total = kb.gaps.count_open()
     text = texts.render_gaps(gaps, total, now=context.svc.clock.now(), names=staff_names(context))
     buttons = [InlineKeyboardButton(texts.BTN_CLOSE_GAP.format(id=g.id),
                                     callback_data=f"kb1:gc:{g.id}") for g in gaps]
@@ -45,7 +46,7 @@ async def gaps(update: Update, context: BotContext, member: Member) -> None:
     """/kb_gaps: the open gaps (close buttons); `/kb_gaps close <gap> [entry]`."""
     args = command_args(context)
     if not args:
-        text, markup = _gaps_view(context)
+        text, markup = await db(_gaps_view, context)
         await reply(update, text, reply_markup=markup)
         return
     ok = (args[0].lower() in ("close", "关闭") and 2 <= len(args) <= 3
@@ -78,7 +79,7 @@ async def close_gap_button(update: Update, context: BotContext, member: Member) 
         await query.answer(texts.kb_error(exc, html=False), show_alert=True)
     else:
         await query.answer(texts.GAP_CLOSED.format(id=gap_id))
-    text, markup = _gaps_view(context)
+    text, markup = await db(_gaps_view, context)
     await query.edit_message_text(text, reply_markup=markup)
 
 
