@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
+from bot.offload import db
 from bot.permissions import Perm
 from bot.services.reminders.records import ReminderError
 from bot.services.staff.directory import Member
@@ -37,7 +38,7 @@ async def on_done(update: Update, context: BotContext, member: Member) -> int:
     parts = _parse(query.data)
     ticket = None
     if len(parts) >= 3 and parts[2].isdigit():
-        ticket = context.svc.tickets.get_by_id(int(parts[2]))
+        ticket = await db(context.svc.tickets.get_by_id, int(parts[2]))
     if ticket is None:
         await query.answer(texts.STALE, show_alert=True)
         return ConversationHandler.END
@@ -56,8 +57,8 @@ async def on_done_text(update: Update, context: BotContext, member: Member) -> i
     if msg is None or ticket_id is None:
         return ConversationHandler.END
     try:
-        t = context.svc.reminders.done.record(ticket_id=ticket_id, actor_id=member.telegram_id,
-                                              note=msg.text or "")
+        t = await db(context.svc.reminders.done.record, ticket_id=ticket_id,
+                     actor_id=member.telegram_id, note=msg.text or "")
     except ReminderError as exc:
         await reply(update, escape(texts.reminder_error(exc)))
         return DONE_TEXT
@@ -88,8 +89,8 @@ async def on_snooze(update: Update, context: BotContext, member: Member) -> None
         await query.answer(texts.STALE, show_alert=True)
         return
     try:
-        until = context.svc.reminders.snoozes.snooze(ticket_id=int(parts[2]), kind=parts[3],
-                                                     chat_id=query.from_user.id)
+        until = await db(context.svc.reminders.snoozes.snooze, ticket_id=int(parts[2]),
+                         kind=parts[3], chat_id=query.from_user.id)
     except ReminderError as exc:
         await query.answer(texts.reminder_error(exc), show_alert=True)
         return
@@ -107,7 +108,7 @@ async def holidays(update: Update, context: BotContext, member: Member) -> None:
             return
         span = int(args[0])
     watch = context.svc.reminders.holidays
-    watch.reload_if_changed()
+    await db(watch.reload_if_changed)
     now = context.svc.clock.now()
     today = now.date()
     days = context.svc.calendar.upcoming(today, span)
