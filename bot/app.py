@@ -29,6 +29,7 @@ from bot.configfiles.types import HHMM
 from bot.context import CONTEXT_TYPES, BotContext, BotData, Services
 from bot.ratelimit import FanoutRateLimiter
 from bot.routes import routes
+from bot.offload import db
 from bot.scheduler import Producer, Scheduler
 from bot.services.alerts.policy import EscalationPolicy
 from bot.services.alerts.service import AlertService
@@ -269,9 +270,9 @@ def _audience_resolver(svc: Services):  # type: ignore[no-untyped-def]
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     svc = app.bot_data.svc
-    svc.staff.ensure_admins(svc.settings.admin_ids)
-    similar.warm_up()
-    svc.tickets.load_recent()
+    await db(svc.staff.ensure_admins, svc.settings.admin_ids)
+    await db(similar.warm_up)
+    await db(svc.tickets.load_recent)
     app.bot_data.courier.start()
     app.bot_data.channel_courier.start()  # after getMe: the deep links need the username
     await menus.sync_all_menus(app.bot, svc)
