@@ -27,9 +27,9 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.configfiles.types import HHMM
 from bot.context import CONTEXT_TYPES, BotContext, BotData, Services
+from bot.offload import db
 from bot.ratelimit import FanoutRateLimiter
 from bot.routes import routes
-from bot.offload import db
 from bot.scheduler import Producer, Scheduler
 from bot.services.alerts.policy import EscalationPolicy
 from bot.services.alerts.service import AlertService
