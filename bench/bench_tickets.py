@@ -1,14 +1,18 @@
 """Tickets: logging end to end, the similar-case check, and /find at scale.
 
-Run: .venv/bin/python -m bench.bench_tickets [--quick]
+Run: .venv/bin/python -m bench.bench_tickets [--quick] [--lock-only]
 Targets (issue 4): logging median ≤ 50 ms on SQLite; similar-case check ≤ 50 ms with 20,000
 tickets in the last 30 days; /find ≤ 100 ms over 200,000 tickets.
+Issue 13 ("writer holds the lock"): while another program holds SQLite's write lock, a ticket
+log waits for it off the event loop; /help in another chat is answered meanwhile, and the
+ticket log completes soon after the lock is released. The load average is printed with it.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import time
 from datetime import datetime, timedelta
@@ -24,6 +28,7 @@ from bot.emulator import BotApiEmulator
 from bot.services.tickets.similar import SimilarityIndex
 from models.staff import Role
 from models.ticket import Ticket
+from tests.e2e.dblock import write_lock_held
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)
 PASTE = """/new
@@ -54,6 +59,42 @@ async def bench_logging(runs: int) -> list[float]:
                 if i >= 5:
                     lat.append((time.perf_counter() - t0) * 1000)
     return lat
+
+
+async def bench_locked(runs: int, hold: float) -> list[list[object]]:
+    """Another connection holds the write lock for `hold` s per run; staff 7 logs a ticket
+    (its write waits), staff 8 asks /help meanwhile."""
+    engine, url = scratch_engine()
+    rng = random.Random(5)
+    helped: list[float] = []
+    released_to_logged: list[float] = []
+    async with BotApiEmulator() as emu:
+        emu.add_user(7)
+        emu.add_user(8)
+        async with running_bot(emu, engine, url) as app:
+            for uid in (7, 8):
+                app.bot_data.svc.staff.add(actor_id=1, telegram_id=uid, role=Role.staff,
+                                           name=f"值班员{uid}")
+            for i in range(runs + 1):
+                mark = emu.mark()
+                with write_lock_held(engine):
+                    emu.send_message(user_id=7, text=PASTE.format(no=f"BL{i:08d}",
+                                                                  content=content(rng)))
+                    t0 = time.perf_counter()
+                    emu.send_message(user_id=8, text="/help")
+                    await emu.wait_for_message(8, after=mark, timeout=60)
+                    waited = (time.perf_counter() - t0) * 1000
+                    await asyncio.sleep(hold)  # the other program keeps its lock a while
+                released = time.perf_counter()
+                await emu.wait_for_message(7, contains="已登记", after=mark, timeout=60)
+                if i >= 1:  # the first run warms up
+                    helped.append(waited)
+                    released_to_logged.append((time.perf_counter() - released) * 1000)
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    note = f"{runs} runs, lock held {hold:.0f}s each, SQLite, load avg {load}"
+    return [["writer holds the lock: /help in another chat", *summary(helped), note],
+            ["writer holds the lock: ticket log, lock released → reply",
+             *summary(released_to_logged), note]]
 
 
 def bench_similar(sizes: list[int], queries: int) -> list[list[object]]:
@@ -115,7 +156,13 @@ def _settings():  # type: ignore[no-untyped-def]
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--quick", action="store_true")
+    p.add_argument("--lock-only", action="store_true",
+                   help="only the 'writer holds the lock' rows")
     a = p.parse_args()
+    locked = asyncio.run(bench_locked(5 if a.quick else 10, 2.0))
+    if a.lock_only:
+        print(table(["measurement", "median ms", "p95 ms", "notes"], locked))
+        return
     runs, find_n = (30, 20_000) if a.quick else (100, 200_000)
     sizes = [5_000, 20_000] if a.quick else [5_000, 20_000, 80_000]
     lat = asyncio.run(bench_logging(runs))
@@ -124,6 +171,7 @@ def main() -> None:
                                  f"{runs} runs, SQLite"]]
     rows += bench_similar(sizes, 200)
     rows.append(bench_find(find_n, 60))
+    rows += locked
     print(table(["measurement", "median ms", "p95 ms", "notes"], rows))
 
 

@@ -28,6 +28,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.configfiles.types import HHMM
 from bot.context import CONTEXT_TYPES, BotContext, BotData, Services
+from bot.offload import db
 from bot.ratelimit import FanoutRateLimiter
 from bot.routes import routes
 from bot.scheduler import Producer, Scheduler
@@ -69,6 +70,7 @@ from bot.services.tickets.deadlines import DeadlinePolicy
 from bot.services.tickets.service import TicketService
 from bot.services.timefmt import use_zone
 from bot.texts.audience import Audience
+from bot.updates import ChatOrderedProcessor
 from handlers import delivery, errors, menus, ticker
 from knowledge_base.service import KnowledgeBase, build_knowledge_base
 from models.db import make_engine
@@ -197,8 +199,9 @@ def build_application(
 ) -> Application:  # type: ignore[type-arg]
     """Build the Application with every handler, the services and the scheduled tick.
 
-    Two hooks for the end-to-end tests: ``update_processor`` replaces PTB's default (one
-    update at a time) with one that tells them when each update has been fully handled;
+    Updates go through :class:`ChatOrderedProcessor` (chats concurrently, each chat in order).
+    Two hooks for the end-to-end tests: ``update_processor`` replaces it with a subclass that
+    also tells them when each update has been fully handled;
     ``rate_limiter`` replaces the default flood limits (tests that move the clock a day in a
     second would otherwise wait out Telegram's per-chat pace in real time).
     """
@@ -216,8 +219,7 @@ def build_application(
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
-    if update_processor is not None:
-        builder = builder.concurrent_updates(update_processor)
+    builder = builder.concurrent_updates(update_processor or ChatOrderedProcessor())
     app = _with_api_base(builder, settings.telegram_api_base_url).build()
     # Our dialogues mix message and button steps on purpose (per_message=False); PTB warns
     # about that pattern at construction, which is expected here.
@@ -273,9 +275,9 @@ def _audience_resolver(svc: Services):  # type: ignore[no-untyped-def]
 
 async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
     svc = app.bot_data.svc
-    svc.staff.ensure_admins(svc.settings.admin_ids)
-    similar.warm_up()
-    svc.tickets.load_recent()
+    await db(svc.staff.ensure_admins, svc.settings.admin_ids)
+    await db(similar.warm_up)
+    await db(svc.tickets.load_recent)
     app.bot_data.courier.start()
     app.bot_data.channel_courier.start()  # after getMe: the deep links need the username
     await menus.sync_all_menus(app.bot, svc)

@@ -6,7 +6,8 @@ reloads of files changed by the command line — each a plain function ``(now) -
 finds its due work through indexed queries and puts deliveries in the outbox. Production calls
 :meth:`Scheduler.run_due` from one PTB job every ``TICK_SECONDS``; tests move the clock and
 await it directly, so nothing waits on the wall clock. Producers run one after another in list
-order; one failing is logged and does not stop the rest.
+order; one failing is logged and does not stop the rest. They run in a worker thread
+(``bot.offload.db``): a producer waiting for the database never holds up the event loop.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+
+from bot.offload import db
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +38,7 @@ class Scheduler:
     async def run_due(self, now: datetime) -> None:
         """Run every producer once for ``now``; overlapping calls queue up, never interleave."""
         async with self._lock:
-            self._run_all(now)
+            await db(self._run_all, now)
         self._after()
 
     def _run_all(self, now: datetime) -> None:

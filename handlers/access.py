@@ -16,6 +16,7 @@ from bot.callbackdata.codec import encode
 from bot.callbackdata.kinds import IGNORE, AccessRequest
 from bot.commands import spec
 from bot.context import BotContext
+from bot.offload import db
 from bot.permissions import Perm, allowed
 from bot.services.staff.directory import Member
 from bot.texts import admin as admin_texts
@@ -72,7 +73,7 @@ async def _refuse(update: Update, context: BotContext) -> None:
     if update.effective_message is None or chat is None or chat.type != Chat.PRIVATE:
         return  # never answer strangers inside a group
     await update.effective_message.reply_text(texts.REFUSAL.format(user_id=user.id))
-    if context.svc.staff.request_access(user.id, user.full_name):
+    if await db(context.svc.staff.request_access, user.id, user.full_name):
         await _tell_admins(context, user.id, user.full_name)
 
 

@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 
 from bot.callbackdata.kinds import IGNORE, AccessRequest
 from bot.context import BotContext
+from bot.offload import db
 from bot.permissions import Perm
 from bot.services.staff.contacts import ContactError, parse_changes
 from bot.services.staff.directory import Member, StaffError, parse_role, parse_telegram_id
@@ -38,9 +39,9 @@ async def adduser(update: Update, context: BotContext, member: Member) -> None:
         return
     try:
         tid, role = parse_telegram_id(args[0]), parse_role(args[1])
-        added, created = context.svc.staff.add(actor_id=member.telegram_id, telegram_id=tid,
-                                               role=role, name=" ".join(args[2:]),
-                                               chat_id=chat_id_of(update))
+        added, created = await db(context.svc.staff.add, actor_id=member.telegram_id,
+                                  telegram_id=tid, role=role, name=" ".join(args[2:]),
+                                  chat_id=chat_id_of(update))
     except StaffError as exc:
         await reply(update, f"{texts.staff_error(exc)}\n\n{texts.ADDUSER_USAGE}")
         return
@@ -59,9 +60,9 @@ async def setrole(update: Update, context: BotContext, member: Member) -> None:
         await reply(update, texts.SETROLE_USAGE)
         return
     try:
-        changed = context.svc.staff.set_role(actor_id=member.telegram_id,
-                                             telegram_id=parse_telegram_id(args[0]),
-                                             role=parse_role(args[1]), chat_id=chat_id_of(update))
+        changed = await db(context.svc.staff.set_role, actor_id=member.telegram_id,
+                           telegram_id=parse_telegram_id(args[0]),
+                           role=parse_role(args[1]), chat_id=chat_id_of(update))
     except StaffError as exc:
         await reply(update, texts.staff_error(exc))
         return
@@ -80,9 +81,9 @@ async def deluser(update: Update, context: BotContext, member: Member) -> None:
         await reply(update, texts.DELUSER_USAGE)
         return
     try:
-        gone = context.svc.staff.deactivate(actor_id=member.telegram_id,
-                                            telegram_id=parse_telegram_id(args[0]),
-                                            chat_id=chat_id_of(update))
+        gone = await db(context.svc.staff.deactivate, actor_id=member.telegram_id,
+                        telegram_id=parse_telegram_id(args[0]),
+                        chat_id=chat_id_of(update))
     except StaffError as exc:
         await reply(update, texts.staff_error(exc))
         return
@@ -94,7 +95,7 @@ async def deluser(update: Update, context: BotContext, member: Member) -> None:
 async def staff_list(update: Update, context: BotContext, member: Member) -> None:
     """List everyone registered, active first (with their contacts: /staff is admins')."""
     people = context.svc.staff.all()
-    contacts = context.svc.contacts.all()
+    contacts = await db(context.svc.contacts.all)
     active = [p for p in people if p.active]
     lines = [texts.STAFF_HEAD.format(active=len(active))]
     lines += [texts.STAFF_LINE.format(mark="•", name=escape(p.name), role=ROLE_NAMES_ZH[p.role],
@@ -118,9 +119,8 @@ async def setcontact(update: Update, context: BotContext, member: Member) -> Non
         return
     try:
         tid = parse_telegram_id(args[0])
-        contact = context.svc.contacts.set(actor_id=member.telegram_id, telegram_id=tid,
-                                           changes=parse_changes(args[1:]),
-                                           chat_id=chat_id_of(update))
+        contact = await db(context.svc.contacts.set, actor_id=member.telegram_id, telegram_id=tid,
+                           changes=parse_changes(args[1:]), chat_id=chat_id_of(update))
     except StaffError as exc:
         await reply(update, texts.staff_error(exc))
         return
@@ -142,21 +142,21 @@ async def access_request_button(update: Update, context: BotContext, member: Mem
         await stale(query)
         return
     choice, tid = press
-    req = context.svc.staff.pending_request(tid)
+    req = await db(context.svc.staff.pending_request, tid)
     if req is None:
         await query.answer(texts.REQUEST_DONE, show_alert=True)
         await query.edit_message_reply_markup(None)
         return
     name = req.display_name or str(tid)
     if choice == IGNORE:
-        context.svc.staff.ignore_request(actor_id=member.telegram_id, telegram_id=tid)
+        await db(context.svc.staff.ignore_request, actor_id=member.telegram_id, telegram_id=tid)
         await query.answer()
         await query.edit_message_text(texts.REQUEST_IGNORED.format(
             name=escape(name), tid=tid, admin=escape(member.name)))
         return
     role = parse_role(choice)
-    added, _ = context.svc.staff.add(actor_id=member.telegram_id, telegram_id=tid, role=role,
-                                     name=name[:32] or str(tid))
+    added, _ = await db(context.svc.staff.add, actor_id=member.telegram_id, telegram_id=tid,
+                        role=role, name=name[:32] or str(tid))
     await query.answer()
     role_zh = ROLE_NAMES_ZH[role]
     await query.edit_message_text(texts.REQUEST_APPROVED.format(

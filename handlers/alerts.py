@@ -9,6 +9,7 @@ from telegram.error import BadRequest
 from bot.callbackdata.codec import parse
 from bot.callbackdata.kinds import ACK, AlertPress, AlertReason
 from bot.context import BotContext
+from bot.offload import db
 from bot.permissions import Perm, allowed
 from bot.services.alerts.common import may_ack
 from bot.services.alerts.errors import AlertError, LinkInvalid
@@ -35,8 +36,8 @@ async def urgent(update: Update, context: BotContext, member: Member) -> None:
         await reply(update, texts.URGENT_USAGE)
         return
     try:
-        result = context.svc.urgent.urgent(platform_no=args[0], actor_id=member.telegram_id,
-                                           note=" ".join(args[1:]))
+        result = await db(context.svc.urgent.urgent, platform_no=args[0],
+                          actor_id=member.telegram_id, note=" ".join(args[1:]))
     except AlertError as exc:
         await reply(update, texts.error(exc))
         return
@@ -50,14 +51,16 @@ async def alerts_list(update: Update, context: BotContext, member: Member) -> No
     args = command_args(context)
     service, now = _service(context), context.svc.clock.now()
     if args and args[0].lower() in ("mine", "我的"):
-        await reply(update, texts.mine_list(service.acked_by_member(member.telegram_id), now))
+        acked = await db(service.acked_by_member, member.telegram_id)
+        await reply(update, texts.mine_list(acked, now))
     elif args:
         await reply(update, texts.ALERTS_USAGE)
     else:
-        waiting = service.waiting_alerts() if may_ack(member.role) and not is_group(update) \
-            else []
-        await reply(update, texts.alerts_list(service.live(), now, sent_again=len(waiting)))
-        service.send_again(waiting, member.telegram_id, "list")
+        waiting = await db(service.waiting_alerts) \
+            if may_ack(member.role) and not is_group(update) else []
+        live = await db(service.live)
+        await reply(update, texts.alerts_list(live, now, sent_again=len(waiting)))
+        await db(service.send_again, waiting, member.telegram_id, "list")
 
 
 @guard("setsection")
@@ -69,9 +72,9 @@ async def setsection(update: Update, context: BotContext, member: Member) -> Non
         return
     try:
         tid = parse_telegram_id(args[0])
-        target, section = _service(context).set_section(
-            actor_id=member.telegram_id, telegram_id=tid, text=" ".join(args[1:]),
-            chat_id=chat_id_of(update))
+        target, section = await db(
+            _service(context).set_section, actor_id=member.telegram_id, telegram_id=tid,
+            text=" ".join(args[1:]), chat_id=chat_id_of(update))
     except StaffError as exc:
         await reply(update, staff_error(exc))
         return
@@ -95,12 +98,12 @@ async def on_button(update: Update, context: BotContext, member: Member) -> None
     alert_id = press.alert_id if press is not None else reason.alert_id  # type: ignore[union-attr]
     try:
         # whose press counts: bot/services/alerts/presses.py
-        _service(context).check_press(alert_id, actor_id=member.telegram_id,
-                                      chat_id=chat_id_of(update) or member.telegram_id)
+        await db(_service(context).check_press, alert_id, actor_id=member.telegram_id,
+                 chat_id=chat_id_of(update) or member.telegram_id)
         if press is not None and press.action == ACK:
             await _ack(update, context, member, press)
         elif press is not None:
-            _service(context).check_snoozable(press.alert_id)
+            await db(_service(context).check_snoozable, press.alert_id)
             assert query.message is not None
             await query.answer()
             await query.message.reply_text(  # type: ignore[union-attr]
@@ -115,7 +118,8 @@ async def on_button(update: Update, context: BotContext, member: Member) -> None
 async def _ack(update: Update, context: BotContext, member: Member, press: AlertPress) -> None:
     query = update.callback_query
     assert query is not None
-    result = _service(context).ack(alert_id=press.alert_id, actor_id=member.telegram_id)
+    result = await db(_service(context).ack, alert_id=press.alert_id,
+                      actor_id=member.telegram_id)
     await query.answer(texts.ack_answer(result, context.svc.clock.now()),
                        show_alert=not result.acknowledged)
     if press.loose:  # not an alert copy: the outbox will not edit it, so do it here
@@ -127,8 +131,8 @@ async def _snooze(update: Update, context: BotContext, member: Member,
     query = update.callback_query
     assert query is not None
     reason, now = texts.SNOOZE_REASONS[press.reason], context.svc.clock.now()
-    a = _service(context).snooze(alert_id=press.alert_id, actor_id=member.telegram_id,
-                                 reason=reason)
+    a = await db(_service(context).snooze, alert_id=press.alert_id,
+                 actor_id=member.telegram_id, reason=reason)
     assert a.snoozed_until is not None
     done = texts.snooze_done(a.snoozed_until, reason, now)
     await query.answer(done)
@@ -160,7 +164,7 @@ async def open_link(update: Update, context: BotContext, member: Member, token: 
     try:
         if not token:
             raise LinkInvalid()
-        note = _service(context).open_link(token, member.telegram_id)
+        note = await db(_service(context).open_link, token, member.telegram_id)
     except AlertError as exc:
         await reply(update, texts.error(exc))
         return

@@ -21,6 +21,7 @@ from telegram.ext import ConversationHandler
 from bot.callbackdata.codec import encode
 from bot.callbackdata.kinds import StaffChoice, StaffField
 from bot.context import BotContext
+from bot.offload import db
 from bot.permissions import Perm, allowed
 from bot.services.compliance.errors import ComplianceError
 from bot.services.compliance.incident_args import record_command
@@ -52,7 +53,7 @@ END = ConversationHandler.END
 async def _card(update: Update, context: BotContext, view: RecordView, *, saved: bool,
                 edit: bool = False) -> None:
     tid = view.member.telegram_id
-    attended = len(context.svc.compliance.trainings.attended_by(tid))
+    attended = len(await db(context.svc.compliance.trainings.attended_by, tid))
     text = texts.record_card(view, attended)
     if saved:
         text = texts.SAVED.format(name=escape(view.member.name)) + "\n\n" + text
@@ -69,14 +70,15 @@ async def staffinfo(update: Update, context: BotContext, member: Member) -> None
     """Show or change a person's register entry; without arguments list the gaps."""
     args, register = command_args(context), context.svc.compliance.register
     if not args:
-        await reply(update, texts.register_overview(register.records()))
+        await reply(update, texts.register_overview(await db(register.records)))
         return
     try:
-        person = register.person(args[0])
+        person = await db(register.person, args[0])
         changes = parse_changes(args[1:])
-        view = register.update(actor_id=member.telegram_id, telegram_id=person.telegram_id,
-                               changes=changes, chat_id=chat_id_of(update)) if changes \
-            else register.get(person.telegram_id)
+        view = await db(register.update, actor_id=member.telegram_id,
+                        telegram_id=person.telegram_id, changes=changes,
+                        chat_id=chat_id_of(update)) if changes \
+            else await db(register.get, person.telegram_id)
     except ComplianceError as exc:
         await reply(update, texts.error(exc) + "\n\n" + texts.STAFFINFO_USAGE)
         return
@@ -117,7 +119,8 @@ async def choice_button(update: Update, context: BotContext, member: Member) -> 
         return
     try:
         value = parse_value(press.field, "-" if press.index < 0 else options[press.index])
-        view = context.svc.compliance.register.update(
+        view = await db(
+            context.svc.compliance.register.update,
             actor_id=member.telegram_id, telegram_id=press.telegram_id,
             changes={press.field: value},
             chat_id=chat_id_of(update))
@@ -137,9 +140,10 @@ async def field_value(update: Update, context: BotContext, member: Member) -> in
         return END
     tid, field = pending
     try:
-        view = context.svc.compliance.register.update(
-            actor_id=member.telegram_id, telegram_id=tid,
-            changes={field: parse_value(field, msg.text or "")}, chat_id=chat_id_of(update))
+        view = await db(
+            context.svc.compliance.register.update, actor_id=member.telegram_id,
+            telegram_id=tid, changes={field: parse_value(field, msg.text or "")},
+            chat_id=chat_id_of(update))
     except ComplianceError as exc:
         await reply(update, texts.error(exc) + "\n" + texts.ASK_VALUE.format(
             label=texts.LABELS[field]))
@@ -225,9 +229,9 @@ async def training(update: Update, context: BotContext, member: Member) -> None:
     sub = args[0].lower() if args else ""
     try:
         if sub in _TRAINING:
-            text = _TRAINING[sub](update, context, member, args)
+            text = await db(_TRAINING[sub], update, context, member, args)
         elif number(sub) is not None:
-            view = context.svc.compliance.trainings.get(number(sub) or 0)
+            view = await db(context.svc.compliance.trainings.get, number(sub) or 0)
             text = texts.training_detail(view, context.svc.clock.tz)
         else:
             text = texts.TRAINING_USAGE
@@ -268,7 +272,7 @@ async def incident(update: Update, context: BotContext, member: Member) -> None:
         await reply(update, texts.INCIDENT_USAGE)
         return
     try:
-        text = _incident_text(update, context, member, args)
+        text = await db(_incident_text, update, context, member, args)
     except ComplianceError as exc:
         text = texts.error(exc) + "\n\n" + texts.INCIDENT_USAGE
     await reply(update, text)
@@ -316,7 +320,7 @@ async def workreport(update: Update, context: BotContext, member: Member) -> Non
         return
     await msg.reply_document(InputFile(data, filename=workreport_docx.file_name(draft)),
                              caption=texts.WORKREPORT_CAPTION.format(label=label))
-    reports.mark_produced(month, actor_id=member.telegram_id)
+    await db(reports.mark_produced, month, actor_id=member.telegram_id)
 
 
 

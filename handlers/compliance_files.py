@@ -17,6 +17,7 @@ from telegram.error import TelegramError
 
 from bot.callbackdata.kinds import PolicyPick
 from bot.context import BotContext
+from bot.offload import db
 from bot.permissions import Perm
 from bot.services.compliance.attachments import IncomingFile
 from bot.services.compliance.errors import ComplianceError
@@ -68,7 +69,7 @@ async def policies(update: Update, context: BotContext, member: Member) -> int:
     """Show the policies with upload buttons, or ask for one policy's file."""
     c, args = context.svc.compliance, command_args(context)
     if not args:
-        items = c.policies.status()
+        items = await db(c.policies.status)
         await reply(update, texts.policies_status(items, context.svc.clock.tz,
                                                   amount=c.rules.policies.amount),
                     reply_markup=markup(texts.policy_buttons(items)))

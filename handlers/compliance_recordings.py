@@ -21,6 +21,7 @@ from telegram.ext import ConversationHandler
 from bot.callbackdata.codec import parse
 from bot.callbackdata.kinds import TicketPress
 from bot.context import BotContext
+from bot.offload import db
 from bot.permissions import Perm
 from bot.services.compliance.attachments import IncomingFile
 from bot.services.compliance.errors import ComplianceError
@@ -63,7 +64,7 @@ def card_ticket(message: Message | None, bot_id: int) -> int | None:
 
 
 async def _refresh(context: BotContext, card: Card, viewer: Member) -> None:
-    found = card_for(context, card.ticket_id, masked=card.masked, viewer=viewer)
+    found = await db(card_for, context, card.ticket_id, masked=card.masked, viewer=viewer)
     if found is None:
         return
     text, markup = found
@@ -92,7 +93,7 @@ async def _attach(update: Update, context: BotContext, member: Member, card: Car
         await reply(update, texts.DOWNLOAD_FAILED)
         return False
     await _refresh(context, card, member)
-    total = files.summary(card.ticket_id).count
+    total = (await db(files.summary, card.ticket_id)).count
     await reply(update, texts.attached(ticket.platform_no, stored.stage or "", stored.media,
                                        stored.size, total))
     return True

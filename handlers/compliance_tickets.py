@@ -22,6 +22,7 @@ from telegram.ext import ConversationHandler
 from bot.callbackdata.codec import encode
 from bot.callbackdata.kinds import MistakeCancel, MistakePress, MistakeStage
 from bot.context import BotContext
+from bot.offload import db
 from bot.permissions import Perm, allowed
 from bot.services.compliance import vocab
 from bot.services.compliance.errors import ComplianceError
@@ -49,7 +50,8 @@ class PendingMistake:
 def compliance_card(context: BotContext, ticket: Ticket, text: str,
                     markup: InlineKeyboardMarkup, *, masked: bool,
                     viewer: Member | None) -> tuple[str, InlineKeyboardMarkup]:
-    """The card with its attachment line, and 标记失误 for a manager in private."""
+    """The card with its attachment line, and 标记失误 for a manager in private (reads the
+    database: part of `card_for`, which handlers call through ``bot.offload.db``)."""
     assert ticket.id is not None
     line = texts.attachments_line(context.svc.compliance.ticket_files.summary(ticket.id),
                                   masked=masked)
@@ -81,7 +83,7 @@ async def mistake_button(update: Update, context: BotContext, member: Member) ->
     if is_group(update):
         await query.answer(texts.MISTAKE_GROUP, show_alert=True)
         return
-    ticket = context.svc.tickets.get_by_id(press.ticket_id)
+    ticket = await db(context.svc.tickets.get_by_id, press.ticket_id)
     if ticket is None or ticket.id is None:
         await query.answer(compliance_texts.error(ComplianceError(
             "ticket_not_found", text=str(press.ticket_id))), show_alert=True)
@@ -100,7 +102,7 @@ async def stage_button(update: Update, context: BotContext, member: Member) -> i
     if press is None:
         await stale(query)
         return END
-    ticket = context.svc.tickets.get_by_id(press.ticket_id)
+    ticket = await db(context.svc.tickets.get_by_id, press.ticket_id)
     if is_group(update) or ticket is None or press.index >= len(vocab.STAGES):
         await query.answer(texts.MISTAKE_GROUP if is_group(update) else texts.MISTAKE_EXPIRED,
                            show_alert=True)
@@ -128,12 +130,12 @@ async def mistake_note(update: Update, context: BotContext, member: Member) -> i
     if msg.reply_to_message is None or msg.reply_to_message.message_id != pending.prompt_id:
         await reply(update, texts.MISTAKE_REPLY_TO_PROMPT)
         return NOTE
-    ticket = context.svc.tickets.get_by_id(pending.ticket_id)
+    ticket = await db(context.svc.tickets.get_by_id, pending.ticket_id)
     try:
         if ticket is None:
             raise ComplianceError("ticket_not_found", text=str(pending.ticket_id))
-        view = c.incidents.record_mistake(ticket=ticket, stage=pending.stage,
-                                          note=msg.text or "", actor_id=member.telegram_id)
+        view = await db(c.incidents.record_mistake, ticket=ticket, stage=pending.stage,
+                        note=msg.text or "", actor_id=member.telegram_id)
     except ComplianceError as exc:
         await reply(update, compliance_texts.error(exc))
         return NOTE if exc.code == "empty_text" else _end(context)

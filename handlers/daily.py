@@ -6,6 +6,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
+from bot.offload import db
 from bot.services.roster.errors import RosterError
 from bot.services.staff.directory import Member
 from bot.texts import roster as texts
@@ -23,7 +24,7 @@ async def daily(update: Update, context: BotContext, member: Member) -> None:
         await reply(update, texts.DAILY_USAGE)
         return
     try:
-        note = svc.duty.daily_on_demand(args[0] if args else None, svc.clock.now())
+        note = await db(svc.duty.daily_on_demand, args[0] if args else None, svc.clock.now())
     except RosterError as exc:
         await reply(update, texts.daily_refused(exc))
         return

@@ -45,6 +45,7 @@ from telegram.error import (
 
 from bot.clock import Clock
 from bot.lanes import LaneSet
+from bot.offload import db
 from bot.ratelimit import BULK, URGENT
 from bot.services.outbox.store import URGENT as URGENT_PRIORITY
 from bot.services.outbox.store import Buttons, Outbox, Outgoing
@@ -101,7 +102,7 @@ class Courier:
 
     async def _db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Every database call of the courier goes through here, off the event loop."""
-        return await asyncio.to_thread(fn, *args, **kwargs)
+        return await db(fn, *args, **kwargs)
 
     async def drained(self) -> None:
         """Return once nothing due is pending and no send is in flight.
@@ -230,9 +231,9 @@ class Courier:
             self._failed(row, "blocked")
         elif isinstance(exc, BadRequest):
             if "not modified" in exc.message:
-                self.outbox.mark_sent(row.id, row.edit_message_id)
+                await db(self.outbox.mark_sent, row.id, row.edit_message_id)
                 return
-            self.outbox.mark_failed(row.id, f"bad request: {exc.message}")
+            await db(self.outbox.mark_failed, row.id, f"bad request: {exc.message}")
             log.error("delivery %s rejected: %s", row.id, exc.message)
             self._failed(row, "rejected")
         elif isinstance(exc, TimedOut):
@@ -284,6 +285,7 @@ class Courier:
         return sent.message_id if sent is not None else None
 
     def _failed(self, row: Outgoing, why: str) -> None:
+        """Tell the listeners; called from the courier's database work (a worker thread)."""
         for hook in self.on_failed:
             try:
                 hook(row, why)

@@ -26,6 +26,7 @@ from telegram.constants import ParseMode
 from bot.callbackdata.codec import encode
 from bot.callbackdata.kinds import KbGap, KbOpen
 from bot.context import BotContext
+from bot.offload import db
 from bot.permissions import Perm, allowed
 from bot.services.staff.directory import Member
 from bot.texts import kb as texts
@@ -50,7 +51,7 @@ def _text_after_command(update: Update) -> str:
 
 
 async def _show_entry(update: Update, context: BotContext, entry_id: int) -> None:
-    e = kb_of(context).entries.get(entry_id)
+    e = await db(kb_of(context).entries.get, entry_id)
     if e is None or not e.active:
         await reply(update, texts.NOT_FOUND_ID.format(id=entry_id))
         return
@@ -75,7 +76,7 @@ async def search_reply(update: Update, context: BotContext, member: Member, quer
     if out.mode == "id" and by_id is not None:
         await _show_entry(update, context, int(by_id.group(1)))
         return
-    entries = kb.entries.get_many([h.id for h in out.hits])
+    entries = await db(kb.entries.get_many, [h.id for h in out.hits])
     hits = [h for h in out.hits if h.id in entries]
     token = kb.tokens.remember(query)
     if hits and hits[0].strong:
@@ -123,7 +124,7 @@ async def open_button(update: Update, context: BotContext, member: Member) -> No
         await stale(query)
         return
     entry_id, kb = press.entry_id, kb_of(context)
-    e = kb.entries.get(entry_id)
+    e = await db(kb.entries.get, entry_id)
     if e is None or not e.active:
         await query.answer(texts.ENTRY_GONE, show_alert=True)
         return
@@ -149,7 +150,7 @@ async def gap_button(update: Update, context: BotContext, member: Member) -> Non
     if text is None:
         await query.answer(texts.GAP_EXPIRED, show_alert=True)
         return
-    gap, created = kb.gaps.record(text, member.telegram_id)
+    gap, created = await db(kb.gaps.record, text, member.telegram_id)
     await query.answer()
     markup = query.message.reply_markup if query.message is not None else None
     if markup is not None:  # the gap button has done its job: drop it, keep the results
@@ -180,7 +181,7 @@ async def inline_search(update: Update, context: BotContext, member: Member) -> 
         return
     kb = kb_of(context)
     hits = (await asyncio.to_thread(kb.lookup, query, limit=MAX_RESULTS)).hits
-    entries = kb.entries.get_many([h.id for h in hits])
+    entries = await db(kb.entries.get_many, [h.id for h in hits])
     now = context.svc.clock.now()
     results = []
     for i, hit in enumerate(h for h in hits if h.id in entries):
@@ -205,11 +206,11 @@ async def history(update: Update, context: BotContext, member: Member) -> None:
         return
     entry_id = ids[0]
     kb = kb_of(context)
-    e = kb.entries.get(entry_id)
+    e = await db(kb.entries.get, entry_id)
     if e is None:
         await reply(update, texts.NOT_FOUND_ID.format(id=entry_id))
         return
-    versions = kb.entries.history(entry_id)
+    versions = await db(kb.entries.history, entry_id)
     now, names = context.svc.clock.now(), staff_names(context)
     if len(args) == 2:
         wanted = ids[1]

@@ -18,6 +18,7 @@ from telegram.ext import ConversationHandler
 from bot.callbackdata.codec import encode
 from bot.callbackdata.kinds import SKIP, KbDialogue
 from bot.context import BotContext
+from bot.offload import db
 from bot.services.staff.directory import Member
 from bot.texts import kb as texts
 from handlers.access import guard
@@ -77,7 +78,7 @@ async def add_question(update: Update, context: BotContext) -> int:
     text = message_text(update)
     if not await _take(update, context, "question", text):
         return Q
-    same = kb_of(context).entries.find_question(draft(context)["question"])
+    same = await db(kb_of(context).entries.find_question, draft(context)["question"])
     if same is not None:
         await reply(update, texts.DUPLICATE_IN_DIALOGUE.format(id=same.id,
                                                                 question=escape(same.question)))
@@ -94,7 +95,7 @@ async def add_answer(update: Update, context: BotContext) -> int:
 
 
 async def _ask_category(update: Update, context: BotContext) -> int:
-    cats = kb_of(context).entries.categories()
+    cats = await db(kb_of(context).entries.categories)
     context.user_data["kb_cats"] = cats  # type: ignore[index]
     rows = [[InlineKeyboardButton(c, callback_data=encode(KbDialogue(index=i))) for i, c in
              enumerate(cats) if i // 3 == r] for r in range((len(cats) + 2) // 3)]

@@ -17,6 +17,7 @@ from telegram.ext import ConversationHandler
 from bot.callbackdata.codec import encode
 from bot.callbackdata.kinds import KbCancel, KbDelete, KbDialogue
 from bot.context import BotContext
+from bot.offload import db
 from bot.permissions import Perm
 from bot.services.staff.directory import Member
 from bot.texts import kb as texts
@@ -51,7 +52,7 @@ async def edit_start(update: Update, context: BotContext, member: Member) -> int
     if entry_id is None:
         await reply(update, texts.EDIT_USAGE)
         return ConversationHandler.END
-    e = kb_of(context).entries.get(entry_id)
+    e = await db(kb_of(context).entries.get, entry_id)
     if e is None or not e.active:
         await reply(update, texts.NOT_FOUND_ID.format(id=entry_id))
         return ConversationHandler.END
@@ -74,7 +75,7 @@ async def edit_pick(update: Update, context: BotContext) -> int:
     press = read(update, KbDialogue)
     name = press.field if press is not None else ""
     values = draft(context)
-    e = kb_of(context).entries.get(int(values.get("id", 0)))
+    e = await db(kb_of(context).entries.get, int(values.get("id", 0)))
     if name not in FIELDS or e is None or not e.active:
         clear_draft(context)
         await reply(update, texts.STALE)
@@ -104,7 +105,7 @@ async def edit_value(update: Update, context: BotContext) -> int:
     if name in OPTIONAL and value in texts.CLEAR_WORDS:
         value = ""
     kb = kb_of(context)
-    before = kb.entries.get(int(values["id"]))
+    before = await db(kb.entries.get, int(values["id"]))
     try:
         e = await asyncio.to_thread(  # off the event loop: the entry is re-embedded
             kb.entries.edit, actor=member.telegram_id, entry_id=int(values["id"]),
@@ -129,7 +130,7 @@ async def delete(update: Update, context: BotContext, member: Member) -> None:
     if entry_id is None:
         await reply(update, texts.DEL_USAGE)
         return
-    e = kb_of(context).entries.get(entry_id)
+    e = await db(kb_of(context).entries.get, entry_id)
     if e is None or not e.active:
         await reply(update, texts.NOT_FOUND_ID.format(id=entry_id))
         return
@@ -149,7 +150,7 @@ async def delete_button(update: Update, context: BotContext, member: Member) -> 
         return
     entry_id = press.entry_id
     try:
-        kb_of(context).entries.delete(actor=member.telegram_id, entry_id=entry_id)
+        await db(kb_of(context).entries.delete, actor=member.telegram_id, entry_id=entry_id)
     except KbError as exc:
         await query.answer(texts.kb_error(exc, html=False), show_alert=True)
         await query.edit_message_reply_markup(None)

@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.callbackdata.codec import encode
 from bot.callbackdata.kinds import KbCloseGap
 from bot.context import BotContext
+from bot.offload import db
 from bot.permissions import Perm
 from bot.services.staff.directory import Member
 from bot.texts import kb as texts
@@ -33,6 +34,7 @@ GAPS_SHOWN = 10
 
 # ----------------------------------------------------------------------------- /kb_gaps
 def _gaps_view(context: BotContext) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The open gaps and their close buttons (reads the database: call through ``db``)."""
     kb = kb_of(context)
     gaps = kb.gaps.open(limit=GAPS_SHOWN)
     total = kb.gaps.count_open()
@@ -48,7 +50,7 @@ async def gaps(update: Update, context: BotContext, member: Member) -> None:
     """/kb_gaps: the open gaps (close buttons); `/kb_gaps close <gap> [entry]`."""
     args = command_args(context)
     if not args:
-        text, markup = _gaps_view(context)
+        text, markup = await db(_gaps_view, context)
         await reply(update, text, reply_markup=markup)
         return
     ids = numbers(args[1:])
@@ -79,12 +81,12 @@ async def close_gap_button(update: Update, context: BotContext, member: Member) 
         return
     gap_id = press.gap_id
     try:
-        kb_of(context).gaps.close(actor=member.telegram_id, gap_id=gap_id)
+        await db(kb_of(context).gaps.close, actor=member.telegram_id, gap_id=gap_id)
     except KbError as exc:
         await query.answer(texts.kb_error(exc, html=False), show_alert=True)
     else:
         await query.answer(texts.GAP_CLOSED.format(id=gap_id))
-    text, markup = _gaps_view(context)
+    text, markup = await db(_gaps_view, context)
     await query.edit_message_text(text, reply_markup=markup)
 
 
@@ -96,18 +98,18 @@ async def synonyms(update: Update, context: BotContext, member: Member) -> None:
     kb = kb_of(context)
     try:
         if not args:
-            await reply(update, texts.render_synonyms(kb.synonyms.list()))
+            await reply(update, texts.render_synonyms(await db(kb.synonyms.list)))
             return
         verb = args[0].lower()
         if verb in ("add", "新增") and len(args) >= 2:
-            group = kb.synonyms.add(actor=member.telegram_id, members=args[1:])
+            group = await db(kb.synonyms.add, actor=member.telegram_id, members=args[1:])
             await reply(update, texts.SYN_ADDED.format(
                 id=group.id, members=texts.join_members(group.members)))
             return
         group_id = number(args[1]) if len(args) in (2, 3) else None
         if verb in ("del", "删除") and group_id is not None:
-            left = kb.synonyms.remove(actor=member.telegram_id, group_id=group_id,
-                                      member=args[2] if len(args) == 3 else None)
+            left = await db(kb.synonyms.remove, actor=member.telegram_id, group_id=group_id,
+                            member=args[2] if len(args) == 3 else None)
             if left is None:
                 await reply(update, texts.SYN_DELETED.format(id=group_id))
             else:
@@ -125,4 +127,4 @@ async def synonyms(update: Update, context: BotContext, member: Member) -> None:
 @guard("kb_stats")
 async def stats(update: Update, context: BotContext, member: Member) -> None:
     """/kb_stats: size, whether semantic search runs (and why not), index state, learning."""
-    await reply(update, texts.render_stats(kb_of(context).stats()))
+    await reply(update, texts.render_stats(await db(kb_of(context).stats)))

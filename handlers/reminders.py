@@ -13,6 +13,7 @@ from telegram.ext import ConversationHandler
 
 from bot.callbackdata.kinds import ReminderDone, ReminderSnooze
 from bot.context import BotContext
+from bot.offload import db
 from bot.permissions import Perm
 from bot.services.reminders.records import ReminderError
 from bot.services.staff.directory import Member
@@ -36,7 +37,7 @@ async def on_done(update: Update, context: BotContext, member: Member) -> int:
     if press is None:
         await stale(query)
         return ConversationHandler.END
-    ticket = context.svc.tickets.get_by_id(press.ticket_id)
+    ticket = await db(context.svc.tickets.get_by_id, press.ticket_id)
     if ticket is None:
         await query.answer(texts.STALE, show_alert=True)
         return ConversationHandler.END
@@ -55,8 +56,8 @@ async def on_done_text(update: Update, context: BotContext, member: Member) -> i
     if msg is None or ticket_id is None:
         return ConversationHandler.END
     try:
-        t = context.svc.reminders.done.record(ticket_id=ticket_id, actor_id=member.telegram_id,
-                                              note=msg.text or "")
+        t = await db(context.svc.reminders.done.record, ticket_id=ticket_id,
+                     actor_id=member.telegram_id, note=msg.text or "")
     except ReminderError as exc:
         await reply(update, escape(texts.reminder_error(exc)))
         return DONE_TEXT
@@ -87,8 +88,8 @@ async def on_snooze(update: Update, context: BotContext, member: Member) -> None
         await stale(query)
         return
     try:
-        until = context.svc.reminders.snoozes.snooze(ticket_id=press.ticket_id, kind=press.kind,
-                                                     chat_id=query.from_user.id)
+        until = await db(context.svc.reminders.snoozes.snooze, ticket_id=press.ticket_id,
+                         kind=press.kind, chat_id=query.from_user.id)
     except ReminderError as exc:
         await query.answer(texts.reminder_error(exc), show_alert=True)
         return
@@ -106,7 +107,7 @@ async def holidays(update: Update, context: BotContext, member: Member) -> None:
             return
         span = int(args[0])
     watch = context.svc.reminders.holidays
-    watch.reload_if_changed()
+    await db(watch.reload_if_changed)
     now = context.svc.clock.now()
     today = now.date()
     days = context.svc.calendar.upcoming(today, span)

@@ -13,6 +13,7 @@ from telegram import Update
 
 from bot.callbackdata.kinds import NO, OK, TAKE, SwapPick, SwapPress
 from bot.context import BotContext
+from bot.offload import db
 from bot.permissions import Perm, allowed
 from bot.services.compliance.gate import OnboardingRefused
 from bot.services.roster.errors import RosterError
@@ -43,7 +44,8 @@ def _today(context: BotContext) -> date:
 async def duty(update: Update, context: BotContext, member: Member) -> None:
     """Who is on duty now (with the shift lead) and who is next."""
     roster, now = _roster(context), context.svc.clock.now()
-    await reply(update, texts.render_duty(roster.current_shift(now), roster.next_shift(now), now))
+    current, upcoming = await db(roster.current_shift, now), await db(roster.next_shift, now)
+    await reply(update, texts.render_duty(current, upcoming, now))
 
 
 @guard("roster")
@@ -54,7 +56,7 @@ async def roster_week(update: Update, context: BotContext, member: Member) -> No
         await reply(update, texts.ROSTER_USAGE)
         return
     now = context.svc.clock.now()
-    monday, slots = _roster(context).week(now, next_week=bool(args))
+    monday, slots = await db(_roster(context).week, now, next_week=bool(args))
     await reply(update, texts.render_week(slots, texts.week_title(monday, next_week=bool(args)),
                                           now))
 
@@ -68,9 +70,8 @@ async def roster_set(update: Update, context: BotContext, member: Member) -> Non
         return
     try:
         d = parse_date(args[0], _today(context))
-        slot = _roster(context).reassign(d=d, shift_name=args[1], people=args[2:],
-                                         actor_id=member.telegram_id,
-                                         chat_id=chat_id_of(update))
+        slot = await db(_roster(context).reassign, d=d, shift_name=args[1], people=args[2:],
+                        actor_id=member.telegram_id, chat_id=chat_id_of(update))
     except RosterError as exc:
         await reply(update, texts.error(exc))
         return
@@ -78,7 +79,7 @@ async def roster_set(update: Update, context: BotContext, member: Member) -> Non
         await reply(update, compliance_texts.gate_refused(exc))
         return
     text = texts.roster_set_done(slot, context.svc.clock.now())
-    flagged = context.svc.compliance.gate.check(m.telegram_id for m in slot.members)
+    flagged = await db(context.svc.compliance.gate.check, [m.telegram_id for m in slot.members])
     if flagged:
         text += "\n\n" + compliance_texts.gate_warning(flagged)
     await reply(update, text)
@@ -91,21 +92,22 @@ async def special(update: Update, context: BotContext, member: Member) -> None:
     roster, now, today = _roster(context), context.svc.clock.now(), _today(context)
     try:
         if not args:
-            rows = roster.specials_between(today, today + timedelta(days=366))
+            rows = await db(roster.specials_between, today, today + timedelta(days=366))
             await reply(update, texts.specials_list(
                 [(r.id or 0, r.start_date, r.end_date, r.name) for r in rows], now))
             return
         special_id = number(args[1]) if len(args) == 2 else None
         if args[0].lower() in texts.DELETE_ARGS and special_id is not None:
-            row = roster.remove_special(special_id=special_id, actor_id=member.telegram_id)
+            row = await db(roster.remove_special, special_id=special_id,
+                           actor_id=member.telegram_id)
             await reply(update, texts.special_removed(row.id or 0))
             return
         if len(args) < 3:
             await reply(update, texts.SPECIAL_USAGE)
             return
         start, end = parse_date(args[0], today), parse_date(args[1], today)
-        row = roster.declare_special(start=start, end=end, name=" ".join(args[2:]),
-                                     actor_id=member.telegram_id, chat_id=chat_id_of(update))
+        row = await db(roster.declare_special, start=start, end=end, name=" ".join(args[2:]),
+                       actor_id=member.telegram_id, chat_id=chat_id_of(update))
     except RosterError as exc:
         await reply(update, texts.error(exc))
         return
@@ -125,7 +127,8 @@ async def handover(update: Update, context: BotContext, member: Member) -> None:
         return
     now = context.svc.clock.now()
     try:
-        inst = _roster(context).add_note(author_id=member.telegram_id, text=note, at=now)
+        inst = await db(_roster(context).add_note, author_id=member.telegram_id, text=note,
+                        at=now)
     except RosterError as exc:
         await reply(update, texts.error(exc))
         return
@@ -141,7 +144,7 @@ async def swap(update: Update, context: BotContext, member: Member) -> None:
     if context.svc.settings.duty_group_id is None:
         await reply(update, swap_texts.SWAP_NO_GROUP)
         return
-    mine = _roster(context).upcoming_for(member.telegram_id, context.svc.clock.now())
+    mine = await db(_roster(context).upcoming_for, member.telegram_id, context.svc.clock.now())
     if not mine:
         await reply(update, swap_texts.SWAP_NONE)
         return
@@ -166,18 +169,19 @@ async def swap_button(update: Update, context: BotContext, member: Member) -> No
     swaps, now = _roster(context).swaps, context.svc.clock.now()
     try:
         if pick is not None:
-            v = swaps.offer_by_order(staff_id=member.telegram_id, order=pick.order, d=pick.day,
-                                     now=now)
+            v = await db(swaps.offer_by_order, staff_id=member.telegram_id, order=pick.order,
+                         d=pick.day, now=now)
             await query.answer()
             await query.edit_message_text(swap_texts.swap_posted(v, now))
         elif press is not None and press.action == TAKE:
-            v = swaps.take(offer_id=press.swap_id, taker_id=member.telegram_id, now=now)
+            v = await db(swaps.take, offer_id=press.swap_id, taker_id=member.telegram_id,
+                         now=now)
             await query.answer(swap_texts.SWAP_TAKEN_ANSWER)
             await query.edit_message_text(swap_texts.swap_taken(v, now))
         elif press is not None:
             approved = press.action == OK
-            v = swaps.decide(offer_id=press.swap_id, manager_id=member.telegram_id,
-                             approve=approved, now=now)
+            v = await db(swaps.decide, offer_id=press.swap_id, manager_id=member.telegram_id,
+                         approve=approved, now=now)
             await query.answer(swap_texts.decision_answer(approved=approved))
             await query.edit_message_text(swap_texts.swap_decided(v, now, approved=approved))
     except RosterError as exc:

@@ -9,6 +9,7 @@ from telegram import Update
 
 from bot.commands import commands_for
 from bot.context import BotContext
+from bot.offload import db
 from bot.services.alerts.common import may_ack
 from bot.services.alerts.links import token_of
 from bot.services.staff.directory import Member
@@ -36,14 +37,14 @@ async def start(update: Update, context: BotContext, member: Member) -> None:
         return
     group = is_group(update)
     alerts = context.svc.alerts
-    waiting = alerts.waiting_for(member.telegram_id) if may_ack(member.role) and not group \
-        else []
+    waiting = await db(alerts.waiting_for, member.telegram_id) \
+        if may_ack(member.role) and not group else []
     text = texts.START.format(name=escape(member.name), role=ROLE_NAMES_ZH[member.role],
                               help=_help_for(member, group=group))
     if waiting:
         text += alert_texts.START_WAITING.format(n=len(waiting))
     await reply(update, text)
-    alerts.send_again(waiting, member.telegram_id, "start")
+    await db(alerts.send_again, waiting, member.telegram_id, "start")
 
 
 @guard("help")

@@ -24,6 +24,7 @@ from bot.callbackdata.kinds import (
     TicketPress,
 )
 from bot.context import BotContext
+from bot.offload import db
 from bot.permissions import Perm, allowed
 from bot.services.staff.directory import Member
 from bot.services.tickets.actions import ActionInput
@@ -62,7 +63,7 @@ class Pending:
 
 
 async def _refresh_card(context: BotContext, p: Pending, viewer: Member | None = None) -> None:
-    card = card_for(context, p.ticket_id, masked=p.masked, viewer=viewer)
+    card = await db(card_for, context, p.ticket_id, masked=p.masked, viewer=viewer)
     if card is None:
         return
     text, markup = card
@@ -76,8 +77,8 @@ async def _refresh_card(context: BotContext, p: Pending, viewer: Member | None =
 
 async def _apply(update: Update, context: BotContext, member: Member, p: Pending) -> bool:
     try:
-        context.svc.tickets.apply(ticket_id=p.ticket_id, action=p.action,
-                                  actor_id=member.telegram_id, data=p.data)
+        await db(context.svc.tickets.apply, ticket_id=p.ticket_id, action=p.action,
+                 actor_id=member.telegram_id, data=p.data)
     except TicketError as exc:
         if update.callback_query is not None:
             await update.callback_query.answer(texts.refusal(exc), show_alert=True)
@@ -118,7 +119,7 @@ async def on_button(update: Update, context: BotContext, member: Member) -> int:
         await query.answer(texts.VIEW_ONLY, show_alert=True)
         return ConversationHandler.END
     p.action = Action.close if code == CONFIRM_CLOSE else CODE_ACTIONS[code]
-    t = context.svc.tickets.get_by_id(ticket_id)
+    t = await db(context.svc.tickets.get_by_id, ticket_id)
     if t is None:
         await query.answer(texts.REFUSALS[Refusal.not_found], show_alert=True)
         return ConversationHandler.END
@@ -143,7 +144,7 @@ async def _ask_to_confirm_close(update: Update, context: BotContext, p: Pending)
     query = update.callback_query
     assert query is not None
     await query.answer(texts.CLOSE_CONFIRM_SHORT)
-    card = card_for(context, p.ticket_id, masked=p.masked)
+    card = await db(card_for, context, p.ticket_id, masked=p.masked)
     if card is None:
         return
     await query.edit_message_text(f"{card[0]}\n\n{texts.CLOSE_CONFIRM}",
@@ -343,9 +344,10 @@ def _end(context: BotContext) -> int:
 
 async def _send_history(update: Update, context: BotContext, ticket_id: int) -> None:
     svc = context.svc
-    t = svc.tickets.get_by_id(ticket_id)
+    t = await db(svc.tickets.get_by_id, ticket_id)
     if t is None:
         return
     names = {m.telegram_id: m.name for m in svc.staff.all()}
-    await reply(update, texts.history(t, svc.tickets.events(ticket_id, limit=500),
-                                      now=svc.clock.now(), names=names, masked=is_group(update)))
+    events = await db(svc.tickets.events, ticket_id, limit=500)
+    await reply(update, texts.history(t, events, now=svc.clock.now(), names=names,
+                                      masked=is_group(update)))

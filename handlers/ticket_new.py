@@ -9,6 +9,7 @@ from telegram.ext import ConversationHandler
 
 from bot.callbackdata.kinds import NewTicketPick
 from bot.context import BotContext
+from bot.offload import db
 from bot.services.staff.directory import Member
 from bot.services.tickets.errors import TicketError
 from bot.services.tickets.fields import ParsedTicket, parse_field
@@ -63,14 +64,14 @@ async def _next(update: Update, context: BotContext, member: Member) -> int:
         await _ask(update, context, missing[0])
         return ASK
     try:
-        created = context.svc.tickets.create(data=draft, actor_id=member.telegram_id)
+        created = await db(context.svc.tickets.create, data=draft, actor_id=member.telegram_id)
     except TicketError as exc:
         await reply(update, escape(texts.refusal(exc)))
         _clear(context)
         return ConversationHandler.END
     _clear(context)
     assert created.ticket.id is not None
-    card = card_for(context, created.ticket.id, masked=False)
+    card = await db(card_for, context, created.ticket.id, masked=False)
     assert card is not None
     text, markup = card  # the card shows the warnings found at logging
     await reply(update, f"{texts.NEW_CREATED}\n{text}", reply_markup=markup)
@@ -88,7 +89,7 @@ async def _ask(update: Update, context: BotContext, field: str) -> None:
     elif field == "category":
         options = list(ref.categories)
     elif field == "unit":
-        options = context.svc.tickets.top_units()
+        options = await db(context.svc.tickets.top_units)
     context.user_data[OPTIONS] = options  # type: ignore[index]
     prompt = texts.FIELD_PROMPTS_ZH[field]
     if options:

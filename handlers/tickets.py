@@ -8,6 +8,7 @@ from telegram import Update
 
 from bot.callbackdata.kinds import PagePress
 from bot.context import BotContext
+from bot.offload import db
 from bot.permissions import Perm
 from bot.services.alerts.common import may_ack
 from bot.services.staff.directory import Member
@@ -24,7 +25,8 @@ PAGE_SIZE = 10
 
 def card_for(context: BotContext, ticket_id: int, *, masked: bool,
              viewer: Member | None = None) -> tuple[str, object] | None:
-    """The card text and its action buttons, or None when the ticket is gone. The card lists
+    """The card text and its action buttons, or None when the ticket is gone (it reads the
+    database: handlers call it through ``bot.offload.db``). The card lists
     its attachments. A `viewer`, in private, sees the buttons of the ticket's alert waiting
     for them (if they may press 收到 and the alert was sent to them) and, as a manager, the
     标记失误 button."""
@@ -51,13 +53,13 @@ async def show_ticket(update: Update, context: BotContext, member: Member) -> No
     if len(args) != 1:
         await reply(update, texts.T_USAGE)
         return
-    t = context.svc.tickets.get(args[0])
+    t = await db(context.svc.tickets.get, args[0])
     if t is None:
         await reply(update, texts.T_NOT_FOUND.format(no=escape(args[0])))
         return
     assert t.id is not None
-    text, markup = card_for(context, t.id, masked=is_group(update),  # type: ignore[misc]
-                            viewer=member)
+    text, markup = await db(card_for, context, t.id,  # type: ignore[misc]
+                            masked=is_group(update), viewer=member)
     await reply(update, text, reply_markup=markup)
 
 
@@ -66,15 +68,15 @@ async def _send_list(update: Update, context: BotContext, kind: str, page: int,
     svc = context.svc.tickets
     offset = (page - 1) * PAGE_SIZE
     if kind == "mine":
-        total, rows = svc.mine(member.telegram_id, offset=offset, limit=PAGE_SIZE)
+        total, rows = await db(svc.mine, member.telegram_id, offset=offset, limit=PAGE_SIZE)
     elif kind == "open":
-        total, rows = svc.open_list(offset=offset, limit=PAGE_SIZE)
+        total, rows = await db(svc.open_list, offset=offset, limit=PAGE_SIZE)
     elif kind == "overdue":
-        total, rows = svc.overdue(offset=offset, limit=PAGE_SIZE)
+        total, rows = await db(svc.overdue, offset=offset, limit=PAGE_SIZE)
     else:
-        total, rows = svc.find(words, offset=offset, limit=PAGE_SIZE)
+        total, rows = await db(svc.find, words, offset=offset, limit=PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
-    counts = svc.open_counts() if kind == "open" and page == 1 else None
+    counts = await db(svc.open_counts) if kind == "open" and page == 1 else None
     text = texts.list_page(kind, rows, now=context.svc.clock.now(), page=page, pages=pages,
                            total=total, counts=counts)
     markup = pager(kind, page, pages, "f" if kind == "find" else "")
@@ -134,17 +136,17 @@ async def mark_complex(update: Update, context: BotContext, member: Member) -> N
     if len(args) not in (1, 2) or (len(args) == 2 and args[1] != texts.COMPLEX_UNDO):
         await reply(update, texts.COMPLEX_USAGE)
         return
-    t = context.svc.tickets.get(args[0])
+    t = await db(context.svc.tickets.get, args[0])
     if t is None:
         await reply(update, texts.T_NOT_FOUND.format(no=escape(args[0])))
         return
     assert t.id is not None
     try:
-        context.svc.tickets.set_complex(ticket_id=t.id, actor_id=member.telegram_id,
-                                        complex_case=len(args) == 1)
+        await db(context.svc.tickets.set_complex, ticket_id=t.id, actor_id=member.telegram_id,
+                 complex_case=len(args) == 1)
     except TicketError as exc:
         await reply(update, escape(texts.refusal(exc)))
         return
-    text, markup = card_for(context, t.id, masked=is_group(update),  # type: ignore[misc]
-                            viewer=member)
+    text, markup = await db(card_for, context, t.id,  # type: ignore[misc]
+                            masked=is_group(update), viewer=member)
     await reply(update, text, reply_markup=markup)

@@ -15,15 +15,19 @@ DATA_FOLDER_NAME = "data"
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create the engine; SQLite gets WAL, foreign keys and a busy timeout, and its folder
-    and files are private to this account (they hold citizens' personal data)."""
+    """Create the engine; SQLite gets WAL, foreign keys and a busy timeout (a write waits up to
+    30 s for another program's write lock — in a worker thread, never on the event loop), and
+    its folder and files are private to this account (they hold citizens' personal data)."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
         db_file = Path(path) if path and path != ":memory:" else None
         if db_file is not None:
             _private_dir(db_file.parent)
+        # Sessions run in worker threads (bot/offload.py), each holding a connection while it
+        # waits out another program's write lock: room for every worker and then some.
+        pool = {"pool_size": 10, "max_overflow": 20} if db_file is not None else {}
         engine = create_engine(
-            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
+            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}, **pool
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         if db_file is not None:

@@ -10,7 +10,8 @@ stored: a running bot picks them up without embedding.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -28,7 +29,10 @@ from knowledge_base.vocabulary import SUMMARY, changed_summary
 from models.db import session_scope
 from models.kb import KbEntry, KbStatus
 
-__all__ = ["Importer"]
+__all__ = ["BATCH", "Importer"]
+
+#: Rows per transaction: short enough that a running bot barely waits for the write lock.
+BATCH = 50
 
 
 class Importer:
@@ -43,35 +47,51 @@ class Importer:
         """Import ``(row number, fields)`` pairs: an entry with the same (normalised) question
         is updated (a deleted one is restored), others are added; identical ones are left
         alone. Bad rows are reported with their number and skipped; good rows go in.
-        ``dry_run``: report what would happen and change nothing."""
+        ``dry_run``: report what would happen and change nothing.
+
+        Rows are written :data:`BATCH` at a time, each batch its own short transaction (and
+        its entries embedded and indexed after it): a running bot that shares the database
+        waits at most one batch for the write lock, never the whole file. An import stopped
+        half-way is finished by running it again (it is idempotent)."""
         report = ImportReport()
-        touched: list[KbEntry] = []
         with session_scope(self.engine) as s:
             existing = _existing(s)
-            seen: dict[str, int] = {}
-            for row_no, raw in rows:
-                try:
-                    values = clean(raw)
-                except KbError as exc:
-                    report.errors.append((row_no, exc))
-                    continue
-                key = normalize(values["question"])[:256]
-                if key in seen:
-                    report.errors.append((row_no, KbError("duplicate_row", row=seen[key])))
-                    continue
-                seen[key] = row_no
-                row = self._one(s, existing, key, values, actor, report, given=set(raw))
-                if row is not None:
-                    touched.append(row)
             if dry_run:
+                self._batch(s, existing, {}, rows, actor, report)
                 s.rollback()
                 return report
-            if report.added or report.updated:
+        seen: dict[str, int] = {}
+        for batch in _batches(rows, BATCH):
+            with session_scope(self.engine) as s:
+                touched = self._batch(s, existing, seen, batch, actor, report)
+            feed_rows(self.index, touched)
+        if report.added or report.updated:
+            with session_scope(self.engine) as s:
                 audit.record(session=s, clock=self.clock, actor_id=actor, action="kb.import",
                              detail=f"added {report.added}, updated {report.updated}, "
                                     f"bad rows {len(report.errors)}")
-        feed_rows(self.index, touched)
         return report
+
+    def _batch(self, s: Session, existing: dict[str, KbEntry], seen: dict[str, int],
+               rows: Iterable[tuple[int, Mapping[str, Any]]], actor: int | None,
+               report: ImportReport) -> list[KbEntry]:
+        """Write ``rows`` in ``s``; the entries added or changed."""
+        touched: list[KbEntry] = []
+        for row_no, raw in rows:
+            try:
+                values = clean(raw)
+            except KbError as exc:
+                report.errors.append((row_no, exc))
+                continue
+            key = normalize(values["question"])[:256]
+            if key in seen:
+                report.errors.append((row_no, KbError("duplicate_row", row=seen[key])))
+                continue
+            seen[key] = row_no
+            row = self._one(s, existing, key, values, actor, report, given=set(raw))
+            if row is not None:
+                touched.append(row)
+        return touched
 
     def _one(self, s: Session, existing: dict[str, KbEntry], key: str,
              values: dict[str, Any], actor: int | None, report: ImportReport, *,
@@ -80,6 +100,9 @@ class Importer:
         columns the file has (``given``): an older file without ``similar`` must not wipe
         the phrasings an entry has learned since."""
         current = existing.get(key)
+        if current is not None and current.id is not None:
+            # read again in this batch's transaction: the bot may have edited it meanwhile
+            current = s.get(KbEntry, current.id) or current
         if current is None:
             entry = self.rows.insert(s, values, actor=actor, summary=SUMMARY["import_add"],
                                      now=self.clock.now())
@@ -110,3 +133,10 @@ def _existing(s: Session) -> dict[str, KbEntry]:
                 have.status != KbStatus.active.value:
             existing[row.question_key] = row
     return existing
+
+
+def _batches(rows: Iterable[tuple[int, Mapping[str, Any]]],
+             size: int) -> Iterator[list[tuple[int, Mapping[str, Any]]]]:
+    it = iter(rows)
+    while batch := list(islice(it, size)):
+        yield batch

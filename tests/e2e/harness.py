@@ -15,11 +15,12 @@ from collections.abc import Awaitable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from telegram.ext import Application, BaseUpdateProcessor
+from telegram.ext import Application
 
 from bot.clock import MovableClock
 from bot.context import Services
 from bot.emulator import BotApiEmulator
+from bot.updates import ChatOrderedProcessor
 from handlers.delivery import Courier
 
 ADMIN = 1001
@@ -38,35 +39,38 @@ JSON = dict[str, Any]
 HANG = 30.0
 
 
-class UpdateTracker(BaseUpdateProcessor):
-    """PTB's default processing (one update at a time, in order), and a record of which
-    update ids have been fully handled, so a test can await exactly the update it injected."""
+class UpdateTracker(ChatOrderedProcessor):
+    """The production processing (chats concurrently, each chat in order), and a record of
+    which update ids have been fully handled, so a test can await exactly the update it
+    injected."""
 
     def __init__(self) -> None:
-        super().__init__(max_concurrent_updates=1)
+        super().__init__()
+        self._started: set[int] = set()
         self._done: set[int] = set()
         self._changed = asyncio.Event()
 
     async def do_process_update(self, update: object,
                                 coroutine: Awaitable[Any]) -> None:
+        update_id = getattr(update, "update_id", None)
+        if isinstance(update_id, int):
+            self._started.add(update_id)
         try:
-            await coroutine
+            await super().do_process_update(update, coroutine)
         finally:
-            update_id = getattr(update, "update_id", None)
             if isinstance(update_id, int):
                 self._done.add(update_id)
             self._changed.set()
             self._changed = asyncio.Event()
 
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
+    def is_done(self, update_id: int) -> bool:
+        return update_id in self._done
 
     async def processed(self, update_id: int) -> None:
-        """Return once the update with this id went through every handler."""
-        while update_id not in self._done:
+        """Return once the update with this id, and every earlier one the bot took (other
+        chats' updates run concurrently), went through every handler."""
+        while update_id not in self._done or any(
+                i < update_id for i in self._started - self._done):
             await self._changed.wait()
 
 

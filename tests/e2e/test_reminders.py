@@ -211,7 +211,10 @@ async def test_sigkill_restart_sends_due_reminders_once_coalesced(
     before = clock.now()
     b, c, d = logged(0.3), logged(0.5), logged(0.5, STAFF2)
     reminders.scan(before)
-    assert planned(b, c, d) and not pending(engine)
+    # The overnight sweep (after OVERNIGHT_SWEEP_AT) may fall to this scan: the first run's
+    # producers run beside its courier (off the event loop) and may not have reached it yet
+    # when it was killed. Reminders for b, c and d are only planned, nothing is owed yet.
+    assert planned(b, c, d) and not [r for r in pending(engine) if r.kind != "overnight"]
     await wall_clock_past(d.complete_by)
     assert not [m for m in reminders_to(STAFF) if b.platform_no in m["text"]]
     async with restarted(emu, engine, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import yaml
@@ -17,10 +18,15 @@ from models.ticket import ReferenceData
 
 
 class ReferenceStore:
-    """Holds the current `Reference`; `import_file` validates, stores and swaps it."""
+    """Holds the current `Reference`; `import_file` validates, stores and swaps it.
+
+    Handlers read `current` from worker threads while the scheduler's `refresh` or an
+    `import_file` may swap it: the swap (the reference and the row it came from) happens
+    under a lock, and `current` is only ever replaced whole, never changed in place."""
 
     def __init__(self, engine: Engine, clock: Clock) -> None:
         self.engine, self.clock = engine, clock
+        self._lock = threading.Lock()
         self._row_id: int | None = None
         self.current: Reference = self._load()
 
@@ -38,10 +44,11 @@ class ReferenceStore:
 
     def refresh(self, _now: object = None) -> bool:
         """Pick up an import made by another process (`python -m bot units import`)."""
-        if self._latest_id() == self._row_id:
-            return False
-        self.current = self._load()
-        return True
+        with self._lock:
+            if self._latest_id() == self._row_id:
+                return False
+            self.current = self._load()
+            return True
 
     def import_file(self, path: str | Path, *, actor_id: int | None = None) -> Reference:
         """Validate the file (ReferenceDataError names each problem) and make it current."""
@@ -52,7 +59,8 @@ class ReferenceStore:
             s.add(row)
             audit.record(session=s, clock=self.clock, actor_id=actor_id, action="reference.import",
                          detail=f"{len(ref.units)} units")
-        self.current, self._row_id = ref, row.id
+        with self._lock:
+            self.current, self._row_id = ref, row.id
         return ref
 
     def export(self) -> str:

@@ -95,7 +95,8 @@ class SimilarityIndex:
 
     def prune(self, before: datetime) -> int:
         """Forget tickets received before `before` (the similarity window)."""
-        old = [d.ticket_id for d in self._docs.values() if d.at < before]
+        with self._lock:  # handlers add tickets from other threads meanwhile
+            old = [d.ticket_id for d in self._docs.values() if d.at < before]
         for tid in old:
             self.remove(tid)
         return len(old)
