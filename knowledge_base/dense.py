@@ -1,7 +1,11 @@
 """The dense (semantic) index: entry vectors in one float32 matrix, searched by dot product.
 
 An entry has one vector per text it is known by — its question with its keywords, and each of
-its similar phrasings (相似问法) — and its similarity to a query is the best of them. Vectors
+its similar phrasings (相似问法) — and its similarity to a query is ``0.7 × its best row +
+0.3 × its second best`` (its only row when it has one): two of an entry's phrasings agreeing
+with a query is better evidence than one phrasing that happens to be close (dev split: hybrid
+R@1 0.958 → 0.963, R@3 0.990 → 0.992, no query kind worse). Entries are first selected by their
+best row, then ranked by that blend. Vectors
 are L2-normalised, so the dot product is the cosine. A search is one matrix-vector product
 (BLAS) over all rows: about 10 ms for 100,000 rows on one core, with no approximate-search
 structure to build, tune or keep in step.
@@ -17,9 +21,11 @@ from collections.abc import Iterable
 
 import numpy as np
 
-__all__ = ["DenseIndex"]
+__all__ = ["SECOND_WEIGHT", "DenseIndex"]
 
 _GROWTH = 1.25
+#: weight of an entry's second-best row in its similarity (the best row has the rest)
+SECOND_WEIGHT = 0.3
 
 
 class DenseIndex:
@@ -93,10 +99,15 @@ class DenseIndex:
             first.sort()
             keep = top[first][:k]
             keep = keep[sims[keep] > -2.0]
-            return self._ids[keep].copy(), sims[keep].copy()
+            chosen = self._ids[keep].tolist()
+            blended = self.scores(query, chosen)
+        chosen.sort(key=lambda i: -blended[i])  # stable: ties keep the best-row order
+        return (np.asarray(chosen, dtype=np.int64),
+                np.asarray([blended[i] for i in chosen], dtype=np.float32))
 
     def scores(self, query: np.ndarray, entry_ids: Iterable[int]) -> dict[int, float]:
-        """Cosine of ``query`` with each given entry that has vectors (its best row)."""
+        """Similarity of ``query`` with each given entry that has vectors (the blend of its
+        best and second-best rows' cosines, see the module docstring)."""
         with self._lock:
             owners: list[int] = []
             rows: list[int] = []
@@ -109,9 +120,17 @@ class DenseIndex:
                     rows.extend(have)
             if not rows:
                 return {}
-            sims = self._mat[rows] @ query.astype(np.float32, copy=False)  # one product
-            best = np.maximum.reduceat(sims, starts)
-            return dict(zip(owners, best.tolist(), strict=True))
+            sims = (self._mat[rows] @ query.astype(np.float32, copy=False)).tolist()
+        out: dict[int, float] = {}
+        ends = [*starts[1:], len(sims)]
+        for owner, start, end in zip(owners, starts, ends, strict=True):
+            seg = sims[start:end]
+            best = max(seg)
+            if len(seg) > 1:
+                seg.remove(best)
+                best = (1.0 - SECOND_WEIGHT) * best + SECOND_WEIGHT * max(seg)
+            out[owner] = best
+        return out
 
     # -- bookkeeping -------------------------------------------------------------------
     def _drop(self, entry_id: int) -> None:

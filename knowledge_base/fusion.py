@@ -1,9 +1,10 @@
 """Fusion of the lexical and the semantic scores into one ranking, and its confidence.
 
 The rule, in two sentences: every candidate of either retriever gets
-``score = 40% × lexical score + 60% × semantic score``, where the semantic score is the cosine
-similarity mapped linearly from [0.80, 0.95] onto [0, 100] (below 0.80 counts as nothing), and
-candidates are ranked by that. A query typed in latin letters (pinyin, initials) is ranked by
+``score = 40% × lexical score + 60% × semantic score``, where the semantic score is the
+entry's similarity (:mod:`knowledge_base.dense`: best and second-best rows blended) mapped
+linearly from [0.85, 1.00] onto [0, 100] (below 0.85 counts as nothing), and candidates are
+ranked by that. A query typed in latin letters (pinyin, initials) is ranked by
 the lexical score alone, because the embedding model does not read pinyin.
 
 Confidence (:func:`classify`): *strong* (answer shown directly) when the best score reaches

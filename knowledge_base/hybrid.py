@@ -316,8 +316,7 @@ class HybridIndex:
         ids, sims = self.dense.search(qvec, DENSE_K)
         lexical = {i: (q, s) for i, q, s in lex.items}
         cos = dict(zip(ids.tolist(), sims.tolist(), strict=True))
-        missing = [i for i in lexical if i not in cos]
-        cos.update(self.dense.scores(qvec, missing))
+        cos.update(self.dense.scores(qvec, [i for i in lexical if i not in cos]))
         ranked: list[tuple[int, str, float]] = []
         with self._lock:
             for doc_id in dict.fromkeys([*lexical, *cos]):

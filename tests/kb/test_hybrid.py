@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from knowledge_base.dense import DenseIndex
+from knowledge_base.dense import SECOND_WEIGHT, DenseIndex
 from knowledge_base.documents import KbDoc
 from knowledge_base.embedder import E5Embedder, Embedder, load_embedder
 from knowledge_base.fusion import Confidence
@@ -148,13 +148,33 @@ def test_edits_reach_both_retrievers(embedder: Embedder):
     assert 2 not in index.dense
 
 
+def test_dense_entry_with_two_agreeing_phrasings_beats_one_close_row():
+    """An entry's similarity is its best row blended with its second best: two phrasings
+    near the query outweigh one a little nearer (and an entry with one row keeps its cosine)."""
+    dense = DenseIndex(2)
+
+    def unit(deg: float) -> np.ndarray:
+        return np.array([[np.cos(np.radians(deg)), np.sin(np.radians(deg))]], dtype=np.float32)
+
+    dense.bulk([(1, np.vstack([unit(20), unit(90)])),  # one close row, one unrelated
+                (2, np.vstack([unit(25), unit(28)])),  # two rows a little further
+                (3, unit(24))])  # a single row
+    query = unit(0)[0]
+    ids, sims = dense.search(query, 3)
+    assert ids.tolist() == [3, 2, 1]
+    assert sims[0] == pytest.approx(np.cos(np.radians(24)), abs=1e-6)
+    assert dense.scores(query, [1])[1] == pytest.approx(
+        (1 - SECOND_WEIGHT) * np.cos(np.radians(20)) + SECOND_WEIGHT * 0.0, abs=1e-6)
+
+
 def test_dense_index_rows_upsert_remove_and_compaction():
     dim = 4
     dense = DenseIndex(dim)
     e = np.eye(dim, dtype=np.float32)
     dense.bulk([(1, e[0:1]), (2, e[1:3])])  # entry 2 has two rows (question + a phrasing)
     ids, sims = dense.search(e[2], 2)
-    assert ids.tolist()[0] == 2 and sims[0] == pytest.approx(1.0)
+    # one row matches exactly, the other not at all: the blend of the best two
+    assert ids.tolist()[0] == 2 and sims[0] == pytest.approx(1.0 - SECOND_WEIGHT)
     assert dense.scores(e[0], [1, 2, 99]) == {1: pytest.approx(1.0), 2: pytest.approx(0.0)}
     dense.upsert(1, e[3:4])
     assert dense.search(e[0], 1)[0].tolist() != [1]
