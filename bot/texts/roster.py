@@ -112,8 +112,8 @@ def roster_set_done(slot: Slot, now: datetime) -> str:
 
 
 def roster_changed_private(slot: Slot, added: bool, now: datetime) -> str:
-    what = "安排你值班" if added else "将你调出"
-    return f"📅 排班变更：项目经理{what}：{shift_label(slot.instance, now)}。发送 /duty 查看。"
+    what = "你已被安排值班" if added else "你已被调出"
+    return f"📅 排班变更：{what}：{shift_label(slot.instance, now)}。发送 /duty 查看。"
 
 
 def _changed(n: RosterChanged, audience: Audience) -> Rendered:

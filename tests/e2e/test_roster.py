@@ -72,7 +72,8 @@ async def test_roster_set_by_manager_tells_the_people(team: Harness):
     text = text_of(await team.say(MANAGER, "/roster_set 2026-11-26 夜班 张值班:带班 李值班"))
     assert "已更新排班" in text and "带班：张值班" in text
     note = await team.emu.wait_for_message(STAFF2, contains="排班变更", after=mark, timeout=5)
-    assert "夜班" in note["text"]
+    assert "夜班" in note["text"] and "你已被安排值班" in note["text"]
+    assert "项目经理" not in note["text"]  # whoever set it (here a manager; could be an admin)
     mark = team.emu.mark()
     await team.say(MANAGER, "/roster_set 2026-11-26 夜班 李值班:带班")
     assert "调出" in (await team.emu.wait_for_message(STAFF, contains="排班变更", after=mark))[

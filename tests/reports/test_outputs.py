@@ -123,6 +123,7 @@ def test_docx_has_the_four_sections_figures_and_fill_marks(engine: Engine,
     for heading in ("一、综合考评情况", "二、案件分布情况", "三、案件重点分析", "四、问题与对策"):
         assert heading in text
     assert "共受理接诉即办工单 6 件" in text
+    assert "docs/" not in text  # a report for officials cites no developer documentation
     assert "响应率 80.00%" in text and "解决率 66.67%" in text and "满意率 63.33%" in text
     marks = [r for p in doc.paragraphs for r in p.runs if r.text.startswith("【请填写")]
     assert len(marks) >= 4 and all(r.font.highlight_color is not None for r in marks)

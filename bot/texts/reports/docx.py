@@ -154,7 +154,7 @@ def _assessment(doc: Document, f: Figures, png: bytes) -> None:  # type: ignore[
         f"口径：响应率 = 按时签收且按时首次联系 {r.responded} 件 ÷ 期内到期 {r.due} 件；"
         f"解决率 = 已解决 {r.solved} 件 ÷ 有效回访 {r.reached} 件；满意率 = （满意 "
         f"{r.satisfied} + {r.sat_weights[1]:g}×基本满意 {r.basic}）÷ 有效回访 "
-        f"{r.sat_reached} 件。详见 docs/reports.md。")
+        f"{r.sat_reached} 件。")
     _picture(doc, png)
     _fill(doc, "本期考评排名、得分变化及原因分析")
 
