@@ -231,9 +231,9 @@ class Courier:
             self._failed(row, "blocked")
         elif isinstance(exc, BadRequest):
             if "not modified" in exc.message:
-                await db(self.outbox.mark_sent, row.id, row.edit_message_id)
+                self.outbox.mark_sent(row.id, row.edit_message_id)
                 return
-            await db(self.outbox.mark_failed, row.id, f"bad request: {exc.message}")
+            self.outbox.mark_failed(row.id, f"bad request: {exc.message}")
             log.error("delivery %s rejected: %s", row.id, exc.message)
             self._failed(row, "rejected")
         elif isinstance(exc, TimedOut):
