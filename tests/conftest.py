@@ -16,6 +16,7 @@ from sqlmodel import SQLModel
 import models  # noqa: F401  (registers every table)
 from bot.clock import MovableClock
 from bot.config import DEFAULT_TZ as SHANGHAI
+from bot.services import timefmt
 from models.db import make_engine
 from models.migrate import upgrade
 
@@ -77,3 +78,12 @@ def _empty(eng: Engine) -> None:
 @pytest.fixture
 def clock() -> MovableClock:
     return MovableClock(datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI))
+
+
+@pytest.fixture(autouse=True)
+def _shown_zone() -> Iterator[None]:
+    """Starting an Application sets the zone every time is shown in (`TIMEZONE`, a process
+    global): a test that starts one in another zone must not change what later tests see."""
+    before = timefmt.zone()
+    yield
+    timefmt.use_zone(before)
