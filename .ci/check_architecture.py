@@ -116,11 +116,14 @@ def main(prefixes: list[str]) -> int:
         source = path.read_text(encoding="utf-8")
         tree = ast.parse(source)
         graph[name] = set()
+        forbidden_lines: set[int] = set()  # `from x import y` yields x and x.y: report once
         for target, line in imported(tree, name, path.name == "__init__.py"):
             hit = resolve(target, known)
             if hit is not None and hit != name and not name.startswith(hit + "."):
                 graph[name].add(hit)
-            if rel.startswith(DOMAIN) and target.startswith(DOMAIN_FORBIDDEN):
+            if (rel.startswith(DOMAIN) and target.startswith(DOMAIN_FORBIDDEN)
+                    and line not in forbidden_lines):
+                forbidden_lines.add(line)
                 report(rel, f"line {line}: the domain imports {target}")
         if "Asia/Shanghai" in source:
             tz_modules.append(rel)

@@ -122,11 +122,10 @@ def build_services(settings: Settings, *, engine: Engine, clock: Clock,
         digest=DutyDigest(engine=engine, roster=roster, alerts=alerts, reminders=reminders),
         duty_group_id=settings.duty_group_id,
         daily_at=TypeAdapter(HHMM).validate_python(settings.daily_summary_at))
+    report_config = ReportConfig.load(  # before the knowledge base, the slow part of a start
+        settings.report_config_file, month_start_day=settings.report_month_start_day)
     kb = build_knowledge_base(engine, clock, seed_starter=settings.kb_seed_starter)
-    reports = ReportService(
-        engine, clock, ReportConfig.load(settings.report_config_file,
-                                         month_start_day=settings.report_month_start_day),
-        kb=kb)
+    reports = ReportService(engine, clock, report_config, kb=kb)
     compliance = _compliance(settings, engine=engine, clock=clock, staff=staff, outbox=outbox,
                              tickets=tickets, reports=reports, gate=gate)
     scheduler = _scheduler(settings, engine=engine, wakeup=wakeup, reference=reference,

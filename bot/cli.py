@@ -11,19 +11,11 @@ import sys
 from collections.abc import Callable, Sequence
 
 from bot.config import Settings, load_settings_or_exit
-from bot.configfiles.errors import ConfigFileError
-from bot.runtime import (
-    DatabaseUnusable,
-    dispose_engines,
-    prepare_database,
-    setup_logging,
-)
-from bot.serve import TokenRejected, serve
-from bot.services.calendar.errors import CalendarFileError
 from bot.services.private_files import PROCESS_UMASK
-from bot.services.reference.problems import ReferenceDataError
-from bot.texts.admin import reference_error
-from bot.texts.holidays import calendar_file_error
+
+# Only the settings are imported here. The database (SQLAlchemy, Alembic), Telegram, the
+# services and their texts are imported by the subcommand that needs them, so `--help`, a bad
+# setting or an unusable DATABASE_URL answer at once instead of after loading the whole bot.
 
 log = logging.getLogger("bot")
 
@@ -32,8 +24,16 @@ Subcommand = Callable[[argparse.Namespace], int]
 
 def _run(args: argparse.Namespace) -> int:
     settings = load_settings_or_exit()
+    from bot.runtime import prepare_database, setup_logging
+
     setup_logging(settings.log_level, settings.token)
     from bot.app import build_application
+    from bot.configfiles.errors import ConfigFileError
+    from bot.serve import TokenRejected, serve
+    from bot.services.calendar.errors import CalendarFileError
+    from bot.services.reference.problems import ReferenceDataError
+    from bot.texts.admin import reference_error
+    from bot.texts.holidays import calendar_file_error
 
     engine = prepare_database(settings)
     try:
@@ -72,6 +72,8 @@ def _console(args: argparse.Namespace) -> int:
 
 def _db_upgrade(args: argparse.Namespace) -> int:
     settings = load_settings_or_exit(require_token=False)
+    from bot.runtime import prepare_database, setup_logging
+
     setup_logging(settings.log_level, settings.token)
     prepare_database(settings).dispose()
     print("数据库已是最新结构。")
@@ -131,7 +133,6 @@ def build_parser() -> argparse.ArgumentParser:
     from bot import cli_channels
 
     cli_channels.add_subcommands(sub)
-    # <<< feature subcommands
     return parser
 
 
@@ -140,17 +141,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     creates (database, -wal/-shm, logs, reports, exports) is private to this account, whatever
     the caller's umask (the previous one is restored for an in-process caller)."""
     previous = os.umask(PROCESS_UMASK)
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    func: Subcommand = getattr(args, "func", _run)
     try:
+        args = build_parser().parse_args(argv)
+        func: Subcommand = getattr(args, "func", _run)
         return func(args)
-    except DatabaseUnusable as exc:
+    except Exception as exc:
+        from bot.runtime import DatabaseUnusable  # an error path: loading it costs nothing here
+
+        if not isinstance(exc, DatabaseUnusable):
+            raise
         print("配置错误: " + str(exc), file=sys.stderr)
         return 2
     finally:
-        dispose_engines()
+        _dispose_engines()
         os.umask(previous)
+
+
+def _dispose_engines() -> None:
+    """Close what `prepare_database` opened. A command that never loaded the database module
+    opened nothing, and need not load it now."""
+    runtime = sys.modules.get("bot.runtime")
+    if runtime is not None:
+        runtime.dispose_engines()
 
 
 __all__ = ["Settings", "main"]

@@ -13,22 +13,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from typing import TYPE_CHECKING
 
-from bot.channels.config import ChannelsConfig, ChannelsFileError, load_channels
-from bot.channels.ledger import ChannelLedger
-from bot.channels.notes import ChannelTest
-from bot.channels.senders import ChannelMessage, Outcome, Senders
 from bot.clock import Clock
 from bot.config import Settings, load_settings_or_exit
-from bot.runtime import prepare_database, setup_logging
-from bot.services.staff.contacts import ContactError, Contacts, parse_email, parse_phone
-from bot.services.staff.directory import StaffDirectory
-from bot.texts import channels as texts
-from bot.texts.audience import Audience
-from bot.texts.render import render
+
+if TYPE_CHECKING:
+    from bot.channels.config import ChannelsConfig
+    from bot.channels.senders import ChannelMessage, Outcome
+
+# The senders (aiohttp), the database and the texts are imported where a subcommand runs:
+# building the parser (`--help`, a bad setting) stays cheap.
 
 
 def _setup() -> tuple[Settings, ChannelsConfig] | None:
+    from bot.channels.config import ChannelsFileError, load_channels
+    from bot.runtime import setup_logging
+
     settings = load_settings_or_exit(require_token=False)
     setup_logging("WARNING")
     try:
@@ -47,6 +48,10 @@ def _table(rows: list[list[str]]) -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from bot.channels.ledger import ChannelLedger
+    from bot.runtime import prepare_database
+    from bot.texts import channels as texts
+
     setup = _setup()
     if setup is None:
         return 2
@@ -70,6 +75,11 @@ def _list(args: argparse.Namespace) -> int:
 
 def _recipient(settings: Settings, medium: str, to: str) -> str:
     """--to as a phone or address, or a member's contact on record (by TG号)."""
+    from bot.runtime import prepare_database
+    from bot.services.staff.contacts import ContactError, Contacts, parse_email, parse_phone
+    from bot.services.staff.directory import StaffDirectory
+    from bot.texts import channels as texts
+
     try:
         return parse_email(to) if medium == "email" else parse_phone(to)
     except ContactError:
@@ -87,6 +97,8 @@ def _recipient(settings: Settings, medium: str, to: str) -> str:
 
 
 async def _send(config: ChannelsConfig, name: str, to: str, msg: ChannelMessage) -> Outcome:
+    from bot.channels.senders import Senders
+
     senders = Senders(config)
     try:
         return await senders.send(name, to, msg)
@@ -95,6 +107,14 @@ async def _send(config: ChannelsConfig, name: str, to: str, msg: ChannelMessage)
 
 
 def _test(args: argparse.Namespace) -> int:
+    from bot.channels.ledger import ChannelLedger
+    from bot.channels.notes import ChannelTest
+    from bot.channels.senders import ChannelMessage
+    from bot.runtime import prepare_database
+    from bot.texts import channels as texts
+    from bot.texts.audience import Audience
+    from bot.texts.render import render
+
     setup = _setup()
     if setup is None:
         return 2

@@ -13,14 +13,16 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.config import load_settings_or_exit
-from bot.services.calendar.errors import CalendarFileError
-from bot.services.calendar.importing import import_overrides
-from bot.services.calendar.work import WorkCalendar
-from bot.services.reminders.holidays import LOOKAHEAD_DAYS
-from bot.texts.holidays import STORE_HEADER, cli_file_error, import_report_text, show_text
+
+# The calendar and the texts are imported where a subcommand runs: building the parser
+# (`--help`, a bad setting) stays cheap.
 
 
 def _import(args: argparse.Namespace) -> int:
+    from bot.services.calendar.errors import CalendarFileError
+    from bot.services.calendar.importing import import_overrides
+    from bot.texts.holidays import STORE_HEADER, cli_file_error, import_report_text
+
     settings = load_settings_or_exit(require_token=False)
     store = args.store or settings.holidays_file
     try:
@@ -33,6 +35,11 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from bot.services.calendar.errors import CalendarFileError
+    from bot.services.calendar.work import WorkCalendar
+    from bot.services.reminders.holidays import LOOKAHEAD_DAYS
+    from bot.texts.holidays import cli_file_error, show_text
+
     settings = load_settings_or_exit(require_token=False)
     try:
         calendar = WorkCalendar.load(args.store or settings.holidays_file, tz=settings.tz)

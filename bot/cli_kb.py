@@ -20,16 +20,16 @@ import sys
 
 from bot.clock import Clock
 from bot.config import load_settings_or_exit
-from bot.runtime import prepare_database, setup_logging
 
 _UNIT = {"row": "行", "entry": "条"}  # how a file's rows are counted: sheet rows, YAML items
 
 
 def _kb():  # -> KnowledgeBase (imported lazily: jieba, the model & co. are heavy)
-    settings = load_settings_or_exit(require_token=False)
-    setup_logging("WARNING")
+    from bot.runtime import prepare_database, setup_logging
     from knowledge_base.service import build_knowledge_base
 
+    settings = load_settings_or_exit(require_token=False)
+    setup_logging("WARNING")
     return build_knowledge_base(prepare_database(settings), Clock(settings.tz),
                                 seed_starter=settings.kb_seed_starter, background=False)
 

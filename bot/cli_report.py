@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from bot.config import load_settings_or_exit
-from bot.runtime import prepare_database
 from bot.services.private_files import private_dir, write_private
 
 KINDS = {"weekly": "week", "monthly": "month", "quarterly": "quarter", "halfyear": "halfyear",
@@ -52,6 +51,7 @@ def _report(args: argparse.Namespace) -> int:
     from bot.app import build_services
     from bot.clock import Clock
     from bot.configfiles.errors import ConfigFileError
+    from bot.runtime import prepare_database
     from bot.services.reports.periods import PeriodError
     from bot.texts.reports import cli as texts
     from bot.texts.reports.files import build_files
@@ -92,8 +92,9 @@ def _demo(args: argparse.Namespace) -> int:
     settings = load_settings_or_exit(require_token=False)
     from bot.clock import Clock
     from bot.configfiles.errors import ConfigFileError
+    from bot.runtime import prepare_database
     from bot.services.calendar.work import WorkCalendar
-    from bot.services.reminders.steps import parse_leads
+    from bot.services.reminders.leads import parse_leads
     from bot.services.reports.demo.store import RealTicketsError, YearNotStartedError, generate
     from bot.services.tickets.deadlines import DeadlinePolicy
     from bot.texts.reports import cli as texts

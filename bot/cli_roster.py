@@ -13,23 +13,19 @@ import argparse
 import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import Settings, load_settings_or_exit
-from bot.runtime import prepare_database
-from bot.services.calendar.work import CalendarFileError, WorkCalendar
-from bot.services.compliance.gate import OnboardingGate, OnboardingRefused
-from bot.services.roster.checks import TeamChecks
-from bot.services.roster.errors import RosterError, RosterImportError
-from bot.services.roster.imports import TeamChanges
-from bot.services.roster.model import parse_date
-from bot.services.roster.queries import RosterQueries
-from bot.services.roster.shifts import ShiftConfig, ShiftConfigError
-from bot.services.staff.directory import StaffDirectory
-from bot.texts import compliance as compliance_texts
-from bot.texts import roster as texts
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from bot.services.roster.imports import TeamChanges
+    from bot.services.roster.queries import RosterQueries
+
+# The database, the roster services and the texts are imported where a subcommand runs:
+# building the parser (`--help`, a bad setting) stays cheap.
 
 
 @dataclass(frozen=True)
@@ -43,6 +39,16 @@ class _Roster:
 
 
 def _open(settings: Settings) -> _Roster | None:
+    from bot.runtime import prepare_database
+    from bot.services.calendar.work import CalendarFileError, WorkCalendar
+    from bot.services.compliance.gate import OnboardingGate
+    from bot.services.roster.checks import TeamChecks
+    from bot.services.roster.imports import TeamChanges
+    from bot.services.roster.queries import RosterQueries
+    from bot.services.roster.shifts import ShiftConfig, ShiftConfigError
+    from bot.services.staff.directory import StaffDirectory
+    from bot.texts import roster as texts
+
     try:
         calendar = WorkCalendar.load(settings.holidays_file)
         config = ShiftConfig.load(settings.shifts_file, tz=settings.tz)
@@ -60,6 +66,11 @@ def _open(settings: Settings) -> _Roster | None:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from bot.services.compliance.gate import OnboardingRefused
+    from bot.services.roster.errors import RosterImportError
+    from bot.texts import compliance as compliance_texts
+    from bot.texts import roster as texts
+
     settings = load_settings_or_exit(require_token=False)
     roster = _open(settings)
     if roster is None:
@@ -83,6 +94,10 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from bot.services.roster.errors import RosterError
+    from bot.services.roster.model import parse_date
+    from bot.texts import roster as texts
+
     settings = load_settings_or_exit(require_token=False)
     roster = _open(settings)
     if roster is None:

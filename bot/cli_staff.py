@@ -10,18 +10,23 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import load_settings_or_exit
-from bot.runtime import prepare_database
-from bot.services.compliance.errors import RegisterImportError
-from bot.services.compliance.register import StaffRegister
-from bot.services.compliance.register_xlsx import export_xlsx, import_xlsx
-from bot.services.staff.directory import StaffDirectory
-from bot.texts import compliance as texts
+
+if TYPE_CHECKING:
+    from bot.services.compliance.register import StaffRegister
+
+# The database, the register, openpyxl and the texts are imported where a subcommand runs:
+# building the parser (`--help`, a bad setting) stays cheap.
 
 
 def _register() -> StaffRegister:
+    from bot.runtime import prepare_database
+    from bot.services.compliance.register import StaffRegister
+    from bot.services.staff.directory import StaffDirectory
+
     settings = load_settings_or_exit(require_token=False)
     engine = prepare_database(settings)
     clock = Clock(settings.tz)
@@ -29,6 +34,10 @@ def _register() -> StaffRegister:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from bot.services.compliance.errors import RegisterImportError
+    from bot.services.compliance.register_xlsx import import_xlsx
+    from bot.texts import compliance as texts
+
     register = _register()
     try:
         result = import_xlsx(register, args.file, actor_id=None, dry_run=args.dry_run)
@@ -48,6 +57,9 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from bot.services.compliance.register_xlsx import export_xlsx
+    from bot.texts import compliance as texts
+
     register = _register()
     try:
         views = register.records()

@@ -9,23 +9,32 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import load_settings_or_exit
-from bot.runtime import prepare_database, setup_logging
 from bot.services.private_files import write_private
-from bot.services.reference.problems import ReferenceDataError
-from bot.services.reference.store import ReferenceStore
-from bot.texts import admin as texts
+
+if TYPE_CHECKING:
+    from bot.services.reference.store import ReferenceStore
+
+# The database, the services and the texts are imported where a subcommand runs: building the
+# parser (`--help`, a bad setting) stays cheap.
 
 
 def _store() -> ReferenceStore:
+    from bot.runtime import prepare_database, setup_logging
+    from bot.services.reference.store import ReferenceStore
+
     settings = load_settings_or_exit(require_token=False)
     setup_logging("WARNING")
     return ReferenceStore(prepare_database(settings), Clock(settings.tz))
 
 
 def _import(args: argparse.Namespace) -> int:
+    from bot.services.reference.problems import ReferenceDataError
+    from bot.texts import admin as texts
+
     try:
         ref = _store().import_file(args.file)
     except ReferenceDataError as exc:
@@ -38,6 +47,8 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from bot.texts import admin as texts
+
     write_private(Path(args.file), _store().export())
     print(texts.UNITS_EXPORTED.format(path=args.file))
     return 0

@@ -80,7 +80,7 @@ class Settings(BaseSettings):
     @field_validator("reminder_leads")
     @classmethod
     def _reminder_leads(cls, v: str) -> str:
-        from bot.services.reminders.steps import parse_leads
+        from bot.services.reminders.leads import parse_leads
 
         parse_leads(v)  # raises ValueError naming the bad item
         return v

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -16,6 +19,7 @@ from sqlmodel import SQLModel
 import models  # noqa: F401  (registers every table)
 from bot.clock import MovableClock
 from bot.config import DEFAULT_TZ as SHANGHAI
+from bot.services import timefmt
 from models.db import make_engine
 from models.migrate import upgrade
 
@@ -77,3 +81,57 @@ def _empty(eng: Engine) -> None:
 @pytest.fixture
 def clock() -> MovableClock:
     return MovableClock(datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI))
+
+
+@pytest.fixture(autouse=True)
+def _shown_zone() -> Iterator[None]:
+    """Starting an Application sets the zone every time is shown in (`TIMEZONE`, a process
+    global): a test that starts one in another zone must not change what later tests see."""
+    before = timefmt.zone()
+    yield
+    timefmt.use_zone(before)
+
+
+@dataclass(frozen=True)
+class BotRun:
+    """What `python -m bot …` did, run in this process: exit status, output, and the log
+    records at WARNING or above (in a child process those would be more lines on stderr)."""
+
+    status: int
+    out: str
+    err: str
+    warnings: list[str]
+
+    @property
+    def err_lines(self) -> list[str]:
+        return [x for x in self.err.splitlines() if x.strip()] + self.warnings
+
+
+@pytest.fixture
+def run_bot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+            caplog: pytest.LogCaptureFixture) -> Callable[..., BotRun]:
+    """``run_bot(*argv, **env)``: the entry point of ``python -m bot`` (`bot.cli.main`, whose
+    return value ``bot/__main__.py`` exits with) with these environment variables, in an empty
+    working directory (no stray ``.env``). A child process would only add importing the whole
+    bot again; the few tests of the process itself (tests/e2e/test_console.py,
+    tests/services/test_startup_errors.py, tests/reminders/test_cli.py) keep spawning one."""
+
+    def run(*argv: str, **env: str) -> BotRun:
+        from bot.cli import main
+
+        for key in [k for k in os.environ if k.startswith("TELEGRAM_")]:
+            monkeypatch.delenv(key)
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.chdir(tmp_path)
+        capsys.readouterr()
+        caplog.clear()
+        try:
+            status = main(list(argv))
+        except SystemExit as exc:  # a bad setting: `load_settings_or_exit`
+            status = exc.code if isinstance(exc.code, int) else 1
+        captured = capsys.readouterr()
+        warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+        return BotRun(status, captured.out, captured.err, warnings)
+
+    return run

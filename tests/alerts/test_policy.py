@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +11,7 @@ import pytest
 
 from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.services.alerts.policy import EscalationPolicy, EscalationPolicyError
+from tests.conftest import BotRun
 
 DAY = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)
 NIGHT = datetime(2026, 11, 25, 23, 0, tzinfo=SHANGHAI)
@@ -85,18 +84,16 @@ def test_bad_policy_names_file_and_line(tmp_path: Path, body: str, line: int, wo
     assert words in str(exc.value)
 
 
-def test_bot_refuses_to_start_with_bad_policy(tmp_path: Path):
+def test_bot_refuses_to_start_with_bad_policy(tmp_path: Path, database_url: str,
+                                              run_bot: Callable[..., BotRun]):
     bad = tmp_path / "bad.yaml"
     bad.write_text("levels:\n  - recipients: [nobody]\n", encoding="utf-8")
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": "123:abc",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
-           "ESCALATION_POLICY_FILE": str(bad), "HOLIDAYS_FILE": str(tmp_path / "h.yaml")}
-    proc = subprocess.run([sys.executable, "-m", "bot"], env=env, cwd=tmp_path,
-                          capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 2
-    lines = [x for x in proc.stderr.splitlines() if x.strip() and " INFO " not in x]
-    assert len(lines) == 1, proc.stderr
-    assert str(bad) in lines[0] and "line 2" in lines[0] and "nobody" in lines[0]
+    run = run_bot(TELEGRAM_BOT_TOKEN="123:abc", DATABASE_URL=database_url,
+                  ESCALATION_POLICY_FILE=str(bad), HOLIDAYS_FILE=str(tmp_path / "h.yaml"))
+    assert run.status == 2
+    assert len(run.err_lines) == 1, run.err_lines
+    line = run.err_lines[0]
+    assert str(bad) in line and "line 2" in line and "nobody" in line
 
 
 def test_windows_are_read_in_the_configured_zone(tmp_path: Path):

@@ -398,9 +398,15 @@ def test_copy_written_before_notes_is_edited_with_its_own_text(svc: Services):
     log_ticket(svc)
     a = the_alert(svc)
     assert a.id is not None
-    # a copy sent by the previous version: text only, no note
-    old_id = svc.outbox.enqueue(key=f"alert:{a.id}:L0:r0:old", kind=SEND, ref=f"alert:{a.id}",
-                                chat_id=LEADER2, text="旧版提醒", priority=URGENT)
+    # a copy stored by the previous version: text only, no note (enqueue writes notes only)
+    with session_scope(svc.engine) as s:
+        old = OutboxMessage(dedup_key=f"alert:{a.id}:L0:r0:old", kind=SEND,
+                            ref=f"alert:{a.id}", chat_id=LEADER2, text="旧版提醒",
+                            priority=URGENT, next_attempt_at=svc.clock.now(),
+                            created_at=svc.clock.now())
+        s.add(old)
+        s.flush()
+        old_id = old.id
     alerts(svc).ack(alert_id=a.id, actor_id=LEADER)
     edit = next(r for r in rows_of(svc) if r.edit_of == old_id)
     assert edit.text.startswith("旧版提醒\n\n✅ 王主任 已于") and edit.buttons is None

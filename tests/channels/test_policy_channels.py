@@ -4,14 +4,13 @@ with one line naming the policy file and line (exit status 2)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.services.alerts.policy import EscalationPolicy, EscalationPolicyError, is_channel
+from tests.conftest import BotRun
 
 CONFIGURED = ["wecom:leaders", "dingtalk:office", "feishu:leaders", "sms", "voice", "email"]
 
@@ -71,37 +70,34 @@ def test_a_person_channel_needs_the_file_too(tmp_path: Path) -> None:
     assert EscalationPolicy.load(f, channels=["sms"]).recipients(1, "紧急") == ("sms",)
 
 
-def _run_bot(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    full = {**os.environ, "TELEGRAM_BOT_TOKEN": "123:abc",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
-            "HOLIDAYS_FILE": str(tmp_path / "h.yaml"), **env}
-    return subprocess.run([sys.executable, "-m", "bot"], env=full, cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120)
+def _one_line(run_bot: Callable[..., BotRun], tmp_path: Path, database_url: str,
+              **env: str) -> str:
+    """`python -m bot` with these settings: exit status 2 and one line, which is returned."""
+    run = run_bot(TELEGRAM_BOT_TOKEN="123:abc", DATABASE_URL=database_url,
+                  HOLIDAYS_FILE=str(tmp_path / "h.yaml"), **env)
+    assert run.status == 2, run.err
+    assert len(run.err_lines) == 1, run.err_lines
+    return run.err_lines[0]
 
 
-def _one_line(proc: subprocess.CompletedProcess[str]) -> str:
-    assert proc.returncode == 2, proc.stderr
-    lines = [x for x in proc.stderr.splitlines() if x.strip() and " INFO " not in x]
-    assert len(lines) == 1, proc.stderr
-    return lines[0]
-
-
-def test_bot_refuses_a_policy_naming_a_robot_the_file_lacks(tmp_path: Path) -> None:
+def test_bot_refuses_a_policy_naming_a_robot_the_file_lacks(
+        tmp_path: Path, database_url: str, run_bot: Callable[..., BotRun]) -> None:
     policy = _policy(tmp_path, "levels:\n  - recipients: [all_leaders]\n"
                                "  - recipients: [{wecom: boss}, sms]\n")
     channels = tmp_path / "channels.yaml"
     channels.write_text('wecom: {leaders: {url: "https://qyapi.weixin.qq.com/cgi-bin/webhook/'
                         'send?key=SECRETKEY"}}\n', encoding="utf-8")
-    line = _one_line(_run_bot(tmp_path, ESCALATION_POLICY_FILE=str(policy),
-                              CHANNELS_FILE=str(channels)))
+    line = _one_line(run_bot, tmp_path, database_url, ESCALATION_POLICY_FILE=str(policy),
+                     CHANNELS_FILE=str(channels))
     assert str(policy) in line and "line 3" in line and "wecom:boss" in line, line
     assert "SECRETKEY" not in line
 
 
-def test_bot_refuses_a_bad_channels_file_without_showing_secrets(tmp_path: Path) -> None:
+def test_bot_refuses_a_bad_channels_file_without_showing_secrets(
+        tmp_path: Path, database_url: str, run_bot: Callable[..., BotRun]) -> None:
     channels = tmp_path / "channels.yaml"
     channels.write_text('dingtalk:\n  leaders:\n    url: "http://oapi.dingtalk.com/robot/send'
                         '?access_token=SECRETTOKEN"\n', encoding="utf-8")
-    line = _one_line(_run_bot(tmp_path, CHANNELS_FILE=str(channels)))
+    line = _one_line(run_bot, tmp_path, database_url, CHANNELS_FILE=str(channels))
     assert str(channels) in line and "line 3" in line and "https" in line
     assert "SECRETTOKEN" not in line

@@ -21,7 +21,7 @@ from bot.clock import MovableClock
 from bot.config import DEFAULT_TZ as SHANGHAI
 from bot.emulator import BotApiEmulator
 from bot.services.outbox.notes import load_note
-from bot.services.reminders.steps import parse_leads
+from bot.services.reminders.leads import parse_leads
 from bot.services.reports.demo.store import generate
 from bot.texts.audience import Audience
 from bot.texts.render import render

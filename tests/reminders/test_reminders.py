@@ -12,9 +12,10 @@ from sqlmodel import select
 from bot.clock import MovableClock
 from bot.context import Services
 from bot.services.outbox.notes import load_note
+from bot.services.reminders.leads import parse_leads
 from bot.services.reminders.records import ReminderError
 from bot.services.reminders.service import ReminderService
-from bot.services.reminders.steps import NEVER, current_step, next_fire, parse_leads
+from bot.services.reminders.steps import NEVER, current_step, next_fire
 from bot.services.tickets.actions import ActionInput
 from bot.services.tickets.workflow import Action
 from bot.texts.audience import Audience

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from bot.clock import MovableClock
 from bot.services.reports.config import PACKAGED_CONFIG, ReportConfig, ReportConfigError
+from tests.conftest import BotRun
 
 GOOD = PACKAGED_CONFIG.read_text(encoding="utf-8")
 
@@ -97,15 +96,13 @@ def test_build_services_reads_report_config_file(engine: Engine, clock: MovableC
     assert svc.reports.tz is clock.tz
 
 
-def test_bot_refuses_to_start_with_a_bad_report_config(tmp_path: Path):
+def test_bot_refuses_to_start_with_a_bad_report_config(tmp_path: Path, database_url: str,
+                                                       run_bot: Callable[..., BotRun]):
     path = write(tmp_path, GOOD.replace("    basis: callback_at          # callback_at",
                                         "    basis: closed_at  #", 1))
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": "123456:TEST", "REPORT_CONFIG_FILE": str(path),
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
-           "HOLIDAYS_FILE": str(tmp_path / "holidays.yaml"), "LOG_LEVEL": "WARNING"}
-    run = subprocess.run([sys.executable, "-m", "bot"], env=env, cwd=tmp_path,
-                         capture_output=True, text=True, timeout=120, check=False)
-    assert run.returncode == 2, run.stderr
-    assert run.stderr.strip().count("\n") == 0, run.stderr
-    assert "第 14 行" in run.stderr and "report_config.yaml" in run.stderr
-    assert "Traceback" not in run.stderr
+    run = run_bot(TELEGRAM_BOT_TOKEN="123456:TEST", REPORT_CONFIG_FILE=str(path),
+                  DATABASE_URL=database_url, HOLIDAYS_FILE=str(tmp_path / "holidays.yaml"),
+                  LOG_LEVEL="WARNING")
+    assert run.status == 2, run.err
+    assert len(run.err_lines) == 1, run.err_lines
+    assert "第 14 行" in run.err and "report_config.yaml" in run.err

@@ -65,12 +65,13 @@ class Outbox:
         self.engine, self.clock, self.wakeup = engine, clock, wakeup
         self.channel_wakeup = channel_wakeup  # the channel courier's doorbell
 
-    def enqueue(self, *, key: str, kind: str, chat_id: int = 0, note: Note | None = None,
-                text: str = "", ref: str = "", buttons: Buttons | None = None,
+    def enqueue(self, *, key: str, kind: str, note: Note, chat_id: int = 0, ref: str = "",
                 priority: int = NORMAL, not_before: datetime | None = None,
                 edit_of: int | None = None, channel: str = "", destination: str = "",
                 session: Session | None = None) -> int | None:
-        """Add one delivery unless its key exists already. Returns the new row id or None.
+        """Add one delivery of ``note`` unless its key exists already. Returns the new row id
+        or None. The row holds data only; the courier renders it for the chat's audience
+        (rows written before notes existed carry their text, and are still delivered as is).
 
         ``channel`` (with ``destination``) sends it outside Telegram; ``chat_id`` is then 0.
         With ``session``, the row is written in the caller's transaction: it exists exactly
@@ -80,11 +81,8 @@ class Outbox:
         """
         now = self.clock.now()
         row = OutboxMessage(
-            dedup_key=key[:160], kind=kind, ref=ref, chat_id=chat_id, text=text,
-            channel=channel, destination=destination,
-            note_kind=note.kind if note is not None else "",
-            payload=note.dump() if note is not None else None,
-            buttons=json.dumps(buttons, ensure_ascii=False) if buttons is not None else None,
+            dedup_key=key[:160], kind=kind, ref=ref, chat_id=chat_id,
+            channel=channel, destination=destination, note_kind=note.kind, payload=note.dump(),
             priority=priority, next_attempt_at=not_before or now, created_at=now,
             method="edit" if edit_of is not None else "send", edit_of=edit_of,
         )
@@ -129,7 +127,8 @@ class Outbox:
         event.listen(session, "after_commit", ring, once=True)
 
     def enqueue_many(self, items: list[dict[str, Any]]) -> int:
-        """Add several deliveries (the keyword arguments of `enqueue`) in one transaction.
+        """Add several deliveries (the keyword arguments of `enqueue`, each with its ``note``)
+        in one transaction.
 
         Keys that exist already are skipped. A producer that fans out to many people (a
         reminder batch, a digest) pays for one commit instead of one per recipient.
@@ -140,16 +139,12 @@ class Outbox:
         rows = {}
         for it in items:
             key = it["key"][:160]
-            buttons = it.get("buttons")
-            note: Note | None = it.get("note")
+            note: Note = it["note"]
             rows[key] = OutboxMessage(
                 dedup_key=key, kind=it["kind"], ref=it.get("ref", ""),
                 chat_id=it.get("chat_id", 0), channel=it.get("channel", ""),
-                destination=it.get("destination", ""),
-                text=it.get("text", ""), priority=it.get("priority", NORMAL),
-                note_kind=note.kind if note is not None else "",
-                payload=note.dump() if note is not None else None,
-                buttons=json.dumps(buttons, ensure_ascii=False) if buttons is not None else None,
+                destination=it.get("destination", ""), priority=it.get("priority", NORMAL),
+                note_kind=note.kind, payload=note.dump(),
                 next_attempt_at=it.get("not_before") or now, created_at=now)
         try:
             with session_scope(self.engine) as s:

@@ -21,11 +21,11 @@ from bot.services.reminders.actions import DoneNotes, Snoozes
 from bot.services.reminders.digest import MorningDigest
 from bot.services.reminders.duty import DutyLookup
 from bot.services.reminders.holidays import HolidayWatch
+from bot.services.reminders.leads import parse_hhmm, parse_leads
 from bot.services.reminders.ledger import ReminderDelivery
 from bot.services.reminders.overnight import EveningSweep
 from bot.services.reminders.planner import TicketPlanner
 from bot.services.reminders.records import ScanResult
-from bot.services.reminders.steps import parse_hhmm, parse_leads
 from bot.services.staff.directory import StaffDirectory
 from bot.services.tickets.deadlines import DeadlinePolicy
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
+from bot.services.reminders.leads import DAY_MIN
 from bot.services.tickets import stages
 from bot.services.tickets.workflow import OPEN_STATUSES
 from models.ticket import Ticket
 
-DAY_MIN = 24 * 60
 #: Overdue notices start this long after the deadline (a deadline is inclusive).
 OVERDUE_AFTER_MIN = 1
 #: "Nothing more to remind" (closed tickets, tickets without deadlines).
@@ -24,40 +24,6 @@ KINDS: tuple[str, ...] = ("sign", "contact", "feedback", "complete")
 #: Ledger kind of a "remind me in an hour" step: ``<kind>:snz``.
 SNOOZE_SUFFIX = ":snz"
 _OPEN = frozenset(s.value for s in OPEN_STATUSES)
-
-
-# --------------------------------------------------------------------------- settings
-
-
-def parse_leads(text: str) -> tuple[int, ...]:
-    """``"24h,2h,0"`` → ``(1440, 120, 0)`` minutes, largest first. Units: d, h, m; ``0``
-    alone means "at the deadline". Raises ValueError naming the bad item."""
-    out: set[int] = set()
-    for raw in text.replace("，", ",").split(","):
-        item = raw.strip().lower()
-        if not item:
-            continue
-        if item == "0":
-            out.add(0)
-            continue
-        unit = item[-1:]
-        number = item[:-1].strip()
-        factor = {"d": DAY_MIN, "h": 60, "m": 1}.get(unit)
-        if factor is None or not number.isdigit():
-            raise ValueError(f"{raw.strip()!r} is not a lead like 24h, 2h, 30m, 1d or 0")
-        minutes = int(number) * factor
-        if minutes > 30 * DAY_MIN:
-            raise ValueError(f"{raw.strip()!r} is longer than 30 days")
-        out.add(minutes)
-    if not out:
-        raise ValueError("needs at least one lead, e.g. 24h,2h,0")
-    return tuple(sorted(out, reverse=True))
-
-
-def parse_hhmm(text: str) -> time:
-    """``"21:00"`` → 21:00 (the settings are validated as HH:MM already)."""
-    hh, _, mm = text.partition(":")
-    return time(int(hh), int(mm))
 
 
 # --------------------------------------------------------------------------- steps

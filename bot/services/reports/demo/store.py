@@ -19,7 +19,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from bot.services.calendar.work import WorkCalendar
-from bot.services.reminders.steps import parse_leads
+from bot.services.reminders.leads import parse_leads
 from bot.services.reports.demo.content import Words, content
 from bot.services.reports.demo.maker import Made, TicketMaker
 from bot.services.reports.demo.plan import arrivals
