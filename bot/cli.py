@@ -111,7 +111,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     # Feature subcommands: each module's `add_subcommands(sub)` adds its parsers, whose
     # handlers take the parsed args and return an exit status. One line per feature.
-    # >>> feature subcommands
     from bot import cli_units
 
     cli_units.add_subcommands(sub)
