@@ -18,11 +18,13 @@ from sqlmodel import select
 from bot.clock import MovableClock
 from bot.emulator import BotApiEmulator
 from bot.services.outbox.store import NORMAL
+from bot.services.reminders.notes import HolidaysMissing
 from models.db import session_scope
 from models.outbox import OutboxMessage
 from tests.e2e.conftest import make_settings, running
 from tests.e2e.harness import (
     DUTY_GROUP,
+    HANG,
     LEADER,
     LEADER_GROUP,
     MANAGER,
@@ -32,7 +34,7 @@ from tests.e2e.harness import (
 from tests.e2e.test_alerts import NO, PASTE, more_leaders
 
 LEADER2, LEADER3 = 3002, 3003
-ROUTINE = "例行通知：今日交班材料已更新"
+ROUTINE = "请导入 2027 年节假日安排"  # a routine notice (HolidaysMissing)
 
 
 def copies(h: Harness, chat_id: int, words: str = "案件提醒", mark: int = 0) -> list[int]:
@@ -54,7 +56,9 @@ async def test_429_holds_only_that_chat_and_urgent_goes_first(team: Harness):
     was held with it."""
     more_leaders(team)
     team.emu.fail("sendMessage", status=429, retry_after=20, chat_id=LEADER)
-    team.svc.outbox.enqueue(key="test:routine", kind="notice", chat_id=LEADER, text=ROUTINE,
+    team.svc.outbox.enqueue(key="test:routine", kind="notice", chat_id=LEADER,
+                            note=HolidaysMissing(years=[2027], provisional=0,
+                                                 store="holidays.yaml"),
                             priority=NORMAL)
     await team.drained()
     limited = [i for i, c in enumerate(team.emu.calls)
@@ -114,12 +118,12 @@ async def test_lost_answer_is_recorded_and_sent_again(emu: BotApiEmulator, engin
     async with running(emu, settings, clock, engine) as h:
         h.add(STAFF, "staff", "张值班")
         h.add(LEADER, "leader", "王主任")
-        emu.delay("sendMessage", 3, chat_id=LEADER)
+        emu.delay("sendMessage", 5, chat_id=LEADER)  # well past the 2 s, even on a busy machine
         await h.say(STAFF, PASTE)
         (row,) = [r for r in rows_of(h, LEADER) if r.kind == "alert"]
         assert row.status == "pending" and row.last_error == "timed out: may have arrived"
         assert copies(h, LEADER_GROUP)  # not held up by the silent chat
-        await emu.wait_for_message(LEADER, contains="案件提醒")  # it did arrive, late
+        await emu.wait_for_message(LEADER, contains="案件提醒", timeout=HANG)  # it did arrive
         h.clock.advance(timedelta(seconds=5))
         await h.run_due()
         assert len(copies(h, LEADER)) == 2
