@@ -1,15 +1,16 @@
 """Numbers typed after a command (`/kb_del 12`, `/special del #3`), read in one way.
 
 A user can type any digits at all; a number no row can have must end in "不存在", never in an
-overflow (SQLite refuses integers past 2**63). So a number past the ids' range is capped just
-beyond it: the lookup finds nothing and the command answers as for any unknown number.
+overflow (SQLite refuses integers past 2**63, PostgreSQL's integer ids past 2**31 - 1). So a
+number past the ids' range is capped at its end, a value the database accepts and no row
+reaches: the lookup finds nothing and the command answers as for any unknown number.
 """
 
 from __future__ import annotations
 
 from bot.callbackdata.codec import MAX_ROW_ID
 
-BEYOND = MAX_ROW_ID + 1  # no row has this id
+BEYOND = MAX_ROW_ID  # the last id an integer column holds; no row gets that far
 
 
 def number(text: str) -> int | None:
