@@ -30,6 +30,7 @@ from bench.common import running_bot, scratch_engine, summary
 from bot.emulator import BotApiEmulator
 from bot.emulator.state import ApiCall
 from bot.services.outbox.store import NORMAL
+from bot.services.reminders.notes import HolidaysMissing
 from models.staff import Role
 
 STAFF = 2001
@@ -86,7 +87,9 @@ async def _scenario(runs: int, n_leaders: int, faults: bool) -> dict[str, Any]:
                     emu.delay("sendMessage", HANG_SECONDS, chat_id=slow)
                 for uid in STORM:  # routine traffic to the storm chats
                     svc.outbox.enqueue(key=f"bench:{i}:{uid}", kind="notice", chat_id=uid,
-                                       text=f"例行通知 {i}", priority=NORMAL)
+                                       note=HolidaysMissing(years=[2027 + i], provisional=0,
+                                                            store="holidays.yaml"),
+                                       priority=NORMAL)
                 started = time.monotonic()
                 mark = emu.mark()
                 no = f"F{i:012d}"
