@@ -24,11 +24,11 @@ import asyncio
 import time
 from typing import Any
 
+from bench.bench_alerts import reached
 from bench.bench_channels import load_line
 from bench.common import URGENT_PASTE as PASTE
 from bench.common import running_bot, scratch_engine, summary
 from bot.emulator import BotApiEmulator
-from bot.emulator.state import ApiCall
 from bot.services.outbox.store import NORMAL
 from bot.services.reminders.notes import HolidaysMissing
 from models.staff import Role
@@ -40,21 +40,6 @@ STORM = [2101 + i for i in range(5)]  # staff chats Telegram keeps answering 429
 HANG_SECONDS = 6.0
 LOCK_SECONDS = 10.0  # another program (a kb import, a backup) holds the write lock
 LOCK_RUNS = 3
-
-
-async def _reached(emu: BotApiEmulator, leaders: list[int], no: str,
-                   mark: int) -> dict[int, float]:
-    """When (emulator clock) each of `leaders` received the alert for ticket `no`."""
-    seen: dict[int, float] = {}
-
-    def wanted(c: ApiCall) -> bool:
-        return (c.method == "sendMessage" and c.ok and c.result["chat"]["id"] in leaders
-                and c.result["chat"]["id"] not in seen and no in c.result["text"])
-
-    while len(seen) < len(leaders):
-        call = await emu.wait_for_call(wanted, after=mark, timeout=30)
-        seen[call.result["chat"]["id"]] = call.at
-    return seen
 
 
 def _copies(emu: BotApiEmulator, chat_id: int, no: str) -> int:
@@ -98,12 +83,12 @@ async def _scenario(runs: int, n_leaders: int, faults: bool) -> dict[str, Any]:
                 no = f"F{i:012d}"
                 numbers.append(no)
                 emu.send_message(user_id=STAFF, text=PASTE.format(no=no, i=i))
-                seen = await _reached(emu, others, no, mark)
+                seen = await reached(emu, others, no, mark)
                 if i >= 3:
                     first_ms.append((min(seen.values()) - started) * 1000)
                     all_ms.append((max(seen.values()) - started) * 1000)
                 await asyncio.sleep(max(0.0, 1.1 - (time.monotonic() - started)))
-            await _reached(emu, [slow], numbers[-1], 0)  # the slow leader's backlog is done
+            await reached(emu, [slow], numbers[-1], 0)  # the slow leader's backlog is done
             await app.bot_data.courier.drained()
             copies = [_copies(emu, uid, no) for uid in leaders for no in numbers]
             limited = sum(1 for c in emu.calls if not c.ok and "Too Many" in (c.error or ""))
@@ -134,7 +119,7 @@ async def _lock_scenario(runs: int, n_leaders: int) -> list[float]:
                     emu.send_message(user_id=STAFF, text=PASTE.format(no=no, i=i))
                     await asyncio.sleep(LOCK_SECONDS)
                 released = time.monotonic()
-                seen = await _reached(emu, leaders, no, mark)
+                seen = await reached(emu, leaders, no, mark)
                 after_release.append((min(seen.values()) - released) * 1000)
     engine.dispose()
     return after_release

@@ -34,7 +34,7 @@ from models.staff import Role
 STAFF = 2001
 FIRST_LEADER = 3001
 
-async def _reached(emu: BotApiEmulator, leaders: list[int], no: str,
+async def reached(emu: BotApiEmulator, leaders: list[int], no: str,
                    mark: int) -> dict[int, float]:
     """When (emulator clock) each leader received the alert for ticket `no`."""
     seen: dict[int, float] = {}
@@ -69,7 +69,7 @@ async def run(runs: int, n_leaders: int) -> list[list[object]]:
                 mark = emu.mark()
                 no = f"B{i:012d}"
                 emu.send_message(user_id=STAFF, text=PASTE.format(no=no, i=i))
-                seen = await _reached(emu, leaders, no, mark)
+                seen = await reached(emu, leaders, no, mark)
                 if i >= 3:
                     first_ms.append((min(seen.values()) - started) * 1000)
                     all_ms.append((max(seen.values()) - started) * 1000)

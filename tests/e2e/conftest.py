@@ -21,6 +21,7 @@ from bot.emulator import BotApiEmulator
 from bot.ratelimit import FanoutRateLimiter
 from bot.runtime import start_app, stop_app
 from knowledge_base.service import build_knowledge_base
+from tests.channels.conftest import mailbox, stand  # noqa: F401  (the channels' stand-ins)
 from tests.e2e.harness import (
     ADMIN,
     DUTY_GROUP,

@@ -102,13 +102,15 @@ def pending(engine: Engine) -> list[OutboxMessage]:
             col(OutboxMessage.status).in_(("pending", "sending")))).all())
 
 
-async def until(check: Callable[[], bool], *, what: str = "condition") -> None:
-    """Poll a condition on state the child writes (the database) until it holds."""
+async def until(check: Callable[[], bool], what: str = "condition", *,
+                within: float = HANG) -> None:
+    """Poll a condition on state another party writes (a child process, a log file, a stand-in
+    server, the database) until it holds; `within` is a hang guard, never an assertion."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + HANG
+    deadline = loop.time() + within
     while not check():
         if loop.time() > deadline:
-            raise AssertionError(f"{what} not reached within {HANG}s")
+            raise AssertionError(f"{what} not reached within {within}s")
         await asyncio.sleep(0.05)
 
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
@@ -29,11 +28,11 @@ from models.alert import AlertStatus
 from models.db import session_scope
 from models.outbox import OutboxMessage
 from models.staff import Role
-from tests.channels.conftest import Mailbox, free_port, write_channels
+from tests.channels.conftest import Mailbox, write_channels
 from tests.channels.standins import StandIns
 from tests.e2e.conftest import make_settings, running
 from tests.e2e.harness import ADMIN, LEADER, MANAGER, STAFF, Harness, buttons, text_of
-from tests.e2e.subprocess_bot import HANG, kill_bot, start_bot, stop_bot
+from tests.e2e.subprocess_bot import HANG, kill_bot, start_bot, stop_bot, until
 from tests.privacy.test_masker import leaks, name_survives
 
 NO = "2026112500888"
@@ -61,22 +60,6 @@ POLICY = """levels:
 """
 
 Start = Callable[..., Awaitable[Harness]]
-
-
-@pytest.fixture
-async def stand() -> AsyncIterator[StandIns]:
-    s = await StandIns().start()
-    yield s
-    await s.stop()
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box, port = Mailbox(), free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield box, port
-    controller.stop()
 
 
 @pytest.fixture
@@ -132,28 +115,16 @@ def channel_rows(h: Harness) -> list[OutboxMessage]:
                            .order_by(col(OutboxMessage.id))).all())
 
 
+def _busy(h: Harness) -> list[OutboxMessage]:
+    """Channel rows due now or in a lane's hands."""
+    now = h.clock.now()
+    return [r for r in channel_rows(h) if r.status == "sending"
+            or (r.status == "pending" and r.next_attempt_at <= now)]
+
+
 async def settled(h: Harness, within: float = 15.0) -> None:
     """Until no channel row is due now or in a lane's hands (the lanes have done their part)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while True:
-        now = h.clock.now()
-        busy = [r for r in channel_rows(h) if r.status == "sending"
-                or (r.status == "pending" and r.next_attempt_at <= now)]
-        if not busy:
-            return
-        if loop.time() > deadline:
-            raise AssertionError(f"channel rows still busy: {[(r.id, r.status) for r in busy]}")
-        await asyncio.sleep(0.02)  # polling a condition, not waiting out a period
-
-
-async def until(condition: Callable[[], bool], what: str, within: float = 15.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(what)
-        await asyncio.sleep(0.02)
+    await until(lambda: not _busy(h), "channel rows settled", within=within)
 
 
 def counts(stand: StandIns, box: Mailbox) -> dict[str, int]:

@@ -3,32 +3,22 @@ that vanishes under the running bot stops it (exit 1) after telling the admins."
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from bot.emulator import BotApiEmulator
 from tests.e2e.harness import ADMIN
-from tests.e2e.subprocess_bot import bot_env, start_bot, stop_bot
+from tests.e2e.subprocess_bot import bot_env, start_bot, stop_bot, until
 
 
 def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-async def _wait_for(predicate, within: float = 60.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + within
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.1)
 
 
 async def test_unreachable_bot_api_is_retried_with_one_line_each(tmp_path: Path,
@@ -38,7 +28,7 @@ async def test_unreachable_bot_api_is_retried_with_one_line_each(tmp_path: Path,
     log = tmp_path / "bot.log"
     proc = _spawn(env, tmp_path, log)
     try:
-        await _wait_for(lambda: log.read_text().count("Bot API unreachable") >= 2)
+        await until(lambda: log.read_text().count("Bot API unreachable") >= 2, "two retries")
     finally:
         stop_bot(proc)
     text = log.read_text()
@@ -51,10 +41,10 @@ async def test_database_file_deleted_stops_the_bot_and_tells_admins(
     db = tmp_path / "data" / "hotline.db"
     proc = start_bot(emu, f"sqlite:///{db}", tmp_path, LOG_LEVEL="INFO")
     try:
-        await _wait_for(lambda: any(c.method == "getUpdates" for c in emu.calls))
+        await until(lambda: any(c.method == "getUpdates" for c in emu.calls), "polling")
         _delete_database(db)
         message = await emu.wait_for_message(ADMIN, contains="数据库文件", timeout=60)
-        await _wait_for(lambda: proc.poll() is not None)
+        await until(lambda: proc.poll() is not None, "the bot exiting")
     finally:
         stop_bot(proc)
     assert proc.returncode == 1 and "已被删除" in message["text"]
