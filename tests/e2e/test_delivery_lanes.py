@@ -114,11 +114,11 @@ async def test_lost_answer_is_recorded_and_sent_again(emu: BotApiEmulator, engin
     """When not even the send timeout brings an answer, the message may have arrived: the
     row says so and it is sent again, so the alert is never lost (it may arrive twice: the
     documented at-least-once case). Other chats are not held up meanwhile."""
-    settings = make_settings(emu, engine, tmp_path, send_timeout_seconds=2)
+    settings = make_settings(emu, engine, tmp_path, send_timeout_seconds=4)
     async with running(emu, settings, clock, engine) as h:
         h.add(STAFF, "staff", "张值班")
         h.add(LEADER, "leader", "王主任")
-        emu.delay("sendMessage", 5, chat_id=LEADER)  # well past the 2 s, even on a busy machine
+        emu.delay("sendMessage", 9, chat_id=LEADER)  # well past the 4 s, even on a busy machine
         await h.say(STAFF, PASTE)
         (row,) = [r for r in rows_of(h, LEADER) if r.kind == "alert"]
         assert row.status == "pending" and row.last_error == "timed out: may have arrived"
