@@ -10,13 +10,17 @@ handlers, in dispatch order, are in `bot/routes.py`; the clock-driven producers 
 
 from __future__ import annotations
 
+import functools
 import logging
+import ssl
 import warnings
 
+import httpx
 from pydantic import TypeAdapter
 from sqlalchemy.engine import Engine
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, Defaults
+from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot import logsafety
@@ -213,8 +217,8 @@ def build_application(
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
         .context_types(CONTEXT_TYPES)
         .rate_limiter(rate_limiter or FanoutRateLimiter())
-        .read_timeout(settings.send_timeout_seconds)
-        .write_timeout(settings.send_timeout_seconds)
+        .request(_request(pool=256, timeout=settings.send_timeout_seconds))
+        .get_updates_request(_request(pool=1))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -248,6 +252,21 @@ def build_application(
     app.job_queue.run_repeating(ticker.tick, interval=settings.tick_seconds, first=0.1,
                                 name="tick")
     return app
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context per process: each new one loads the CA bundle again (about 40 ms,
+    twice per Application); a context may serve any number of connections."""
+    return httpx.create_ssl_context()
+
+
+def _request(*, pool: int, timeout: float | None = None) -> HTTPXRequest:
+    """The HTTP client PTB would build (its pool sizes: 256 for sends, 1 for getUpdates),
+    sharing the process's TLS context. ``timeout`` is the read and write timeout of sends:
+    well above the Bot API's usual answer time, so a slow send is not sent twice."""
+    timeouts = {} if timeout is None else {"read_timeout": timeout, "write_timeout": timeout}
+    return HTTPXRequest(connection_pool_size=pool, httpx_kwargs={"verify": _tls()}, **timeouts)
 
 
 def _with_api_base(builder: ApplicationBuilder,  # type: ignore[type-arg]

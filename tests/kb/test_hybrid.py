@@ -14,8 +14,6 @@ from knowledge_base.embedder import E5Embedder, Embedder, load_embedder
 from knowledge_base.fusion import Confidence
 from knowledge_base.hybrid import HybridIndex
 
-from .conftest import starter_docs
-
 BRIBE = "医生收红包、收回扣怎么举报？"
 BIRTH = "新生儿出生医学证明怎么办理？"
 
@@ -30,9 +28,12 @@ def embedder() -> Embedder:
 @pytest.fixture(scope="session")
 def hybrid_index(embedder: Embedder) -> HybridIndex:
     from knowledge_base.content import load_default_synonyms
+    from knowledge_base.content.prebuilt import load_starter_vectors, starter_docs_as_stored
 
-    index = HybridIndex(embedder, None)
-    index.load(starter_docs(), load_default_synonyms())
+    # the shipped vectors of the starter content, as a fresh install uses them (embedding
+    # its ~1,400 texts would cost ~25 s of CPU per test worker)
+    index = HybridIndex(embedder, None, load_starter_vectors())
+    index.load(starter_docs_as_stored(), load_default_synonyms())
     return index
 
 

@@ -10,6 +10,7 @@ one pass. Matching typed text is :mod:`~bot.services.reference.match`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -157,7 +158,9 @@ def load_reference(path: str | Path | None = None) -> Reference:
 
     Every problem is reported at once, each with the line of its entry in the file.
     """
-    target = Path(path) if path is not None else default_reference_path()
+    if path is None:  # the packaged file cannot change: parsed once, validated each time
+        return Reference.from_dict(_packaged_data())
+    target = Path(path)
     src = YamlSource(target, ReferenceFileError)
     data = src.plain()
     try:
@@ -165,6 +168,12 @@ def load_reference(path: str | Path | None = None) -> Reference:
     except ReferenceDataError as exc:
         problems = [replace(p, line=_line(src, p.loc)) for p in exc.problems]
         raise ReferenceDataError(problems, path=str(target)) from None
+
+
+@functools.cache
+def _packaged_data() -> Any:
+    """The packaged defaults, parsed (every fresh database starts from them)."""
+    return YamlSource(default_reference_path(), ReferenceFileError).plain() or {}
 
 
 def _line(src: YamlSource, loc: tuple[str | int, ...]) -> int | None:
