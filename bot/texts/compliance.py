@@ -18,7 +18,9 @@ from bot.services.compliance.register import RecordView
 from bot.services.compliance.results import Assessment
 from bot.services.compliance.trainings import TrainingView
 from bot.services.outbox.store import Buttons
+from bot.services.staff.contacts import ContactRefusal
 from bot.services.staff.directory import Member
+from bot.texts import contacts as contact_texts
 from bot.texts.audience import Audience, Rendered, Renderer
 from bot.texts.compliance_words import (
     KIND_ZH,
@@ -54,6 +56,8 @@ _ERRORS = {
     "missing_column": "缺少“{column}”列",
     "name_mismatch": "TG号 {who} 登记的姓名是“{registered}”，表中写的是“{name}”",
     "bad_file": "无法读取文件（应为 .xlsx）",
+    "bad_phone": contact_texts.REFUSALS[ContactRefusal.bad_phone],  # as /setcontact says it
+    "bad_email": contact_texts.REFUSALS[ContactRefusal.bad_email],
     "training_missing": "缺少：{fields}。",
     "bad_kind": "类型“{text}”无效，可选：{choices}。",
     "unknown_attendees": "参加人员中没有找到：{names}（请写登记过的姓名或 TG号）。",
@@ -96,13 +100,22 @@ def error(exc: ComplianceError | RowProblem) -> str:
 
 CLI_IMPORT_REFUSED = "导入被拒绝，整个文件未导入（{n} 处问题）："
 CLI_IMPORT_CHECKED = "检查通过：{rows} 人（未写入，去掉 --dry-run 导入）。"
-CLI_IMPORT_DONE = "已导入人员台账 {rows} 行：新建 {created} 人，更新 {changed} 人，其余无变化。"
+CLI_IMPORT_DONE = ("已导入人员台账 {rows} 行：新建 {created} 人，更新 {changed} 人，"
+                   "联系方式更新 {contacts} 人，其余无变化。")
 CLI_EXPORT_DONE = "已导出人员台账 {rows} 人：{file}"
 
 
 def import_problems(problems: list[RowProblem]) -> list[str]:
     """One line per problem of a refused register file (printed by the command line)."""
-    return [(f"第 {p.row} 行：" if p.row else "") + error(p) for p in problems]
+    return [_where(p) + error(p) for p in problems]
+
+
+def _where(p: RowProblem) -> str:
+    if not p.row:
+        return ""
+    if p.column:
+        return f"第 {p.row} 行 {p.column} 列（{escape(p.header)}）："
+    return f"第 {p.row} 行："
 
 
 # ---------------------------------------------------------------- staff register

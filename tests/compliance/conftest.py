@@ -18,6 +18,7 @@ from bot.services.outbox.store import Outbox
 from bot.services.outbox.wakeup import Wakeup
 from bot.services.reports.config import ReportConfig
 from bot.services.reports.service import ReportService
+from bot.services.staff.contacts import Contacts
 from bot.services.staff.directory import StaffDirectory
 from bot.services.tickets.deadlines import DeadlinePolicy
 from bot.services.tickets.service import TicketService
@@ -44,6 +45,11 @@ def staff(engine, clock) -> StaffDirectory:
     for tid, role, name in TEAM:
         d.add(actor_id=ADMIN, telegram_id=tid, role=role, name=name)
     return d
+
+
+@pytest.fixture
+def contacts(engine, clock, staff) -> Contacts:
+    return Contacts(engine, clock, staff)
 
 
 @pytest.fixture

@@ -79,7 +79,7 @@ def test_records_list_the_team_to_fill_in(desk):
     assert [m.telegram_id for m in desk.register.unregistered()] != []
 
 
-def test_export_then_import_round_trip(desk):
+def test_export_then_import_round_trip(desk, contacts):
     desk.register.update(actor_id=ZHAO, telegram_id=ZHANG, changes={
         "hire_date": date(2026, 2, 10), "education": "硕士", "medical": True,
         "onboarding_date": date(2026, 2, 11), "exam_passed": True, "major": "公共卫生"})
@@ -96,7 +96,7 @@ def test_export_then_import_round_trip(desk):
     li[5].value = "本科"
     out = io.BytesIO()
     wb.save(out)
-    result = import_xlsx(desk.register, out.getvalue(), actor_id=None)
+    result = import_xlsx(desk.register, out.getvalue(), contacts=contacts, actor_id=None)
     assert (result.rows, result.created, result.changed) == (4, 1, 0)
     assert desk.register.get(LI).education == "本科"
     assert desk.register.get(ZHANG).major == "公共卫生"  # unchanged by the round trip
@@ -111,7 +111,7 @@ def _book(rows: list[list[object]]) -> bytes:
     return out.getvalue()
 
 
-def test_import_refuses_the_whole_file_listing_every_problem(desk):
+def test_import_refuses_the_whole_file_listing_every_problem(desk, contacts):
     data = _book([["TG号", "姓名", "入职日期", "学历"],
                   [ZHANG, "张值班", "2026-02-10", "本科"],
                   [LI, "张三", "2026-02-10", "本科"],
@@ -120,7 +120,7 @@ def test_import_refuses_the_whole_file_listing_every_problem(desk):
                   [LEADER, "王主任", "2026-02-10", "本科"],
                   [777, "", "", "小学"]])
     with pytest.raises(RegisterImportError) as exc:
-        import_xlsx(desk.register, data, actor_id=None)
+        import_xlsx(desk.register, data, contacts=contacts, actor_id=None)
     got = [(p.row, p.code) for p in exc.value.problems]
     assert got == [(3, "name_mismatch"), (4, "bad_date"), (5, "duplicate_row"),
                    (6, "not_team"), (7, "unknown_person")]
@@ -129,14 +129,14 @@ def test_import_refuses_the_whole_file_listing_every_problem(desk):
     assert not desk.register.get(ZHANG).has_record  # nothing written
 
 
-def test_import_without_the_id_column_and_dry_run(desk):
+def test_import_without_the_id_column_and_dry_run(desk, contacts):
     with pytest.raises(RegisterImportError) as exc:
-        import_xlsx(desk.register, _book([["姓名"], ["张值班"]]), actor_id=None)
+        import_xlsx(desk.register, _book([["姓名"], ["张值班"]]), contacts=contacts, actor_id=None)
     assert exc.value.problems[0].code == "missing_column"
     result = import_xlsx(desk.register, _book([["TG号", "学历"], [ZHANG, "本科"]]),
-                         actor_id=None, dry_run=True)
+                         contacts=contacts, actor_id=None, dry_run=True)
     assert result.dry_run and result.rows == 1
     assert desk.register.get(ZHANG).education is None
     with pytest.raises(RegisterImportError) as exc:
-        import_xlsx(desk.register, b"not a workbook", actor_id=None)
+        import_xlsx(desk.register, b"not a workbook", contacts=contacts, actor_id=None)
     assert exc.value.problems[0].code == "bad_file"

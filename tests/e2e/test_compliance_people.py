@@ -84,15 +84,24 @@ async def test_staff_export_and_import_command_line(team: Harness, cli_env: Path
                                                     capsys: pytest.CaptureFixture[str]):
     out = cli_env / "register.xlsx"
     assert cli_main(["staff", "export", str(out)]) == 0
-    assert stat.S_IMODE(out.stat().st_mode) == 0o600 and "已导出人员台账 3 人" in \
+    # the team of three, and the leader's row for his contact (the operator is an admin)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600 and "已导出人员台账 4 人" in \
         capsys.readouterr().out
     wb = load_workbook(out)
+    header = [c.value for c in wb.active[1]]
+    assert header[-2:] == ["手机", "邮箱"]
     for row in wb.active.iter_rows(min_row=2):
-        row[2].value, row[5].value = date(2026, 2, 10), "本科"
+        if row[0].value == LEADER:
+            row[header.index("手机")].value = "+86 139 0000 0001"
+        else:
+            row[2].value, row[5].value = date(2026, 2, 10), "本科"
     wb.save(out)
     assert cli_main(["staff", "import", str(out)]) == 0
-    assert "新建 3 人" in capsys.readouterr().out
+    assert "新建 3 人，更新 0 人，联系方式更新 1 人" in capsys.readouterr().out
     assert team.svc.compliance.register.get(STAFF).education == "本科"
+    assert "王主任" in (shown := text_of(await team.say(ADMIN, "/staff"))) \
+        and "13900000001" in shown  # admins see it whole
+    assert "13900000001" not in text_of(await team.say(MANAGER, "/staff"))
     bad = Workbook()
     bad.active.append(["TG号", "入职日期"])
     bad.active.append([STAFF, "2026-02-30"])

@@ -16,6 +16,8 @@ CODES = frozenset({
     "leave_before_hire", "no_changes", "missing_args", "duplicate_row", "missing_column",
     "name_mismatch",
     "bad_file",
+    # a contact cell of the register file (the same refusals as /setcontact)
+    "bad_phone", "bad_email",
     # trainings
     "training_missing", "bad_kind", "unknown_attendees", "training_not_found",
     "future_date", "empty_text",
@@ -42,11 +44,14 @@ class ComplianceError(ValueError):
 
 @dataclass(frozen=True)
 class RowProblem:
-    """One problem in one row of an imported register file (row 1 is the header)."""
+    """One problem in one row of an imported register file (row 1 is the header); a problem
+    with one cell also names its column (letter, as the spreadsheet shows it, and header)."""
 
     row: int
     code: str
     fields: dict[str, Any] = field(default_factory=dict)
+    column: str = ""
+    header: str = ""
 
 
 class RegisterImportError(ValueError):

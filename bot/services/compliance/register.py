@@ -168,28 +168,28 @@ class StaffRegister:
                          detail=",".join(changed))
         return replace(after, has_record=True)
 
-    def apply_many(self, items: list[tuple[int, dict[str, Any]]], *,
+    def apply_many(self, s: Session, items: list[tuple[int, dict[str, Any]]], *,
                    actor_id: int | None) -> tuple[int, int]:
-        """Write checked changes for many people in one transaction (the file import).
-        Returns (entries created, entries changed); unchanged people are skipped."""
+        """Write checked changes for many people inside the caller's transaction (the file
+        import, which writes contacts in the same one). Returns (entries created, entries
+        changed); unchanged people are skipped."""
         created = changed_n = 0
-        with session_scope(self.engine) as s:
-            for telegram_id, changes in items:
-                member = self.staff.get_any(telegram_id)
-                if member is None:
-                    raise ComplianceError("unknown_person", who=str(telegram_id))
-                row = self._row(s, telegram_id)
-                before = _view(member, row)
-                after = replace(before, **changes)
-                changed = [f for f in FIELDS if getattr(after, f) != getattr(before, f)]
-                if not changed:
-                    continue
-                check(after)
-                self._write(s, row, after, actor_id)
-                audit.record(session=s, clock=self.clock, actor_id=actor_id,
-                             action="compliance.staff_import", target=str(telegram_id),
-                             detail=",".join(changed))
-                created, changed_n = created + (row is None), changed_n + (row is not None)
+        for telegram_id, changes in items:
+            member = self.staff.get_any(telegram_id)
+            if member is None:
+                raise ComplianceError("unknown_person", who=str(telegram_id))
+            row = self._row(s, telegram_id)
+            before = _view(member, row)
+            after = replace(before, **changes)
+            changed = [f for f in FIELDS if getattr(after, f) != getattr(before, f)]
+            if not changed:
+                continue
+            check(after)
+            self._write(s, row, after, actor_id)
+            audit.record(session=s, clock=self.clock, actor_id=actor_id,
+                         action="compliance.staff_import", target=str(telegram_id),
+                         detail=",".join(changed))
+            created, changed_n = created + (row is None), changed_n + (row is not None)
         return created, changed_n
 
     def _write(self, s: Session, row: StaffRecord | None, view: RecordView,

@@ -4,6 +4,12 @@ The columns are the register's labels (``vocab.REGISTER_COLUMNS``), so an export
 be edited and imported back. Import: `TG号` is required and must name a registered person;
 a column present in the file sets that field for every row (an empty cell clears it), a
 column left out is not touched. Any bad row refuses the whole file with every problem listed.
+
+Two optional columns carry a member's contact for the alert channels, 手机 and 邮箱: checked
+by the same rules as /setcontact, an empty cell leaves the contact on record as it is and
+`-` clears it. Leaders have no register entry, so a leader's row may only carry contacts.
+The export has those columns only when asked for them (the command line, run by the operator
+who is an admin); nothing sends this file to a chat.
 """
 
 from __future__ import annotations
@@ -11,20 +17,36 @@ from __future__ import annotations
 import io
 import os
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zipfile import BadZipFile
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from bot.services.compliance import vocab
 from bot.services.compliance.errors import ComplianceError, RegisterImportError, RowProblem
 from bot.services.compliance.register import RecordView, StaffRegister, check, parse_value
+from bot.services.staff import contacts as contact_rules
+from bot.services.staff.contacts import Contact, ContactError, Contacts
+from bot.services.staff.directory import Member
+from models.db import session_scope
 from models.staff import Role
 
 _LABEL_TO_FIELD = {label: key for key, label in vocab.FIELD_LABELS.items()}
+
+
+@dataclass(frozen=True)
+class RowChanges:
+    """One checked row: the register fields to set (none for a leader) and the contact
+    fields whose cell was filled in (an empty contact cell changes nothing)."""
+
+    telegram_id: int
+    register: dict[str, Any]
+    contact: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -33,6 +55,7 @@ class ImportResult:
     created: int
     changed: int
     dry_run: bool
+    contacts: int = 0  # members whose phone or e-mail changed
 
 
 def _cell_text(value: Any) -> str:
@@ -49,28 +72,48 @@ def _cell_text(value: Any) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
-def export_xlsx(views: list[RecordView]) -> bytes:
-    """One row per person, in the import's columns (dates as dates, yes/no as 是/否)."""
+def export_xlsx(views: list[RecordView], contacts: Mapping[int, Contact] | None = None
+                ) -> bytes:
+    """One row per person, in the import's columns (dates as dates, yes/no as 是/否); with
+    `contacts` (the admins' copy) also 手机 and 邮箱 in full, as text cells."""
     wb = Workbook()
     ws = wb.active
     ws.title = "人员台账"
-    ws.append(list(vocab.REGISTER_COLUMNS))
+    columns = list(vocab.REGISTER_COLUMNS)
+    if contacts is not None:
+        columns += list(vocab.CONTACT_COLUMNS)
+    ws.append(columns)
     for v in views:
         exam = None if v.exam_passed is None else ("通过" if v.exam_passed else "未通过")
         medical = None if v.medical is None else ("是" if v.medical else "否")
-        ws.append([v.member.telegram_id, v.member.name, v.hire_date, v.leave_date,
-                   "是" if v.leave_approved else "否", v.education, v.major, medical,
-                   v.onboarding_date, exam])
-    for column, width in zip("ABCDEFGHIJ", (14, 10, 12, 12, 12, 8, 16, 10, 14, 10),
-                             strict=True):
-        ws.column_dimensions[column].width = width
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
+        row: list[Any] = [v.member.telegram_id, v.member.name, v.hire_date, v.leave_date,
+                          "是" if v.leave_approved else "否", v.education, v.major, medical,
+                          v.onboarding_date, exam]
+        if contacts is not None:
+            c = contacts.get(v.member.telegram_id)
+            row += [c.phone or None, c.email or None] if c else [None, None]
+        ws.append(row)
+    for i, width in enumerate((14, 10, 12, 12, 12, 8, 16, 10, 14, 10, 14, 26)[:len(columns)]):
+        ws.column_dimensions[get_column_letter(i + 1)].width = width
+    for cells in ws.iter_rows(min_row=2):
+        for cell in cells:
             if isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd"
+            elif isinstance(cell.value, str) and cell.column > len(vocab.REGISTER_COLUMNS):
+                cell.number_format = "@"  # a phone stays text when edited
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def with_contact_holders(views: list[RecordView], members: Sequence[Member],
+                         contacts: Mapping[int, Contact]) -> list[RecordView]:
+    """The register's people, then active leaders and anyone else with a contact on record
+    (with empty register cells), so the admins' export carries every contact."""
+    listed = {v.member.telegram_id for v in views}
+    extra = [RecordView(m) for m in members if m.telegram_id not in listed
+             and ((m.active and m.role == Role.leader) or m.telegram_id in contacts)]
+    return views + sorted(extra, key=lambda v: (v.member.role != Role.leader, v.member.name))
 
 
 def _rows(source: str | os.PathLike[str] | bytes) -> list[tuple[Any, ...]]:
@@ -87,59 +130,94 @@ def _rows(source: str | os.PathLike[str] | bytes) -> list[tuple[Any, ...]]:
 
 
 def read_changes(register: StaffRegister, source: str | os.PathLike[str] | bytes
-                 ) -> list[tuple[int, dict[str, Any]]]:
-    """Every row as (telegram_id, changes), or RegisterImportError listing every problem."""
+                 ) -> list[RowChanges]:
+    """Every row's checked changes, or RegisterImportError listing every problem."""
     rows = _rows(source)
     header = [_cell_text(h) for h in (rows[0] if rows else ())]
     if vocab.COL_TG not in header:
         raise RegisterImportError([RowProblem(1, "missing_column", {"column": vocab.COL_TG})])
+    letters = {h: get_column_letter(i + 1) for i, h in reversed(list(enumerate(header))) if h}
     problems: list[RowProblem] = []
-    items: list[tuple[int, dict[str, Any]]] = []
+    items: list[RowChanges] = []
     seen: dict[int, int] = {}
     for number, raw in enumerate(rows[1:], start=2):
         cells = {h: _cell_text(v) for h, v in zip(header, raw, strict=False) if h}
         if not any(cells.values()):
             continue
         try:
-            tid, changes = _row(register, cells)
+            item = _row(register, number, cells, letters)
         except ComplianceError as exc:
             problems.append(RowProblem(number, exc.code, exc.fields))
             continue
-        if tid in seen:
-            problems.append(RowProblem(number, "duplicate_row", {"first": seen[tid]}))
+        except RegisterImportError as exc:  # bad cells, each named by its column
+            problems.extend(exc.problems)
             continue
-        seen[tid] = number
-        items.append((tid, changes))
+        if item.telegram_id in seen:
+            problems.append(RowProblem(number, "duplicate_row", {"first": seen[item.telegram_id]}))
+            continue
+        seen[item.telegram_id] = number
+        items.append(item)
     if problems:
         raise RegisterImportError(problems)
     return items
 
 
-def _row(register: StaffRegister, cells: dict[str, str]) -> tuple[int, dict[str, Any]]:
+def _member(register: StaffRegister, cells: dict[str, str]) -> Member:
     raw_id = cells.get(vocab.COL_TG, "")
-    if not raw_id.isdigit():
-        raise ComplianceError("unknown_person", who=raw_id)
-    member = register.staff.get_any(int(raw_id))
+    member = register.staff.get_any(int(raw_id)) if raw_id.isdigit() else None
     if member is None:
         raise ComplianceError("unknown_person", who=raw_id)
-    if member.role == Role.leader:
-        raise ComplianceError("not_team", name=member.name)
     name = cells.get(vocab.COL_NAME, "")
     if name and name != member.name:
         raise ComplianceError("name_mismatch", who=raw_id, name=name, registered=member.name)
-    changes = {_LABEL_TO_FIELD[h]: parse_value(_LABEL_TO_FIELD[h], text)
-               for h, text in cells.items() if h in _LABEL_TO_FIELD}
-    current = register.get(member.telegram_id)
-    merged = current.values() | changes
+    return member
+
+
+def _cells(number: int, cells: dict[str, str], letters: dict[str, str]
+           ) -> tuple[dict[str, Any], dict[str, str]]:
+    """The register and contact values of a row; every bad cell is reported."""
+    fields: dict[str, Any] = {}
+    contact: dict[str, str] = {}
+    problems: list[RowProblem] = []
+    for header, text in cells.items():
+        try:
+            if header in _LABEL_TO_FIELD:
+                fields[_LABEL_TO_FIELD[header]] = parse_value(_LABEL_TO_FIELD[header], text)
+            elif header in vocab.CONTACT_COLUMNS and text:  # empty: the contact stays
+                field = vocab.CONTACT_COLUMNS[header]
+                contact[field] = contact_rules.parse_value(field, text)
+        except (ComplianceError, ContactError) as exc:
+            problems.append(RowProblem(number, str(exc.code), exc.fields, letters[header],
+                                       header))
+    if problems:
+        raise RegisterImportError(problems)
+    return fields, contact
+
+
+def _row(register: StaffRegister, number: int, cells: dict[str, str],
+         letters: dict[str, str]) -> RowChanges:
+    member = _member(register, cells)
+    fields, contact = _cells(number, cells, letters)
+    if member.role == Role.leader:  # no register entry: only contacts (or empty cells)
+        if any(v not in (None, False) for v in fields.values()):
+            raise ComplianceError("not_team", name=member.name)
+        return RowChanges(member.telegram_id, {}, contact)
+    merged = register.get(member.telegram_id).values() | fields
     check(RecordView(member, **merged))
-    return member.telegram_id, changes
+    return RowChanges(member.telegram_id, fields, contact)
 
 
 def import_xlsx(register: StaffRegister, source: str | os.PathLike[str] | bytes, *,
-                actor_id: int | None, dry_run: bool = False) -> ImportResult:
-    """Check the whole file, then (unless `dry_run`) write it in one transaction."""
+                contacts: Contacts, actor_id: int | None,
+                dry_run: bool = False) -> ImportResult:
+    """Check the whole file, then (unless `dry_run`) write it, register entries and contacts,
+    in one transaction."""
     items = read_changes(register, source)
     if dry_run:
         return ImportResult(len(items), 0, 0, True)
-    created, changed = register.apply_many(items, actor_id=actor_id)
-    return ImportResult(len(items), created, changed, False)
+    with session_scope(register.engine) as s:
+        created, changed = register.apply_many(
+            s, [(r.telegram_id, r.register) for r in items if r.register], actor_id=actor_id)
+        touched = contacts.apply_many(s, [(r.telegram_id, r.contact) for r in items],
+                                      actor_id=actor_id)
+    return ImportResult(len(items), created, changed, False, touched)

@@ -53,6 +53,9 @@ BOOL_FIELDS = frozenset({"leave_approved", "medical"})
 # register file columns (export writes them in this order; import needs the first one)
 COL_TG, COL_NAME = "TG号", "姓名"
 REGISTER_COLUMNS = (COL_TG, COL_NAME, *FIELD_LABELS.values())
+# optional columns of the register file: a member's contact for the alert channels (admins')
+COL_PHONE, COL_EMAIL = "手机", "邮箱"
+CONTACT_COLUMNS = {COL_PHONE: "phone", COL_EMAIL: "email"}
 
 # the training form (labelled lines, like a pasted ticket)
 TRAINING_LABELS = {"日期": "held_on", "类型": "kind", "主题": "topic", "参加人员": "attendees",

@@ -1,6 +1,7 @@
 """Members' phones and e-mail addresses, for the alert channels beyond Telegram.
 
-Admins record them (`/setcontact <TG号> phone 138… email …`); the escalation reads them to send
+Admins record them (`/setcontact <TG号> phone 138… email …`, or the 手机/邮箱 columns of the staff
+register import, `bot/services/compliance/register_xlsx.py`); the escalation reads them to send
 SMS, place calls, write e-mail and @-mention people in a group robot's message. They are kept
 apart from the staff cache on purpose: only the few callers that need an address ask for it,
 and nothing else carries one around. Audit entries say which field changed, never the value.
@@ -14,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from bot.clock import Clock
 from bot.services.masker import digits_of
@@ -92,11 +93,17 @@ def parse_changes(words: Sequence[str]) -> dict[str, str]:
         value = " ".join(parts).strip()
         if not value:
             raise ContactError(ContactRefusal.missing_value, field=name)
-        if value.lower() in CLEAR_WORDS:
-            changes[name] = ""
-        else:
-            changes[name] = parse_phone(value) if name == "phone" else parse_email(value)
+        changes[name] = parse_value(name, value)
     return changes
+
+
+def parse_value(field: str, text: str) -> str:
+    """One field's new value (`phone` or `email`): a clear word (`-`, 无, 清除) empties it.
+    Shared by /setcontact and the staff register import, so both accept the same writing."""
+    value = text.strip()
+    if value.lower() in CLEAR_WORDS:
+        return ""
+    return parse_phone(value) if field == "phone" else parse_email(value)
 
 
 class Contacts:
@@ -108,18 +115,44 @@ class Contacts:
         """Apply parsed changes (see `parse_changes`) to a registered member's contact."""
         if self.staff.get_any(telegram_id) is None:
             raise ContactError(ContactRefusal.not_found, telegram_id=telegram_id)
-        now = self.clock.now()
         with session_scope(self.engine) as s:
-            row = s.get(StaffContact, telegram_id) or StaffContact(
-                telegram_id=telegram_id, updated_at=now)
-            for field, value in changes.items():
-                setattr(row, field, value)
-            row.updated_at, row.updated_by = now, actor_id
-            s.add(row)
-            audit.record(session=s, clock=self.clock, actor_id=actor_id, chat_id=chat_id,
-                         action="staff.contact", target=str(telegram_id),
-                         detail=",".join(sorted(changes)))  # which fields, never the values
-            return Contact(telegram_id, row.phone, row.email)
+            return self._write(s, s.get(StaffContact, telegram_id), telegram_id, changes,
+                               actor_id=actor_id, chat_id=chat_id)
+
+    def apply_many(self, session: Session, items: Sequence[tuple[int, dict[str, str]]], *,
+                   actor_id: int | None) -> int:
+        """Write checked changes for many members inside the caller's transaction (the staff
+        register import, all or nothing with the register's own fields). A field already
+        holding its new value is not written, so re-importing an export audits nothing.
+        Returns how many members' contacts changed."""
+        wanted = [tid for tid, changes in items if changes]
+        if not wanted:
+            return 0
+        rows = {r.telegram_id: r for r in session.exec(select(StaffContact).where(
+            col(StaffContact.telegram_id).in_(wanted))).all()}
+        changed = 0
+        for telegram_id, changes in items:
+            row = rows.get(telegram_id)
+            diff = {f: v for f, v in changes.items() if (getattr(row, f) if row else "") != v}
+            if diff:
+                self._write(session, row, telegram_id, diff, actor_id=actor_id)
+                changed += 1
+        return changed
+
+    def _write(self, s: Session, row: StaffContact | None, telegram_id: int,
+               changes: dict[str, str], *, actor_id: int | None,
+               chat_id: int | None = None) -> Contact:
+        """Set the fields and audit which ones changed (never the values)."""
+        now = self.clock.now()
+        row = row or StaffContact(telegram_id=telegram_id, updated_at=now)
+        for field, value in changes.items():
+            setattr(row, field, value)
+        row.updated_at, row.updated_by = now, actor_id
+        s.add(row)
+        audit.record(session=s, clock=self.clock, actor_id=actor_id, chat_id=chat_id,
+                     action="staff.contact", target=str(telegram_id),
+                     detail=",".join(sorted(changes)))  # which fields, never the values
+        return Contact(telegram_id, row.phone, row.email)
 
     def get(self, telegram_id: int) -> Contact:
         return self.of([telegram_id]).get(telegram_id, Contact(telegram_id))
