@@ -17,9 +17,11 @@ from pydantic import TypeAdapter
 from sqlalchemy.engine import Engine
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, Defaults
+from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot import logsafety
+from bot.boundary import PrivacyBot
 from bot.channels.config import load_channels
 from bot.channels.courier import ChannelCourier
 from bot.channels.ledger import ChannelLedger
@@ -209,17 +211,12 @@ def build_application(
     engine = engine or make_engine(settings.database_url)
     builder = (
         ApplicationBuilder()
-        .token(settings.token)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        .bot(make_bot(settings, rate_limiter or FanoutRateLimiter()))
         .context_types(CONTEXT_TYPES)
-        .rate_limiter(rate_limiter or FanoutRateLimiter())
-        .read_timeout(settings.send_timeout_seconds)
-        .write_timeout(settings.send_timeout_seconds)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
-    builder = builder.concurrent_updates(update_processor or ChatOrderedProcessor())
-    app = _with_api_base(builder, settings.telegram_api_base_url).build()
+    app = builder.concurrent_updates(update_processor or ChatOrderedProcessor()).build()
     # Our dialogues mix message and button steps on purpose (per_message=False); PTB warns
     # about that pattern at construction, which is expected here.
     warnings.filterwarnings("ignore", message=r"If 'per_message=False'", category=PTBUserWarning)
@@ -250,14 +247,28 @@ def build_application(
     return app
 
 
-def _with_api_base(builder: ApplicationBuilder,  # type: ignore[type-arg]
-                   base_url: str | None) -> ApplicationBuilder:  # type: ignore[type-arg]
-    """Point the bot at another Bot API server (a local one, or the tests' emulator)."""
-    if not base_url:
-        return builder
-    base = base_url.rstrip("/")
-    file_base = base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base
-    return builder.base_url(base).base_file_url(file_base)
+def make_bot(settings: Settings, rate_limiter: FanoutRateLimiter) -> PrivacyBot:
+    """The application's one bot: the privacy boundary (``bot.boundary``) around the Bot API,
+    pointed at another Bot API server when configured (a local one, or the tests' emulator).
+
+    Built here rather than by ``ApplicationBuilder`` so its class is ours; the requests are
+    what the builder would make: a pool of 256 connections for calls (sends given
+    ``SEND_TIMEOUT_SECONDS`` to be read and written), one for ``getUpdates``.
+    """
+    urls: dict[str, str] = {}
+    if settings.telegram_api_base_url:
+        base = settings.telegram_api_base_url.rstrip("/")
+        urls["base_url"] = base
+        urls["base_file_url"] = (base[: -len("/bot")] + "/file/bot" if base.endswith("/bot")
+                                 else base)
+    timeout = settings.send_timeout_seconds
+    return PrivacyBot(
+        settings.token, **urls,
+        defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
+        request=HTTPXRequest(connection_pool_size=256, read_timeout=timeout,
+                             write_timeout=timeout),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        rate_limiter=rate_limiter)
 
 
 def _audience_resolver(svc: Services):  # type: ignore[no-untyped-def]

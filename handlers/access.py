@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from functools import wraps
-from html import escape
 from typing import TypeVar
 
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -21,6 +20,7 @@ from bot.permissions import Perm, allowed
 from bot.services.staff.directory import Member
 from bot.texts import admin as admin_texts
 from bot.texts import common as texts
+from bot.texts.escape import escape
 from handlers.menus import ensure_menu
 from models.staff import ROLE_NAMES_ZH, Role
 

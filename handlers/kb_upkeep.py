@@ -9,7 +9,6 @@ Synonym groups change how every entry is indexed, so they are edited here by com
 from __future__ import annotations
 
 import asyncio
-from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
@@ -20,6 +19,7 @@ from bot.offload import db
 from bot.permissions import Perm
 from bot.services.staff.directory import Member
 from bot.texts import kb as texts
+from bot.texts.escape import escape
 from handlers.access import command_args, guard
 from handlers.args import number, numbers
 from handlers.buttons import read, stale

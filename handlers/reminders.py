@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from telegram import Update
 from telegram.ext import ConversationHandler
 
@@ -19,6 +17,7 @@ from bot.services.reminders.records import ReminderError
 from bot.services.staff.directory import Member
 from bot.texts import holidays as holiday_texts
 from bot.texts import reminders as texts
+from bot.texts.escape import escape
 from handlers.access import command_args, guard
 from handlers.buttons import read, stale
 from handlers.replies import reply

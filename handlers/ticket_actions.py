@@ -8,7 +8,6 @@ what they carry. The card is edited in place after every action.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html import escape
 
 from telegram import Update
 from telegram.error import BadRequest
@@ -35,6 +34,7 @@ from bot.services.tickets.vocabulary import SATISFACTION
 from bot.services.tickets.workflow import Action, check
 from bot.texts import common as common_texts
 from bot.texts import tickets as texts
+from bot.texts.escape import escape
 from handlers.access import guard
 from handlers.buttons import read, stale
 from handlers.compliance_recordings import ask_recording

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from telegram import Update
 from telegram.ext import ConversationHandler
 
@@ -15,6 +13,7 @@ from bot.services.tickets.errors import TicketError
 from bot.services.tickets.fields import ParsedTicket, parse_field
 from bot.services.tickets.paste import looks_like_paste, parse_ticket_text
 from bot.texts import tickets as texts
+from bot.texts.escape import escape
 from handlers.access import guard
 from handlers.buttons import read, stale
 from handlers.keyboards import choices

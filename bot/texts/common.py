@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from html import escape
+from bot.texts.escape import escape
 
 REFUSAL = (
     "您好，本机器人仅供接诉即办值班团队内部使用。\n"
