@@ -71,12 +71,11 @@ from bot.services.tickets import similar
 from bot.services.tickets.deadlines import DeadlinePolicy
 from bot.services.tickets.service import TicketService
 from bot.services.timefmt import use_zone
-from bot.texts.audience import Audience
+from bot.texts.audience import Audience, private_audience
 from bot.updates import ChatOrderedProcessor
 from handlers import delivery, errors, menus, ticker
 from knowledge_base.service import KnowledgeBase, build_knowledge_base
 from models.db import make_engine
-from models.staff import Role
 
 log = logging.getLogger(__name__)
 
@@ -277,9 +276,7 @@ def _audience_resolver(svc: Services):  # type: ignore[no-untyped-def]
         if chat_id < 0 or chat_id in svc.group_ids:
             return Audience.GROUP
         member = svc.staff.get(chat_id)
-        if member is not None and member.role == Role.leader:
-            return Audience.LEADER
-        return Audience.STAFF
+        return Audience.STAFF if member is None else private_audience(member.role)
     return audience_of
 
 

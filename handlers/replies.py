@@ -13,7 +13,9 @@ from typing import Any
 
 from telegram import Message, Update
 
+from bot.context import BotContext
 from bot.services.masker import NO_SECRETS, Secrets, mask
+from bot.texts.audience import Audience
 from bot.texts.split import split_message
 
 
@@ -33,6 +35,16 @@ async def reply(update: Update, text: str, *, secrets: Secrets = NO_SECRETS,
 
 def chat_id_of(update: Update) -> int | None:
     return update.effective_chat.id if update.effective_chat else None
+
+
+def audience_of(update: Update, context: BotContext) -> Audience:
+    """Who reads the update's chat — a group, a leader in private, or the staff handling
+    tickets — decided as for the outbox (``bot.app``'s resolver), so a card or a history shown
+    on demand is masked exactly like the notes the courier sends to the same chat."""
+    chat_id = chat_id_of(update)
+    if chat_id is None and update.effective_user is not None:
+        chat_id = update.effective_user.id
+    return context.courier.audience_of(chat_id) if chat_id is not None else Audience.GROUP
 
 
 def is_group(update: Update) -> bool:

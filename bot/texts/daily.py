@@ -1,9 +1,9 @@
 """Text for the daily post (值班日报), the shift handover (交接班) and the gap report.
 
-HTML; every value from the database goes through ``escape`` (``bot.texts.escape``). The notes carry the
-tickets' content unmasked; :func:`hides_citizen` decides, from the audience of the chat a
-copy goes to, whether the citizen's name and phone are masked — only the handling staff's
-private chats see them.
+HTML; every value from the database goes through ``escape`` (``bot.texts.escape``). The
+notes carry the tickets' content unmasked; :func:`hides_citizen` decides, from the audience
+of the chat a copy goes to, whether the citizen's name and phone are masked — only the
+handling staff's private chats see them.
 """
 
 from __future__ import annotations

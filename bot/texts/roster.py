@@ -1,7 +1,8 @@
 """Text for the roster, /duty, /roster_set, /special, /handover notes and swaps.
 
-HTML; every value from the database or a user goes through ``escape`` (``bot.texts.escape``). The daily post,
-the handover and the gap report are in ``bot.texts.daily``.
+HTML; every value from the database or a user goes through ``escape``
+(``bot.texts.escape``). The daily post, the handover and the gap report are in
+``bot.texts.daily``.
 """
 
 from __future__ import annotations

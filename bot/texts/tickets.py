@@ -1,9 +1,10 @@
 """Text for tickets: the card, lists, history, warnings, prompts and refusals.
 
-Every value from a citizen or the database goes through `escape` (`bot.texts.escape`). `masked=True` (any
-group chat) masks the whole card or history with THE masker (``bot.services.masker``): the
-citizen's own name and phone as known secrets wherever they appear (content, address, event
-notes such as a feedback or a callback) plus every labelled name, phone, ID and bank card.
+Every value from a citizen or the database goes through `escape` (`bot.texts.escape`).
+`masked=True` (a group chat, a leader's private chat) masks the whole card or history with
+THE masker (``bot.services.masker``): the citizen's own name and phone as known secrets
+wherever they appear (content, address, event notes such as a feedback or a callback) plus
+every labelled name, phone, ID and bank card.
 Refusals and field problems are returned as plain text (a button's alert shows no HTML);
 handlers escape them for a message.
 """

@@ -9,6 +9,8 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.boundary import UnmaskableSend, guard_payload, is_private, leaves_private
 from bot.services.masker import Masked, Secrets, mask
+from bot.texts.audience import Audience, private_audience
+from models.staff import Role
 from tests.privacy.test_masker import leaks
 
 RAW = "来电人：张三丰 回拨１３８１２３４５６７８ 卡 6222 0212 3456 7890 123"
@@ -73,3 +75,11 @@ def test_words_that_cannot_be_masked_are_refused_for_groups(endpoint: str) -> No
         guard_payload(endpoint, {"chat_id": GROUP, "from_chat_id": 2001, "message_id": 1})
     data = {"chat_id": 2001, "from_chat_id": 3001, "message_id": 1}
     assert guard_payload(endpoint, data) is data
+
+
+def test_a_private_chat_is_read_by_the_staff_handling_tickets_or_by_a_leader() -> None:
+    """The permission table decides: whoever handles tickets (Perm.tickets) sees them in full
+    in private; a leader, who only reads them, sees them masked."""
+    assert [private_audience(r) for r in (Role.staff, Role.manager, Role.admin)] == \
+        [Audience.STAFF] * 3
+    assert private_audience(Role.leader) is Audience.LEADER and Audience.LEADER.masked
