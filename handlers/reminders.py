@@ -101,7 +101,8 @@ async def holidays(update: Update, context: BotContext, member: Member) -> None:
     args = command_args(context)
     span = DEFAULT_DAYS
     if args:
-        if len(args) != 1 or not args[0].isdigit() or not 1 <= int(args[0]) <= MAX_DAYS:
+        if (len(args) != 1 or not (args[0].isascii() and args[0].isdigit())
+                or not 1 <= int(args[0]) <= MAX_DAYS):
             await reply(update, holiday_texts.HOLIDAYS_USAGE)
             return
         span = int(args[0])

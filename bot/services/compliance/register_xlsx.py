@@ -117,7 +117,7 @@ def read_changes(register: StaffRegister, source: str | os.PathLike[str] | bytes
 
 def _row(register: StaffRegister, cells: dict[str, str]) -> tuple[int, dict[str, Any]]:
     raw_id = cells.get(vocab.COL_TG, "")
-    if not raw_id.isdigit():
+    if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > 15:  # no TG id is longer
         raise ComplianceError("unknown_person", who=raw_id)
     member = register.staff.get_any(int(raw_id))
     if member is None:
