@@ -6,7 +6,13 @@
   `handlers` or `bot.context`;
 * no product module over 400 lines and no function over 60 lines (tests, migrations and the
   Bot API emulator aside);
-* the time zone `Asia/Shanghai` is named in at most 2 modules.
+* the time zone `Asia/Shanghai` is named in at most 2 modules;
+* the privacy boundary cannot be bypassed: no module but `bot/boundary.py` constructs a
+  `Bot`/`ExtBot` (the application's bot is `bot.boundary.PrivacyBot`, which masks every text
+  bound for a group), and only `bot/app.py` uses `ApplicationBuilder` (where it is handed
+  that bot);
+* user input is escaped by one helper: no module but `bot/texts/escape.py` calls
+  `html.escape` (imported as `from html import escape` or called as `html.escape`).
 
 Usage: `python .ci/check_architecture.py [PATH_PREFIX …]` — with prefixes, only problems in
 those files are reported (the cycle check always looks at the whole tree).
@@ -25,6 +31,8 @@ DOMAIN = ("bot/services/", "knowledge_base/")
 DOMAIN_FORBIDDEN = ("bot.texts", "telegram", "handlers", "bot.context")
 EXEMPT = ("models/migrations/", "bot/emulator/")
 MAX_MODULE_LINES, MAX_FUNCTION_LINES, MAX_TZ_MODULES = 400, 60, 2
+BOUNDARY, APP, ESCAPER = "bot/boundary.py", "bot/app.py", "bot/texts/escape.py"
+BOT_CLASSES = ("Bot", "ExtBot")
 
 
 def modules() -> dict[str, Path]:
@@ -101,6 +109,30 @@ def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return out
 
 
+def _called_name(node: ast.Call) -> str:
+    f = node.func
+    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+
+
+def boundary_breaches(rel: str, tree: ast.AST) -> Iterator[str]:
+    """Ways around the Telegram privacy boundary and the one escaping helper."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = _called_name(node)
+            if name in BOT_CLASSES and rel != BOUNDARY:
+                yield (f"line {node.lineno}: constructs a {name} (only {BOUNDARY}'s "
+                       "PrivacyBot may talk to Telegram)")
+            elif name == "ApplicationBuilder" and rel != APP:
+                yield f"line {node.lineno}: uses ApplicationBuilder (only {APP} builds the app)"
+            elif (name == "escape" and isinstance(node.func, ast.Attribute)
+                  and isinstance(node.func.value, ast.Name) and node.func.value.id == "html"
+                  and rel != ESCAPER):
+                yield f"line {node.lineno}: calls html.escape (use {ESCAPER})"
+        elif (isinstance(node, ast.ImportFrom) and node.module == "html" and rel != ESCAPER
+              and any(a.name == "escape" for a in node.names)):
+            yield f"line {node.lineno}: imports html.escape (use {ESCAPER})"
+
+
 def main(prefixes: list[str]) -> int:
     known = modules()
     graph: dict[str, set[str]] = {}
@@ -129,6 +161,8 @@ def main(prefixes: list[str]) -> int:
             tz_modules.append(rel)
         if rel.startswith(EXEMPT):
             continue
+        for breach in boundary_breaches(rel, tree):
+            report(rel, breach)
         lines = source.count("\n") + 1
         if lines > MAX_MODULE_LINES:
             report(rel, f"{lines} lines (max {MAX_MODULE_LINES})")

@@ -24,6 +24,7 @@ from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot import logsafety
+from bot.boundary import PrivacyBot
 from bot.channels.config import load_channels
 from bot.channels.courier import ChannelCourier
 from bot.channels.ledger import ChannelLedger
@@ -73,12 +74,11 @@ from bot.services.tickets import similar
 from bot.services.tickets.deadlines import DeadlinePolicy
 from bot.services.tickets.service import TicketService
 from bot.services.timefmt import use_zone
-from bot.texts.audience import Audience
+from bot.texts.audience import Audience, private_audience
 from bot.updates import ChatOrderedProcessor
 from handlers import delivery, errors, menus, ticker
 from knowledge_base.service import KnowledgeBase, build_knowledge_base
 from models.db import make_engine
-from models.staff import Role
 
 log = logging.getLogger(__name__)
 
@@ -213,17 +213,12 @@ def build_application(
     engine = engine or make_engine(settings.database_url)
     builder = (
         ApplicationBuilder()
-        .token(settings.token)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        .bot(make_bot(settings, rate_limiter or FanoutRateLimiter()))
         .context_types(CONTEXT_TYPES)
-        .rate_limiter(rate_limiter or FanoutRateLimiter())
-        .request(_request(pool=256, timeout=settings.send_timeout_seconds))
-        .get_updates_request(_request(pool=1))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
-    builder = builder.concurrent_updates(update_processor or ChatOrderedProcessor())
-    app = _with_api_base(builder, settings.telegram_api_base_url).build()
+    app = builder.concurrent_updates(update_processor or ChatOrderedProcessor()).build()
     # Our dialogues mix message and button steps on purpose (per_message=False); PTB warns
     # about that pattern at construction, which is expected here.
     warnings.filterwarnings("ignore", message=r"If 'per_message=False'", category=PTBUserWarning)
@@ -261,22 +256,30 @@ def _tls() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-def _request(*, pool: int, timeout: float | None = None) -> HTTPXRequest:
-    """The HTTP client PTB would build (its pool sizes: 256 for sends, 1 for getUpdates),
-    sharing the process's TLS context. ``timeout`` is the read and write timeout of sends:
-    well above the Bot API's usual answer time, so a slow send is not sent twice."""
-    timeouts = {} if timeout is None else {"read_timeout": timeout, "write_timeout": timeout}
-    return HTTPXRequest(connection_pool_size=pool, httpx_kwargs={"verify": _tls()}, **timeouts)
+def make_bot(settings: Settings, rate_limiter: FanoutRateLimiter) -> PrivacyBot:
+    """The application's one bot: the privacy boundary (``bot.boundary``) around the Bot API,
+    pointed at another Bot API server when configured (a local one, or the tests' emulator).
 
-
-def _with_api_base(builder: ApplicationBuilder,  # type: ignore[type-arg]
-                   base_url: str | None) -> ApplicationBuilder:  # type: ignore[type-arg]
-    """Point the bot at another Bot API server (a local one, or the tests' emulator)."""
-    if not base_url:
-        return builder
-    base = base_url.rstrip("/")
-    file_base = base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base
-    return builder.base_url(base).base_file_url(file_base)
+    Built here rather than by ``ApplicationBuilder`` so its class is ours; the requests are
+    what the builder would make: a pool of 256 connections for calls (sends given
+    ``SEND_TIMEOUT_SECONDS`` to be read and written), one for ``getUpdates``; both share the
+    process's TLS context.
+    """
+    urls: dict[str, str] = {}
+    if settings.telegram_api_base_url:
+        base = settings.telegram_api_base_url.rstrip("/")
+        urls["base_url"] = base
+        urls["base_file_url"] = (base[: -len("/bot")] + "/file/bot" if base.endswith("/bot")
+                                 else base)
+    timeout = settings.send_timeout_seconds
+    return PrivacyBot(
+        settings.token, **urls,
+        defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
+        request=HTTPXRequest(connection_pool_size=256, read_timeout=timeout,
+                             write_timeout=timeout, httpx_kwargs={"verify": _tls()}),
+        get_updates_request=HTTPXRequest(connection_pool_size=1,
+                                         httpx_kwargs={"verify": _tls()}),
+        rate_limiter=rate_limiter)
 
 
 def _audience_resolver(svc: Services):  # type: ignore[no-untyped-def]
@@ -285,9 +288,7 @@ def _audience_resolver(svc: Services):  # type: ignore[no-untyped-def]
         if chat_id < 0 or chat_id in svc.group_ids:
             return Audience.GROUP
         member = svc.staff.get(chat_id)
-        if member is not None and member.role == Role.leader:
-            return Audience.LEADER
-        return Audience.STAFF
+        return Audience.STAFF if member is None else private_audience(member.role)
     return audience_of
 
 

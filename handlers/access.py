@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from functools import wraps
-from html import escape
 from typing import TypeVar
 
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -21,6 +20,8 @@ from bot.permissions import Perm, allowed
 from bot.services.staff.directory import Member
 from bot.texts import admin as admin_texts
 from bot.texts import common as texts
+from bot.texts.escape import escape
+from handlers.args import NumberOutOfRange
 from handlers.menus import ensure_menu
 from models.staff import ROLE_NAMES_ZH, Role
 
@@ -100,7 +101,8 @@ def guard(what: Perm | str) -> Callable[[Handler[R]], Wrapped[R]]:
     """Run the handler only for an active member whose role has the permission.
 
     `what` is a permission, or a command name whose registry entry gives the permission and
-    whether it may be used in a group.
+    whether it may be used in a group. A number the handler reads that no row can have
+    (``handlers.args.NumberOutOfRange``) is answered here, the same for every command.
     """
     perm = what if isinstance(what, Perm) else spec(what).perm
     command = None if isinstance(what, Perm) else spec(what)
@@ -119,7 +121,11 @@ def guard(what: Perm | str) -> Callable[[Handler[R]], Wrapped[R]]:
             if command is not None and not command.in_group and chat and chat.type != "private":
                 await _deny(update, texts.GROUP_ONLY_PRIVATE.format(command=command.name))
                 return None
-            return await fn(update, context, member)
+            try:
+                return await fn(update, context, member)
+            except NumberOutOfRange as exc:  # `/kb_del 99999999999`: no row has it
+                await _deny(update, texts.NO_SUCH_NUMBER.format(number=escape(exc.typed)))
+                return None
 
         return wrapper
 

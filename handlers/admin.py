@@ -3,8 +3,6 @@ buttons."""
 
 from __future__ import annotations
 
-from html import escape
-
 from telegram import Update
 from telegram.error import TelegramError
 
@@ -16,6 +14,7 @@ from bot.services.staff.contacts import ContactError, parse_changes
 from bot.services.staff.directory import Member, StaffError, parse_role, parse_telegram_id
 from bot.texts import admin as texts
 from bot.texts import contacts as contact_texts
+from bot.texts.escape import escape
 from handlers.access import guard
 from handlers.buttons import read, stale
 from handlers.menus import sync_member_menu

@@ -13,7 +13,6 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable
-from html import escape
 
 from telegram import InputFile, Update
 from telegram.ext import ConversationHandler
@@ -36,6 +35,7 @@ from bot.texts import compliance as texts
 from bot.texts import compliance_tickets as ticket_texts
 from bot.texts.compliance_files import assess_xlsx, ledger_xlsx, workreport_docx
 from bot.texts.compliance_words import period_label
+from bot.texts.escape import escape
 from bot.texts.reports.periods import why
 from handlers.access import command_args, guard
 from handlers.args import number

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from html import escape
 
 from telegram import ForceReply, Message, Update
 from telegram.error import TelegramError
@@ -24,6 +23,7 @@ from bot.services.compliance.errors import ComplianceError
 from bot.services.compliance.periods import first_date_in
 from bot.services.staff.directory import Member
 from bot.texts import compliance as texts
+from bot.texts.escape import escape
 from handlers.access import command_args, guard
 from handlers.buttons import read, stale
 from handlers.compliance import END

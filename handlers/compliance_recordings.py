@@ -29,9 +29,10 @@ from bot.services.compliance.ticket_files import CALLBACK_STAGE
 from bot.services.staff.directory import Member
 from bot.texts import compliance as compliance_texts
 from bot.texts import compliance_tickets as texts
+from bot.texts.audience import Audience
 from handlers.access import guard
 from handlers.compliance_files import fetch, incoming_of
-from handlers.replies import is_group, reply
+from handlers.replies import audience_of, is_group, reply
 from handlers.tickets import card_for
 
 log = logging.getLogger(__name__)
@@ -43,12 +44,13 @@ PENDING = "tr_pending"
 
 @dataclass(frozen=True)
 class Card:
-    """A ticket card message: which ticket, where, and whether it is a (masked) group copy."""
+    """A ticket card message: which ticket, where, and who reads it (a group's or a leader's
+    copy is masked)."""
 
     ticket_id: int
     chat_id: int
     message_id: int
-    masked: bool
+    audience: Audience
 
 
 def card_ticket(message: Message | None, bot_id: int) -> int | None:
@@ -64,7 +66,7 @@ def card_ticket(message: Message | None, bot_id: int) -> int | None:
 
 
 async def _refresh(context: BotContext, card: Card, viewer: Member) -> None:
-    found = await db(card_for, context, card.ticket_id, masked=card.masked, viewer=viewer)
+    found = await db(card_for, context, card.ticket_id, audience=card.audience, viewer=viewer)
     if found is None:
         return
     text, markup = found
@@ -101,9 +103,9 @@ async def _attach(update: Update, context: BotContext, member: Member, card: Car
 
 # ---------------------------------------------------------------- the 回访 step
 async def ask_recording(update: Update, context: BotContext, *, ticket_id: int, chat_id: int,
-                        message_id: int, masked: bool) -> int:
+                        message_id: int, audience: Audience) -> int:
     """After a callback that reached the citizen: ask for its recording (or 跳过)."""
-    context.user_data[PENDING] = Card(ticket_id, chat_id, message_id, masked)  # type: ignore[index]
+    context.user_data[PENDING] = Card(ticket_id, chat_id, message_id, audience)  # type: ignore[index]
     skip = InlineKeyboardMarkup([[InlineKeyboardButton(texts.BTN_SKIP_RECORDING,
                                                        callback_data="tr1:skip")]])
     await reply(update, texts.RECORDING_PROMPT.format(
@@ -174,5 +176,5 @@ async def _attach_to_card(update: Update, context: BotContext, member: Member) -
     if incoming is None:
         await reply(update, texts.FILE_KIND_REFUSED)
         return
-    card = Card(ticket_id, replied.chat.id, replied.message_id, is_group(update))
+    card = Card(ticket_id, replied.chat.id, replied.message_id, audience_of(update, context))
     await _attach(update, context, member, card, incoming, stage=None)

@@ -14,7 +14,6 @@ an assessment item that costs money.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
@@ -30,6 +29,7 @@ from bot.services.staff.directory import Member
 from bot.texts import common as common_texts
 from bot.texts import compliance as compliance_texts
 from bot.texts import compliance_tickets as texts
+from bot.texts.escape import escape
 from handlers.access import guard
 from handlers.buttons import read, stale
 from handlers.replies import is_group, reply

@@ -11,7 +11,6 @@ import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from html import escape
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -19,6 +18,7 @@ from telegram.error import TelegramError
 from bot.clock import Clock
 from bot.context import BotContext
 from bot.texts import common as texts
+from bot.texts.escape import escape
 from models.staff import Role
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from html import escape
 
 from telegram import (
     InlineKeyboardButton,
@@ -30,6 +29,7 @@ from bot.offload import db
 from bot.permissions import Perm, allowed
 from bot.services.staff.directory import Member
 from bot.texts import kb as texts
+from bot.texts.escape import escape
 from handlers.access import command_args, guard
 from handlers.args import numbers
 from handlers.buttons import read, stale

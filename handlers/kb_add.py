@@ -10,7 +10,6 @@ which keeps the categories from fragmenting into spelling variants.
 from __future__ import annotations
 
 import asyncio
-from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
@@ -21,6 +20,7 @@ from bot.context import BotContext
 from bot.offload import db
 from bot.services.staff.directory import Member
 from bot.texts import kb as texts
+from bot.texts.escape import escape
 from handlers.access import guard
 from handlers.buttons import read, stale
 from handlers.kb_common import (

@@ -9,7 +9,6 @@ Synonym groups change how every entry is indexed, so they are edited here by com
 from __future__ import annotations
 
 import asyncio
-from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
@@ -20,6 +19,7 @@ from bot.offload import db
 from bot.permissions import Perm
 from bot.services.staff.directory import Member
 from bot.texts import kb as texts
+from bot.texts.escape import escape
 from handlers.access import command_args, guard
 from handlers.args import number, numbers
 from handlers.buttons import read, stale
@@ -53,8 +53,8 @@ async def gaps(update: Update, context: BotContext, member: Member) -> None:
         text, markup = await db(_gaps_view, context)
         await reply(update, text, reply_markup=markup)
         return
-    ids = numbers(args[1:])
-    if args[0].lower() not in ("close", "关闭") or not 2 <= len(args) <= 3 or ids is None:
+    if args[0].lower() not in ("close", "关闭") or not 2 <= len(args) <= 3 or \
+            (ids := numbers(args[1:])) is None:
         await reply(update, texts.GAPS_USAGE)
         return
     gap_id = ids[0]
@@ -106,8 +106,9 @@ async def synonyms(update: Update, context: BotContext, member: Member) -> None:
             await reply(update, texts.SYN_ADDED.format(
                 id=group.id, members=texts.join_members(group.members)))
             return
-        group_id = number(args[1]) if len(args) in (2, 3) else None
-        if verb in ("del", "删除") and group_id is not None:
+        deleting = verb in ("del", "删除") and len(args) in (2, 3)
+        group_id = number(args[1]) if deleting else None
+        if group_id is not None:
             left = await db(kb.synonyms.remove, actor=member.telegram_id, group_id=group_id,
                             member=args[2] if len(args) == 3 else None)
             if left is None:

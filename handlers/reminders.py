@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from telegram import Update
 from telegram.ext import ConversationHandler
 
@@ -19,6 +17,7 @@ from bot.services.reminders.records import ReminderError
 from bot.services.staff.directory import Member
 from bot.texts import holidays as holiday_texts
 from bot.texts import reminders as texts
+from bot.texts.escape import escape
 from handlers.access import command_args, guard
 from handlers.buttons import read, stale
 from handlers.replies import reply
@@ -102,7 +101,8 @@ async def holidays(update: Update, context: BotContext, member: Member) -> None:
     args = command_args(context)
     span = DEFAULT_DAYS
     if args:
-        if len(args) != 1 or not args[0].isdigit() or not 1 <= int(args[0]) <= MAX_DAYS:
+        if (len(args) != 1 or not (args[0].isascii() and args[0].isdigit())
+                or not 1 <= int(args[0]) <= MAX_DAYS):
             await reply(update, holiday_texts.HOLIDAYS_USAGE)
             return
         span = int(args[0])

@@ -96,8 +96,9 @@ async def special(update: Update, context: BotContext, member: Member) -> None:
             await reply(update, texts.specials_list(
                 [(r.id or 0, r.start_date, r.end_date, r.name) for r in rows], now))
             return
-        special_id = number(args[1]) if len(args) == 2 else None
-        if args[0].lower() in texts.DELETE_ARGS and special_id is not None:
+        deleting = args[0].lower() in texts.DELETE_ARGS and len(args) == 2
+        special_id = number(args[1]) if deleting else None
+        if special_id is not None:
             row = await db(roster.remove_special, special_id=special_id,
                            actor_id=member.telegram_id)
             await reply(update, texts.special_removed(row.id or 0))

@@ -3,8 +3,6 @@ message's deep link) opens an urgent alert with its 收到 button."""
 
 from __future__ import annotations
 
-from html import escape
-
 from telegram import Update
 
 from bot.commands import commands_for
@@ -15,6 +13,7 @@ from bot.services.alerts.links import token_of
 from bot.services.staff.directory import Member
 from bot.texts import alerts as alert_texts
 from bot.texts import common as texts
+from bot.texts.escape import escape
 from handlers.access import guard
 from handlers.alerts import open_link
 from handlers.replies import is_group, reply

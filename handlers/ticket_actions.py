@@ -8,7 +8,6 @@ what they carry. The card is edited in place after every action.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html import escape
 
 from telegram import Update
 from telegram.error import BadRequest
@@ -35,11 +34,13 @@ from bot.services.tickets.vocabulary import SATISFACTION
 from bot.services.tickets.workflow import Action, check
 from bot.texts import common as common_texts
 from bot.texts import tickets as texts
+from bot.texts.audience import Audience
+from bot.texts.escape import escape
 from handlers.access import guard
 from handlers.buttons import read, stale
 from handlers.compliance_recordings import ask_recording
 from handlers.keyboards import CODE_ACTIONS, choices, confirm_close, multi_select
-from handlers.replies import is_group, reply
+from handlers.replies import audience_of, reply
 from handlers.tickets import card_for
 
 TEXT, PICK = range(2)
@@ -54,7 +55,7 @@ class Pending:
     action: Action
     chat_id: int
     message_id: int
-    masked: bool
+    audience: Audience  # who reads the card's chat: masked for a group or a leader
     step: str = ""
     options: list[str] = field(default_factory=list)
     chosen: set[int] = field(default_factory=set)
@@ -63,7 +64,7 @@ class Pending:
 
 
 async def _refresh_card(context: BotContext, p: Pending, viewer: Member | None = None) -> None:
-    card = await db(card_for, context, p.ticket_id, masked=p.masked, viewer=viewer)
+    card = await db(card_for, context, p.ticket_id, audience=p.audience, viewer=viewer)
     if card is None:
         return
     text, markup = card
@@ -105,8 +106,8 @@ async def on_button(update: Update, context: BotContext, member: Member) -> int:
         await stale(query)
         return ConversationHandler.END
     code, ticket_id = press
-    masked = is_group(update)
-    p = Pending(ticket_id, Action.sign, query.message.chat.id, query.message.message_id, masked)
+    p = Pending(ticket_id, Action.sign, query.message.chat.id, query.message.message_id,
+                audience_of(update, context))
     if code == REFRESH:
         await query.answer()
         await _refresh_card(context, p, member)
@@ -144,7 +145,7 @@ async def _ask_to_confirm_close(update: Update, context: BotContext, p: Pending)
     query = update.callback_query
     assert query is not None
     await query.answer(texts.CLOSE_CONFIRM_SHORT)
-    card = await db(card_for, context, p.ticket_id, masked=p.masked)
+    card = await db(card_for, context, p.ticket_id, audience=p.audience)
     if card is None:
         return
     await query.edit_message_text(f"{card[0]}\n\n{texts.CLOSE_CONFIRM}",
@@ -326,7 +327,7 @@ async def _finish(update: Update, context: BotContext, member: Member, p: Pendin
     if ok and p.action is Action.callback and p.data.reached:  # then the call's recording
         _end(context)
         return await ask_recording(update, context, ticket_id=p.ticket_id, chat_id=p.chat_id,
-                                   message_id=p.message_id, masked=p.masked)
+                                   message_id=p.message_id, audience=p.audience)
     return _end(context)
 
 
@@ -350,4 +351,4 @@ async def _send_history(update: Update, context: BotContext, ticket_id: int) -> 
     names = {m.telegram_id: m.name for m in svc.staff.all()}
     events = await db(svc.tickets.events, ticket_id, limit=500)
     await reply(update, texts.history(t, events, now=svc.clock.now(), names=names,
-                                      masked=is_group(update)))
+                                      masked=audience_of(update, context).masked))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from telegram import Update
 from telegram.ext import ConversationHandler
 
@@ -15,6 +13,8 @@ from bot.services.tickets.errors import TicketError
 from bot.services.tickets.fields import ParsedTicket, parse_field
 from bot.services.tickets.paste import looks_like_paste, parse_ticket_text
 from bot.texts import tickets as texts
+from bot.texts.audience import Audience
+from bot.texts.escape import escape
 from handlers.access import guard
 from handlers.buttons import read, stale
 from handlers.keyboards import choices
@@ -71,7 +71,7 @@ async def _next(update: Update, context: BotContext, member: Member) -> int:
         return ConversationHandler.END
     _clear(context)
     assert created.ticket.id is not None
-    card = await db(card_for, context, created.ticket.id, masked=False)
+    card = await db(card_for, context, created.ticket.id, audience=Audience.STAFF)
     assert card is not None
     text, markup = card  # the card shows the warnings found at logging
     await reply(update, f"{texts.NEW_CREATED}\n{text}", reply_markup=markup)

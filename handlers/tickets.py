@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from telegram import Update
 
 from bot.callbackdata.kinds import PagePress
@@ -14,31 +12,35 @@ from bot.services.alerts.common import may_ack
 from bot.services.staff.directory import Member
 from bot.services.tickets.errors import TicketError
 from bot.texts import tickets as texts
+from bot.texts.audience import Audience
+from bot.texts.escape import escape
 from handlers.access import guard
 from handlers.buttons import read, stale
 from handlers.compliance_tickets import compliance_card
 from handlers.keyboards import pager, ticket_actions, with_alert_buttons
-from handlers.replies import is_group, reply
+from handlers.replies import audience_of, reply
 
 PAGE_SIZE = 10
 
 
-def card_for(context: BotContext, ticket_id: int, *, masked: bool,
+def card_for(context: BotContext, ticket_id: int, *, audience: Audience,
              viewer: Member | None = None) -> tuple[str, object] | None:
     """The card text and its action buttons, or None when the ticket is gone (it reads the
     database: handlers call it through ``bot.offload.db``). The card lists
-    its attachments. A `viewer`, in private, sees the buttons of the ticket's alert waiting
-    for them (if they may press 收到 and the alert was sent to them) and, as a manager, the
-    标记失误 button."""
+    its attachments, and is masked for every `audience` but the staff handling tickets (a
+    group, a leader in private). A `viewer`, in private, sees the buttons of the ticket's
+    alert waiting for them (if they may press 收到 and the alert was sent to them) and, as a
+    manager, the 标记失误 button."""
     svc = context.svc
     t = svc.tickets.get_by_id(ticket_id)
     if t is None:
         return None
     events = svc.tickets.events(ticket_id, limit=4)
     names = {m.telegram_id: m.name for m in svc.staff.all()}
+    masked = audience.masked
     text = texts.render_card(t, events, now=svc.clock.now(), masked=masked, names=names)
     markup = ticket_actions(ticket_id, t.status)
-    if viewer is not None and not masked and may_ack(viewer.role):
+    if viewer is not None and audience is not Audience.GROUP and may_ack(viewer.role):
         alert = svc.alerts.waiting_alert(ticket_id)
         if alert is not None and alert.id is not None and svc.alerts.is_recipient(
                 alert.id, actor_id=viewer.telegram_id, chat_id=viewer.telegram_id):
@@ -59,7 +61,7 @@ async def show_ticket(update: Update, context: BotContext, member: Member) -> No
         return
     assert t.id is not None
     text, markup = await db(card_for, context, t.id,  # type: ignore[misc]
-                            masked=is_group(update), viewer=member)
+                            audience=audience_of(update, context), viewer=member)
     await reply(update, text, reply_markup=markup)
 
 
@@ -148,5 +150,5 @@ async def mark_complex(update: Update, context: BotContext, member: Member) -> N
         await reply(update, escape(texts.refusal(exc)))
         return
     text, markup = await db(card_for, context, t.id,  # type: ignore[misc]
-                            masked=is_group(update), viewer=member)
+                            audience=audience_of(update, context), viewer=member)
     await reply(update, text, reply_markup=markup)

@@ -47,6 +47,14 @@ def test_each_kind_of_breach_is_reported(tmp_path: Path, monkeypatch: pytest.Mon
     _write(tmp_path, "handlers/big.py", "x = 1\n" * 401)
     _write(tmp_path, "handlers/long.py",
            "def long() -> None:\n" + "    pass\n" * 60)
+    # ways around the Telegram boundary and the escaping helper
+    _write(tmp_path, "handlers/direct.py",
+           "import telegram\nfrom telegram.ext import ApplicationBuilder\n"
+           "b = telegram.Bot('t')\napp = ApplicationBuilder()\n")
+    _write(tmp_path, "bot/texts/raw.py",
+           "import html\nfrom html import escape as e, unescape\nx = html.escape('<')\n")
+    _write(tmp_path, "bot/texts/escape.py", "from html import escape\n")  # the helper: fine
+    _write(tmp_path, "bot/boundary.py", "from telegram.ext import ExtBot\nb = ExtBot('t')\n")
     # the zone named in three modules
     for name in ("one", "two", "three"):
         _write(tmp_path, f"models/{name}.py", 'TZ = "Asia/Shanghai"\n')
@@ -59,4 +67,8 @@ def test_each_kind_of_breach_is_reported(tmp_path: Path, monkeypatch: pytest.Mon
     assert "handlers/big.py: 402 lines (max 400)" in out
     assert "handlers/long.py: line 1: function long has 61 lines (max 60)" in out
     assert "Asia/Shanghai named in 3 modules (max 2)" in out
-    assert out.strip().endswith("5 problem(s)")
+    assert "handlers/direct.py: line 3: constructs a Bot" in out
+    assert "handlers/direct.py: line 4: uses ApplicationBuilder" in out
+    assert "bot/texts/raw.py: line 2: imports html.escape" in out
+    assert "bot/texts/raw.py: line 3: calls html.escape" in out
+    assert out.strip().endswith("9 problem(s)")

@@ -115,6 +115,19 @@ class Secrets:
 NO_SECRETS = Secrets()
 
 
+class Masked(str):
+    """A text that has been through :func:`mask` — the only function that makes one.
+
+    The type is what lets the Telegram boundary (``bot.boundary.PrivacyBot``) tell a text
+    already masked for its audience (with the ticket's own name and phone as known secrets)
+    from one a renderer forgot to mask: it masks every text bound for a group that is not a
+    ``Masked``. Any operation on it (slicing, ``+``, ``format``) gives a plain ``str`` again,
+    so a masked text joined with an unmasked one is masked once more at the boundary.
+    """
+
+    __slots__ = ()
+
+
 def _mask_digits(original: str, keep_head: int, keep_tail: int) -> str:
     """Replace digits with * except the first ``keep_head`` and last ``keep_tail`` digits;
     separators stay so the shape remains readable."""
@@ -130,10 +143,10 @@ def _name_pattern(name: str) -> re.Pattern[str]:
     return re.compile(r"[\s·.．・]?".join(chars))
 
 
-def mask(text: str, secrets: Secrets = NO_SECRETS) -> str:
+def mask(text: str, secrets: Secrets = NO_SECRETS) -> Masked:
     """``text`` with every personal datum masked (idempotent; never raises)."""
     if not text:
-        return text or ""
+        return Masked(text or "")
     sh = shadow(text)
     spans: list[tuple[int, int, int, int]] = []  # start, end, keep_head, keep_tail
 
@@ -173,7 +186,7 @@ def mask(text: str, secrets: Secrets = NO_SECRETS) -> str:
             out[i] = MASK if masked[i - s] == MASK else out[i]
     text = "".join(out)
     text = _mask_names(text, secrets)
-    return _EMAIL.sub(_mask_email, text)
+    return Masked(_EMAIL.sub(_mask_email, text))
 
 
 def _birth_date_at(number: str, start: int, year_digits: int) -> bool:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from bot.services.reference.problems import Problem, ReferenceDataError, ReferenceProblem
 from bot.services.reference.units import UNIT_KINDS
 from bot.services.staff.directory import StaffError, StaffRefusal
+from bot.texts.escape import escape
 
 ADDUSER_USAGE = (
     "用法：/adduser &lt;TG号&gt; &lt;角色&gt; &lt;姓名&gt;\n"

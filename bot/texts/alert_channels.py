@@ -20,12 +20,12 @@ merges the tables.)
 from __future__ import annotations
 
 from datetime import timedelta
-from html import escape
 
 from bot.services.alerts.notes import AlertChannelSent, ChannelDown
 from bot.services.masker import Secrets, mask
 from bot.services.timefmt import fmt_duration
 from bot.texts.audience import Audience, Rendered, Renderer
+from bot.texts.escape import escape
 
 SMS_LIMIT = 70  # characters in one SMS part with Chinese text (UCS-2)
 SUMMARY_CHARS = 60  # robots and e-mail: a one-line summary

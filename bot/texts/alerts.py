@@ -5,13 +5,12 @@ they reach. An alert never shows the citizen's phone; every copy but the handlin
 leader's private chat, a group, an outside channel, a log line) also masks the citizen's name,
 IDs and cards in the content and the note (and ``bot.texts.render`` masks the whole text once
 more for those audiences). Everything from users or the database goes through
-`html.escape`.
+`escape` (`bot.texts.escape`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from html import escape
 from typing import Literal
 
 from bot.callbackdata.codec import encode
@@ -47,6 +46,7 @@ from bot.services.outbox.store import Buttons
 from bot.services.staff.directory import Member
 from bot.services.timefmt import fmt_dt, fmt_duration
 from bot.texts.audience import Audience, Rendered, Renderer
+from bot.texts.escape import escape
 from models.alert import Alert, AlertStatus
 
 # 收到/暂缓 pressed by someone the alert was not sent to (docs/alerts.md, "the rule")

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from bot.permissions import Perm, allowed
 from bot.services.outbox.store import Buttons
+from models.staff import Role
 
 
 class Audience(StrEnum):
@@ -38,3 +40,10 @@ class Rendered:
 
 
 Renderer = Callable[[Any, Audience], Rendered]
+
+
+def private_audience(role: Role | str | None) -> Audience:
+    """Who reads a member's private chat. Those who handle tickets (``Perm.tickets`` in the
+    permission table: staff, managers, admins) see the full ticket; anyone else who may read
+    tickets — a leader — sees it masked, like a leader's private alert (docs/alerts.md)."""
+    return Audience.STAFF if allowed(role, Perm.tickets) else Audience.LEADER

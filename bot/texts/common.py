@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from html import escape
+from bot.texts.escape import escape
 
 REFUSAL = (
     "您好，本机器人仅供接诉即办值班团队内部使用。\n"
@@ -37,3 +37,5 @@ def help_text(lines: list[tuple[str, str]], *, group: bool = False) -> str:
 # a button whose data is not (or no longer) understood: forged, from an old keyboard, or a
 # dialogue that has ended
 BUTTON_STALE = "按钮已失效，请重新打开"
+# a number typed after a command that no record can have (quoted as typed, escaped)
+NO_SUCH_NUMBER = "编号 {number} 不存在，请检查后重新输入。"

@@ -4,7 +4,6 @@ trainings, policies, incidents, /assess, /workreport, the reminders and the refu
 from __future__ import annotations
 
 from datetime import tzinfo
-from html import escape
 
 from bot.callbackdata.codec import encode
 from bot.callbackdata.kinds import PolicyPick, StaffField
@@ -37,6 +36,7 @@ from bot.texts.compliance_words import (
     rule_line,
     yuan,
 )
+from bot.texts.escape import escape
 
 LABELS = vocab.FIELD_LABELS
 

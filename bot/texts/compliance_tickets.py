@@ -9,12 +9,12 @@ number of files, never their kinds.
 from __future__ import annotations
 
 from collections import Counter
-from html import escape
 
 from bot.services.compliance.ledger import Ledger
 from bot.services.compliance.ticket_files import TicketFilesSummary
 from bot.services.reports.periods import Period
 from bot.texts.compliance_words import yuan
+from bot.texts.escape import escape
 from bot.texts.reports.periods import label
 
 MEDIA_ZH = {"voice": "语音", "audio": "音频", "document": "文档", "photo": "照片"}

@@ -4,10 +4,9 @@ contact (channel messages @-mention through the vendor's field, never in the tex
 
 from __future__ import annotations
 
-from html import escape
-
 from bot.services.staff.contacts import Contact, ContactError, ContactRefusal
 from bot.services.staff.directory import Member
+from bot.texts.escape import escape
 
 SETCONTACT_USAGE = (
     "用法：/setcontact &lt;TG号&gt; phone &lt;手机号&gt; 和/或 email &lt;邮箱&gt;\n"

@@ -1,22 +1,22 @@
 """Text for the daily post (值班日报), the shift handover (交接班) and the gap report.
 
-HTML; every value from the database goes through ``html.escape``. The notes carry the
-tickets' content unmasked; :func:`hides_citizen` decides, from the audience of the chat a
-copy goes to, whether the citizen's name and phone are masked — only the handling staff's
-private chats see them.
+HTML; every value from the database goes through ``escape`` (``bot.texts.escape``). The
+notes carry the tickets' content unmasked; :func:`hides_citizen` decides, from the audience
+of the chat a copy goes to, whether the citizen's name and phone are masked — only the
+handling staff's private chats see them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from html import escape
 from typing import Any
 
 from bot.services.masker import Secrets, mask
 from bot.services.roster.notes import DailyPost, HandoverPost, RosterGaps, TicketLine
 from bot.services.timefmt import fmt_date, fmt_dt
 from bot.texts.audience import Audience, Rendered, Renderer
+from bot.texts.escape import escape
 from bot.texts.roster import day_label, people, shift_hours, shift_label
 
 URGENCY_MARK = {"紧急": "🔴", "涉稳": "🟣", "重点": "🟠", "急": "🟡", "一般": "⚪"}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from html import escape
 
 from bot.services.calendar.days import DayInfo
 from bot.services.calendar.errors import CalendarFileError
@@ -19,6 +18,7 @@ from bot.services.outbox.notes import Note
 from bot.services.reminders.notes import HolidaysMissing
 from bot.services.timefmt import fmt_date
 from bot.texts.audience import Audience, Rendered, Renderer
+from bot.texts.escape import escape
 from bot.texts.reminders import PROVISIONAL
 
 HOLIDAYS_USAGE = "用法：/holidays [天数]，例如 /holidays 或 /holidays 60（1–120 天）。"

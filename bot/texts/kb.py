@@ -1,15 +1,15 @@
 """Text for the knowledge base: search results, entries, history, gaps, synonyms, dialogues.
 
-Everything from users or the database goes through ``html.escape``.
+Everything from users or the database goes through ``escape`` (``bot.texts.escape``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from html import escape
 
 from bot.services.timefmt import fmt_dt
+from bot.texts.escape import escape
 from bot.texts.split import LIMIT
 from knowledge_base.errors import KbError, KbFileError
 from knowledge_base.scoring import SearchHit

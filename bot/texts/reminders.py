@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from html import escape
 
 from bot.callbackdata.codec import encode
 from bot.callbackdata.kinds import ReminderDone, ReminderSnooze
@@ -24,6 +23,7 @@ from bot.services.reminders.notes import (
 from bot.services.reminders.records import ReminderError
 from bot.services.timefmt import fmt_date, fmt_dt, time_left
 from bot.texts.audience import Audience, Rendered, Renderer
+from bot.texts.escape import escape
 
 KIND_LABELS = {"sign": "签收", "contact": "联系来电人", "feedback": "首次反馈",
                "complete": "办结反馈"}

@@ -1,14 +1,14 @@
 """Text for the roster, /duty, /roster_set, /special, /handover notes and swaps.
 
-HTML; every value from the database or a user goes through ``html.escape``. The daily post,
-the handover and the gap report are in ``bot.texts.daily``.
+HTML; every value from the database or a user goes through ``escape``
+(``bot.texts.escape``). The daily post, the handover and the gap report are in
+``bot.texts.daily``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from bot.services.roster.errors import Overlap, Refusal, RosterError, RosterImportError
@@ -16,6 +16,7 @@ from bot.services.roster.notes import RosterChanged
 from bot.services.roster.vocab import HOLIDAY_KIND
 from bot.services.timefmt import fmt_date
 from bot.texts.audience import Audience, Rendered, Renderer
+from bot.texts.escape import escape
 
 if TYPE_CHECKING:
     from bot.services.roster.model import DutyMember, ImportResult, Slot

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from bot.callbackdata.codec import encode
@@ -24,6 +23,7 @@ from bot.services.roster.notes import (
 )
 from bot.services.timefmt import fmt_dt
 from bot.texts.audience import Audience, Rendered, Renderer
+from bot.texts.escape import escape
 from bot.texts.roster import shift_hours, shift_label
 
 if TYPE_CHECKING:

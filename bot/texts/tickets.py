@@ -1,9 +1,10 @@
 """Text for tickets: the card, lists, history, warnings, prompts and refusals.
 
-Every value from a citizen or the database goes through `html.escape`. `masked=True` (any
-group chat) masks the whole card or history with THE masker (``bot.services.masker``): the
-citizen's own name and phone as known secrets wherever they appear (content, address, event
-notes such as a feedback or a callback) plus every labelled name, phone, ID and bank card.
+Every value from a citizen or the database goes through `escape` (`bot.texts.escape`).
+`masked=True` (a group chat, a leader's private chat) masks the whole card or history with
+THE masker (``bot.services.masker``): the citizen's own name and phone as known secrets
+wherever they appear (content, address, event notes such as a feedback or a callback) plus
+every labelled name, phone, ID and bank card.
 Refusals and field problems are returned as plain text (a button's alert shows no HTML);
 handlers escape them for a message.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
-from html import escape
 
 from bot.services.masker import Secrets, mask, mask_name, mask_phone
 from bot.services.tickets import stages
@@ -33,6 +33,7 @@ from bot.services.tickets.repeats import REPEAT_WINDOW_DAYS
 from bot.services.tickets.vocabulary import EventName
 from bot.services.tickets.workflow import Action, Status
 from bot.services.timefmt import fmt_dt, fmt_duration, time_left
+from bot.texts.escape import escape
 from models.ticket import Ticket, TicketEvent
 
 URGENCY_MARK = {"紧急": "🔴", "涉稳": "🟣", "重点": "🟠", "急": "🟡", "一般": "⚪"}

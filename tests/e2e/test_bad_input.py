@@ -85,15 +85,28 @@ async def test_random_data_for_every_prefix_never_raises_and_is_always_answered(
 
 
 async def test_huge_or_bad_numbers_after_commands_say_not_found(team: Harness):
-    for command in (f"/kb_history {HUGE}", f"/kb_del {HUGE}", f"/kb_gaps close {HUGE}",
-                    f"/special del {HUGE}", f"/training {HUGE}", f"/incident {HUGE}"):
-        said = text_of(await team.say(MANAGER, command))
-        assert common_texts.ERROR not in said, command
-        assert "没有" in said or "不存在" in said or "找不到" in said, (command, said)
+    """A number no record can have is answered "编号 … 不存在", quoting what was typed (not a
+    capped value), by every command that takes one; nothing changes, nobody is paged."""
+    for who, command, typed in (
+            (MANAGER, f"/kb_history {HUGE}", HUGE), (MANAGER, f"/kb_history 1 {HUGE}", HUGE),
+            (MANAGER, f"/kb_del {HUGE}", HUGE), (MANAGER, f"/kb_edit #{HUGE}", f"#{HUGE}"),
+            (MANAGER, f"/kb_gaps close {HUGE}", HUGE), (MANAGER, f"/kb_syn del {HUGE}", HUGE),
+            (MANAGER, f"/special del {HUGE}", HUGE), (MANAGER, "/special del 2147483648",
+                                                      "2147483648"),
+            (MANAGER, f"/training {HUGE}", HUGE), (MANAGER, f"/training del {HUGE}", HUGE),
+            (MANAGER, f"/training follow {HUGE} 效果良好", HUGE),
+            (MANAGER, f"/incident {HUGE}", HUGE), (ADMIN, f"/incident del {HUGE} 误录", HUGE)):
+        said = text_of(await team.say(who, command))
+        assert said == common_texts.NO_SUCH_NUMBER.format(number=typed), (command, said)
     said = text_of(await team.say(STAFF, f"/t {HUGE}"))
-    assert "没有找到工单" in said
+    assert "没有找到工单" in said and HUGE in said
+    # not numbers: the usage, as before
     said = text_of(await team.say(MANAGER, "/kb_history ²"))
-    assert "用法" in said  # not a number: the usage
+    assert "用法" in said
+    said = text_of(await team.say(MANAGER, f"/special 2026-12-01 {HUGE}"))
+    assert common_texts.NO_SUCH_NUMBER.format(number=HUGE) not in said
+    said = text_of(await team.say(STAFF, "/holidays ²"))
+    assert common_texts.ERROR not in said
     assert not admin_error_notices(team)
 
 

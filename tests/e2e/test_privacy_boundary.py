@@ -130,3 +130,24 @@ async def test_no_group_leader_or_channel_text_holds_the_citizens_data(team: Har
         for audience in (Audience.GROUP, Audience.LEADER, Audience.CHANNEL, Audience.LOG):
             out = render(note, audience)
             assert not leaked(out.text + out.subject), (row.kind, audience, out.text)
+
+
+async def test_a_leaders_private_card_is_masked_and_the_handlers_is_full(team: Harness):
+    """/t in a leader's private chat shows the card for the LEADER audience (a leader does not
+    handle tickets: masked like their private alerts), with 收到 when the alert waits for
+    them; its refresh and 全部记录 stay masked. Staff and managers, who handle tickets, see
+    the full card in private."""
+    await work_the_ticket(team)
+    card = await card_in(team, LEADER, LEADER)
+    assert NO in card["text"] and not leaked(card["text"]), card["text"]
+    assert "收到" in buttons(card)  # the alert sent to them waits: its buttons are on the card
+    mark = team.emu.mark()
+    await team.press(LEADER, card, "刷新")
+    history = text_of(await team.press(LEADER, team.current(card), "全部记录"))
+    assert "反馈" in history and not leaked(history), history
+    edits = [str(c.params.get("text", "")) for c in team.emu.calls[mark:]
+             if c.method == "editMessageText" and int(c.params["chat_id"]) == LEADER]
+    assert edits and not any(leaked(t) for t in edits)
+    for handler in (STAFF, MANAGER):
+        full = (await card_in(team, handler, handler))["text"]
+        assert NAME in full and PHONE in full, handler

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.callbackdata import kinds
 from bot.callbackdata.codec import LAYOUTS, MAX_ROW_ID, encode, parse
-from handlers.args import BEYOND, number
+from handlers.args import NumberOutOfRange, number
 from handlers.keyboards import ACTION_CODES
 
 KINDS = {layout.kind for layout in LAYOUTS}
@@ -73,4 +74,9 @@ def test_keyboard_action_codes_are_the_codecs():
 
 def test_typed_numbers():
     assert number("12") == 12 and number("#12") == 12
-    assert number("9" * 40) == BEYOND and number("²") is None and number("1a") is None
+    assert number("²") is None and number("1a") is None and number("") is None
+    assert number("2147483647") == 2**31 - 1 and number("000000000000012") == 12
+    for typed in ("2147483648", "#" + "9" * 40, "9" * 5000):
+        with pytest.raises(NumberOutOfRange) as caught:
+            number(typed)
+        assert caught.value.typed == typed

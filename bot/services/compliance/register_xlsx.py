@@ -164,7 +164,9 @@ def read_changes(register: StaffRegister, source: str | os.PathLike[str] | bytes
 
 def _member(register: StaffRegister, cells: dict[str, str]) -> Member:
     raw_id = cells.get(vocab.COL_TG, "")
-    member = register.staff.get_any(int(raw_id)) if raw_id.isdigit() else None
+    if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > 15:  # no TG id is longer
+        raise ComplianceError("unknown_person", who=raw_id)
+    member = register.staff.get_any(int(raw_id))
     if member is None:
         raise ComplianceError("unknown_person", who=raw_id)
     name = cells.get(vocab.COL_NAME, "")

@@ -3,11 +3,10 @@ the chart and the files. No personal data ever goes into the summary: phones are
 
 from __future__ import annotations
 
-from html import escape
-
 from bot.services.masker import mask_phone
 from bot.services.reports.figures import Figures
 from bot.services.reports.periods import Period, PeriodError
+from bot.texts.escape import escape
 from bot.texts.reports.common import NA, masked, rate, score, title, trend
 from bot.texts.reports.periods import KIND_ZH, label, why
 
