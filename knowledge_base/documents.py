@@ -18,6 +18,7 @@ from knowledge_base.terms import body_terms, fuzzy_py, head_terms
 __all__ = ["NO_FIELD", "AnalysedField", "DocumentAnalyzer", "KbDoc", "Prepared"]
 
 _FIELD_CACHE_MAX = 10_000  # keywords; bounded: a keyword analysis holds its term set
+_ENTRY_CACHE_MAX = 4_096  # whole entries, shared across analyzers (see ``_shared``)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class DocumentAnalyzer:
         self.intern = intern if intern is not None else {}
         # memoised analysis of keywords (they repeat across entries); questions are unique
         self._fields: dict[str, tuple[AnalysedField, frozenset[str]]] = {}
+        self._entries = _entries_for(syn)
 
     def field(self, text: str, *, cache: bool = False,
               phrasing: bool = False) -> tuple[AnalysedField, frozenset[str]] | None:
@@ -107,8 +109,22 @@ class DocumentAnalyzer:
         return ([(doc.question, False, False)] + [(t, False, True) for t in doc.similar]
                 + [(k, True, False) for k in doc.keywords])
 
-    def prepare(self, doc: KbDoc) -> tuple[Prepared, set[str], set[str]]:
-        """The prepared entry, its head terms (question / keywords) and its body-only terms."""
+    def prepare(self, doc: KbDoc) -> tuple[Prepared, frozenset[str], frozenset[str]]:
+        """The prepared entry, its head terms (question / keywords) and its body-only terms.
+
+        An entry analysed before under the same synonym groups — by any analyzer of this
+        process: the index rebuilt after another process's change, each knowledge base a CLI
+        command or a test builds — is taken from the shared cache (the analysis is a function of
+        the entry and the groups alone; nothing changes a prepared entry afterwards)."""
+        known = self._entries.get(doc)
+        if known is None:
+            known = self._prepare(doc)
+            if len(self._entries) >= _ENTRY_CACHE_MAX:
+                self._entries.clear()
+            self._entries[doc] = known
+        return known
+
+    def _prepare(self, doc: KbDoc) -> tuple[Prepared, frozenset[str], frozenset[str]]:
         fields: list[AnalysedField] = []
         head: set[str] = set()
         qterms: tuple[str, ...] = ()
@@ -128,4 +144,17 @@ class DocumentAnalyzer:
         prepared = Prepared(doc=doc, fields=tuple(fields) or (NO_FIELD,), qterms=qterms,
                             n_questions=n_questions)
         body = body_terms(nz.normalize(doc.answer), self.syn) - head
-        return prepared, head, body
+        return prepared, frozenset(head), frozenset(body)
+
+
+#: synonym groups -> entry -> its analysis (``DocumentAnalyzer.prepare``)
+_SHARED: dict[tuple[tuple[str, ...], ...],
+              dict[KbDoc, tuple[Prepared, frozenset[str], frozenset[str]]]] = {}
+
+
+def _entries_for(syn: SynonymTable) -> dict[KbDoc, tuple[Prepared, frozenset[str],
+                                                          frozenset[str]]]:
+    cache = _SHARED.setdefault(syn.groups, {})
+    while len(_SHARED) > 4:  # a few synonym tables at most (each edit makes a new one)
+        del _SHARED[next(iter(_SHARED))]
+    return cache
