@@ -33,7 +33,6 @@ from bot.services.staff.directory import Member
 from bot.texts import common
 from bot.texts import compliance as texts
 from bot.texts import compliance_tickets as ticket_texts
-from bot.texts.compliance_files import assess_xlsx, ledger_xlsx, workreport_docx
 from bot.texts.compliance_words import period_label
 from bot.texts.escape import escape
 from bot.texts.reports.periods import why
@@ -290,6 +289,8 @@ async def assess(update: Update, context: BotContext, member: Member) -> None:
     except ComplianceError as exc:
         await reply(update, texts.error(exc) + "\n" + texts.ASSESS_USAGE)
         return
+    from bot.texts.compliance_files import assess_xlsx  # openpyxl: imported when first used
+
     result = await asyncio.to_thread(svc.compliance.tracker.assess, period)
     data = await asyncio.to_thread(assess_xlsx.assessment_xlsx, result, svc.clock.tz)
     await reply(update, texts.assessment_summary(result))
@@ -309,6 +310,8 @@ async def workreport(update: Update, context: BotContext, member: Member) -> Non
     except ComplianceError as exc:
         await reply(update, texts.error(exc) + "\n" + texts.WORKREPORT_USAGE)
         return
+    from bot.texts.compliance_files import workreport_docx  # python-docx: when first used
+
     label = escape(period_label(month))
     await reply(update, texts.WORKREPORT_WORKING.format(label=label))
     try:
@@ -339,6 +342,8 @@ async def ledger(update: Update, context: BotContext, member: Member) -> None:
     if not book.rows:
         await reply(update, ticket_texts.ledger_empty(period))
         return
+    from bot.texts.compliance_files import ledger_xlsx  # openpyxl: imported when first used
+
     data = await asyncio.to_thread(ledger_xlsx.ledger_xlsx, book, svc.clock.tz)
     await msg.reply_document(InputFile(data, filename=ledger_xlsx.file_name(book)),
                              caption=ticket_texts.ledger_caption(book))

@@ -28,12 +28,13 @@ import ssl
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
 
-import aiohttp
-
 from bot.channels.config import ChannelsConfig, Gateway, Robot, Smtp
+
+if TYPE_CHECKING:
+    import aiohttp
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,8 @@ class Senders:
             self._session = None
 
     def _http(self) -> aiohttp.ClientSession:
+        import aiohttp  # imported by the first channel message, not by every start
+
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
                 timeout=aiohttp.ClientTimeout(total=self.timeout))
@@ -167,6 +170,8 @@ class Senders:
 
     async def _post(self, url: str, body: Any, headers: dict[str, str], *, vendor: str,
                     seconds: float | None = None) -> Outcome:
+        import aiohttp
+
         try:
             async with self._http().post(
                     url, json=body, headers=headers,

@@ -18,11 +18,8 @@ from typing import Protocol
 from bot.services.reports.figures import Figures
 from bot.services.reports.periods import Period
 from bot.services.reports.service import TicketList
-from bot.texts.reports import chart
 from bot.texts.reports.common import file_stem
-from bot.texts.reports.docx import build_docx
 from bot.texts.reports.summary import summary
-from bot.texts.reports.xlsx import build_xlsx
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +55,12 @@ def build_files(source: ReportSource, period: Period, *, with_xlsx: bool = True,
     The Word draft comes with every report but the weekly one unless `with_docx` says
     otherwise; the XLSX ticket list stops at `xlsx_max_rows` unless `full_list`.
     """
+    # matplotlib, openpyxl and python-docx cost about 0.6 s of CPU to import: paid by the
+    # first report, not by every start of the bot and of each command-line tool
+    from bot.texts.reports import chart
+    from bot.texts.reports.docx import build_docx
+    from bot.texts.reports.xlsx import build_xlsx
+
     if with_docx is None:
         with_docx = period.kind != "week"
     with source.exclusive():
