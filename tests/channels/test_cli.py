@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -17,6 +18,7 @@ from bot.services.staff.directory import StaffDirectory
 from models.staff import Role
 from tests.channels.conftest import write_channels
 from tests.channels.standins import StandIns
+from tests.conftest import BotRun
 
 SECRETS = ("wkey", "dtoken", "SECdingtalk", "fhook", "fsecret", "Bearer t0k")
 
@@ -33,29 +35,37 @@ async def bot(database_url: str, channels: Path, *args: str) -> tuple[int, str, 
 
 
 async def test_test_messages_and_the_list(stand: StandIns, engine: Engine, database_url: str,
-                                          tmp_path: Path) -> None:
+                                          tmp_path: Path, run_bot: Callable[..., BotRun]) -> None:
     channels = write_channels(tmp_path, stand)
-    code, out, _ = await bot(database_url, channels, "test", "wecom:leaders")
+    code, out, _ = await bot(database_url, channels, "test", "wecom:leaders")  # a real process
+
+    async def bot_here(*args: str) -> tuple[int, str, str]:
+        """The same entry point in this process (in a thread: it runs its own event loop,
+        and the stand-ins answer from this one)."""
+        run = await asyncio.to_thread(run_bot, "channels", *args, DATABASE_URL=database_url,
+                                      CHANNELS_FILE=str(channels))
+        return run.status, run.out, "\n".join(run.err_lines)
+
     assert code == 0 and "wecom:leaders" in out
     text = stand.of("wecom")[0].body["text"]["content"]
     assert text.startswith("【测试】") and "无需处理" in text and "工单" not in text
 
     stand.fail["feishu"] = 502
-    code, _, err = await bot(database_url, channels, "test", "feishu:leaders")
+    code, _, err = await bot_here("test", "feishu:leaders")
     assert code == 1 and "HTTP 502" in err and "可重试" in err
 
     staff = StaffDirectory(engine, Clock(SHANGHAI))
     staff.add(actor_id=1, telegram_id=3001, role=Role.leader, name="王主任")
     Contacts(engine, Clock(SHANGHAI), staff).set(actor_id=1, telegram_id=3001,
                                          changes={"phone": "13900000001"})
-    code, _, _ = await bot(database_url, channels, "test", "sms", "--to", "3001")
+    code, _, _ = await bot_here("test", "sms", "--to", "3001")
     assert code == 0 and stand.of("sms")[0].body["to"] == "13900000001"
-    code, _, err = await bot(database_url, channels, "test", "voice")
+    code, _, err = await bot_here("test", "voice")
     assert code == 2 and "--to" in err
-    code, _, err = await bot(database_url, channels, "test", "wecom:nobody")
+    code, _, err = await bot_here("test", "wecom:nobody")
     assert code == 2 and "wecom:leaders" in err
 
-    code, out, err = await bot(database_url, channels, "list")
+    code, out, err = await bot_here("list")
     assert code == 0, err
     lines = {line.split()[0]: line for line in out.splitlines()[2:]}
     assert set(lines) == {"wecom:leaders", "dingtalk:leaders", "feishu:leaders", "sms", "voice"}

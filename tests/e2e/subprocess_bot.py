@@ -84,12 +84,14 @@ def kill_bot(proc: subprocess.Popen[bytes]) -> None:
     proc.wait(timeout=10)
 
 
-def stop_bot(proc: subprocess.Popen[bytes]) -> None:
+async def stop_bot(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then wait for the exit without blocking the loop: the emulator lives in it and
+    must answer the bot's last getUpdates, or the bot's shutdown waits out its read timeout."""
     if proc.poll() is None:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+            await asyncio.wait_for(asyncio.to_thread(proc.wait), 10)
+        except TimeoutError:
             proc.kill()
             proc.wait(timeout=10)
 

@@ -50,7 +50,7 @@ async def test_a_debug_session_logs_neither_the_token_nor_the_citizen(
         emu.send_message(user_id=STAFF, text=f"/t {NO}", chat_id=DUTY_GROUP)
         await emu.wait_for_message(DUTY_GROUP, contains="工单 " + NO, timeout=HANG)
     finally:
-        stop_bot(proc)
+        await stop_bot(proc)
     log = (tmp_path / "bot1.log").read_text(encoding="utf-8", errors="replace")
     assert "DEBUG" in log  # the level was DEBUG: the test saw the chatty output
     assert emu.token not in log and emu.token.split(":", 1)[1] not in log

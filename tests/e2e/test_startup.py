@@ -30,7 +30,7 @@ async def test_unreachable_bot_api_is_retried_with_one_line_each(tmp_path: Path,
     try:
         await until(lambda: log.read_text().count("Bot API unreachable") >= 2, "two retries")
     finally:
-        stop_bot(proc)
+        await stop_bot(proc)
     text = log.read_text()
     assert proc.returncode == 0
     assert "Traceback" not in text and "retrying in" in text
@@ -41,12 +41,15 @@ async def test_database_file_deleted_stops_the_bot_and_tells_admins(
     db = tmp_path / "data" / "hotline.db"
     proc = start_bot(emu, f"sqlite:///{db}", tmp_path, LOG_LEVEL="INFO")
     try:
-        await until(lambda: any(c.method == "getUpdates" for c in emu.calls), "polling")
+        # the watch knows the file once the bot says it runs (a getUpdates call is only
+        # recorded when its long poll ends, seconds later)
+        log = tmp_path / "bot1.log"
+        await until(lambda: "bot running" in log.read_text(), "the bot running")
         _delete_database(db)
         message = await emu.wait_for_message(ADMIN, contains="数据库文件", timeout=60)
         await until(lambda: proc.poll() is not None, "the bot exiting")
     finally:
-        stop_bot(proc)
+        await stop_bot(proc)
     assert proc.returncode == 1 and "已被删除" in message["text"]
     text = (tmp_path / "bot1.log").read_text()
     assert "Traceback" not in text and text.count("was deleted") == 1
