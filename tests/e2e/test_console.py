@@ -54,16 +54,6 @@ def no_traceback(proc: ConsoleProcess) -> None:
     assert proc.err.strip() == ""
 
 
-# item 1 + item 4 --------------------------------------------------------------------------
-def test_piped_help_then_quit_are_two_messages_and_quit_ends(console):
-    proc = console("--role", "staff")
-    proc.write("/help\n/quit\n")  # one write: not merged into one message any more
-    proc.expect("/new")  # the help was answered ...
-    assert proc.wait() == 0  # ... and /quit ended the console while stdin is still open
-    assert proc.out.rstrip().endswith("已退出控制台。")
-    no_traceback(proc)
-
-
 def test_ctrl_c_ends_the_console_without_traceback(console):
     proc = console()
     proc.write("/start\n")
@@ -98,7 +88,7 @@ def test_terminal_paste_buttons_restart_and_ctrl_d(console):
     no_traceback(proc)
 
 
-# item 2 -----------------------------------------------------------------------------------
+# item 2 (+ items 1 and 4) -------------------------------------------------------------------
 def test_role_given_is_the_role_used(console, engine):
     clock = MovableClock(datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI))
     StaffDirectory(engine, clock).ensure_admins((LOCAL,))  # an earlier admin console session
@@ -109,9 +99,13 @@ def test_role_given_is_the_role_used(console, engine):
     proc.write("/start\n")
     at = proc.expect("（值班员）")
     proc.write("/adduser 20002 staff 李四\n")
-    proc.expect("不能使用这个功能", after=at)
-    proc.write("/quit\n")
+    at = proc.expect("不能使用这个功能", after=at)
+    # item 1 + item 4: piped in one write, /help and /quit are two messages, and /quit ends
+    # the console while its standard input is still open
+    proc.write("/help\n/quit\n")
+    proc.expect("/new", after=at)
     assert proc.wait() == 0
+    assert proc.out.rstrip().endswith("已退出控制台。")
     with Session(engine) as s:
         entries = s.exec(select(AuditLog).where(AuditLog.action == "console.role")).all()
         assert [(e.target, e.detail, e.actor_id) for e in entries] == [
