@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram.error import RetryAfter
@@ -41,12 +41,17 @@ class SlidingWindow:
     saw all the others (in flight or answered less than ``period`` ago) and waited for room.
     An urgent caller is served before any bulk caller waiting at the same time. Pacing is
     about Telegram's real seconds, so this counts the event loop's monotonic time, not the
-    bot's business clock.
+    bot's business clock. ``now`` and ``sleep`` are that time and how to let it pass (a test
+    moves a virtual time instead).
     """
 
-    def __init__(self, limit: float, period: float) -> None:
+    def __init__(self, limit: float, period: float, *,
+                 now: Callable[[], float] | None = None,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.limit = max(1, int(limit))
         self.period = period
+        self._now = now or (lambda: asyncio.get_running_loop().time())
+        self._sleep = sleep
         self._stamps: deque[float] = deque()  # when answered requests came back
         self._in_flight = 0
         self._urgent_waiting = 0
@@ -62,16 +67,15 @@ class SlidingWindow:
         return min(self._stamps[0] + self.period - now, 0.05 if self._in_flight else 3600)
 
     async def _acquire(self, urgent: bool) -> None:
-        loop = asyncio.get_running_loop()
         if urgent:
             self._urgent_waiting += 1
         try:
             while True:
-                wait = self._free_in(loop.time())
+                wait = self._free_in(self._now())
                 if wait <= 0 and (urgent or not self._urgent_waiting):
                     self._in_flight += 1
                     return
-                await asyncio.sleep(max(wait, 0.005))  # bulk yields to a waiting alert
+                await self._sleep(max(wait, 0.005))  # bulk yields to a waiting alert
         finally:
             if urgent:
                 self._urgent_waiting -= 1
@@ -88,7 +92,7 @@ class SlidingWindow:
             yield
         finally:
             self._in_flight -= 1
-            self._stamps.append(asyncio.get_running_loop().time())
+            self._stamps.append(self._now())
 
 
 class FanoutRateLimiter(BaseRateLimiter[str]):

@@ -1,6 +1,7 @@
 """The fan-out flood limits (bot/ratelimit.py): never more than Telegram counts, alerts first.
 
-These check order and counts, never durations: the windows are tiny so the tests are quick.
+These check order and counts, never durations. The windows count a virtual time that only the
+test moves (``Time``): a waiting send looks again whenever the loop comes round to it.
 """
 
 from __future__ import annotations
@@ -8,6 +9,29 @@ from __future__ import annotations
 import asyncio
 
 from bot.ratelimit import SlidingWindow
+
+
+class Time:
+    """The windows' time, moved by the test; "sleeping" just lets the loop come round."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, _seconds: float) -> None:
+        await asyncio.sleep(0)
+
+    def window(self, limit: float, period: float) -> SlidingWindow:
+        return SlidingWindow(limit, period, now=self, sleep=self.sleep)
+
+    async def run(self, step: float, *tasks: asyncio.Task[None]) -> None:
+        """Move time on by ``step`` each turn of the loop until the tasks are done."""
+        while not all(t.done() for t in tasks):
+            self.now += step
+            await asyncio.sleep(0)
+        await asyncio.gather(*tasks)
 
 
 async def _send(window: SlidingWindow, name: str, order: list[str], *, urgent: bool = False,
@@ -19,12 +43,13 @@ async def _send(window: SlidingWindow, name: str, order: list[str], *, urgent: b
 
 
 async def test_urgent_waiting_goes_before_bulk_waiting():
-    window = SlidingWindow(2, 0.05)
+    time = Time()
+    window = time.window(2, 0.05)
     order: list[str] = []
     bulk = [asyncio.create_task(_send(window, f"b{i}", order)) for i in range(6)]
     await asyncio.sleep(0)  # the first two bulk sends take the window's room
     alert = asyncio.create_task(_send(window, "alert", order, urgent=True))
-    await asyncio.gather(*bulk, alert)
+    await time.run(0.01, *bulk, alert)
     assert order[:2] == ["b0", "b1"]
     assert order[2] == "alert"  # the next free slot, ahead of four bulk sends queued earlier
 
@@ -33,26 +58,33 @@ async def test_a_send_in_flight_holds_its_slot_until_answered():
     """Telegram counts a message when it arrives: a request still in flight counts however
     long it takes, so a slow request cannot let the next ones exceed the window when it
     lands."""
-    window = SlidingWindow(1, 0.01)
+    time = Time()
+    window = time.window(1, 0.01)
     order: list[str] = []
     answered = asyncio.Event()
     slow = asyncio.create_task(_send(window, "slow", order, answered=answered))
     await asyncio.sleep(0)
     nxt = asyncio.create_task(_send(window, "next", order))
     for _ in range(10):  # many windows go by while `slow` is in flight
-        await asyncio.sleep(0.01)
+        time.now += 0.01
+        await asyncio.sleep(0)
     assert order == ["slow"] and not nxt.done()
     answered.set()
-    await asyncio.gather(slow, nxt)
+    await time.run(0.005, slow, nxt)
     assert order == ["slow", "next"]
 
 
 async def test_a_reply_counts_without_waiting():
-    window = SlidingWindow(1, 60)
+    time = Time()
+    window = time.window(1, 60)
     order: list[str] = []
     await _send(window, "alert", order, urgent=True)
     await _send(window, "reply", order, wait=False)  # a reply never waits for the budget
     bulk = asyncio.create_task(_send(window, "bulk", order))
-    await asyncio.sleep(0.02)
+    for _ in range(10):
+        time.now += 5  # 50 s of the 60 s window
+        await asyncio.sleep(0)
     assert order == ["alert", "reply"] and not bulk.done()  # the window is full
-    bulk.cancel()
+    time.now += 10.001  # the window has moved past both
+    await time.run(0, bulk)
+    assert order == ["alert", "reply", "bulk"]
