@@ -7,6 +7,9 @@ linearly from [0.85, 1.00] onto [0, 100] (below 0.85 counts as nothing), and can
 ranked by that. A query typed in latin letters (pinyin, initials) is ranked by
 the lexical score alone, because the embedding model does not read pinyin.
 
+A query whose lexical ranking is already certain (:func:`lexically_certain`) is answered
+from it without the semantic side: the embedding is most of a search's time.
+
 Confidence (:func:`classify`): *strong* (answer shown directly) when the best score reaches
 ``strong`` and leads the next by ``margin``; *several* when two or more hits score ``several``
 or more (each is a good match, the query is broad: "疫苗"); *weak* otherwise. When the best
@@ -25,6 +28,8 @@ from dataclasses import dataclass
 from knowledge_base.scoring import SearchHit
 
 __all__ = [
+    "CERTAIN_LEAD",
+    "CERTAIN_SCORE",
     "COS_HIGH",
     "COS_LOW",
     "LEXICAL_WEIGHT",
@@ -32,6 +37,7 @@ __all__ = [
     "Thresholds",
     "classify",
     "fuse",
+    "lexically_certain",
 ]
 
 LEXICAL_WEIGHT = 0.4
@@ -65,6 +71,24 @@ LEXICAL = Thresholds(strong=60.0, margin=2.0, several=85.0, weak=25.0, floor=20.
 SEMANTIC = Thresholds(strong=60.0, margin=5.0, several=80.0, weak=40.0, floor=30.0)
 #: a latin query in hybrid mode is scored lexically, but nonsense letters score 20-36 there
 LATIN = Thresholds(strong=60.0, margin=2.0, several=85.0, weak=40.0, floor=25.0)
+
+#: a lexical best hit this good and this far ahead is the answer without the semantic side
+#: (see :func:`lexically_certain`)
+CERTAIN_SCORE, CERTAIN_LEAD = 65.0, 10.0
+
+
+def lexically_certain(ranked: Sequence[tuple[int, str, float]]) -> bool:
+    """The lexical ranking alone settles the answer: its best hit scores ``CERTAIN_SCORE`` or
+    more and leads the next by ``CERTAIN_LEAD``. The query embedding (~85 % of a search's
+    time) is then skipped and the lexical ranking answered with the lexical thresholds (a
+    strong hit). On the dev split 287 of 563 queries in characters were this certain, the
+    lexical best hit was right for every one of them, and the hybrid ranking put the same
+    entry first for all of them: embedding them changed nothing but the time taken (and
+    whether 4 of them were called strong)."""
+    if not ranked or ranked[0][2] < CERTAIN_SCORE:
+        return False
+    second = ranked[1][2] if len(ranked) > 1 else 0.0
+    return ranked[0][2] - second >= CERTAIN_LEAD
 
 
 class Confidence:
