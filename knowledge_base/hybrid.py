@@ -15,9 +15,10 @@ thread for many (a model change, entries imported by an older version).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,6 +54,8 @@ _EMBED_BATCH = 32
 #: at most this many entries without stored vectors are embedded before start-up goes on
 #: (≈ 5 s); more (a model change) are embedded in a background thread
 EMBED_NOW_MAX = 256
+#: niceness of the background build / embedding threads (searches come first)
+_BACKGROUND_NICE = 10
 
 
 @dataclass(frozen=True)
@@ -101,8 +104,8 @@ class HybridIndex:
             background = len(docs) >= BACKGROUND_BUILD_MIN
         if background:
             self._ready.clear()
-            threading.Thread(target=self._build, args=(list(docs),), daemon=True,
-                             name="kb-lexical-build").start()
+            threading.Thread(target=_in_background, args=(self._build, list(docs)),
+                             daemon=True, name="kb-lexical-build").start()
         else:
             self._build(docs)
         if len(stale) > EMBED_NOW_MAX:
@@ -222,8 +225,8 @@ class HybridIndex:
     def _embed_later(self, docs: Sequence[KbDoc]) -> None:
         self.embedding_backlog = len(docs)
         log.info("embedding %d knowledge-base entries in the background", len(docs))
-        threading.Thread(target=self._embed_backlog, args=(list(docs),), daemon=True,
-                         name="kb-embed").start()
+        threading.Thread(target=_in_background, args=(self._embed_backlog, list(docs)),
+                         daemon=True, name="kb-embed").start()
 
     def _embed_backlog(self, docs: list[KbDoc]) -> None:
         try:
@@ -333,6 +336,17 @@ class HybridIndex:
         ranked.sort(key=lambda r: (-r[2], order[r[0]]))
         hits, conf = classify(ranked, limit, HYBRID)
         return hits, conf, "hybrid"
+
+
+def _in_background(work: Callable[[list[KbDoc]], None], docs: list[KbDoc]) -> None:
+    """Run ``work`` in this (new) thread at a lower scheduling priority where the system
+    allows it (Linux: per thread): the searches that the bot answers meanwhile — the first
+    `/kb` after a start — then get the core first instead of sharing it with the build."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _BACKGROUND_NICE)
+    except (AttributeError, OSError):  # not Linux, or not allowed: run at normal priority
+        pass
+    work(docs)
 
 
 def _embedding_text(query: str) -> str:
