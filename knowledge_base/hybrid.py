@@ -320,10 +320,10 @@ class HybridIndex:
                limit: int) -> tuple[list[SearchHit], str, str]:
         assert self.dense is not None and self.embedder is not None
         qvec = self.embedder.queries([_embedding_text(query)])[0]
-        ids, sims = self.dense.search(qvec, DENSE_K)
         lexical = {i: (q, s) for i, q, s in lex.items}
+        ids, sims, extra = self.dense.search_with(qvec, DENSE_K, lexical)
         cos = dict(zip(ids.tolist(), sims.tolist(), strict=True))
-        cos.update(self.dense.scores(qvec, [i for i in lexical if i not in cos]))
+        cos.update((i, c) for i, c in extra.items() if i not in cos)
         ranked: list[tuple[int, str, float]] = []
         with self._lock:
             for doc_id in dict.fromkeys([*lexical, *cos]):
