@@ -208,3 +208,8 @@ def test_a_lexically_certain_query_is_answered_without_the_embedding(embedder: E
     assert out.hits[0].question == BIRTH and counting.calls == 0
     index.search("主任收了药代的好处费")  # a paraphrase: the semantic side is asked
     assert counting.calls == 1
+
+
+def test_a_typo_far_ahead_of_everything_else_is_strong(hybrid_index: HybridIndex):
+    out = hybrid_index.search("收洪包")  # 红包 misspelt: both sides score it lower, not close
+    assert out.confidence == Confidence.STRONG and out.hits[0].question == BRIBE
