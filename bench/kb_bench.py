@@ -53,7 +53,9 @@ HERE = Path(__file__).resolve().parent
 QUERY_FILES = {"first": HERE / "kb_queries.yaml",
                "colloquial": HERE / "kb_queries_colloquial.yaml",
                "callers": HERE / "kb_queries_callers.yaml",
-               "officers": HERE / "kb_queries_officers.yaml"}
+               "officers": HERE / "kb_queries_officers.yaml",
+               "fresh": HERE / "kb_queries_fresh.yaml",
+               "check": HERE / "kb_queries_check.yaml"}
 MODES = ("lexical", "semantic", "hybrid")
 
 #: Queries that match nothing in the starter content: they must get no hit at all.
