@@ -84,52 +84,67 @@ class DenseIndex:
     # -- search ------------------------------------------------------------------------
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` entries most similar to ``query``: (entry ids, cosines), best first."""
+        ids, sims, _ = self.search_with(query, k, ())
+        return ids, sims
+
+    def search_with(self, query: np.ndarray, k: int, also: Iterable[int]
+                    ) -> tuple[np.ndarray, np.ndarray, dict[int, float]]:
+        """:meth:`search`, plus the similarity of each entry of ``also`` that has vectors
+        (the lexical candidates), from the same matrix product."""
         with self._lock:
-            if not self._rows or k <= 0:
-                return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+            if not self._rows:
+                return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), {}
             sims = self._mat[: self._n] @ query.astype(np.float32, copy=False)
-            if self._dead:
-                sims[~self._alive[: self._n]] = -2.0
-            want = min(self._n, k * 4)  # an entry may own several of the best rows
-            top = np.argpartition(-sims, want - 1)[:want] if want < self._n \
-                else np.arange(self._n)
-            top = top[np.argsort(-sims[top], kind="stable")]
-            ids = self._ids[top]
-            _, first = np.unique(ids, return_index=True)
-            first.sort()
-            keep = top[first][:k]
-            keep = keep[sims[keep] > -2.0]
-            chosen = self._ids[keep].tolist()
-            blended = self.scores(query, chosen)
+            chosen = self._top(sims, k)
+            extra = [i for i in dict.fromkeys(also) if i in self._rows]
+            blended = self._blend(sims, [*chosen, *extra])
         chosen.sort(key=lambda i: -blended[i])  # stable: ties keep the best-row order
         return (np.asarray(chosen, dtype=np.int64),
-                np.asarray([blended[i] for i in chosen], dtype=np.float32))
+                np.asarray([blended[i] for i in chosen], dtype=np.float32),
+                {i: blended[i] for i in extra})
+
+    def _top(self, sims: np.ndarray, k: int) -> list[int]:
+        """The ``k`` entries owning the best rows (by their best row)."""
+        if k <= 0:
+            return []
+        if self._dead:
+            sims[~self._alive[: self._n]] = -2.0
+        want = min(self._n, k * 4)  # an entry may own several of the best rows
+        top = np.argpartition(-sims, want - 1)[:want] if want < self._n \
+            else np.arange(self._n)
+        top = top[np.argsort(-sims[top], kind="stable")]
+        ids = self._ids[top]
+        _, first = np.unique(ids, return_index=True)
+        first.sort()
+        keep = top[first][:k]
+        keep = keep[sims[keep] > -2.0]
+        return self._ids[keep].tolist()
 
     def scores(self, query: np.ndarray, entry_ids: Iterable[int]) -> dict[int, float]:
         """Similarity of ``query`` with each given entry that has vectors (the blend of its
         best and second-best rows' cosines, see the module docstring)."""
         with self._lock:
-            owners: list[int] = []
-            rows: list[int] = []
-            starts: list[int] = []
-            for entry_id in entry_ids:
-                have = self._rows.get(entry_id)
-                if have:
-                    owners.append(entry_id)
-                    starts.append(len(rows))
-                    rows.extend(have)
+            owners = [i for i in dict.fromkeys(entry_ids) if i in self._rows]
+            rows = [r for i in owners for r in self._rows[i]]
             if not rows:
                 return {}
-            sims = (self._mat[rows] @ query.astype(np.float32, copy=False)).tolist()
+            sims = np.zeros(self._n, dtype=np.float32)
+            sims[rows] = self._mat[rows] @ query.astype(np.float32, copy=False)
+            return self._blend(sims, owners)
+
+    def _blend(self, sims: np.ndarray, owners: list[int]) -> dict[int, float]:
+        """Each owner's similarity from the row cosines ``sims``: the best row, blended with
+        the second best when it has several."""
         out: dict[int, float] = {}
-        ends = [*starts[1:], len(sims)]
-        for owner, start, end in zip(owners, starts, ends, strict=True):
-            seg = sims[start:end]
+        for owner in owners:
+            rows = self._rows[owner]
+            if len(rows) == 1:
+                out[owner] = float(sims[rows[0]])
+                continue
+            seg = sims[rows].tolist()
             best = max(seg)
-            if len(seg) > 1:
-                seg.remove(best)
-                best = (1.0 - SECOND_WEIGHT) * best + SECOND_WEIGHT * max(seg)
-            out[owner] = best
+            seg.remove(best)
+            out[owner] = (1.0 - SECOND_WEIGHT) * best + SECOND_WEIGHT * max(seg)
         return out
 
     # -- bookkeeping -------------------------------------------------------------------

@@ -15,9 +15,10 @@ thread for many (a model change, entries imported by an older version).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +35,7 @@ from knowledge_base.fusion import (
     Confidence,
     classify,
     fuse,
+    lexically_certain,
     semantic_score,
 )
 from knowledge_base.index import LexicalScores, SearchIndex
@@ -52,6 +54,8 @@ _EMBED_BATCH = 32
 #: at most this many entries without stored vectors are embedded before start-up goes on
 #: (≈ 5 s); more (a model change) are embedded in a background thread
 EMBED_NOW_MAX = 256
+#: niceness of the background build / embedding threads (searches come first)
+_BACKGROUND_NICE = 10
 
 
 @dataclass(frozen=True)
@@ -100,8 +104,8 @@ class HybridIndex:
             background = len(docs) >= BACKGROUND_BUILD_MIN
         if background:
             self._ready.clear()
-            threading.Thread(target=self._build, args=(list(docs),), daemon=True,
-                             name="kb-lexical-build").start()
+            threading.Thread(target=_in_background, args=(self._build, list(docs)),
+                             daemon=True, name="kb-lexical-build").start()
         else:
             self._build(docs)
         if len(stale) > EMBED_NOW_MAX:
@@ -221,8 +225,8 @@ class HybridIndex:
     def _embed_later(self, docs: Sequence[KbDoc]) -> None:
         self.embedding_backlog = len(docs)
         log.info("embedding %d knowledge-base entries in the background", len(docs))
-        threading.Thread(target=self._embed_backlog, args=(list(docs),), daemon=True,
-                         name="kb-embed").start()
+        threading.Thread(target=_in_background, args=(self._embed_backlog, list(docs)),
+                         daemon=True, name="kb-embed").start()
 
     def _embed_backlog(self, docs: list[KbDoc]) -> None:
         try:
@@ -272,7 +276,7 @@ class HybridIndex:
     def _semantic_only(self, query: str, limit: int) -> tuple[list[SearchHit], str, str]:
         if self.dense is None or self.embedder is None or not _has_content(query):
             return [], Confidence.NONE, "none"
-        qvec = self.embedder.queries([query[:200]])[0]
+        qvec = self.embedder.queries([_embedding_text(query)])[0]
         ids, sims = self.dense.search(qvec, limit + 1)
         with self._lock:
             ranked = [(i, self._titles.get(i, ""), semantic_score(c))
@@ -303,6 +307,9 @@ class HybridIndex:
             return hits, conf, "lexical"
         if lex is None:  # the lexical index is still being built: the semantic side alone
             return self._semantic_only(query, limit)
+        if lexically_certain(lex.items):  # settled: the embedding would change nothing
+            hits, conf = classify(lex.items, limit, LEXICAL)
+            return hits, conf, "hybrid"
         return self._fused(query, lex, limit)
 
     def _initials_of(self, doc_id: int, query: str) -> bool:
@@ -312,11 +319,11 @@ class HybridIndex:
     def _fused(self, query: str, lex: LexicalScores,
                limit: int) -> tuple[list[SearchHit], str, str]:
         assert self.dense is not None and self.embedder is not None
-        qvec = self.embedder.queries([query[:200]])[0]
-        ids, sims = self.dense.search(qvec, DENSE_K)
+        qvec = self.embedder.queries([_embedding_text(query)])[0]
         lexical = {i: (q, s) for i, q, s in lex.items}
+        ids, sims, extra = self.dense.search_with(qvec, DENSE_K, lexical)
         cos = dict(zip(ids.tolist(), sims.tolist(), strict=True))
-        cos.update(self.dense.scores(qvec, [i for i in lexical if i not in cos]))
+        cos.update((i, c) for i, c in extra.items() if i not in cos)
         ranked: list[tuple[int, str, float]] = []
         with self._lock:
             for doc_id in dict.fromkeys([*lexical, *cos]):
@@ -329,6 +336,25 @@ class HybridIndex:
         ranked.sort(key=lambda r: (-r[2], order[r[0]]))
         hits, conf = classify(ranked, limit, HYBRID)
         return hits, conf, "hybrid"
+
+
+def _in_background(work: Callable[[list[KbDoc]], None], docs: list[KbDoc]) -> None:
+    """Run ``work`` in this (new) thread at a lower scheduling priority where the system
+    allows it (Linux: per thread): the searches that the bot answers meanwhile — the first
+    `/kb` after a start — then get the core first instead of sharing it with the build."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _BACKGROUND_NICE)
+    except (AttributeError, OSError):  # not Linux, or not allowed: run at normal priority
+        pass
+    work(docs)
+
+
+def _embedding_text(query: str) -> str:
+    """What the model embeds for a query: the normalised text (traditional → simplified,
+    punctuation, emoji and spaces dropped). Each token costs ~1.5 ms of the model, and the
+    traditional characters are ones it reads less well (dev split, semantic side alone: R@1
+    0.871 → 0.881, traditional queries 0.81 → 1.0; the hybrid unchanged)."""
+    return nz.normalize(query[:200]) or query[:200]
 
 
 def _has_content(query: str) -> bool:

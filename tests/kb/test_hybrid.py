@@ -184,3 +184,33 @@ def test_dense_index_rows_upsert_remove_and_compaction():
     for i in range(3, 20):
         dense.remove(i)
     assert len(dense) == 2 and dense.search(e[3], 1)[0].tolist() == [1]
+
+
+class _CountingQueries:
+    """The real model, counting the searches it embeds."""
+
+    def __init__(self, model: Embedder) -> None:
+        self.model, self.calls = model, 0
+        self.name, self.version, self.dim = model.name, model.version, model.dim
+
+    def queries(self, texts):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        return self.model.queries(texts)
+
+    def entries(self, texts):  # type: ignore[no-untyped-def]
+        return self.model.entries(texts)
+
+
+def test_a_lexically_certain_query_is_answered_without_the_embedding(embedder: Embedder):
+    counting = _CountingQueries(embedder)
+    index = small(counting, BIRTH, BRIBE, "医美手术失败怎么办")  # type: ignore[arg-type]
+    out = index.search("新生儿出生医学证明怎么办理")
+    assert out.mode == "hybrid" and out.confidence == Confidence.STRONG
+    assert out.hits[0].question == BIRTH and counting.calls == 0
+    index.search("主任收了药代的好处费")  # a paraphrase: the semantic side is asked
+    assert counting.calls == 1
+
+
+def test_a_typo_far_ahead_of_everything_else_is_strong(hybrid_index: HybridIndex):
+    out = hybrid_index.search("收洪包")  # 红包 misspelt: both sides score it lower, not close
+    assert out.confidence == Confidence.STRONG and out.hits[0].question == BRIBE
