@@ -70,12 +70,13 @@ def engine(database_url: str) -> Iterator[Engine]:
 def _empty(eng: Engine) -> None:
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
     with eng.begin() as conn:
-        if eng.dialect.name == "postgresql":
-            names = ", ".join(f'"{t}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for t in tables:
-                conn.execute(text(f'DELETE FROM "{t}"'))
+        for t in tables:  # children first; a DELETE of a few rows is far cheaper than a
+            conn.execute(text(f'DELETE FROM "{t}"'))  # TRUNCATE (~0.4 s per test on PG)
+        if eng.dialect.name == "postgresql":  # ids from 1 again, as after TRUNCATE
+            used = conn.execute(text("SELECT schemaname, sequencename FROM pg_sequences "
+                                     "WHERE last_value IS NOT NULL")).all()
+            for schema, sequence in used:
+                conn.execute(text(f'ALTER SEQUENCE "{schema}"."{sequence}" RESTART'))
 
 
 @pytest.fixture
