@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import Workbook
 
 from bot.app import _compliance
 from bot.clock import MovableClock
@@ -85,3 +87,13 @@ def hire(desk: Compliance, tid: int, hired: date, **fields: Any) -> None:
                               "onboarding_date": hired, "exam_passed": True}
     values.update(fields)
     desk.register.update(actor_id=ADMIN, telegram_id=tid, changes=values)
+
+
+def workbook(rows: list[list[object]]) -> bytes:
+    """An XLSX file whose first sheet holds ``rows`` (a header row first)."""
+    wb = Workbook()
+    for r in rows:
+        wb.active.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -6,7 +6,7 @@ import io
 from datetime import date
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlmodel import select
 
 from bot.services.compliance.errors import ComplianceError, RegisterImportError
@@ -15,7 +15,7 @@ from bot.services.compliance.register_xlsx import export_xlsx, import_xlsx
 from bot.texts import compliance as texts
 from models.audit import AuditLog
 from models.db import session_scope
-from tests.compliance.conftest import LEADER, LI, WANG, ZHANG, ZHAO
+from tests.compliance.conftest import LEADER, LI, WANG, ZHANG, ZHAO, workbook
 
 
 def test_parse_changes_reads_labels_aliases_and_spaces():
@@ -102,17 +102,8 @@ def test_export_then_import_round_trip(desk, contacts):
     assert desk.register.get(ZHANG).major == "公共卫生"  # unchanged by the round trip
 
 
-def _book(rows: list[list[object]]) -> bytes:
-    wb = Workbook()
-    for r in rows:
-        wb.active.append(r)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 def test_import_refuses_the_whole_file_listing_every_problem(desk, contacts):
-    data = _book([["TG号", "姓名", "入职日期", "学历"],
+    data = workbook([["TG号", "姓名", "入职日期", "学历"],
                   [ZHANG, "张值班", "2026-02-10", "本科"],
                   [LI, "张三", "2026-02-10", "本科"],
                   [WANG, "王值班", "2026-13-01", "本科"],
@@ -131,9 +122,10 @@ def test_import_refuses_the_whole_file_listing_every_problem(desk, contacts):
 
 def test_import_without_the_id_column_and_dry_run(desk, contacts):
     with pytest.raises(RegisterImportError) as exc:
-        import_xlsx(desk.register, _book([["姓名"], ["张值班"]]), contacts=contacts, actor_id=None)
+        import_xlsx(desk.register, workbook([["姓名"], ["张值班"]]), contacts=contacts,
+                    actor_id=None)
     assert exc.value.problems[0].code == "missing_column"
-    result = import_xlsx(desk.register, _book([["TG号", "学历"], [ZHANG, "本科"]]),
+    result = import_xlsx(desk.register, workbook([["TG号", "学历"], [ZHANG, "本科"]]),
                          contacts=contacts, actor_id=None, dry_run=True)
     assert result.dry_run and result.rows == 1
     assert desk.register.get(ZHANG).education is None

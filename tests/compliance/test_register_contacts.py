@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlmodel import col, select
 
 from bot.services.compliance.errors import RegisterImportError
@@ -23,19 +23,19 @@ from bot.services.staff.contacts import Contact, Contacts
 from bot.texts import compliance as texts
 from models.audit import AuditLog
 from models.db import session_scope
-from tests.compliance.conftest import ADMIN, LEADER, LI, WANG, ZHANG, ZHAO, hire
+from tests.compliance.conftest import (
+    ADMIN,
+    LEADER,
+    LI,
+    WANG,
+    ZHANG,
+    ZHAO,
+    hire,
+    workbook,
+)
 from tests.conftest import BotRun
 
 HEADER = ["TG号", "姓名", "学历", "手机", "邮箱"]
-
-
-def _book(rows: list[list[object]]) -> bytes:
-    wb = Workbook()
-    for r in rows:
-        wb.active.append(r)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def _audits(engine, action: str) -> list[tuple[str | None, str | None, int | None]]:
@@ -47,7 +47,7 @@ def _audits(engine, action: str) -> list[tuple[str | None, str | None, int | Non
 
 def test_import_records_contacts_in_any_usual_writing_and_audits_the_fields(
         desk, contacts: Contacts, engine) -> None:
-    data = _book([HEADER,
+    data = workbook([HEADER,
                   [LEADER, "王主任", None, "+86 139-0000-0001", "wang@example.org"],
                   [ZHAO, "赵经理", "本科", 13900000002, None],
                   [ZHANG, "张值班", "硕士", None, " zhang@example.org "]])
@@ -69,7 +69,7 @@ def test_an_empty_cell_keeps_the_contact_and_a_dash_clears_it(desk, contacts: Co
     contacts.set(actor_id=ADMIN, telegram_id=LEADER,
                  changes={"phone": "13900000001", "email": "wang@example.org"})
     contacts.set(actor_id=ADMIN, telegram_id=ZHAO, changes={"phone": "13900000002"})
-    data = _book([["TG号", "手机", "邮箱"], [LEADER, "", "-"], [ZHAO, "－", "清除"],
+    data = workbook([["TG号", "手机", "邮箱"], [LEADER, "", "-"], [ZHAO, "－", "清除"],
                   [LI, "-", ""]])
     result = import_xlsx(desk.register, data, contacts=contacts, actor_id=None)
     assert result.contacts == 2  # 李值班 had nothing to clear
@@ -83,7 +83,7 @@ def test_an_empty_cell_keeps_the_contact_and_a_dash_clears_it(desk, contacts: Co
 def test_bad_contacts_are_named_by_row_and_column_and_nothing_changes(
         desk, contacts: Contacts, engine) -> None:
     contacts.set(actor_id=ADMIN, telegram_id=LEADER, changes={"phone": "13900000001"})
-    data = _book([HEADER,
+    data = workbook([HEADER,
                   [ZHANG, "张值班", "本科", "13900000003", "zhang@example.org"],
                   [LEADER, "王主任", None, "1390000", "wang@example"],
                   [ZHAO, "赵经理", "小学", "13900000004", "zhao at example.org"],
@@ -105,7 +105,7 @@ def test_bad_contacts_are_named_by_row_and_column_and_nothing_changes(
 
 
 def test_a_leader_row_carries_contacts_only(desk, contacts: Contacts) -> None:
-    data = _book([["TG号", "入职日期", "手机"], [LEADER, "2026-02-10", "13900000001"]])
+    data = workbook([["TG号", "入职日期", "手机"], [LEADER, "2026-02-10", "13900000001"]])
     with pytest.raises(RegisterImportError) as exc:
         import_xlsx(desk.register, data, contacts=contacts, actor_id=ADMIN)
     assert [(p.row, p.code) for p in exc.value.problems] == [(2, "not_team")]
@@ -114,9 +114,9 @@ def test_a_leader_row_carries_contacts_only(desk, contacts: Contacts) -> None:
 
 def test_dry_run_checks_contacts_and_writes_nothing(desk, contacts: Contacts) -> None:
     with pytest.raises(RegisterImportError):
-        import_xlsx(desk.register, _book([["TG号", "手机"], [ZHAO, "12345678901"]]),
+        import_xlsx(desk.register, workbook([["TG号", "手机"], [ZHAO, "12345678901"]]),
                     contacts=contacts, actor_id=None, dry_run=True)
-    result = import_xlsx(desk.register, _book([["TG号", "手机"], [ZHAO, "13900000002"]]),
+    result = import_xlsx(desk.register, workbook([["TG号", "手机"], [ZHAO, "13900000002"]]),
                          contacts=contacts, actor_id=None, dry_run=True)
     assert result.dry_run and result.rows == 1 and contacts.all() == {}
 

@@ -186,3 +186,10 @@ def buttons(message: JSON) -> list[str]:
 
 def text_of(messages: list[JSON]) -> str:
     return "\n".join(m.get("text") or m.get("caption") or "" for m in messages)
+
+
+def ticket_paste(no: str, name: str, phone: str, content: str, *,
+                 urgency: str = "一般") -> str:
+    """``/new`` with a ticket as staff paste it from the 12345 platform (labelled fields)."""
+    return (f"/new\n工单编号：{no}\n来电人：{name}\n联系电话：{phone}\n诉求类型：投诉\n"
+            f"问题分类：医疗服务/服务态度\n承办单位：朝阳医院\n紧急程度：{urgency}\n诉求内容：{content}")

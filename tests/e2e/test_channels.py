@@ -31,21 +31,25 @@ from models.staff import Role
 from tests.channels.conftest import Mailbox, write_channels
 from tests.channels.standins import StandIns
 from tests.e2e.conftest import make_settings, running
-from tests.e2e.harness import ADMIN, LEADER, MANAGER, STAFF, Harness, buttons, text_of
+from tests.e2e.harness import (
+    ADMIN,
+    LEADER,
+    MANAGER,
+    STAFF,
+    Harness,
+    buttons,
+    text_of,
+    ticket_paste,
+)
 from tests.e2e.subprocess_bot import HANG, kill_bot, start_bot, stop_bot, until
 from tests.privacy.test_masker import leaks, name_survives
 
 NO = "2026112500888"
 CITIZEN, CITIZEN_PHONE, CITIZEN_ID = "张三丰", "13800138000", "110105199003071234"
-PASTE = f"""/new
-工单编号：{NO}
-来电人：{CITIZEN}
-联系电话：{CITIZEN_PHONE}
-诉求类型：投诉
-问题分类：医疗服务/服务态度
-承办单位：朝阳医院
-紧急程度：紧急
-诉求内容：{CITIZEN}反映孩子高烧急诊无人接诊，身份证 {CITIZEN_ID}，回拨 {CITIZEN_PHONE}。"""
+PASTE = ticket_paste(NO, CITIZEN, CITIZEN_PHONE,
+                     f"{CITIZEN}反映孩子高烧急诊无人接诊，身份证 {CITIZEN_ID}，"
+                     f"回拨 {CITIZEN_PHONE}。",
+                     urgency="紧急")
 LEADER2 = 3002
 PHONES = {LEADER: "13900000001", LEADER2: "13900000002"}
 EMAILS = {LEADER: "wang@example.org"}

@@ -16,22 +16,14 @@ from bot.config import DEFAULT_TZ
 from bot.emulator import BotApiEmulator
 from bot.services.staff.directory import StaffDirectory
 from models.staff import Role
-from tests.e2e.harness import ADMIN, DUTY_GROUP, LEADER, STAFF
+from tests.e2e.harness import ADMIN, DUTY_GROUP, LEADER, STAFF, ticket_paste
 from tests.e2e.subprocess_bot import HANG, start_bot, stop_bot
 from tests.privacy.test_masker import leaks, name_survives
 
 NO = "2026112500321"
 NAME, PHONE, ID, CARD = "欧阳修远", "13912345678", "110105198807161234", "6222021234567890123"
-PASTE = f"""/new
-工单编号：{NO}
-来电人：{NAME}
-联系电话：{PHONE}
-诉求类型：投诉
-问题分类：医疗服务/服务态度
-承办单位：朝阳医院
-紧急程度：一般
-诉求内容：{NAME}反映在急诊等候三小时，歐陽修遠要求退费到卡 {CARD}，身份证 {ID}，\
-备用电话 139.1234.5678。"""
+PASTE = ticket_paste(NO, NAME, PHONE, f"{NAME}反映在急诊等候三小时，歐陽修遠要求退费到卡 {CARD}，"
+                     f"身份证 {ID}，备用电话 139.1234.5678。")
 
 
 async def test_a_debug_session_logs_neither_the_token_nor_the_citizen(

@@ -26,22 +26,16 @@ from tests.e2e.harness import (
     Harness,
     buttons,
     text_of,
+    ticket_paste,
 )
 from tests.privacy.test_masker import leaks, name_survives
 
 NO = "2026112500456"
 NAME, PHONE, ID, CARD = "张三丰", "13812345678", "110105199003071234", "6222021234567890123"
 NUMBERS = (PHONE, ID, CARD)
-PASTE = f"""/new
-工单编号：{NO}
-来电人：{NAME}
-联系电话：{PHONE}
-诉求类型：投诉
-问题分类：医疗服务/服务态度
-承办单位：朝阳医院
-紧急程度：一般
-诉求内容：張三豐称孩子高烧急诊无人接诊，张 三 丰情绪激动，回拨１３８１２３４５６７８或\
-138.1234.5678，身份证 110105 19900307 1234，退费银行卡 6222 0212 3456 7890 123。"""
+PASTE = ticket_paste(NO, NAME, PHONE, "張三豐称孩子高烧急诊无人接诊，张 三 丰情绪激动，"
+                     "回拨１３８１２３４５６７８或138.1234.5678，身份证 110105 19900307 1234，"
+                     "退费银行卡 6222 0212 3456 7890 123。")
 URGENT_NOTE = f"来电人{NAME}{PHONE}情绪激动，身份证{ID}，卡号{CARD}"
 FEEDBACK = (f"背景：{NAME}（{PHONE}）来电反映急诊问题。\n过程：医院已核实，联系{NAME}本人。\n"
             f"结果：已向张三丰道歉，退费至卡{CARD}。\n后续：加强培训，回访 138-1234-5678。")
