@@ -37,29 +37,38 @@ class TokenRejected(RuntimeError):
 
 
 class DatabaseWatch:
-    """Remembers which file the SQLite database is; says when it vanished or was replaced."""
+    """Remembers which file the SQLite database is; says when it vanished or was replaced.
+
+    It holds the file open: once the file is unlinked, SQLite may create a new empty one at the
+    same path (any new connection does) before the next look, and only the link count of the
+    file we opened still tells "deleted" from "replaced by another file"."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._identity = self._stat()
-
-    def _stat(self) -> tuple[int, int] | None:
-        if self.path is None:
-            return None
-        try:
-            st = os.stat(self.path)
-        except OSError:
-            return None
-        return st.st_dev, st.st_ino
+        self._fd: int | None = None
+        self._identity: tuple[int, int] | None = None
+        if path is not None:
+            with contextlib.suppress(OSError):
+                self._fd = os.open(path, os.O_RDONLY)
+                st = os.fstat(self._fd)
+                self._identity = st.st_dev, st.st_ino
 
     def problem(self) -> str | None:
         """None while the database file is the one we opened; else "deleted"/"replaced"."""
-        if self.path is None or self._identity is None:
+        if self.path is None or self._fd is None:
             return None
-        now = self._stat()
-        if now is None:
+        if os.fstat(self._fd).st_nlink == 0:
             return "deleted"
-        return "replaced" if now != self._identity else None
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return "deleted"  # moved away: nothing is at the configured path
+        return "replaced" if (st.st_dev, st.st_ino) != self._identity else None
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 async def initialize_with_retry(app: Any, stop: asyncio.Event) -> bool:
@@ -109,6 +118,7 @@ async def serve(app: Any, settings: Settings) -> int:
                 status = 1
                 break
     finally:
+        watch.close()
         await stop_app(app)
     return status
 

@@ -28,6 +28,7 @@ from bot.services.reports.demo.units import UnitPicker
 from bot.services.tickets.deadlines import DeadlinePolicy
 from bot.services.tickets.workflow import OPEN_STATUSES
 from models.alert import Alert, AlertEvent
+from models.db import refresh_statistics
 from models.reminder import ReminderSent
 from models.ticket import Ticket, TicketEvent
 
@@ -121,6 +122,7 @@ def generate(engine: Engine, *, tickets: int, now: datetime, year: int | None = 
             last_no = chunk[-1].row["platform_no"]
             if progress:
                 progress(inserted)
+    refresh_statistics(engine)
     return DemoResult(inserted, first_no, last_no, still_open)
 
 
