@@ -56,6 +56,7 @@ QUERY_FILES = {"first": HERE / "kb_queries.yaml",
                "officers": HERE / "kb_queries_officers.yaml",
                "fresh": HERE / "kb_queries_fresh.yaml",
                "check": HERE / "kb_queries_check.yaml"}
+OFFTOPIC = HERE / "kb_offtopic.yaml"
 MODES = ("lexical", "semantic", "hybrid")
 
 #: Queries that match nothing in the starter content: they must get no hit at all.
@@ -137,6 +138,12 @@ def print_nonsense(index: HybridIndex) -> None:
         bad += bool(out.hits)
         print(f"- {q!r}: {out.confidence}, {len(out.hits)} hits, top {top}")
     print(f"\nnonsense queries offered an entry: {bad}/{len(NONSENSE)}")
+    offtopic = yaml.safe_load(OFFTOPIC.read_text(encoding="utf-8"))
+    offered = [(q, out) for q in offtopic if (out := index.search(q, limit=3)).hits]
+    print(f"off-topic queries ({OFFTOPIC.name}) offered an entry: {len(offered)}/"
+          f"{len(offtopic)}, of them strong: {sum(o.confidence == 'strong' for _, o in offered)}")
+    for q, out in offered:
+        print(f"- {q!r}: {out.confidence}, top {out.hits[0].score:.1f} {out.hits[0].question}")
 
 
 def print_misses(rows: list[dict[str, Any]], split: str) -> None:

@@ -35,6 +35,7 @@ from knowledge_base.fusion import (
     Confidence,
     classify,
     fuse,
+    lexical_weight,
     lexically_certain,
     semantic_score,
 )
@@ -319,7 +320,9 @@ class HybridIndex:
     def _fused(self, query: str, lex: LexicalScores,
                limit: int) -> tuple[list[SearchHit], str, str]:
         assert self.dense is not None and self.embedder is not None
-        qvec = self.embedder.queries([_embedding_text(query)])[0]
+        text = _embedding_text(query)
+        qvec = self.embedder.queries([text])[0]
+        weight = lexical_weight(text)
         lexical = {i: (q, s) for i, q, s in lex.items}
         ids, sims, extra = self.dense.search_with(qvec, DENSE_K, lexical)
         cos = dict(zip(ids.tolist(), sims.tolist(), strict=True))
@@ -330,7 +333,8 @@ class HybridIndex:
                 title = lexical[doc_id][0] if doc_id in lexical else self._titles.get(doc_id)
                 if title is None:
                     continue
-                score = fuse(lexical[doc_id][1] if doc_id in lexical else 0.0, cos.get(doc_id))
+                score = fuse(lexical[doc_id][1] if doc_id in lexical else 0.0, cos.get(doc_id),
+                             weight)
                 ranked.append((doc_id, title, score))
         order = {doc_id: n for n, doc_id in enumerate(dict.fromkeys([*lexical, *cos]))}
         ranked.sort(key=lambda r: (-r[2], order[r[0]]))
