@@ -505,8 +505,10 @@ async def test_sigkill_mid_escalation_delivers_each_once_and_keeps_time(
                                 and str(c.params.get("chat_id")) == "3002", timeout=HANG)
         for chat in (LEADER, 3003, LEADER_GROUP):
             await emu.wait_for_message(chat, contains="第2级", timeout=HANG)
-        # kill once the bot has recorded those sends, so none is owed but 3002's
-        await until(lambda: all(r.chat_id == 3002 for r in pending(engine)))
+        # kill once the bot has recorded those sends and 3002's failed attempt (the emulator
+        # answers before the bot writes the failure down), so none is owed but 3002's
+        await until(lambda: all(r.chat_id == 3002 and r.attempts >= 1
+                                for r in pending(engine)))
     finally:
         kill_bot(proc)
     owed = pending(engine)
