@@ -18,6 +18,8 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from bot.failures import log_failure
+
 log = logging.getLogger(__name__)
 
 K = TypeVar("K", bound=Hashable)
@@ -70,8 +72,8 @@ class LaneSet(Generic[K]):
             lane.draining = True
             try:
                 await self._drain(key)
-            except Exception:  # one broken row must not stop the lane
-                log.exception("%s lane %s: drain failed", self.label, key)
+            except Exception as exc:  # one broken row must not stop the lane
+                log_failure(log, f"{self.label} lane {key}: drain failed", exc)
             finally:
                 lane.draining = False
                 self._on_pass()
@@ -79,8 +81,8 @@ class LaneSet(Generic[K]):
                 continue  # woken while draining: more may be due
             try:
                 wait = await self._next_wait(key)
-            except Exception:
-                log.exception("%s lane %s: look-up failed", self.label, key)
+            except Exception as exc:
+                log_failure(log, f"{self.label} lane {key}: look-up failed", exc)
                 wait = None
             if wait is None and not lane.event.is_set():
                 if self._lanes.get(key) is lane:  # nothing waiting: the lane ends

@@ -44,6 +44,7 @@ from telegram.error import (
 )
 
 from bot.clock import Clock
+from bot.failures import log_failure
 from bot.lanes import LaneSet
 from bot.offload import db
 from bot.ratelimit import BULK, URGENT
@@ -139,8 +140,8 @@ class Courier:
             try:
                 for chat_id in await self._db(self.outbox.chats_due):
                     self._lanes.wake(chat_id)
-            except Exception:  # keep the courier alive whatever the database does
-                log.exception("outbox look-up failed")
+            except Exception as exc:  # keep the courier alive whatever the database does
+                log_failure(log, "outbox look-up failed", exc)
             finally:
                 self._in_pass = False
                 self._tick()
@@ -151,8 +152,8 @@ class Courier:
         ``idle_seconds``; rows due now are the lanes' business."""
         try:
             nxt = await self._db(self.outbox.next_due_at, after=self.clock.now())
-        except Exception:
-            log.exception("outbox look-up failed")
+        except Exception as exc:
+            log_failure(log, "outbox look-up failed", exc)
             return self.idle_seconds
         if nxt is None:
             return self.idle_seconds

@@ -29,6 +29,18 @@ settings.register_profile("suite", deadline=None, suppress_health_check=[HealthC
 settings.load_profile("suite")
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: one worker more than the cores this process may use. A worker spends much
+    of an end-to-end test waiting (for the emulator, a child bot, the database server), so a
+    core would idle with one worker each: on the 2-core machine 3 workers take the PostgreSQL
+    run from ~3 min 10 s to ~2 min 45 s; a fourth adds only load."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return cores + 1
+
+
 def _postgres_url() -> str | None:
     url = os.environ.get("DATABASE_URL", "")
     return url if url.startswith("postgresql") else None

@@ -31,6 +31,7 @@ from bot.channels.ledger import ChannelLedger, Down
 from bot.channels.limits import WINDOW, RateWindow, per_minute
 from bot.channels.senders import ChannelMessage, Outcome, Senders
 from bot.clock import Clock
+from bot.failures import log_failure
 from bot.lanes import LaneSet
 from bot.services.outbox.lanes import ChannelRow, ChannelRows
 from bot.services.outbox.notes import ChannelNote
@@ -94,8 +95,8 @@ class ChannelCourier:
                 names |= await asyncio.to_thread(self.rows.channels_pending)
                 for name in sorted(names):
                     self._lanes.wake(name)
-            except Exception:  # keep the courier alive whatever the database does
-                log.exception("channel courier: look-up failed")
+            except Exception as exc:  # keep the courier alive whatever the database does
+                log_failure(log, "channel courier: look-up failed", exc)
             await self.wakeup.wait(self.idle_seconds)
 
     async def _window(self, channel: str) -> RateWindow:
