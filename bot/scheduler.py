@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.failures import log_failure
 from bot.offload import db
 
 log = logging.getLogger(__name__)
@@ -45,5 +46,5 @@ class Scheduler:
         for producer in self.producers:
             try:
                 producer.run(now)
-            except Exception:
-                log.exception("scheduled producer %s failed", producer.name)
+            except Exception as exc:
+                log_failure(log, f"scheduled producer {producer.name} failed", exc)

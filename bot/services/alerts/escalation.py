@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.clock import Clock
+from bot.failures import log_failure
 from bot.services.alerts.channels import ChannelPlanner
 from bot.services.alerts.common import CLOSING_STATUSES, Recipient, name_of
 from bot.services.alerts.mail import AlertMail
@@ -49,8 +50,8 @@ class Escalator:
         for alert_id in ids:
             try:
                 done += self.step(alert_id, now)  # type: ignore[arg-type]
-            except Exception:  # one broken alert must not stop the others
-                log.exception("alert %s escalation step failed", alert_id)
+            except Exception as exc:  # one broken alert must not stop the others
+                log_failure(log, f"alert {alert_id} escalation step failed", exc)
         return done
 
     def step(self, alert_id: int, now: datetime) -> bool:

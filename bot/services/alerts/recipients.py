@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.clock import Clock
+from bot.failures import log_failure
 from bot.services.alerts.common import OnDutySource, Recipient, may_ack
 from bot.services.alerts.policy import EscalationPolicy, is_channel
 from bot.services.staff.directory import Member, StaffDirectory
@@ -62,8 +63,8 @@ class RecipientResolver:
         try:
             if self.roster is not None:
                 ids = [m.telegram_id for m in self.roster.on_duty(at)]
-        except Exception:  # the roster must never stop an alert
-            log.exception("duty officer lookup failed")
+        except Exception as exc:  # the roster must never stop an alert
+            log_failure(log, "duty officer lookup failed", exc)
         if not ids and t.handler_id:
             ids = [t.handler_id]
         return list(dict.fromkeys(ids))

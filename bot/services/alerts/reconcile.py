@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from bot.failures import log_failure
 from bot.services.alerts.common import CLOSING_STATUSES
 from bot.services.alerts.raising import Raiser
 from bot.services.tickets.vocabulary import ALERT_URGENCIES
@@ -47,8 +48,8 @@ class Reconciler:
             try:
                 with session_scope(self.engine) as s:
                     raised += self._raise(s, ticket_id)
-            except Exception:  # one broken ticket must not stop the others
-                log.exception("reconciling ticket %s failed", ticket_id)
+            except Exception as exc:  # one broken ticket must not stop the others
+                log_failure(log, f"reconciling ticket {ticket_id} failed", exc)
         return raised
 
     def _raise(self, s: Session, ticket_id: int | None) -> bool:

@@ -11,6 +11,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from bot.failures import log_failure
 from bot.services.reminders.records import LEAD_ROLES, TUPLE_LEAD_ROLES
 from bot.services.staff.directory import StaffDirectory
 
@@ -29,8 +30,8 @@ class DutyLookup:
             return [], []
         try:
             members = list(fn(now) or [])
-        except Exception:
-            log.exception("roster.on_duty failed; falling back to handlers and managers")
+        except Exception as exc:
+            log_failure(log, "roster.on_duty failed; falling back to handlers and managers", exc)
             return [], []
         staff: list[int] = []
         leads: list[int] = []

@@ -18,6 +18,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from bot.failures import log_failure
 from bot.services.outbox.notes import Note
 from bot.services.outbox.store import NORMAL, Outbox
 from bot.services.roster.digest import DutyDigest
@@ -57,8 +58,8 @@ class DutyScheduler:
         for step in (self._daily, self._handovers, self._gaps, self.roster.swaps.expire):
             try:
                 added += step(local)
-            except Exception:
-                log.exception("duty scheduler step %s failed", step.__name__)
+            except Exception as exc:
+                log_failure(log, f"duty scheduler step {step.__name__} failed", exc)
         return added
 
     def daily_on_demand(self, day_text: str | None, now: datetime) -> DailyPost:

@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, or_, select
 
+from bot.failures import log_failure
 from bot.services.roster.notes import AlertSummary, DailyPost, HandoverPost, TicketLine
 from bot.services.roster.service import RosterService
 from bot.services.roster.shifts import ShiftInstance
@@ -117,8 +118,8 @@ class DutyDigest:
             return None
         try:
             return int(counter(day))
-        except Exception:  # another feature's problem must not stop the daily post
-            log.exception("reminders.overnight_left failed")
+        except Exception as exc:  # another feature's problem must not stop the daily post
+            log_failure(log, "reminders.overnight_left failed", exc)
             return None
 
     def _alert_summary(self, start: datetime, end: datetime) -> AlertSummary | None:
@@ -129,8 +130,8 @@ class DutyDigest:
             st = between(start, end)
             return AlertSummary(int(st.raised), int(st.acknowledged), int(st.unacknowledged),
                                 int(st.escalated))
-        except Exception:
-            log.exception("alerts.alerts_between failed")
+        except Exception as exc:
+            log_failure(log, "alerts.alerts_between failed", exc)
             return None
 
     # -- the handover -------------------------------------------------------------------
@@ -185,8 +186,8 @@ class DutyDigest:
         try:
             return [(no, a.urgency) for a, no in live(limit=30)
                     if getattr(a, "acked_at", None) is None], "alerts"
-        except Exception:
-            log.exception("alerts.live failed")
+        except Exception as exc:
+            log_failure(log, "alerts.live failed", exc)
             return [], "alerts"
 
 
