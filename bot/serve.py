@@ -41,7 +41,9 @@ class DatabaseWatch:
 
     It holds the file open: once the file is unlinked, SQLite may create a new empty one at the
     same path (any new connection does) before the next look, and only the link count of the
-    file we opened still tells "deleted" from "replaced by another file"."""
+    file we opened still tells "deleted" from "replaced by another file". The descriptor is
+    closed only once the bot has stopped (:func:`serve`): closing any descriptor of a SQLite
+    file releases the process's locks on it, a running transaction's included."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
@@ -118,8 +120,10 @@ async def serve(app: Any, settings: Settings) -> int:
                 status = 1
                 break
     finally:
-        watch.close()
         await stop_app(app)
+        # only now, with no transaction left open: closing any descriptor of a SQLite file
+        # drops every POSIX lock this process holds on it, its connections' included
+        watch.close()
     return status
 
 
