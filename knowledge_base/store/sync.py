@@ -74,10 +74,8 @@ class Loader:
             audit.record(session=s, clock=self.clock, actor_id=None, action="kb.variants")
             if not starter:
                 return 0
-            n = 0
-            for raw in load_starter_entries():
-                self.rows.insert(s, clean(raw), actor=None, summary=SUMMARY["seed"], now=now)
-                n += 1
+            n = len(self.rows.insert_many(s, [clean(raw) for raw in load_starter_entries()],
+                                          actor=None, summary=SUMMARY["seed"], now=now))
             audit.record(session=s, clock=self.clock, actor_id=None, action="kb.seed",
                          detail=f"{n} entries")
         log.info("knowledge base seeded with %d starter entries", n)
