@@ -374,7 +374,7 @@ async def test_good_matches_are_not_called_unsure_and_nonsense_gets_none(team: H
 
 
 async def test_learning_loop_two_staff_picks_teach_the_search(team: Harness):
-    query = "搬家把孩子出生那张纸弄没了还能再开吗"
+    query = "孩子出生时医院给的纸没了"
     target = entry_id(team, LOST_BIRTH_CERT)
     for user in (STAFF, STAFF2):
         msg = (await team.say(user, f"/kb {query}"))[-1]
