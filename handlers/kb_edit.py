@@ -62,7 +62,8 @@ async def edit_start(update: Update, context: BotContext, member: Member) -> int
     markup = InlineKeyboardMarkup([labels[:3], labels[3:],
                                    [InlineKeyboardButton(texts.BTN_CANCEL,
                                                          callback_data="kbd1:no")]])
-    preview = texts.render_entry(e, now=context.svc.clock.now(), names=staff_names(context))
+    preview = texts.render_entry(e, now=context.svc.clock.now(), names=staff_names(context),
+                                   similar_max=None)
     await reply(update, preview + "\n\n" + texts.EDIT_PICK.format(id=entry_id),
                 reply_markup=markup)
     return PICK
@@ -118,7 +119,8 @@ async def edit_value(update: Update, context: BotContext) -> int:
         await reply(update, texts.EDIT_SAME)
         return ConversationHandler.END
     await reply(update, texts.EDIT_DONE.format(id=e.id, version=e.version) + "\n\n"
-                + texts.render_entry(e, now=context.svc.clock.now(), names=staff_names(context)))
+                + texts.render_entry(e, now=context.svc.clock.now(), names=staff_names(context),
+                                   similar_max=None))
     return ConversationHandler.END
 
 
@@ -134,7 +136,8 @@ async def delete(update: Update, context: BotContext, member: Member) -> None:
     if e is None or not e.active:
         await reply(update, texts.NOT_FOUND_ID.format(id=entry_id))
         return
-    preview = texts.render_entry(e, now=context.svc.clock.now(), names=staff_names(context))
+    preview = texts.render_entry(e, now=context.svc.clock.now(), names=staff_names(context),
+                                   similar_max=None)
     await reply(update, texts.DEL_CONFIRM.format(id=entry_id, preview=preview),
                 reply_markup=buttons((texts.BTN_DEL, encode(KbDelete(entry_id))),
                                      (texts.BTN_CANCEL, encode(KbCancel()))))

@@ -35,6 +35,9 @@ SEVERAL_FOOT = "点按钮看完整答复口径。"
 WEAK_FOOT = "点按钮看完整答复口径。都不对的话，请点“记录为知识库缺口”，项目经理会补充。"
 NO_HITS_FOOT = "请换个说法再试（关键词、拼音都可以）；如确实缺少，请点“记录为知识库缺口”。"
 OTHERS_HEAD = "<b>其他可能相关：</b>"
+#: phrasings shown under an answer (the editor shows them all)
+SIMILAR_SHOWN = 3
+SIMILAR_MORE = " 等 {n} 条"
 BTN_GAP = "记录为知识库缺口"
 GAP_RECORDED = "✅ 已记录为知识库缺口 #{id}：“{q}”。项目经理会补充答复口径。"
 GAP_AGAIN = "这个问题已在缺口清单里（#{id}，已被提出 {times} 次），项目经理会补充。"
@@ -60,8 +63,11 @@ def result_button(pos: int, question: str) -> str:
 
 
 def render_entry(e: Entry, *, now: datetime, score: float | None = None,
-                 names: Mapping[int, str] | None = None, answer: str | None = None) -> str:
-    """The full answer: question, 答复口径, source, category and keywords, version."""
+                 names: Mapping[int, str] | None = None, answer: str | None = None,
+                 similar_max: int | None = SIMILAR_SHOWN) -> str:
+    """The full answer: question, 答复口径, source, category and keywords, version. An
+    answer read on a phone shows a few of the entry's phrasings (a starter entry has 14-16);
+    the editor's preview (``similar_max=None``) shows them all."""
     head = f"<b>#{e.id} {escape(e.question)}</b>"
     if score is not None:
         head += f"（{score_label(score)}）"
@@ -79,11 +85,19 @@ def render_entry(e: Entry, *, now: datetime, score: float | None = None,
     if tags:
         meta.append("　".join(tags))
     if e.similar:
-        meta.append("相似问法：" + escape("；".join(e.similar)))
+        meta.append(_similar_line(e.similar, similar_max))
     who = _name(e.updated_by, names)
     verb = "录入" if e.version == 1 else "更新"
     meta.append(f"第 {e.version} 版 · {fmt_dt(e.updated_at, now)} {escape(who)}{verb}")
     return "\n".join(lines) + "\n\n" + "\n".join(meta)
+
+
+def _similar_line(similar: Sequence[str], most: int | None) -> str:
+    shown = list(similar) if most is None else list(similar[:most])
+    line = "相似问法：" + escape("；".join(shown))
+    if len(shown) < len(similar):
+        line += SIMILAR_MORE.format(n=len(similar))
+    return line
 
 
 def _name(actor: int | None, names: Mapping[int, str] | None) -> str:

@@ -61,6 +61,16 @@ async def test_kb_strong_match_shows_the_answer_and_other_hits_open(team: Harnes
     assert "第 1 版" in opened[0]["text"] and "系统录入" in opened[0]["text"]
 
 
+async def test_answers_show_a_few_phrasings_and_the_editor_all(team: Harness):
+    similar = kb(team).entries.get(entry_id(team, LOST_BIRTH_CERT)).similar
+    assert len(similar) > 3
+    text = text_of(await team.say(STAFF, "/kb 出生证丢了"))
+    assert similar[2] in text and similar[3] not in text and f"等 {len(similar)} 条" in text
+    preview = text_of(await team.say(MANAGER, f"/kb_edit {entry_id(team, LOST_BIRTH_CERT)}"))
+    assert all(s in preview for s in similar) and f"等 {len(similar)} 条" not in preview
+    await team.say(MANAGER, "/cancel")
+
+
 async def test_private_text_is_a_search_typos_and_pinyin_too(team: Harness):
     cases = (("出身证明丢了", "出生医学证明"), ("chusheng zhengming", "出生医学证明"),
              ("狗咬了去哪打针", "狂犬"))
