@@ -1,4 +1,5 @@
-"""How a loop that must outlive any failure (the couriers, the delivery lanes) logs one.
+"""How code that must outlive any failure (the couriers, the delivery lanes, the scheduled
+steps) logs one.
 
 A database that cannot be reached or read — a PostgreSQL restart, a locked or vanished SQLite
 file — is an outage, not a bug: one line naming what failed and the driver's reason, once per

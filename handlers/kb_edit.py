@@ -39,9 +39,15 @@ from handlers.kb_common import (
     staff_names,
 )
 from handlers.replies import reply
-from knowledge_base.service import FIELD_NAMES_ZH, FIELDS, KbError
+from knowledge_base.service import FIELD_NAMES_ZH, FIELDS, Entry, KbError
 
 __all__ = ["cancel_button", "delete", "delete_button", "edit_pick", "edit_start", "edit_value"]
+
+
+def _full(e: Entry, context: BotContext) -> str:
+    """The entry as a manager checks it before and after a change: every phrasing shown."""
+    return texts.render_entry(e, now=context.svc.clock.now(), names=staff_names(context),
+                              similar_max=None)
 
 
 # ----------------------------------------------------------------------------- /kb_edit
@@ -62,9 +68,7 @@ async def edit_start(update: Update, context: BotContext, member: Member) -> int
     markup = InlineKeyboardMarkup([labels[:3], labels[3:],
                                    [InlineKeyboardButton(texts.BTN_CANCEL,
                                                          callback_data="kbd1:no")]])
-    preview = texts.render_entry(e, now=context.svc.clock.now(), names=staff_names(context),
-                                   similar_max=None)
-    await reply(update, preview + "\n\n" + texts.EDIT_PICK.format(id=entry_id),
+    await reply(update, _full(e, context) + "\n\n" + texts.EDIT_PICK.format(id=entry_id),
                 reply_markup=markup)
     return PICK
 
@@ -119,8 +123,7 @@ async def edit_value(update: Update, context: BotContext) -> int:
         await reply(update, texts.EDIT_SAME)
         return ConversationHandler.END
     await reply(update, texts.EDIT_DONE.format(id=e.id, version=e.version) + "\n\n"
-                + texts.render_entry(e, now=context.svc.clock.now(), names=staff_names(context),
-                                   similar_max=None))
+                + _full(e, context))
     return ConversationHandler.END
 
 
@@ -136,9 +139,7 @@ async def delete(update: Update, context: BotContext, member: Member) -> None:
     if e is None or not e.active:
         await reply(update, texts.NOT_FOUND_ID.format(id=entry_id))
         return
-    preview = texts.render_entry(e, now=context.svc.clock.now(), names=staff_names(context),
-                                   similar_max=None)
-    await reply(update, texts.DEL_CONFIRM.format(id=entry_id, preview=preview),
+    await reply(update, texts.DEL_CONFIRM.format(id=entry_id, preview=_full(e, context)),
                 reply_markup=buttons((texts.BTN_DEL, encode(KbDelete(entry_id))),
                                      (texts.BTN_CANCEL, encode(KbCancel()))))
 

@@ -93,7 +93,7 @@ def render_entry(e: Entry, *, now: datetime, score: float | None = None,
 
 
 def _similar_line(similar: Sequence[str], most: int | None) -> str:
-    shown = list(similar) if most is None else list(similar[:most])
+    shown = similar if most is None else similar[:most]
     line = "相似问法：" + escape("；".join(shown))
     if len(shown) < len(similar):
         line += SIMILAR_MORE.format(n=len(similar))
